@@ -1,0 +1,40 @@
+/** A coded error whose message tells the user what to fix. */
+export class TrellisError extends Error {
+  constructor(
+    readonly code: TrellisErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TrellisError';
+  }
+}
+
+export type TrellisErrorCode =
+  | 'invalid_ratings'
+  | 'invalid_note'
+  | 'invalid_reflection'
+  | 'invalid_setting'
+  | 'unknown_command'
+  | 'no_prompt'
+  | 'config'
+  | 'prompts';
+
+export function isTrellisError(error: unknown): error is TrellisError {
+  return error instanceof TrellisError;
+}
+
+/**
+ * Why a send to a platform failed, so delivery knows what to do next:
+ * wait and retry (rate_limited), back off and retry (transient), or stop trying this recipient (unreachable).
+ */
+export class DeliveryError extends Error {
+  constructor(
+    readonly kind: 'rate_limited' | 'transient' | 'unreachable',
+    message: string,
+    /** For rate_limited: how long the platform asked us to wait. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * One platform-neutral message. Platforms render it: Block Kit in Slack, an Adaptive Card in Teams,
+ * plain text in the terminal. Text uses one markup only: *bold*.
+ */
+
+export type ActionId =
+  | 'reflect'
+  | 'skip'
+  | 'snooze'
+  | 'open_selfcheck'
+  | 'open_settings'
+  | 'share'
+  | 'confirm_delete'
+  | 'cancel';
+
+export interface Button {
+  action: ActionId;
+  label: string;
+  /** Carried back with the click, e.g. a prompt issue id. */
+  value?: string;
+  style?: 'primary' | 'danger';
+}
+
+export interface Field {
+  label: string;
+  value: string;
+}
+
+export interface Message {
+  title?: string;
+  /** Paragraphs or lines, in order. */
+  lines: string[];
+  /** Label/value pairs shown as a table where the platform can. */
+  fields?: Field[];
+  /** Lines best shown in a fixed-width font (tables, sparklines). */
+  preformatted?: string[];
+  buttons?: Button[];
+  image?: { png: Uint8Array; alt: string; filename: string };
+  /** Quiet text at the end. */
+  footer?: string;
+}
+
+export function message(lines: string | string[], extra: Omit<Message, 'lines'> = {}): Message {
+  return { lines: Array.isArray(lines) ? lines : [lines], ...extra };
+}
+
+/** The whole message as plain text: the terminal chat, notifications and fallbacks. */
+export function toPlainText(m: Message): string {
+  const parts: string[] = [];
+  if (m.title) parts.push(m.title);
+  parts.push(...m.lines);
+  if (m.fields?.length) {
+    const width = Math.max(...m.fields.map((f) => f.label.length));
+    parts.push(m.fields.map((f) => `${f.label.padEnd(width)}  ${f.value}`).join('\n'));
+  }
+  if (m.preformatted?.length) parts.push(m.preformatted.join('\n'));
+  if (m.image) parts.push(`[chart: ${m.image.alt}]`);
+  if (m.buttons?.length) parts.push(m.buttons.map((b) => `[${b.label}]`).join(' '));
+  if (m.footer) parts.push(m.footer);
+  return parts.join('\n\n').replace(/\*([^*\n]+)\*/g, '$1');
+}

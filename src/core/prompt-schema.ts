@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { BEHAVIOUR_KEYS } from './behaviours';
+
+/** Development tips the prompts are drawn from (see shared domain notes). */
+export const TIP_KEYS = [
+  'listening',
+  'emotions',
+  'humanity',
+  'permission',
+  'hesitation',
+  'confidentiality',
+  'culture',
+  'non-judgment',
+  'transparency',
+  'boundaries',
+  'silence',
+  'tone-pace',
+  'own-biases',
+  'courage',
+] as const;
+export type TipKey = (typeof TIP_KEYS)[number];
+
+/** Common mistakes, the source of "watch for" prompts. */
+export const MISTAKE_KEYS = [
+  'rushing-into-depth',
+  'judging',
+  'minimising-emotions',
+  'breaching-confidence',
+  'imposing-values',
+  'avoiding-difficult-conversation',
+  'tools-over-cues',
+  'consultant-mode',
+  'ego',
+] as const;
+export type MistakeKey = (typeof MISTAKE_KEYS)[number];
+
+export const PROMPT_LEVELS = ['any', 'ACC', 'PCC', 'MCC'] as const;
+export type PromptLevel = (typeof PROMPT_LEVELS)[number];
+
+/** Stages of a Gibbs-style reflective cycle. */
+export const STAGES = ['describe', 'feelings', 'evaluate', 'analyse', 'conclude', 'plan'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const promptSchema = z
+  .object({
+    id: z.string().regex(/^[a-z]+(-[a-z0-9]+)*-\d{2,3}$/, 'ids look like "context-01"'),
+    kind: z.enum(['reflect', 'watch-for']),
+    behaviours: z.array(z.enum(BEHAVIOUR_KEYS)).min(1).max(2),
+    tip: z.enum(TIP_KEYS),
+    mistake: z.enum(MISTAKE_KEYS).optional(),
+    level: z.enum(PROMPT_LEVELS),
+    stage: z.enum(STAGES),
+    text: z.string().trim().min(20).max(280),
+  })
+  .strict()
+  .refine((p) => p.kind !== 'watch-for' || p.mistake !== undefined, {
+    message: 'a watch-for prompt names the mistake it watches for',
+    path: ['mistake'],
+  });
+export type Prompt = z.infer<typeof promptSchema>;
+
+export const promptFileSchema = z.object({ prompts: z.array(z.unknown()).min(1) }).strict();
+
+export const tipSchema = z
+  .object({
+    key: z.enum(TIP_KEYS),
+    title: z.string().min(3).max(60),
+    behaviours: z.array(z.enum(BEHAVIOUR_KEYS)).min(1),
+    text: z.string().trim().min(20).max(400),
+  })
+  .strict();
+export type Tip = z.infer<typeof tipSchema>;
+
+export const tipFileSchema = z.object({ tips: z.array(z.unknown()).min(1) }).strict();
+
+/** Questions a peer-supervision group can take into its next meeting. */
+export const groupQuestionSchema = z
+  .object({
+    id: z.string().regex(/^group-[a-z]+-\d{2}$/, 'ids look like "group-context-01"'),
+    behaviours: z.array(z.enum(BEHAVIOUR_KEYS)).min(1).max(2),
+    text: z.string().trim().min(20).max(280),
+  })
+  .strict();
+export type GroupQuestion = z.infer<typeof groupQuestionSchema>;
+
+export const groupQuestionFileSchema = z.object({ questions: z.array(z.unknown()).min(1) }).strict();

@@ -1,0 +1,146 @@
+import { TrellisError } from './errors';
+import { LEVELS, type Level, type Settings, type Weekday } from './model';
+import { addDays, isValidDate, isValidTimeZone, parseTimeOfDay } from './time';
+
+export const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+export function defaultSettings(timeZone: string): Settings {
+  return { promptTime: '09:00', promptDays: [1, 2, 3, 4, 5], timeZone, level: null, pausedUntil: null };
+}
+
+function invalid(message: string): never {
+  throw new TrellisError('invalid_setting', message);
+}
+
+/** "mon-fri", "weekdays", "daily", "mon,wed,fri", "tue thu". */
+export function parseDays(input: string): Weekday[] {
+  const text = input.trim().toLowerCase();
+  if (['weekdays', 'workdays'].includes(text)) return [1, 2, 3, 4, 5];
+  if (['daily', 'every day', 'everyday', 'all'].includes(text)) return [1, 2, 3, 4, 5, 6, 7];
+  if (text === 'weekends') return [6, 7];
+  const days = new Set<Weekday>();
+  for (const part of text.split(/[\s,]+/).filter(Boolean)) {
+    const range = /^([a-z]+)-([a-z]+)$/.exec(part);
+    const ends = range ? [range[1], range[2]] : [part, part];
+    const [from, to] = ends.map((name) => DAY_NAMES.findIndex((d) => name.startsWith(d)) + 1);
+    if (from === 0 || to === 0)
+      invalid(`"${part}" is not a day: use mon, tue, wed, thu, fri, sat, sun, a range like mon-fri, or "weekdays".`);
+    for (let d = from; ; d = (d % 7) + 1) {
+      days.add(d as Weekday);
+      if (d === to) break;
+    }
+  }
+  if (days.size === 0) invalid('Name at least one day, for example "mon-fri" or "mon,wed,fri".');
+  return [...days].sort((a, b) => a - b);
+}
+
+export function formatDays(days: readonly Weekday[]): string {
+  const key = days.join(',');
+  if (key === '1,2,3,4,5') return 'Monday to Friday';
+  if (key === '1,2,3,4,5,6,7') return 'every day';
+  return days.map((d) => DAY_NAMES[d - 1][0].toUpperCase() + DAY_NAMES[d - 1].slice(1)).join(', ');
+}
+
+export type SettingsChange =
+  | { kind: 'show' }
+  | { kind: 'update'; settings: Settings; summary: string; timeZoneSetByCoach: boolean };
+
+const USAGE =
+  'Try: settings time 08:30 · settings days mon-fri · settings tz Europe/London · settings level PCC · settings pause 2w · settings resume';
+
+/** Applies "settings <what> <value>" to the current settings, or explains what to fix. */
+export function applySettingsCommand(args: string, current: Settings, today: string): SettingsChange {
+  const text = args.trim();
+  if (text === '') return { kind: 'show' };
+  const [what, ...rest] = text.split(/\s+/);
+  const value = rest.join(' ');
+  const next: Settings = { ...current, promptDays: [...current.promptDays] };
+  switch (what.toLowerCase()) {
+    case 'time': {
+      const time = parseTimeOfDay(value);
+      if (!time) invalid(`"${value}" is not a time of day: use 24-hour HH:MM such as 08:30, or 8:30am.`);
+      next.promptTime = time;
+      return {
+        kind: 'update',
+        settings: next,
+        summary: `Daily prompt time set to ${time}.`,
+        timeZoneSetByCoach: false,
+      };
+    }
+    case 'days': {
+      next.promptDays = parseDays(value);
+      return {
+        kind: 'update',
+        settings: next,
+        summary: `Prompt days set to ${formatDays(next.promptDays)}.`,
+        timeZoneSetByCoach: false,
+      };
+    }
+    case 'tz':
+    case 'timezone':
+    case 'zone': {
+      if (!isValidTimeZone(value))
+        invalid(`"${value}" is not a time zone I know: use an IANA name such as Europe/London or America/New_York.`);
+      next.timeZone = value;
+      return { kind: 'update', settings: next, summary: `Time zone set to ${value}.`, timeZoneSetByCoach: true };
+    }
+    case 'level': {
+      const upper = value.toUpperCase();
+      if (upper === 'NONE' || upper === 'ANY') next.level = null;
+      else if ((LEVELS as readonly string[]).includes(upper)) next.level = upper as Level;
+      else invalid(`"${value}" is not a level: use ACC, PCC, MCC, or none.`);
+      return {
+        kind: 'update',
+        settings: next,
+        summary: `Level set to ${next.level ?? 'none'}.`,
+        timeZoneSetByCoach: false,
+      };
+    }
+    case 'pause': {
+      next.pausedUntil = parsePauseUntil(value, today);
+      return {
+        kind: 'update',
+        settings: next,
+        summary: `Paused until the end of ${next.pausedUntil}. "settings resume" picks up again sooner.`,
+        timeZoneSetByCoach: false,
+      };
+    }
+    case 'resume':
+    case 'unpause': {
+      next.pausedUntil = null;
+      return { kind: 'update', settings: next, summary: 'Prompts resumed.', timeZoneSetByCoach: false };
+    }
+    default:
+      invalid(`I don't know the setting "${what}". ${USAGE}`);
+  }
+}
+
+/** "2026-12-31", "3d", "2w": the last local date of the pause. */
+export function parsePauseUntil(value: string, today: string): string {
+  const text = value.trim().toLowerCase();
+  const rel = /^(\d{1,3})\s*(d|day|days|w|wk|week|weeks)$/.exec(text);
+  if (rel) {
+    const n = Number(rel[1]);
+    if (n < 1) invalid('Pause for at least one day.');
+    const days = rel[2].startsWith('w') ? n * 7 : n;
+    return addDays(today, days - 1);
+  }
+  if (!isValidDate(text))
+    invalid(`"${value}" is not a date or a length: use YYYY-MM-DD, or a length such as 3d or 2w.`);
+  if (text < today) invalid(`${text} is in the past: choose today or a later date.`);
+  return text;
+}
+
+export function settingsFields(settings: Settings, today: string): { label: string; value: string }[] {
+  const paused =
+    settings.pausedUntil && settings.pausedUntil >= today ? `until the end of ${settings.pausedUntil}` : 'no';
+  return [
+    { label: 'Prompt time', value: settings.promptTime },
+    { label: 'Days', value: formatDays(settings.promptDays) },
+    { label: 'Time zone', value: settings.timeZone },
+    { label: 'Level', value: settings.level ?? 'not set' },
+    { label: 'Paused', value: paused },
+  ];
+}
+
+export const SETTINGS_USAGE = USAGE;

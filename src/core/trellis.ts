@@ -1,0 +1,413 @@
+import { BEHAVIOUR_KEYS, behaviour, SCALE } from './behaviours';
+import { isTrellisError, TrellisError } from './errors';
+import { type Message, message } from './message';
+import type { Coach, CoachRef, PromptIssue, Ratings, Reflection, SelfCheck, Settings } from './model';
+import type { Clock, Logger, Repositories } from './ports';
+import type { Prompt } from './prompt-schema';
+import { choosePrompt, type PromptCatalog, promptById, tipByKey, tipFor } from './prompts';
+import {
+  cleanText,
+  formatRatings,
+  lowestBehaviour,
+  NOTE_MAX,
+  parseQuickSelfCheck,
+  type SelfCheckInput,
+} from './selfcheck';
+import { applySettingsCommand, SETTINGS_USAGE, settingsFields } from './settings';
+import { addDays, isValidTimeZone, localDate } from './time';
+import { computeTrend, formatChange, formatMean, streak } from './trends';
+
+export const REFLECTION_MAX = 4000;
+
+export interface TrellisDeps {
+  repos: Repositories;
+  catalog: PromptCatalog;
+  clock: Clock;
+  log: Logger;
+  /** The time zone a new coach starts with until their platform or they themselves say otherwise. */
+  defaultTimeZone: string;
+}
+
+/** What a platform knows about a request beyond who sent it. */
+export interface RequestContext {
+  /** The platform's id for this request; a retry with the same key records nothing twice. */
+  requestKey?: string;
+  /** The coach's time zone as the platform reports it (Slack profile, Teams localTimezone). */
+  timeZone?: string;
+  displayName?: string;
+}
+
+/** What a typed command asks for: messages to show, or a form the platform presents its own way. */
+export type Reply = { type: 'messages'; messages: Message[] } | { type: 'selfcheck_form' } | { type: 'settings_form' };
+
+const messages = (...list: Message[]): Reply => ({ type: 'messages', messages: list });
+
+/** The commands every platform understands, with or without a leading "/selfcheck". */
+export const COMMANDS: readonly { usage: string; what: string }[] = [
+  { usage: '/selfcheck', what: 'rate the six behaviours, then add an optional private note' },
+  { usage: '/selfcheck 4 3 5 4 4 2 [note]', what: 'record all six ratings in one go (use - to skip one)' },
+  { usage: 'prompt', what: "today's reflection prompt; your next message is saved as your reflection" },
+  { usage: 'history', what: 'your recent self-checks and reflections' },
+  { usage: 'trend', what: 'per behaviour: this week, the change against the four weeks before, a sparkline' },
+  { usage: 'settings', what: 'show or change prompt time, days, time zone, level and pause' },
+  { usage: 'help', what: 'this list' },
+];
+
+/**
+ * The core of Trellis: everything a coach can do, independent of Slack, Teams or the terminal.
+ * Adapters translate their events into these calls and render the returned messages.
+ */
+export class Trellis {
+  constructor(private readonly deps: TrellisDeps) {}
+
+  get catalog(): PromptCatalog {
+    return this.deps.catalog;
+  }
+
+  now(): Date {
+    return this.deps.clock.now();
+  }
+
+  today(coach: Coach): string {
+    return localDate(this.now(), coach.settings.timeZone);
+  }
+
+  /** Finds or registers the coach; a time zone from the platform is taken unless the coach chose one. */
+  coach(ref: CoachRef, ctx: RequestContext = {}): Coach {
+    const { repos, defaultTimeZone } = this.deps;
+    const platformZone = ctx.timeZone && isValidTimeZone(ctx.timeZone) ? ctx.timeZone : undefined;
+    const defaults: Settings = {
+      promptTime: '09:00',
+      promptDays: [1, 2, 3, 4, 5],
+      timeZone: platformZone ?? defaultTimeZone,
+      level: null,
+      pausedUntil: null,
+    };
+    let coach = repos.coaches.upsert(ref, defaults, ctx.displayName ?? null);
+    if (platformZone && platformZone !== coach.settings.timeZone && !coach.timeZoneSetByCoach) {
+      coach = repos.coaches.updateSettings(coach.id, { ...coach.settings, timeZone: platformZone }, false);
+    }
+    return coach;
+  }
+
+  // ---- self-checks ----
+
+  recordSelfCheck(
+    ref: CoachRef,
+    input: SelfCheckInput,
+    ctx: RequestContext = {},
+  ): { check: SelfCheck; created: boolean; reply: Message } {
+    const coach = this.coach(ref, ctx);
+    const now = this.now();
+    const { check, created } = this.deps.repos.selfChecks.add({
+      coachId: coach.id,
+      checkedAt: now.toISOString(),
+      localDate: localDate(now, coach.settings.timeZone),
+      ratings: input.ratings,
+      note: input.note,
+      requestKey: ctx.requestKey,
+    });
+    this.deps.log.info('self-check recorded', {
+      coach: coach.id,
+      checkId: check.id,
+      created,
+      rated: Object.keys(input.ratings).length,
+      hasNote: input.note !== null,
+    });
+    return { check, created, reply: this.selfCheckAcknowledgement(coach, check) };
+  }
+
+  private selfCheckAcknowledgement(coach: Coach, check: SelfCheck): Message {
+    const lowest = lowestBehaviour(check.ratings);
+    const lines = [`Thanks, your self-check is saved. ${formatRatings(check.ratings)}`];
+    if (check.note) lines.push('Your note stays private to you.');
+    if (lowest) {
+      const tip = tipFor(this.deps.catalog, lowest, check.id);
+      if (tip) lines.push(`*A tip for ${behaviour(lowest).short.toLowerCase()}* (${tip.title}): ${tip.text}`);
+    }
+    return message(lines, {
+      footer: coach.platform === 'console' ? 'Type "trend" to see how the weeks compare.' : undefined,
+    });
+  }
+
+  // ---- prompts and reflections ----
+
+  /** Today's prompt for the coach: issued once per local date and then the same all day. */
+  todaysPrompt(ref: CoachRef, ctx: RequestContext = {}): { issue: PromptIssue; prompt: Prompt; reply: Message } {
+    const coach = this.coach(ref, ctx);
+    return this.issuePrompt(coach, this.today(coach));
+  }
+
+  /** Issues (or finds) the coach's prompt for a local date. Used by the scheduler too. */
+  issuePrompt(coach: Coach, date: string): { issue: PromptIssue; prompt: Prompt; reply: Message } {
+    const { repos, catalog } = this.deps;
+    const existing = repos.promptIssues.forDate(coach.id, date);
+    let prompt = existing ? promptById(catalog, existing.promptId) : undefined;
+    let issue = existing;
+    if (!issue || !prompt) {
+      const recent = repos.selfChecks.between(coach.id, addDays(date, -13), date).map((c) => c.ratings);
+      prompt = choosePrompt(catalog, {
+        coachKey: String(coach.id),
+        date,
+        level: coach.settings.level,
+        history: repos.promptIssues.history(coach.id),
+        recentRatings: recent,
+      });
+      issue = repos.promptIssues.issue(coach.id, prompt.id, date, this.now().toISOString());
+    }
+    return { issue, prompt, reply: this.promptMessage(issue, prompt) };
+  }
+
+  promptMessage(issue: PromptIssue, prompt: Prompt): Message {
+    const labels = prompt.behaviours.map((b) => behaviour(b).short).join(' · ');
+    const tip = tipByKey(this.deps.catalog, prompt.tip);
+    return message([prompt.text], {
+      title: "Today's reflection",
+      footer: `${labels}${tip ? ` · from the tip "${tip.title}"` : ''} · reply with a few lines; they stay private.`,
+      buttons: [
+        { action: 'reflect', label: 'Reflect', value: String(issue.id), style: 'primary' },
+        { action: 'skip', label: 'Skip', value: String(issue.id) },
+        { action: 'snooze', label: 'Snooze', value: String(issue.id) },
+      ],
+    });
+  }
+
+  /** The prompt a plain reply answers: the latest one, while it is open or snoozed and no older than three days. */
+  openPrompt(coach: Coach): PromptIssue | undefined {
+    const latest = this.deps.repos.promptIssues.latest(coach.id);
+    if (!latest || latest.status === 'answered' || latest.status === 'skipped') return undefined;
+    if (latest.localDate < addDays(this.today(coach), -3)) return undefined;
+    return latest;
+  }
+
+  saveReflection(
+    ref: CoachRef,
+    text: string,
+    ctx: RequestContext = {},
+    promptIssueId?: number,
+  ): { reflection: Reflection; created: boolean; reply: Message } {
+    const coach = this.coach(ref, ctx);
+    const cleaned = cleanText(text);
+    if (cleaned === '')
+      throw new TrellisError('invalid_reflection', 'Your reflection is empty: write a few words about the moment.');
+    if (cleaned.length > REFLECTION_MAX) {
+      throw new TrellisError(
+        'invalid_reflection',
+        `Your reflection is ${cleaned.length.toLocaleString('en')} characters; the limit is ${REFLECTION_MAX.toLocaleString('en')}. Shorten it and send it again.`,
+      );
+    }
+    const { repos } = this.deps;
+    let issue = promptIssueId === undefined ? this.openPrompt(coach) : repos.promptIssues.byId(promptIssueId);
+    if (issue && issue.coachId !== coach.id) issue = undefined;
+    const now = this.now();
+    const result = repos.transaction(() => {
+      const saved = repos.reflections.add({
+        coachId: coach.id,
+        promptIssueId: issue?.id ?? null,
+        promptId: issue?.promptId ?? null,
+        text: cleaned,
+        createdAt: now.toISOString(),
+        localDate: localDate(now, coach.settings.timeZone),
+        requestKey: ctx.requestKey,
+      });
+      if (issue) repos.promptIssues.setStatus(issue.id, 'answered');
+      return saved;
+    });
+    this.deps.log.info('reflection saved', {
+      coach: coach.id,
+      reflectionId: result.reflection.id,
+      created: result.created,
+      promptId: issue?.promptId ?? null,
+    });
+    return { ...result, reply: message('Saved to your journal. It stays private to you.') };
+  }
+
+  /** Skip or snooze the coach's prompt. Snoozing leaves it open, so a later plain reply still answers it. */
+  setPromptStatus(ref: CoachRef, issueId: number, status: 'skipped' | 'snoozed', ctx: RequestContext = {}): Message {
+    const coach = this.coach(ref, ctx);
+    const issue = this.deps.repos.promptIssues.byId(issueId);
+    if (!issue || issue.coachId !== coach.id)
+      throw new TrellisError('no_prompt', 'That prompt is no longer available; type "prompt" for today\'s.');
+    if (issue.status === 'answered') return message('You have already answered this prompt. Thank you!');
+    this.deps.repos.promptIssues.setStatus(issue.id, status);
+    return status === 'skipped'
+      ? message('Skipped. A new prompt comes on your next prompt day.')
+      : message('Snoozed. I will bring it back later today; you can also reply any time.');
+  }
+
+  // ---- views ----
+
+  history(ref: CoachRef, ctx: RequestContext = {}, limit = 5): Message {
+    const coach = this.coach(ref, ctx);
+    const { repos, catalog } = this.deps;
+    const checks = repos.selfChecks.recent(coach.id, limit);
+    const reflections = repos.reflections.recent(coach.id, limit);
+    if (checks.length === 0 && reflections.length === 0) {
+      return message([
+        'Nothing here yet. Try /selfcheck for a quick self-assessment, or "prompt" for a reflection question.',
+      ]);
+    }
+    const lines: string[] = [];
+    if (checks.length) {
+      lines.push('*Recent self-checks*');
+      for (const c of checks) lines.push(`${c.localDate}  ${formatRatings(c.ratings)}${c.note ? '  (note)' : ''}`);
+    }
+    if (reflections.length) {
+      lines.push('*Recent reflections*');
+      for (const r of reflections) {
+        const prompt = r.promptId ? promptById(catalog, r.promptId) : undefined;
+        const excerpt = r.text.length > 120 ? `${r.text.slice(0, 117)}…` : r.text;
+        lines.push(
+          `${r.localDate}  ${prompt ? `${prompt.behaviours.map((b) => behaviour(b).short).join('/')}: ` : ''}${excerpt}`,
+        );
+      }
+    }
+    return message(lines, { title: 'Your history' });
+  }
+
+  trend(ref: CoachRef, ctx: RequestContext = {}): Message {
+    const coach = this.coach(ref, ctx);
+    const today = this.today(coach);
+    const { repos } = this.deps;
+    const checks = repos.selfChecks.between(coach.id, addDays(today, -7 * 8 - 7), today);
+    if (checks.length === 0) return message('No self-checks yet, so no trend. Start with /selfcheck.');
+    const trend = computeTrend(checks, today);
+    const reflections = repos.reflections.between(coach.id, addDays(today, -7 * 52), today);
+    const weeks = streak([...checks.map((c) => c.localDate), ...reflections.map((r) => r.localDate)], today);
+    const rows = trend.behaviours.map(
+      (b) =>
+        `${behaviour(b.key).short.padEnd(9)} ${formatMean(b.thisWeek).padStart(3)}  ${formatChange(b.change).padEnd(7)} ${b.sparkline}`,
+    );
+    return message(
+      [
+        `Week of ${trend.weekStart}: ${trend.checkInsThisWeek} self-check${trend.checkInsThisWeek === 1 ? '' : 's'}, streak ${weeks} week${weeks === 1 ? '' : 's'}.`,
+      ],
+      {
+        title: 'Your trend',
+        preformatted: ['Behaviour  now  vs 4 wks  last 8 weeks', ...rows],
+        footer: 'Means on the 1–5 scale; the change compares this week with the four weeks before.',
+      },
+    );
+  }
+
+  settings(ref: CoachRef, ctx: RequestContext = {}): Message {
+    const coach = this.coach(ref, ctx);
+    return message(['Your settings'], {
+      fields: settingsFields(coach.settings, this.today(coach)),
+      footer: SETTINGS_USAGE,
+    });
+  }
+
+  changeSettings(ref: CoachRef, args: string, ctx: RequestContext = {}): Message {
+    const coach = this.coach(ref, ctx);
+    const change = applySettingsCommand(args, coach.settings, this.today(coach));
+    if (change.kind === 'show') return this.settings(ref, ctx);
+    this.deps.repos.coaches.updateSettings(
+      coach.id,
+      change.settings,
+      change.timeZoneSetByCoach || coach.timeZoneSetByCoach,
+    );
+    this.deps.log.info('settings changed', { coach: coach.id });
+    return message(change.summary);
+  }
+
+  updateSettings(ref: CoachRef, settings: Settings, ctx: RequestContext = {}): Coach {
+    const coach = this.coach(ref, ctx);
+    return this.deps.repos.coaches.updateSettings(
+      coach.id,
+      settings,
+      settings.timeZone !== coach.settings.timeZone || coach.timeZoneSetByCoach,
+    );
+  }
+
+  help(): Message {
+    return message(
+      [
+        'Trellis helps you practise "Cultivates Trust and Safety" (ICF Core Competencies) a few minutes a day.',
+        `Ratings: ${SCALE.map((s) => `${s.value} ${s.label}`).join(' · ')}. Behaviours in order: ${BEHAVIOUR_KEYS.join(', ')}.`,
+      ],
+      { title: 'Trellis commands', fields: COMMANDS.map((c) => ({ label: c.usage, value: c.what })) },
+    );
+  }
+
+  // ---- typed commands ----
+
+  /**
+   * Handles one typed message: a command, or, while a prompt is open, a reflection.
+   * Errors a user can fix come back as a message saying what to fix; anything else is thrown.
+   */
+  handleText(ref: CoachRef, raw: string, ctx: RequestContext = {}): Reply {
+    try {
+      return this.route(ref, raw, ctx);
+    } catch (error) {
+      if (isTrellisError(error)) return messages(message(error.message));
+      throw error;
+    }
+  }
+
+  private route(ref: CoachRef, raw: string, ctx: RequestContext): Reply {
+    const text = raw.trim();
+    const command = parseCommand(text);
+    if (command) return this.runCommand(ref, command.name, command.args, ctx);
+    const coach = this.coach(ref, ctx);
+    if (this.openPrompt(coach)) return messages(this.saveReflection(ref, text, ctx).reply);
+    if (text === '') return messages(this.help());
+    return messages(
+      message(
+        `I didn't recognise "${text.length > 40 ? `${text.slice(0, 40)}…` : text}". Type "help" for what I can do, or "prompt" for today's reflection question.`,
+      ),
+    );
+  }
+
+  /** Runs a `/selfcheck` subcommand or a top-level command; `args` is what follows its name. */
+  runCommand(ref: CoachRef, name: string, args: string, ctx: RequestContext = {}): Reply {
+    switch (name) {
+      case 'selfcheck':
+        if (args === '') return { type: 'selfcheck_form' };
+        return this.runSelfcheckArgs(ref, args, ctx);
+      case 'help':
+        return messages(this.help());
+      case 'prompt':
+        return messages(this.todaysPrompt(ref, ctx).reply);
+      case 'history':
+        return messages(this.history(ref, ctx));
+      case 'trend':
+        return messages(this.trend(ref, ctx));
+      case 'settings':
+        return messages(this.changeSettings(ref, args, ctx));
+      default:
+        throw new TrellisError('unknown_command', `I don't know "${name}". Type "help" for the list.`);
+    }
+  }
+
+  /** `/selfcheck <args>`: a subcommand, or the quick ratings form. */
+  runSelfcheckArgs(ref: CoachRef, args: string, ctx: RequestContext = {}): Reply {
+    const [first, ...rest] = args.trim().split(/\s+/);
+    const sub = first.toLowerCase();
+    if (SUBCOMMANDS.has(sub)) return this.runCommand(ref, sub, rest.join(' '), ctx);
+    if (sub === 'settings' && rest.length === 0) return { type: 'settings_form' };
+    return messages(this.recordSelfCheck(ref, parseQuickSelfCheck(args), ctx).reply);
+  }
+}
+
+const SUBCOMMANDS = new Set(['help', 'prompt', 'history', 'trend', 'settings']);
+
+/**
+ * Reads a command from typed text. "/selfcheck …" and "selfcheck …" always are; the other words are commands
+ * only in their exact forms, so a reflection that happens to start with "history" is still a reflection.
+ */
+export function parseCommand(text: string): { name: string; args: string } | undefined {
+  const m = /^\/?(selfcheck|check)(?:\s+([\s\S]*))?$/i.exec(text);
+  if (m) return { name: 'selfcheck', args: (m[2] ?? '').trim() };
+  const lower = text.toLowerCase();
+  if (['help', '?', '/help'].includes(lower)) return { name: 'help', args: '' };
+  if (['prompt', '/prompt'].includes(lower)) return { name: 'prompt', args: '' };
+  if (['history', '/history'].includes(lower)) return { name: 'history', args: '' };
+  if (['trend', 'trends', '/trend'].includes(lower)) return { name: 'trend', args: '' };
+  const s = /^\/?settings(?:\s+(time|days|tz|timezone|zone|level|pause|resume|unpause)\b(.*))?$/i.exec(text);
+  if (s) return { name: 'settings', args: s[1] ? `${s[1]}${s[2]}` : '' };
+  return undefined;
+}
+
+export type { Ratings };
+export { NOTE_MAX };

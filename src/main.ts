@@ -1,0 +1,65 @@
+import os from 'node:os';
+import { createAppContext } from './app';
+import { ConfigError, loadConfig } from './config';
+import { isTrellisError } from './core/errors';
+import { HttpServer } from './http/server';
+import { runConsoleChat } from './platforms/console/chat';
+
+/** Composition root: config → db → repositories → core → adapters. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = createAppContext(config);
+  const shutdown = (signal: string) => {
+    app.log.info('shutting down', { signal });
+    app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+
+  if (!config.slack && !config.teams) {
+    // No platform credentials: the local terminal chat, on the same store.
+    await runConsoleChat({
+      trellis: app.trellis,
+      user: config.consoleUser ?? localUserName(),
+      input: process.stdin,
+      output: process.stdout,
+      interactive: Boolean(process.stdin.isTTY),
+      log: app.log,
+    });
+    app.close();
+    return;
+  }
+  // Slack and Teams share one HTTP server and port, beside GET /healthz.
+  const http = new HttpServer(app.log);
+  // Platforms register their routes here (see src/platforms/*).
+  const address = await http.listen(config.port, config.host);
+  app.log.info('listening', { port: address.port, host: address.address });
+  process.removeAllListeners('SIGTERM');
+  process.removeAllListeners('SIGINT');
+  const stop = async (signal: string) => {
+    app.log.info('shutting down', { signal });
+    await http.close();
+    app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+function localUserName(): string {
+  try {
+    return os.userInfo().username || 'me';
+  } catch {
+    return 'me';
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || isTrellisError(error)) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`Trellis stopped: ${(error as Error).stack ?? String(error)}\n`);
+  }
+  process.exit(1);
+});

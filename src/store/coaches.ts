@@ -1,0 +1,101 @@
+import type { Coach, CoachRef, Level, Platform, Settings, Weekday } from '../core/model';
+import type { CoachRepository } from '../core/ports';
+import type { Db } from './db';
+
+interface CoachRow {
+  id: number;
+  platform: Platform;
+  tenant: string;
+  user_id: string;
+  display_name: string | null;
+  prompt_time: string;
+  prompt_days: string;
+  time_zone: string;
+  level: Level | null;
+  paused_until: string | null;
+  time_zone_set_by_coach: number;
+  created_at: string;
+}
+
+export function toCoach(row: CoachRow): Coach {
+  return {
+    id: row.id,
+    platform: row.platform,
+    tenant: row.tenant,
+    user: row.user_id,
+    displayName: row.display_name,
+    settings: {
+      promptTime: row.prompt_time,
+      promptDays: row.prompt_days.split(',').filter(Boolean).map(Number) as Weekday[],
+      timeZone: row.time_zone,
+      level: row.level,
+      pausedUntil: row.paused_until,
+    },
+    timeZoneSetByCoach: row.time_zone_set_by_coach === 1,
+    createdAt: row.created_at,
+  };
+}
+
+export function coachRepository(db: Db, now: () => Date): CoachRepository {
+  const find = db.prepare<[string, string, string], CoachRow>(
+    'SELECT * FROM coaches WHERE platform = ? AND tenant = ? AND user_id = ?',
+  );
+  const byId = db.prepare<[number], CoachRow>('SELECT * FROM coaches WHERE id = ?');
+  const insert = db.prepare(
+    `INSERT INTO coaches (platform, tenant, user_id, display_name, prompt_time, prompt_days, time_zone, level, paused_until, created_at)
+     VALUES (@platform, @tenant, @user, @displayName, @promptTime, @promptDays, @timeZone, @level, @pausedUntil, @createdAt)
+     ON CONFLICT (platform, tenant, user_id) DO NOTHING`,
+  );
+  const update = db.prepare(
+    `UPDATE coaches SET prompt_time = @promptTime, prompt_days = @promptDays, time_zone = @timeZone, level = @level,
+       paused_until = @pausedUntil, time_zone_set_by_coach = @setByCoach WHERE id = @id`,
+  );
+  const setName = db.prepare('UPDATE coaches SET display_name = ? WHERE id = ?');
+  const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM coaches');
+
+  return {
+    upsert(ref: CoachRef, defaults: Settings, displayName?: string | null): Coach {
+      let row = find.get(ref.platform, ref.tenant, ref.user);
+      if (!row) {
+        insert.run({
+          ...ref,
+          displayName: displayName ?? null,
+          promptTime: defaults.promptTime,
+          promptDays: defaults.promptDays.join(','),
+          timeZone: defaults.timeZone,
+          level: defaults.level,
+          pausedUntil: defaults.pausedUntil,
+          createdAt: now().toISOString(),
+        });
+        row = find.get(ref.platform, ref.tenant, ref.user) as CoachRow;
+      } else if (displayName && displayName !== row.display_name) {
+        setName.run(displayName, row.id);
+        row.display_name = displayName;
+      }
+      return toCoach(row);
+    },
+    find(ref) {
+      const row = find.get(ref.platform, ref.tenant, ref.user);
+      return row ? toCoach(row) : undefined;
+    },
+    byId(id) {
+      const row = byId.get(id);
+      return row ? toCoach(row) : undefined;
+    },
+    updateSettings(id, settings, timeZoneSetByCoach) {
+      update.run({
+        id,
+        promptTime: settings.promptTime,
+        promptDays: settings.promptDays.join(','),
+        timeZone: settings.timeZone,
+        level: settings.level,
+        pausedUntil: settings.pausedUntil,
+        setByCoach: timeZoneSetByCoach ? 1 : 0,
+      });
+      const row = byId.get(id);
+      if (!row) throw new Error(`coach ${id} not found`);
+      return toCoach(row);
+    },
+    count: () => (count.get() as { n: number }).n,
+  };
+}

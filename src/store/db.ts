@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { MIGRATIONS, type Migration } from './migrations';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  /** Run migrations up to this version only (tests of upgrades from older schemas). */
+  migrateTo?: number;
+  readonly?: boolean;
+}
+
+/** Opens the SQLite file with WAL, foreign keys and a busy timeout, and brings its schema up to date. */
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  if (file !== ':memory:' && !options.readonly) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    migrate(db, MIGRATIONS, options.migrateTo);
+  }
+  return db;
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Applies each migration newer than the database's user_version, each in its own transaction. */
+export function migrate(
+  db: Db,
+  migrations: readonly Migration[] = MIGRATIONS,
+  to = Number.POSITIVE_INFINITY,
+): number[] {
+  const applied: number[] = [];
+  const latest = Math.max(0, ...migrations.map((m) => m.version));
+  const current = schemaVersion(db);
+  if (current > latest) {
+    throw new Error(
+      `The database is at schema version ${current}, newer than this Trellis (${latest}). Upgrade Trellis or restore an older backup.`,
+    );
+  }
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (m.version <= schemaVersion(db) || m.version > to) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+    applied.push(m.version);
+  }
+  return applied;
+}

@@ -1,0 +1,15 @@
+import { initial } from './001-initial';
+import { requestKeys } from './002-request-keys';
+
+/** One schema change. `version` becomes the database's user_version once `sql` has run. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Every migration, in order. Versions only grow; a gap is allowed (work merged from parallel branches).
+ * Never edit one that has shipped: add the next.
+ */
+export const MIGRATIONS: readonly Migration[] = [initial, requestKeys];

@@ -1,0 +1,68 @@
+import { BEHAVIOUR_KEYS, type Rating } from '../core/behaviours';
+import type { Ratings, SelfCheck } from '../core/model';
+import type { NewSelfCheck, SelfCheckRepository } from '../core/ports';
+import type { Db } from './db';
+
+type SelfCheckRow = {
+  id: number;
+  coach_id: number;
+  checked_at: string;
+  local_date: string;
+  note: string | null;
+} & Record<(typeof BEHAVIOUR_KEYS)[number], Rating | null>;
+
+function toSelfCheck(row: SelfCheckRow): SelfCheck {
+  const ratings: Ratings = {};
+  for (const key of BEHAVIOUR_KEYS) {
+    const value = row[key];
+    if (value !== null) ratings[key] = value;
+  }
+  return {
+    id: row.id,
+    coachId: row.coach_id,
+    checkedAt: row.checked_at,
+    localDate: row.local_date,
+    ratings,
+    note: row.note,
+  };
+}
+
+export function selfCheckRepository(db: Db): SelfCheckRepository {
+  const insert = db.prepare(
+    `INSERT INTO self_checks (coach_id, checked_at, local_date, ${BEHAVIOUR_KEYS.join(', ')}, note, request_key)
+     VALUES (@coachId, @checkedAt, @localDate, ${BEHAVIOUR_KEYS.map((k) => `@${k}`).join(', ')}, @note, @requestKey)
+     ON CONFLICT (request_key) WHERE request_key IS NOT NULL DO NOTHING`,
+  );
+  const byId = db.prepare<[number], SelfCheckRow>('SELECT * FROM self_checks WHERE id = ?');
+  const byKey = db.prepare<[string], SelfCheckRow>('SELECT * FROM self_checks WHERE request_key = ?');
+  const recent = db.prepare<[number, number], SelfCheckRow>(
+    'SELECT * FROM self_checks WHERE coach_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?',
+  );
+  const between = db.prepare<[number, string, string], SelfCheckRow>(
+    'SELECT * FROM self_checks WHERE coach_id = ? AND local_date BETWEEN ? AND ? ORDER BY checked_at, id',
+  );
+  const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM self_checks');
+  const countFor = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM self_checks WHERE coach_id = ?');
+
+  return {
+    add(check: NewSelfCheck) {
+      const values: Record<string, unknown> = {
+        coachId: check.coachId,
+        checkedAt: check.checkedAt,
+        localDate: check.localDate,
+        note: check.note,
+        requestKey: check.requestKey ?? null,
+      };
+      for (const key of BEHAVIOUR_KEYS) values[key] = check.ratings[key] ?? null;
+      const result = insert.run(values);
+      if (result.changes === 1) {
+        return { check: toSelfCheck(byId.get(Number(result.lastInsertRowid)) as SelfCheckRow), created: true };
+      }
+      return { check: toSelfCheck(byKey.get(check.requestKey as string) as SelfCheckRow), created: false };
+    },
+    recent: (coachId, limit) => recent.all(coachId, limit).map(toSelfCheck),
+    between: (coachId, from, to) => between.all(coachId, from, to).map(toSelfCheck),
+    count: (coachId) =>
+      coachId === undefined ? (countAll.get() as { n: number }).n : (countFor.get(coachId) as { n: number }).n,
+  };
+}
