@@ -1,0 +1,97 @@
+import { ErrorCode, type WebAPICallError, WebClient } from '@slack/web-api';
+import { DeliveryError } from '../../core/errors';
+import type { Message } from '../../core/message';
+import type { Coach } from '../../core/model';
+import type { Messenger } from '../../core/ports';
+import { renderBlocks, renderFallbackText } from './render';
+
+/** Event type under which Trellis tags its own DMs, so a delivery can be found again after a crash. */
+export const DELIVERY_EVENT = 'trellis_delivery';
+
+/** Slack errors after which retrying the same coach is pointless. */
+const UNREACHABLE = new Set([
+  'account_inactive',
+  'user_not_found',
+  'user_disabled',
+  'cannot_dm_bot',
+  'channel_not_found',
+  'is_archived',
+  'not_in_channel',
+  'team_access_not_granted',
+  'user_is_restricted',
+  'invalid_auth',
+  'token_revoked',
+  'missing_scope',
+]);
+
+/** Turns a Web API failure into what delivery needs to know: wait, retry, or stop. */
+export function toDeliveryError(error: unknown): DeliveryError {
+  const e = error as WebAPICallError & { retryAfter?: number; data?: { error?: string }; statusCode?: number };
+  if (e.code === ErrorCode.RateLimitedError)
+    return new DeliveryError('rate_limited', 'Slack rate limit', (e.retryAfter ?? 1) * 1000);
+  if (e.code === ErrorCode.PlatformError) {
+    const code = e.data?.error ?? 'unknown';
+    if (code === 'ratelimited') return new DeliveryError('rate_limited', 'Slack rate limit', 1000);
+    return new DeliveryError(UNREACHABLE.has(code) ? 'unreachable' : 'transient', `Slack error: ${code}`);
+  }
+  return new DeliveryError('transient', `Slack request failed: ${e.code ?? (e as Error).message}`);
+}
+
+/**
+ * Sends to coaches' Slack DMs through the Web API. Retries are the outbox's job, not the client's:
+ * the client neither retries nor waits out rate limits on its own.
+ */
+export class SlackMessenger implements Messenger {
+  readonly platform = 'slack' as const;
+  private readonly client: WebClient;
+  private readonly dmChannels = new Map<string, string>();
+
+  constructor(token: string, options: { apiUrl?: string; timeoutMs?: number } = {}) {
+    this.client = new WebClient(token, {
+      slackApiUrl: options.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: options.timeoutMs ?? 10_000,
+    });
+  }
+
+  private async dmChannel(coach: Coach): Promise<string> {
+    const cached = this.dmChannels.get(coach.user);
+    if (cached) return cached;
+    const opened = await this.client.conversations.open({ users: coach.user });
+    const id = opened.channel?.id;
+    if (!id) throw new DeliveryError('transient', 'Slack did not return a DM channel');
+    this.dmChannels.set(coach.user, id);
+    return id;
+  }
+
+  async sendDirect(coach: Coach, message: Message, deliveryKey: string): Promise<{ messageId?: string }> {
+    try {
+      const channel = await this.dmChannel(coach);
+      const result = await this.client.chat.postMessage({
+        channel,
+        text: renderFallbackText(message),
+        blocks: renderBlocks(message),
+        metadata: { event_type: DELIVERY_EVENT, event_payload: { key: deliveryKey } },
+      });
+      return { messageId: result.ts };
+    } catch (error) {
+      throw error instanceof DeliveryError ? error : toDeliveryError(error);
+    }
+  }
+
+  /** Looks through the DM's recent history for a message carrying this delivery key. */
+  async wasDelivered(coach: Coach, deliveryKey: string): Promise<boolean | undefined> {
+    try {
+      const channel = await this.dmChannel(coach);
+      const history = await this.client.conversations.history({ channel, limit: 50, include_all_metadata: true });
+      return (history.messages ?? []).some(
+        (m) =>
+          (m as { metadata?: { event_type?: string; event_payload?: { key?: string } } }).metadata?.event_payload
+            ?.key === deliveryKey,
+      );
+    } catch {
+      return undefined;
+    }
+  }
+}
