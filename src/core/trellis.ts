@@ -35,6 +35,8 @@ export interface RequestContext {
   /** The coach's time zone as the platform reports it (Slack profile, Teams localTimezone). */
   timeZone?: string;
   displayName?: string;
+  /** The conversation the request came from, for commands about a channel ("digest here", "group join"). */
+  channel?: { id: string; kind: 'direct' | 'group'; name?: string };
 }
 
 /** What a typed command asks for: messages to show, or a form the platform presents its own way. */
