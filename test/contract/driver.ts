@@ -1,0 +1,25 @@
+/**
+ * The contract every platform adapter must honour, so Slack, Teams and the local chat cannot drift apart.
+ * Each platform supplies a driver that talks to the REAL adapter (signed HTTP for Slack, real activities for Teams,
+ * the child-process chat for the console) and reports what a coach would see as plain text.
+ * test/contract/contract.test.ts runs the same behaviours against every driver.
+ */
+export interface PlatformDriver {
+  readonly name: 'slack' | 'teams' | 'console';
+  /** Starts the platform against a fresh database file. */
+  start(dbFile: string): Promise<void>;
+  stop(): Promise<void>;
+  /**
+   * Sends what a coach types (a slash command in Slack, a message in Teams, a line in the chat) as `user`,
+   * and returns the plain text of every reply the coach sees, in order.
+   */
+  send(user: string, text: string): Promise<string[]>;
+  /**
+   * Opens the self-check form (modal, card, or the step-by-step chat) and submits it with these answers:
+   * ratings by behaviour key ('1'..'5', or undefined to skip) and an optional note.
+   * Returns what the coach sees: the acknowledgement, or the errors that say what to fix.
+   */
+  submitSelfCheck(user: string, ratings: Partial<Record<string, string>>, note?: string): Promise<string[]>;
+  /** Answers today's prompt by the platform's usual way (plain reply in the DM or chat). */
+  reply(user: string, text: string): Promise<string[]>;
+}
