@@ -386,8 +386,9 @@ export class Trellis {
   runSelfcheckArgs(ref: CoachRef, args: string, ctx: RequestContext = {}): Reply {
     const [first, ...rest] = args.trim().split(/\s+/);
     const sub = first.toLowerCase();
-    if (SUBCOMMANDS.has(sub)) return this.runCommand(ref, sub, rest.join(' '), ctx);
+    // A bare "/selfcheck settings" opens the platform's settings form; with arguments it changes one setting.
     if (sub === 'settings' && rest.length === 0) return { type: 'settings_form' };
+    if (SUBCOMMANDS.has(sub)) return this.runCommand(ref, sub, rest.join(' '), ctx);
     return messages(this.recordSelfCheck(ref, parseQuickSelfCheck(args), ctx).reply);
   }
 }
