@@ -2,9 +2,9 @@
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
-    process.stdout.write(
-      `\ntests: ${results.numPassedTests} passed, ${failed} failed, ${results.numPendingTests + results.numTodoTests} skipped\n`,
-    );
+    const line = `tests: ${results.numPassedTests} passed, ${failed} failed, ${results.numPendingTests + results.numTodoTests} skipped`;
+    // After Jest's own summary, so it is the last line of the run.
+    process.once('exit', () => process.stdout.write(`\n${line}\n`));
   }
 }
 module.exports = SummaryReporter;
