@@ -24,15 +24,11 @@ export interface CoachRepository {
   count(): number;
 }
 
-export interface NewSelfCheck {
-  coachId: number;
-  checkedAt: string;
-  localDate: string;
-  ratings: Ratings;
-  note: string | null;
-  /** A platform's id for the request (Slack trigger id, Teams activity id): a retry with the same key records nothing. */
-  requestKey?: string;
-}
+/**
+ * A self-check to store. `requestKey` is a platform's id for the request (Slack trigger id, Teams activity id):
+ * a retry with the same key records nothing.
+ */
+export type NewSelfCheck = Omit<SelfCheck, 'id'> & { requestKey?: string };
 
 export interface SelfCheckRepository {
   /** Returns the stored check and whether it was new (false when `requestKey` was seen before). */
@@ -44,15 +40,7 @@ export interface SelfCheckRepository {
   count(coachId?: number): number;
 }
 
-export interface NewReflection {
-  coachId: number;
-  promptIssueId: number | null;
-  promptId: string | null;
-  text: string;
-  createdAt: string;
-  localDate: string;
-  requestKey?: string;
-}
+export type NewReflection = Omit<Reflection, 'id'> & { requestKey?: string };
 
 export interface ReflectionRepository {
   add(reflection: NewReflection): { reflection: Reflection; created: boolean };
