@@ -1,4 +1,5 @@
-import type { Coach, CoachRef, PromptIssue, Ratings, Reflection, SelfCheck, Settings } from './model';
+import type { Message } from './message';
+import type { Coach, CoachRef, Platform, PromptIssue, Reflection, SelfCheck, Settings } from './model';
 
 /** Time is a parameter: nothing in core calls `new Date()` on its own. */
 export interface Clock {
@@ -72,12 +73,12 @@ export interface Repositories {
 
 /** Sends to a coach's private conversation on one platform. Platform adapters implement it. */
 export interface Messenger {
-  readonly platform: import('./model').Platform;
+  readonly platform: Platform;
   /**
    * Sends `message` to the coach's DM. `deliveryKey` identifies this delivery; platforms that can carry it
    * (Slack message metadata) do, so `wasDelivered` can find it after a crash. Throws DeliveryError on failure.
    */
-  sendDirect(coach: Coach, message: import('./message').Message, deliveryKey: string): Promise<{ messageId?: string }>;
+  sendDirect(coach: Coach, message: Message, deliveryKey: string): Promise<{ messageId?: string }>;
   /** After a crash: did a send with this key reach the coach? undefined when the platform cannot tell. */
   wasDelivered?(coach: Coach, deliveryKey: string): Promise<boolean | undefined>;
 }
