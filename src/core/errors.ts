@@ -17,7 +17,9 @@ export type TrellisErrorCode =
   | 'unknown_command'
   | 'no_prompt'
   | 'config'
-  | 'prompts';
+  | 'prompts'
+  | 'storage_unavailable'
+  | 'no_data';
 
 export function isTrellisError(error: unknown): error is TrellisError {
   return error instanceof TrellisError;

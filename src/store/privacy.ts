@@ -1,0 +1,115 @@
+import type {
+  AuditEntry,
+  CoachData,
+  CoachRepository,
+  PrivacyRepository,
+  PromptIssueRepository,
+  ReflectionRepository,
+  SelfCheckRepository,
+} from '../core/ports';
+import type { Db } from './db';
+
+/**
+ * Copies the WAL into the database file and empties it. With secure_delete on, deleted and overwritten text is
+ * zeroed in the file; this makes sure the WAL does not keep an older copy of those pages around.
+ */
+export function checkpoint(db: Db): void {
+  if (db.memory) return;
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}
+
+interface AuditRow {
+  at: string;
+  coach_id: number | null;
+  action: AuditEntry['action'];
+  actor: string;
+  object_ids: string;
+}
+
+/** Every table's row count: a deletion reports what it removed wherever the foreign keys reached. */
+function tableCounts(db: Db): Map<string, number> {
+  const tables = db
+    .prepare<[], { name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .all();
+  return new Map(
+    tables.map(({ name }) => [
+      name,
+      (db.prepare(`SELECT count(*) AS n FROM "${name.replaceAll('"', '""')}"`).get() as { n: number }).n,
+    ]),
+  );
+}
+
+export function privacyRepository(
+  db: Db,
+  repos: {
+    coaches: CoachRepository;
+    selfChecks: SelfCheckRepository;
+    reflections: ReflectionRepository;
+    promptIssues: PromptIssueRepository;
+  },
+): PrivacyRepository {
+  const issues = db.prepare<[number], { id: number }>('SELECT id FROM prompt_issues WHERE coach_id = ? ORDER BY id');
+  const deleteCoach = db.prepare('DELETE FROM coaches WHERE id = ?');
+  const purgeNotes = db.prepare('UPDATE self_checks SET note = NULL WHERE note IS NOT NULL AND checked_at < ?');
+  const purgeReflections = db.prepare('DELETE FROM reflections WHERE created_at < ?');
+  const insertAudit = db.prepare(
+    'INSERT INTO audit_log (at, coach_id, action, actor, object_ids) VALUES (@at, @coachId, @action, @actor, @objectIds)',
+  );
+  const auditFor = db.prepare<[number], AuditRow>('SELECT * FROM audit_log WHERE coach_id = ? ORDER BY at, id');
+  const all = 1_000_000_000;
+
+  return {
+    coachData(coachId): CoachData | undefined {
+      const coach = repos.coaches.byId(coachId);
+      if (!coach) return undefined;
+      const oldestFirst = <T extends { id: number }>(list: T[]) => list.sort((a, b) => a.id - b.id);
+      return {
+        coach,
+        selfChecks: oldestFirst(repos.selfChecks.recent(coachId, all)),
+        reflections: oldestFirst(repos.reflections.recent(coachId, all)),
+        promptIssues: issues
+          .all(coachId)
+          .map((r) => repos.promptIssues.byId(r.id))
+          .filter((i) => i !== undefined),
+      };
+    },
+    deleteCoach(coachId) {
+      const removed = db
+        .transaction(() => {
+          const before = tableCounts(db);
+          if (deleteCoach.run(coachId).changes === 0) return undefined;
+          const after = tableCounts(db);
+          const counts: Record<string, number> = {};
+          for (const [table, n] of before) if (n !== after.get(table)) counts[table] = n - (after.get(table) ?? 0);
+          return counts;
+        })
+        .immediate();
+      if (removed) checkpoint(db);
+      return removed;
+    },
+    purgeTextBefore(cutoff) {
+      const result = db
+        .transaction(() => ({
+          notes: purgeNotes.run(cutoff).changes,
+          reflections: purgeReflections.run(cutoff).changes,
+        }))
+        .immediate();
+      if (result.notes + result.reflections > 0) checkpoint(db);
+      return result;
+    },
+    audit(entry) {
+      insertAudit.run({ ...entry, objectIds: JSON.stringify(entry.objectIds) });
+    },
+    auditFor: (coachId) =>
+      auditFor.all(coachId).map((r) => ({
+        at: r.at,
+        coachId: r.coach_id,
+        action: r.action,
+        actor: r.actor,
+        objectIds: JSON.parse(r.object_ids) as AuditEntry['objectIds'],
+      })),
+  };
+}
+
