@@ -11,7 +11,10 @@ const noPositionals = z.array(z.string()).max(0, 'takes no positional arguments'
 
 /** A coach named by their number, or as platform:tenant:user (the user id may itself contain colons). */
 const coachOption = z.union([
-  z.string().regex(/^\d+$/).transform((id) => ({ id: Number(id) })),
+  z
+    .string()
+    .regex(/^\d+$/)
+    .transform((id) => ({ id: Number(id) })),
   z
     .string()
     .regex(/^(slack|teams|console):[^:]+:.+$/, 'give a coach number or platform:tenant:user, e.g. slack:T0123:U0456')

@@ -3,6 +3,8 @@ export class TrellisError extends Error {
   constructor(
     readonly code: TrellisErrorCode,
     message: string,
+    /** For the log only (never shown): what lay behind it, e.g. "SQLITE_BUSY: the database is busy". */
+    readonly detail?: string,
   ) {
     super(message);
     this.name = 'TrellisError';

@@ -17,7 +17,10 @@ export function csvCell(value: string | number | null | undefined): string {
 }
 
 export function toCsv(header: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string {
-  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n').concat('\r\n');
+  return [header, ...rows]
+    .map((row) => row.map(csvCell).join(','))
+    .join('\r\n')
+    .concat('\r\n');
 }
 
 /** The export: one JSON file with everything, and a CSV per kind of record for spreadsheets. */
@@ -148,7 +151,13 @@ export function runRetention(
   const cutoff = retentionCutoff(now, retentionDays);
   const purged = repos.privacy.purgeTextBefore(cutoff);
   if (purged.notes + purged.reflections > 0) {
-    repos.privacy.audit({ at: now.toISOString(), coachId: null, action: 'purge', actor, objectIds: { ...purged, cutoff } });
+    repos.privacy.audit({
+      at: now.toISOString(),
+      coachId: null,
+      action: 'purge',
+      actor,
+      objectIds: { ...purged, cutoff },
+    });
   }
   log.info('retention ran', { cutoff, retentionDays, notes: purged.notes, reflections: purged.reflections });
   return { ran: true, cutoff, ...purged };

@@ -3,8 +3,8 @@ import { isTrellisError, TrellisError } from './errors';
 import { type Message, message } from './message';
 import type { Coach, CoachRef, PromptIssue, Ratings, Reflection, SelfCheck, Settings } from './model';
 import type { Clock, Logger, Repositories } from './ports';
-import type { Prompt } from './prompt-schema';
 import { buildExport, type RetentionResult, runRetention } from './privacy';
+import type { Prompt } from './prompt-schema';
 import { choosePrompt, type PromptCatalog, promptById, tipByKey, tipFor } from './prompts';
 import {
   cleanText,
@@ -362,7 +362,7 @@ export class Trellis {
     this.deps.log.info('data exported', { coach: coach.id, actor, files: files.length });
     return message(
       [
-        `Your data: ${data.selfChecks.length} self-checks, ${data.reflections.length} reflections, ${data.promptIssues.length} prompts and your settings, as JSON and CSV.`,
+        `Your data: ${count(data.selfChecks.length, 'self-check')}, ${count(data.reflections.length, 'reflection')}, ${count(data.promptIssues.length, 'prompt')} and your settings, as JSON and CSV.`,
         'These files contain your private notes; keep them somewhere safe.',
       ],
       { title: 'Your export', files },
@@ -392,11 +392,17 @@ export class Trellis {
     const coach = repos.coaches.find(ref);
     const removed = coach ? repos.privacy.deleteCoach(coach.id) : undefined;
     if (!coach || !removed) return message('Trellis holds nothing about you; there was nothing to delete.');
-    repos.privacy.audit({ at: this.now().toISOString(), coachId: coach.id, action: 'delete', actor, objectIds: removed });
+    repos.privacy.audit({
+      at: this.now().toISOString(),
+      coachId: coach.id,
+      action: 'delete',
+      actor,
+      objectIds: removed,
+    });
     this.deps.log.info('coach data deleted', { coach: coach.id, actor, tables: Object.keys(removed).length });
-    const n = (table: string) => removed[table] ?? 0;
+    const n = (table: string, noun: string) => count(removed[table] ?? 0, noun);
     return message([
-      `Deleted: ${n('self_checks')} self-checks, ${n('reflections')} reflections, ${n('prompt_issues')} prompts and your settings. Trellis holds nothing more about you.`,
+      `Deleted: ${n('self_checks', 'self-check')}, ${n('reflections', 'reflection')}, ${n('prompt_issues', 'prompt')} and your settings. Trellis holds nothing more about you.`,
       'If you write to me again, you start afresh.',
     ]);
   }
@@ -421,7 +427,7 @@ export class Trellis {
       return this.route(ref, raw, ctx);
     } catch (error) {
       if (isTrellisError(error)) {
-        if (error.code === 'storage_unavailable') this.deps.log.warn('could not store', { error });
+        if (error.code === 'storage_unavailable') this.deps.log.warn('could not store', { detail: error.detail });
         return messages(message(error.message));
       }
       throw error;
@@ -478,6 +484,9 @@ export class Trellis {
     return messages(this.recordSelfCheck(ref, parseQuickSelfCheck(args), ctx).reply);
   }
 }
+
+/** "1 reflection", "2 reflections". */
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 const SUBCOMMANDS = new Set(['help', 'prompt', 'history', 'trend', 'settings']);
 

@@ -28,7 +28,8 @@ export class EncryptionError extends Error {
 /** Reads a key given as 64 hex characters or base64 of 32 bytes (src/config.ts has already checked the shape). */
 export function parseKey(text: string): Buffer {
   const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
-  if (key.length !== 32) throw new EncryptionError('An encryption key must be 32 bytes (64 hex or 44 base64 characters).');
+  if (key.length !== 32)
+    throw new EncryptionError('An encryption key must be 32 bytes (64 hex or 44 base64 characters).');
   return key;
 }
 

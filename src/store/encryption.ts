@@ -1,7 +1,7 @@
 import {
   createTextCipher,
-  EncryptionError,
   ENCRYPTED_PREFIX,
+  EncryptionError,
   keyCheckMatches,
   keyCheckOf,
   parseKey,
@@ -35,10 +35,6 @@ function setMeta(db: Db, key: string, value: string): void {
     key,
     value,
   );
-}
-
-function deleteMeta(db: Db, key: string): void {
-  db.prepare('DELETE FROM meta WHERE key = ?').run(key);
 }
 
 function countValues(db: Db, encrypted: boolean): number {

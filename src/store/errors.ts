@@ -18,7 +18,7 @@ export class StorageUnavailableError extends TrellisError {
     readonly sqliteCode: string,
     readonly reason: string,
   ) {
-    super('storage_unavailable', STORAGE_UNAVAILABLE_MESSAGE);
+    super('storage_unavailable', STORAGE_UNAVAILABLE_MESSAGE, `${sqliteCode}: ${reason}`);
   }
 }
 

@@ -22,9 +22,7 @@ export function openApp(
 
 /** The database file and its WAL as bytes, for checking that some text is not in them. */
 export function rawBytes(file: string): Buffer {
-  return Buffer.concat(
-    [file, `${file}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)),
-  );
+  return Buffer.concat([file, `${file}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)));
 }
 
 export function containsText(file: string, text: string): boolean {

@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { runCli } from '../../src/cli/index';
 import { ConfigError } from '../../src/config';
@@ -119,9 +119,7 @@ describe('encryption at rest', () => {
     app.close();
     expect(containsText(file, 'NOTE-r1')).toBe(false);
     // --new-key works too, and rotating to the key in use is refused.
-    expect(await runCli(['rotate-key', '--new-key', nextKey], io, { ...env, TRELLIS_ENCRYPTION_KEY: nextKey })).toBe(
-      1,
-    );
+    expect(await runCli(['rotate-key', '--new-key', nextKey], io, { ...env, TRELLIS_ENCRYPTION_KEY: nextKey })).toBe(1);
     expect(out.at(-1)).toMatch(/already in use/);
   });
 
