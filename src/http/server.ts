@@ -53,7 +53,12 @@ export class HttpServer {
     this.server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
       this.log.debug('http client error', { code: error.code });
       if (socket.writable && !socket.destroyed) {
-        const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+        const status =
+          error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? '408 Request Timeout'
+            : error.code === 'HPE_HEADER_OVERFLOW'
+              ? '431 Request Header Fields Too Large'
+              : '400 Bad Request';
         socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       } else socket.destroy();
     });
