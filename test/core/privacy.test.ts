@@ -218,6 +218,10 @@ describe('export, delete and retention', () => {
     expect(checks[1].ratings).toEqual({ context: 2, respect: 3, talents: 4, empathy: 5, feelings: 1, openness: 2 });
     expect(app.repos.reflections.count(id)).toBe(0);
     expect(app.trellis.runRetention()).toMatchObject({ notes: 0, reflections: 0 }); // idempotent
+    const purges = app.db.prepare("SELECT actor, object_ids FROM audit_log WHERE action = 'purge'").all();
+    expect(purges).toEqual([
+      { actor: 'scheduler', object_ids: JSON.stringify({ notes: 1, reflections: 1, cutoff: result.cutoff }) },
+    ]);
     app.close();
     expect(containsText(file, 'OLD-NOTE')).toBe(false);
     expect(containsText(file, 'Chen went quiet')).toBe(false);

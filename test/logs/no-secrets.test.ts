@@ -69,6 +69,7 @@ describe('what the log never contains', () => {
     expect(log).toMatch(/"msg":"self-check recorded"/);
     expect(log).toMatch(/"msg":"reflection saved"/);
     expect(log).toMatch(/"msg":"coach data deleted"/);
+    expect(log).toMatch(/"msg":"retention ran"/); // at start-up, with TRELLIS_RETENTION_DAYS set
     for (const marker of markers) expect(log).not.toContain(marker);
     for (const word of ['Dana', 'Eli', 'script', 'שלום', key, key.slice(0, 16)]) expect(log).not.toContain(word);
   });
