@@ -106,12 +106,16 @@ export interface PrivacyRepository {
   /** Every row about the coach, oldest first; undefined when there is no such coach. */
   coachData(coachId: number): CoachData | undefined;
   /**
-   * Removes the coach and every row that refers to them (through foreign keys, whatever the table), in one
-   * transaction, and overwrites the freed space. Returns rows removed per table; undefined when there was no coach.
+   * Removes the coach and every row that refers to them (through foreign keys, whatever the table), and records
+   * the deletion in the audit log with the counts, in one transaction; then overwrites the freed space.
+   * Returns rows removed per table; undefined when there was no coach.
    */
-  deleteCoach(coachId: number): Record<string, number> | undefined;
-  /** Clears notes of self-checks and removes reflections from before `cutoff` (an ISO instant); ratings stay. */
-  purgeTextBefore(cutoff: string): { notes: number; reflections: number };
+  deleteCoach(coachId: number, audit: { at: string; actor: string }): Record<string, number> | undefined;
+  /**
+   * Clears notes of self-checks and removes reflections from before `cutoff` (an ISO instant); ratings stay.
+   * A purge that removed anything is audited in the same transaction.
+   */
+  purgeTextBefore(cutoff: string, audit: { at: string; actor: string }): { notes: number; reflections: number };
   audit(entry: AuditEntry): void;
   /** Audit entries about one coach, oldest first. */
   auditFor(coachId: number): AuditEntry[];

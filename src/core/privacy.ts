@@ -149,16 +149,7 @@ export function runRetention(
 ): RetentionResult {
   if (!retentionDays) return { ran: false, notes: 0, reflections: 0 };
   const cutoff = retentionCutoff(now, retentionDays);
-  const purged = repos.privacy.purgeTextBefore(cutoff);
-  if (purged.notes + purged.reflections > 0) {
-    repos.privacy.audit({
-      at: now.toISOString(),
-      coachId: null,
-      action: 'purge',
-      actor,
-      objectIds: { ...purged, cutoff },
-    });
-  }
+  const purged = repos.privacy.purgeTextBefore(cutoff, { at: now.toISOString(), actor });
   log.info('retention ran', { cutoff, retentionDays, notes: purged.notes, reflections: purged.reflections });
   return { ran: true, cutoff, ...purged };
 }

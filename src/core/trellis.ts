@@ -390,15 +390,8 @@ export class Trellis {
   confirmDelete(ref: CoachRef, actor = 'coach'): Message {
     const { repos } = this.deps;
     const coach = repos.coaches.find(ref);
-    const removed = coach ? repos.privacy.deleteCoach(coach.id) : undefined;
+    const removed = coach ? repos.privacy.deleteCoach(coach.id, { at: this.now().toISOString(), actor }) : undefined;
     if (!coach || !removed) return message('Trellis holds nothing about you; there was nothing to delete.');
-    repos.privacy.audit({
-      at: this.now().toISOString(),
-      coachId: coach.id,
-      action: 'delete',
-      actor,
-      objectIds: removed,
-    });
     this.deps.log.info('coach data deleted', { coach: coach.id, actor, tables: Object.keys(removed).length });
     const n = (table: string, noun: string) => count(removed[table] ?? 0, noun);
     return message([

@@ -75,7 +75,7 @@ export function privacyRepository(
           .filter((i) => i !== undefined),
       };
     },
-    deleteCoach(coachId) {
+    deleteCoach(coachId, audit) {
       const removed = db
         .transaction(() => {
           const before = tableCounts(db);
@@ -83,18 +83,23 @@ export function privacyRepository(
           const after = tableCounts(db);
           const counts: Record<string, number> = {};
           for (const [table, n] of before) if (n !== after.get(table)) counts[table] = n - (after.get(table) ?? 0);
+          insertAudit.run({ ...audit, coachId, action: 'delete', objectIds: JSON.stringify(counts) });
           return counts;
         })
         .immediate();
       if (removed) checkpoint(db);
       return removed;
     },
-    purgeTextBefore(cutoff) {
+    purgeTextBefore(cutoff, audit) {
       const result = db
-        .transaction(() => ({
-          notes: purgeNotes.run(cutoff).changes,
-          reflections: purgeReflections.run(cutoff).changes,
-        }))
+        .transaction(() => {
+          const purged = { notes: purgeNotes.run(cutoff).changes, reflections: purgeReflections.run(cutoff).changes };
+          if (purged.notes + purged.reflections > 0) {
+            const objectIds = JSON.stringify({ ...purged, cutoff });
+            insertAudit.run({ ...audit, coachId: null, action: 'purge', objectIds });
+          }
+          return purged;
+        })
         .immediate();
       if (result.notes + result.reflections > 0) checkpoint(db);
       return result;
