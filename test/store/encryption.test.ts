@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { runCli } from '../../src/cli/index';
 import { ConfigError } from '../../src/config';
 import type { CoachRef } from '../../src/core/model';
+import { ENCRYPTED_FIELDS } from '../../src/store/encryption';
 import { containsText, newKey, openApp } from '../helpers/app';
 import { tempDir } from '../helpers/temp-db';
 
@@ -51,6 +52,21 @@ describe('encryption at rest', () => {
     expect(app.repos.selfChecks.recent(found.id, 5)[0].note).toBe('NOTE-a1 my client Bea froze');
     expect(app.repos.reflections.recent(found.id, 5)[0].text).toBe('REFLECTION-a1 I waited and she went on');
     app.close();
+  });
+
+  it('every column that can hold free text a coach wrote is registered for encryption', () => {
+    const app = openApp(dir.file('schema.db'));
+    const tables = app.db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .pluck()
+      .all() as string[];
+    const freeText = tables.flatMap((table) =>
+      (app.db.pragma(`table_info("${table}")`) as { name: string }[])
+        .filter((c) => /^(note|text|body|reflection|comment|message)$|_(note|text)$/i.test(c.name))
+        .map((c) => `${table}.${c.name}`),
+    );
+    app.close();
+    expect(freeText.sort()).toEqual(ENCRYPTED_FIELDS.map((f) => `${f.table}.${f.column}`).sort());
   });
 
   it('without encryption the same text is in the file (the test above can fail)', () => {
