@@ -128,17 +128,51 @@ export function rotateKey(db: Db, oldKeyText: string | undefined, newKeyText: st
   const from = oldKeyText ? createTextCipher(oldKeyText) : plainTextCipher;
   const to = createTextCipher(newKeyText);
   if (from.keyId === to.keyId) throw new EncryptionError('The new key is the key already in use; nothing was changed.');
-  const n = db
-    .transaction(() => {
-      const count = rewriteAll(db, from, to);
-      setMeta(db, KEY_CHECK, keyCheckOf(parseKey(newKeyText)));
-      setMeta(db, KEY_ID, to.keyId as string);
-      recordKeyEvent(db, 'rotate_key', at, { values: count, from: from.keyId, to: to.keyId });
-      return count;
-    })
-    .immediate();
-  checkpoint(db);
-  return n;
+  const release = holdAlone(db);
+  try {
+    const n = db
+      .transaction(() => {
+        const count = rewriteAll(db, from, to);
+        setMeta(db, KEY_CHECK, keyCheckOf(parseKey(newKeyText)));
+        setMeta(db, KEY_ID, to.keyId as string);
+        recordKeyEvent(db, 'rotate_key', at, { values: count, from: from.keyId, to: to.keyId });
+        return count;
+      })
+      .immediate();
+    checkpoint(db);
+    return n;
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Takes the database for this connection alone, or refuses: a Trellis still running on the old key would go on
+ * writing under it after the rotation. In WAL mode, exclusive locking mode cannot be had while any other
+ * connection has the file open, even an idle one. Returns the release.
+ */
+function holdAlone(db: Db): () => void {
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 250');
+  db.pragma('locking_mode = EXCLUSIVE');
+  const release = () => {
+    db.pragma('locking_mode = NORMAL');
+    db.prepare('SELECT count(*) FROM meta').get(); // the next access drops the exclusive lock
+    db.pragma(`busy_timeout = ${timeout}`);
+  };
+  try {
+    db.exec('BEGIN EXCLUSIVE');
+    db.exec('COMMIT');
+  } catch (error) {
+    release();
+    if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+      throw new EncryptionError(
+        'Another process has the database open (is Trellis still running?). Stop it, then rotate the key; nothing was changed.',
+      );
+    }
+    throw error;
+  }
+  return release;
 }
 
 function recordKeyEvent(db: Db, action: 'encrypt' | 'rotate_key', at: Date, ids: Record<string, unknown>): void {

@@ -139,6 +139,23 @@ describe('encryption at rest', () => {
     expect(out.at(-1)).toMatch(/already in use/);
   });
 
+  it('rotate-key refuses while another process has the database open, changing nothing', async () => {
+    const file = dir.file('t.db');
+    const oldKey = newKey();
+    writeMarkers(file, { TRELLIS_ENCRYPTION_KEY: oldKey }, 'o1');
+    const running = openApp(file, { TRELLIS_ENCRYPTION_KEY: oldKey }); // a Trellis still running on the old key
+    const before = running.db.prepare('SELECT note FROM self_checks').pluck().all();
+    const out: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l) };
+    const env = { TRELLIS_DB: file, TRELLIS_ENCRYPTION_KEY: oldKey, LOG_LEVEL: 'silent' as const };
+    expect(await runCli(['rotate-key', '--new-key', newKey()], io, env)).toBe(1);
+    expect(out.join('\n')).toMatch(/Another process has the database open .* nothing was changed/);
+    expect(running.db.prepare('SELECT note FROM self_checks').pluck().all()).toEqual(before);
+    running.trellis.handleText(coach, '/selfcheck 3 3 3 3 3 3 still writing'); // the running one is unharmed
+    running.close();
+    expect(await runCli(['rotate-key', '--new-key', newKey()], io, env)).toBe(0);
+  });
+
   it('a rotation that fails half way leaves every value under the old key', async () => {
     const file = dir.file('t.db');
     const oldKey = newKey();
