@@ -72,6 +72,7 @@ export function readBody(req: IncomingMessage, options: BodyOptions): Promise<{ 
     req.once('end', () => finish());
     req.once('aborted', () => finish(new HttpError(400, 'request aborted')));
     req.once('error', () => finish(new HttpError(400, 'request body could not be read')));
+    req.once('close', () => finish(new HttpError(400, 'connection closed before the body ended')));
   });
 }
 

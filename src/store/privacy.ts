@@ -58,22 +58,25 @@ export function privacyRepository(
     'INSERT INTO audit_log (at, coach_id, action, actor, object_ids) VALUES (@at, @coachId, @action, @actor, @objectIds)',
   );
   const auditFor = db.prepare<[number], AuditRow>('SELECT * FROM audit_log WHERE coach_id = ? ORDER BY at, id');
-  const all = 1_000_000_000;
+  const everyRow = Number.MAX_SAFE_INTEGER;
 
   return {
     coachData(coachId): CoachData | undefined {
-      const coach = repos.coaches.byId(coachId);
-      if (!coach) return undefined;
-      const oldestFirst = <T extends { id: number }>(list: T[]) => list.sort((a, b) => a.id - b.id);
-      return {
-        coach,
-        selfChecks: oldestFirst(repos.selfChecks.recent(coachId, all)),
-        reflections: oldestFirst(repos.reflections.recent(coachId, all)),
-        promptIssues: issues
-          .all(coachId)
-          .map((r) => repos.promptIssues.byId(r.id))
-          .filter((i) => i !== undefined),
-      };
+      // One read transaction: the export is a consistent snapshot even while the coach writes.
+      return db.transaction(() => {
+        const coach = repos.coaches.byId(coachId);
+        if (!coach) return undefined;
+        const oldestFirst = <T extends { id: number }>(list: T[]) => list.sort((a, b) => a.id - b.id);
+        return {
+          coach,
+          selfChecks: oldestFirst(repos.selfChecks.recent(coachId, everyRow)),
+          reflections: oldestFirst(repos.reflections.recent(coachId, everyRow)),
+          promptIssues: issues
+            .all(coachId)
+            .map((r) => repos.promptIssues.byId(r.id))
+            .filter((i) => i !== undefined),
+        };
+      })();
     },
     deleteCoach(coachId, audit) {
       const removed = db
