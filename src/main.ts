@@ -9,6 +9,12 @@ import { runConsoleChat } from './platforms/console/chat';
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = createAppContext(config);
+  // Retention (TRELLIS_RETENTION_DAYS) also applies at every start; the scheduler runs it daily.
+  try {
+    app.trellis.runRetention(app.clock.now(), 'startup');
+  } catch (error) {
+    app.log.warn('retention could not run', { error });
+  }
   const shutdown = (signal: string) => {
     app.log.info('shutting down', { signal });
     app.close();

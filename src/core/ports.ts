@@ -69,6 +69,45 @@ export interface Repositories {
   promptIssues: PromptIssueRepository;
   /** Runs `work` in one transaction: all of it is stored, or none. */
   transaction<T>(work: () => T): T;
+  privacy: PrivacyRepository;
+}
+
+/** Everything stored about one coach, decrypted: what an export contains. */
+export interface CoachData {
+  coach: Coach;
+  selfChecks: SelfCheck[];
+  reflections: Reflection[];
+  promptIssues: PromptIssue[];
+}
+
+/** Who did what to whose data, when: ids and counts only, never content. */
+export interface AuditEntry {
+  at: string;
+  coachId: number | null;
+  action: 'export' | 'delete' | 'share' | 'purge' | 'rotate_key' | 'encrypt';
+  /** "coach" when the coach asked, "admin" for the CLI, "scheduler" for retention. */
+  actor: string;
+  /** Ids of the objects concerned, or counts; never text. */
+  objectIds: Record<string, number | number[] | string | null>;
+}
+
+export interface PrivacyRepository {
+  /** Every row about the coach, oldest first; undefined when there is no such coach. */
+  coachData(coachId: number): CoachData | undefined;
+  /**
+   * Removes the coach and every row that refers to them (through foreign keys, whatever the table), and records
+   * the deletion in the audit log with the counts, in one transaction; then overwrites the freed space.
+   * Returns rows removed per table; undefined when there was no coach.
+   */
+  deleteCoach(coachId: number, audit: { at: string; actor: string }): Record<string, number> | undefined;
+  /**
+   * Clears notes of self-checks and removes reflections from before `cutoff` (an ISO instant); ratings stay.
+   * A purge that removed anything is audited in the same transaction.
+   */
+  purgeTextBefore(cutoff: string, audit: { at: string; actor: string }): { notes: number; reflections: number };
+  audit(entry: AuditEntry): void;
+  /** Audit entries about one coach, oldest first. */
+  auditFor(coachId: number): AuditEntry[];
 }
 
 /** Sends to a coach's private conversation on one platform. Platform adapters implement it. */
