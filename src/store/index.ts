@@ -6,6 +6,7 @@ import { reflectionRepository } from './reflections';
 import { selfCheckRepository } from './self-checks';
 
 export { type Db, migrate, openDatabase, schemaVersion } from './db';
+export { inboundEventRepository } from './inbound-events';
 
 /** The repositories over one open database. */
 export function createRepositories(db: Db, now: () => Date = () => new Date()): Repositories {
