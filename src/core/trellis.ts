@@ -396,8 +396,9 @@ export class Trellis {
   runSelfcheckArgs(ref: CoachRef, args: string, ctx: RequestContext = {}): Reply {
     const [first, ...rest] = args.trim().split(/\s+/);
     const sub = first.toLowerCase();
-    if (SUBCOMMANDS.has(sub)) return this.runCommand(ref, sub, rest.join(' '), ctx);
+    // A bare "settings" is the form (platforms with forms show one); "settings time 08:30" changes one thing.
     if (sub === 'settings' && rest.length === 0) return { type: 'settings_form' };
+    if (SUBCOMMANDS.has(sub)) return this.runCommand(ref, sub, rest.join(' '), ctx);
     return messages(this.recordSelfCheck(ref, parseQuickSelfCheck(args), ctx).reply);
   }
 }
