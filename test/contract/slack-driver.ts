@@ -28,7 +28,7 @@ export class SlackDriver implements PlatformDriver {
   }
 
   async start(dbFile: string): Promise<void> {
-    this.harness = await new SlackHarness({ dbFile, start: new Date() }).start();
+    this.harness = await new SlackHarness({ dbFile, start: new Date().toISOString() }).start();
   }
 
   async stop(): Promise<void> {
