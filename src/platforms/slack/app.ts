@@ -81,6 +81,8 @@ export async function startSlack(deps: SlackDeps): Promise<SlackPlatform> {
     botUserId: identity.botUserId,
     clientOptions,
     logger,
+    // Trellis keeps no per-conversation state in Bolt; its store middleware would run on every request.
+    convoStore: false,
   } as const;
 
   let app: App;
