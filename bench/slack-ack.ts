@@ -9,6 +9,7 @@
  * Target: Trellis at least 0.8x the bare app's requests/s and at most 1.5x its p99 latency.
  * The two servers are measured in alternating rounds (this machine is shared, so load drifts), and each server's
  * CPU time per request is read from /proc: a figure other processes on the machine cannot skew.
+ * BENCH_DB_DIR puts the SQLite file elsewhere (e.g. /dev/shm, to take the disk out of the comparison).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -165,7 +166,7 @@ function stop(child: ChildProcess): Promise<void> {
 
 async function main() {
   const fake = await new FakeSlackApi({ teamId: 'T0BENCH' }).start();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-bench-'));
+  const dir = fs.mkdtempSync(path.join(process.env.BENCH_DB_DIR ?? os.tmpdir(), 'trellis-bench-'));
   const dbFile = path.join(dir, 'trellis.db');
   const children: ChildProcess[] = [];
   try {
