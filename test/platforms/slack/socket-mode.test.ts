@@ -21,6 +21,7 @@ describe('Slack over Socket Mode', () => {
   // ws 7 (what @slack/socket-mode brings): the server class is WebSocket.Server.
   const wss = new WebSocket.Server({ host: '127.0.0.1', port: 0 });
   const received: Record<string, unknown>[] = [];
+  const logLines: string[] = [];
   let socket: WebSocket | undefined;
   const db = tempDbFile();
   let ctx: AppContext;
@@ -46,7 +47,7 @@ describe('Slack over Socket Mode', () => {
       SLACK_APP_TOKEN: 'xapp-1-test',
       SLACK_API_URL: fake.url,
     });
-    const log = createLogger('silent');
+    const log = createLogger('warn', {}, (line) => logLines.push(line));
     ctx = createAppContext(config, { log });
     http = new HttpServer(log);
     slack = await startSlack({
@@ -62,6 +63,8 @@ describe('Slack over Socket Mode', () => {
 
   afterAll(async () => {
     await slack?.stop();
+    // Let the close handshake finish before the server goes, or the client waits 30 s for it.
+    await waitFor(() => !socket || socket.readyState === WebSocket.CLOSED, 'the socket to close');
     await http?.close();
     ctx?.close();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
@@ -101,5 +104,6 @@ describe('Slack over Socket Mode', () => {
     socket?.send(JSON.stringify({ ...envelope, envelope_id: 'env-2' }));
     await waitFor(() => received.find((m) => m.envelope_id === 'env-2'), 'the second ack');
     expect(ctx.repos.selfChecks.count()).toBe(1);
+    expect(logLines.filter((l) => l.includes('"level":"error"'))).toEqual([]);
   });
 });
