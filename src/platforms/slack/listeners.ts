@@ -5,6 +5,7 @@ import type {
   Context,
   RespondFn,
   SlackActionMiddlewareArgs,
+  SlackCommandMiddlewareArgs,
   SlackViewMiddlewareArgs,
 } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
@@ -155,7 +156,29 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   };
 
   // ---- /selfcheck ----
-  app.command('/selfcheck', async ({ ack, body, respond, client, context }) => {
+  app.command('/selfcheck', async ({ ack: boltAck, body, respond, client, context }) => {
+    let acked = false;
+    const ack: typeof boltAck = (response) => {
+      acked = true;
+      return boltAck(response);
+    };
+    try {
+      await handleCommand(ack, body, respond, client, context);
+    } catch (error) {
+      // Something unexpected (not a mistake the coach made): say so, then let app.error record it.
+      if (!acked) await ack({ response_type: 'ephemeral', text: FAILED });
+      else await respond({ response_type: 'ephemeral', text: FAILED }).catch(() => undefined);
+      throw error;
+    }
+  });
+
+  const handleCommand = async (
+    ack: SlackCommandMiddlewareArgs['ack'],
+    body: unknown,
+    respond: RespondFn,
+    client: WebClient,
+    context: Context,
+  ) => {
     const parsed = slashCommand.safeParse(body);
     if (!parsed.success) {
       await ack({ response_type: 'ephemeral', text: 'That command arrived incomplete; please try again.' });
@@ -201,7 +224,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const reply = execute(hint);
     if (reply.type === 'messages') await respond(ephemeral(reply.messages));
     else await openForm(reply.type, ref, ctxWith(hint), formArgs());
-  });
+  };
 
   // ---- the self-check modal ----
   views.set(VIEWS.selfcheck, async ({ ack, body, view, client, context }) => {
@@ -223,21 +246,21 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const ref = coachRef(context, { team: who.data.team?.id ?? who.data.user.team_id, user: who.data.user.id });
     const viewId = parsedView.data.id;
     const hint = await profileOf(client, ref);
+    let recorded: ReturnType<Trellis['recordSelfCheck']>;
     try {
       // The view id is the request key: a resubmission of the same modal records nothing twice.
-      const { created, reply, check } = trellis.recordSelfCheck(ref, result.value, {
-        ...hint,
-        requestKey: `slack:view:${viewId}`,
-      });
-      if (!created) {
-        log.info('slack self-check resubmitted; already recorded', { checkId: check.id });
-        return;
-      }
-      await sendDirect(ref, reply, `selfcheck:${check.id}`, hint);
+      recorded = trellis.recordSelfCheck(ref, result.value, { ...hint, requestKey: `slack:view:${viewId}` });
     } catch (error) {
+      // The modal has closed, so the coach hears it in the DM; app.error keeps the record.
       await sendDirect(ref, message(FAILED), `failed:${viewId}`).catch(() => undefined);
       throw error;
     }
+    const { created, reply, check } = recorded;
+    if (!created) {
+      log.info('slack self-check resubmitted; already recorded', { checkId: check.id });
+      return;
+    }
+    await sendDirect(ref, reply, `selfcheck:${check.id}`, hint);
   });
 
   // ---- the settings modal ----
