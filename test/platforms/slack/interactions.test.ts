@@ -212,4 +212,14 @@ describe('Slack interactions and failures', () => {
       .at(-1)!;
     expect(JSON.stringify(post.body.blocks)).toContain('"action_id":"open_selfcheck"');
   });
+  test('/selfcheck settings time 08:30 changes one setting without a modal', async () => {
+    const coach = 'U2TYPED';
+    const opened = h.calls('views.open').length;
+    const { response } = await h.command(coach, 'settings time 08:30');
+    await h.idle();
+    expect(h.calls('views.open')).toHaveLength(opened);
+    const text = response.json ? String(response.json.text) : String(h.responses().at(-1)?.body.text);
+    expect(text).toMatch(/Daily prompt time set to 08:30/);
+    expect(h.ctx.repos.coaches.find(refOf(coach))?.settings.promptTime).toBe('08:30');
+  });
 });
