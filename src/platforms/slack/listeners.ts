@@ -57,6 +57,8 @@ const MODAL_RATE_BUDGET_MS = 2_000;
 const DM_RATE_BUDGET_MS = 30_000;
 /** An event claimed this long ago and never finished was dropped by a crash; its retry may take it over. */
 const EVENT_CLAIM_STALE_MS = 60_000;
+const EVENT_KEEP_MS = 24 * 60 * 60 * 1000;
+const EVENT_PURGE_EVERY_MS = 60 * 60 * 1000;
 
 const BUSY =
   'Slack is busy and the form could not open. Run the command again in a moment, or type the quick form: /selfcheck 4 3 5 4 4 2.';
@@ -394,6 +396,14 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     else await args.ack();
   });
 
+  // Slack stops retrying an event within the hour; claims older than a day are only clutter.
+  let lastPurge = 0;
+  const forgetOldEvents = (now: Date) => {
+    if (now.getTime() - lastPurge < EVENT_PURGE_EVERY_MS) return;
+    lastPurge = now.getTime();
+    inbound.purge(new Date(now.getTime() - EVENT_KEEP_MS).toISOString());
+  };
+
   // ---- plain messages in the DM: a reflection, or a typed command ----
   app.event('message', async ({ event, body, client, context }) => {
     const dm = directMessage.safeParse(event);
@@ -414,13 +424,20 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       log.info('slack event already handled', { eventId: envelope.event_id, retryNum: context.retryNum });
       return;
     }
+    forgetOldEvents(now);
     const ref = coachRef(context, { team: envelope.team_id, user: dm.data.user });
     const hint = await profileOf(client, ref);
-    const reply = trellis.handleText(ref, dm.data.text, {
-      ...hint,
-      requestKey: `slack:event:${envelope.event_id}`,
-      channel: { id: dm.data.channel, kind: 'direct' },
-    });
+    let reply: Reply;
+    try {
+      reply = trellis.handleText(ref, dm.data.text, {
+        ...hint,
+        requestKey: `slack:event:${envelope.event_id}`,
+        channel: { id: dm.data.channel, kind: 'direct' },
+      });
+    } catch (error) {
+      await sendDirect(ref, message(FAILED), `failed:${envelope.event_id}`).catch(() => undefined);
+      throw error;
+    }
     const messages =
       reply.type === 'messages'
         ? reply.messages
