@@ -39,3 +39,18 @@ describe('Slack failures reach app.error and the coach', () => {
     expect(health.status).toBe(200);
   });
 });
+
+describe('Slack start-up', () => {
+  test('a token Slack refuses stops start-up with a message naming the setting to fix', async () => {
+    const h = new SlackHarness();
+    h.fake.respond((call) =>
+      call.method === 'auth.test' ? { json: { ok: false, error: 'invalid_auth' } } : undefined,
+    );
+    await h.fake.start();
+    try {
+      await expect(h.start()).rejects.toThrow(/SLACK_BOT_TOKEN: Slack did not accept it \(auth\.test: invalid_auth\)/);
+    } finally {
+      await h.stop();
+    }
+  });
+});
