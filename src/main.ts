@@ -4,6 +4,8 @@ import { ConfigError, loadConfig } from './config';
 import { isTrellisError } from './core/errors';
 import { HttpServer } from './http/server';
 import { runConsoleChat } from './platforms/console/chat';
+import { startSlack } from './platforms/slack/app';
+import { inboundEventRepository } from './store';
 
 /** Composition root: config → db → repositories → core → adapters. */
 async function main(): Promise<void> {
@@ -39,6 +41,16 @@ async function main(): Promise<void> {
   // Slack and Teams share one HTTP server and port, beside GET /healthz.
   const http = new HttpServer(app.log);
   // Platforms register their routes here (see src/platforms/*).
+  const slack = config.slack
+    ? await startSlack({
+        config: config.slack,
+        trellis: app.trellis,
+        inbound: inboundEventRepository(app.db),
+        clock: app.clock,
+        log: app.log,
+        http,
+      })
+    : undefined;
   const address = await http.listen(config.port, config.host);
   app.log.info('listening', { port: address.port, host: address.address });
   process.removeAllListeners('SIGTERM');
@@ -46,6 +58,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     app.log.info('shutting down', { signal });
     await http.close();
+    await slack?.stop();
     app.close();
     process.exit(0);
   };

@@ -121,3 +121,15 @@ export interface Messenger {
   /** After a crash: did a send with this key reach the coach? undefined when the platform cannot tell. */
   wasDelivered?(coach: Coach, deliveryKey: string): Promise<boolean | undefined>;
 }
+
+/** Events a platform may deliver more than once (Slack retries): each id is handled once. */
+export interface InboundEventRepository {
+  /**
+   * Claims the event for handling. False when it was handled already, or another attempt claimed it after
+   * `staleBefore` and may still be working on it; a claim older than that, never finished, is taken over.
+   */
+  claim(platform: string, eventId: string, now: string, staleBefore: string): boolean;
+  finish(platform: string, eventId: string, now: string): void;
+  /** Forgets events received before `before`; platforms stop retrying long before. */
+  purge(before: string): number;
+}

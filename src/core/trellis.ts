@@ -242,6 +242,16 @@ export class Trellis {
       : message('Snoozed. I will bring it back later today; you can also reply any time.');
   }
 
+  /** The prompt behind one of the coach's prompt issues, for a platform that shows it again (a Reflect form). */
+  promptForIssue(ref: CoachRef, issueId: number, ctx: RequestContext = {}): { issue: PromptIssue; prompt: Prompt } {
+    const coach = this.coach(ref, ctx);
+    const issue = this.deps.repos.promptIssues.byId(issueId);
+    const prompt = issue && issue.coachId === coach.id ? promptById(this.deps.catalog, issue.promptId) : undefined;
+    if (!issue || !prompt)
+      throw new TrellisError('no_prompt', 'That prompt is no longer available; type "prompt" for today\'s.');
+    return { issue, prompt };
+  }
+
   // ---- views ----
 
   history(ref: CoachRef, ctx: RequestContext = {}, limit = 5): Message {

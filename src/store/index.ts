@@ -9,6 +9,7 @@ import { reflectionRepository } from './reflections';
 import { selfCheckRepository } from './self-checks';
 
 export { type Db, migrate, openDatabase, schemaVersion } from './db';
+export { inboundEventRepository } from './inbound-events';
 
 /**
  * The repositories over one open database. `cipher` encrypts free text at rest (src/store/crypto.ts); a locked,
