@@ -4,6 +4,8 @@ import { ConfigError, loadConfig } from './config';
 import { isTrellisError } from './core/errors';
 import { HttpServer } from './http/server';
 import { runConsoleChat } from './platforms/console/chat';
+import { startScheduler } from './schedule';
+import { platformMessengers } from './schedule/messengers';
 
 /** Composition root: config → db → repositories → core → adapters. */
 async function main(): Promise<void> {
@@ -35,10 +37,13 @@ async function main(): Promise<void> {
   // Platforms register their routes here (see src/platforms/*).
   const address = await http.listen(config.port, config.host);
   app.log.info('listening', { port: address.port, host: address.address });
+  // Scheduled prompts: one tick a minute, sent through every platform that is on.
+  const schedule = startScheduler(app, platformMessengers(config));
   process.removeAllListeners('SIGTERM');
   process.removeAllListeners('SIGINT');
   const stop = async (signal: string) => {
     app.log.info('shutting down', { signal });
+    await schedule.stop(); // no new sends; the ones in flight finish and are marked
     await http.close();
     app.close();
     process.exit(0);
