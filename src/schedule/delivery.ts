@@ -128,16 +128,19 @@ export class PlatformSender {
   private async drain(): Promise<SendSummary> {
     const summary = emptySummary();
     const sleep = this.deps.sleep ?? realSleep;
-    for (;;) {
-      await Promise.all(Array.from({ length: this.options.concurrency }, () => this.worker(summary)));
-      if (this.stopping) return summary;
-      // Rows waiting on a Retry-After or a short backoff: wait here rather than a whole minute for the next tick.
+    while (!this.stopping) {
       const next = this.deps.deliveries.nextPendingAt(this.platform);
-      if (!next) return summary;
+      if (!next) break;
+      // Rows waiting on a Retry-After or a short backoff: wait here rather than a whole minute for the next tick.
       const wait = Date.parse(next) - this.deps.clock.now().getTime();
-      if (wait > this.options.maxWaitMs || this.options.maxWaitMs <= 0) return summary;
-      if (wait > 0) await sleep(wait);
+      if (wait > 0) {
+        if (wait > this.options.maxWaitMs) break;
+        await sleep(wait);
+        continue;
+      }
+      await Promise.all(Array.from({ length: this.options.concurrency }, () => this.worker(summary)));
     }
+    return summary;
   }
 
   private async worker(summary: SendSummary): Promise<void> {
