@@ -34,6 +34,20 @@ function offsetAt(instant: number, timeZone: string): number {
  * - A time that happens twice (clocks go back) resolves to its first occurrence, so it is due once.
  */
 export function localTimeToUtc(date: string, time: string, timeZone: string): Date {
+  // Thousands of coaches share a handful of zones and times: remember answers (Intl is the costly part).
+  const key = `${timeZone}|${date}|${time}`;
+  let cached = resolved.get(key);
+  if (cached === undefined) {
+    if (resolved.size >= 50_000) resolved.clear();
+    cached = resolveLocalTime(date, time, timeZone);
+    resolved.set(key, cached);
+  }
+  return new Date(cached);
+}
+
+const resolved = new Map<string, number>();
+
+function resolveLocalTime(date: string, time: string, timeZone: string): number {
   const [y, m, d] = date.split('-').map(Number);
   const [hh, mm] = time.split(':').map(Number);
   const wall = Date.UTC(y, m - 1, d, hh, mm);
@@ -45,7 +59,7 @@ export function localTimeToUtc(date: string, time: string, timeZone: string): Da
     const candidate = wall - offset;
     if (wallClockMs(candidate, timeZone) === wall) matches.push(candidate);
   }
-  if (matches.length) return new Date(Math.min(...matches));
+  if (matches.length) return Math.min(...matches);
   // A gap: find the first minute after the jump. Before it the clock reads earlier than `wall`, after it later.
   let low = wall - Math.max(...offsets); // reads before `wall`
   let high = wall - Math.min(...offsets); // reads after `wall`
@@ -55,7 +69,7 @@ export function localTimeToUtc(date: string, time: string, timeZone: string): Da
     if (wallClockMs(mid, timeZone) < wall) low = mid;
     else high = mid;
   }
-  return new Date(high);
+  return high;
 }
 
 /** True when the coach gets a prompt on this local date: a chosen weekday and not paused. */
@@ -67,16 +81,37 @@ export function isPromptDay(settings: Settings, date: string): boolean {
 /** The coach's prompt on a local date, or undefined when that date has none. */
 export function occurrenceOn(settings: Settings, date: string): Occurrence | undefined {
   if (!isPromptDay(settings, date)) return undefined;
-  const dueUtc = localTimeToUtc(date, settings.promptTime, settings.timeZone);
-  // A date a zone skipped whole (Samoa, 30 December 2011) has no prompt of its own.
-  if (localDate(dueUtc, settings.timeZone) !== date) return undefined;
-  return { localDate: date, dueUtc };
+  const key = `${settings.timeZone}|${date}|${settings.promptTime}`;
+  let due = dueOnDate.get(key);
+  if (due === undefined) {
+    const instant = localTimeToUtc(date, settings.promptTime, settings.timeZone);
+    // A date a zone skipped whole (Samoa, 30 December 2011) has no prompt of its own.
+    due = localDate(instant, settings.timeZone) === date ? instant.getTime() : null;
+    if (dueOnDate.size >= 50_000) dueOnDate.clear();
+    dueOnDate.set(key, due);
+  }
+  return due === null ? undefined : { localDate: date, dueUtc: new Date(due) };
+}
+
+/** (zone, date, time) → due instant, or null for a skipped date: a tick asks the same few questions thousands of times. */
+const dueOnDate = new Map<string, number | null>();
+
+/** The local date at an instant, remembered for the last instant asked per zone (one tick, many coaches). */
+const lastLocalDate = new Map<string, { at: number; date: string }>();
+function localDateCached(instant: Date, timeZone: string): string {
+  const at = instant.getTime();
+  const hit = lastLocalDate.get(timeZone);
+  if (hit && hit.at === at) return hit.date;
+  const date = localDate(instant, timeZone);
+  if (lastLocalDate.size >= 1_000) lastLocalDate.clear();
+  lastLocalDate.set(timeZone, { at, date });
+  return date;
 }
 
 /** The first prompt due strictly after `instant`, or undefined when the schedule has no prompt days. */
 export function nextOccurrenceAfter(settings: Settings, instant: Date): Occurrence | undefined {
   if (settings.promptDays.length === 0) return undefined;
-  let date = addDays(localDate(instant, settings.timeZone), -1);
+  let date = addDays(localDateCached(instant, settings.timeZone), -1);
   if (settings.pausedUntil && settings.pausedUntil >= date) date = addDays(settings.pausedUntil, 1);
   // Seven days always hold a prompt day; a few more cover a due time pushed over midnight.
   for (let i = 0; i < 10; i++, date = addDays(date, 1)) {
@@ -92,7 +127,7 @@ export function latestOccurrenceAtOrBefore(
   instant: Date,
   lookbackDays = 8,
 ): Occurrence | undefined {
-  let date = addDays(localDate(instant, settings.timeZone), 1);
+  let date = addDays(localDateCached(instant, settings.timeZone), 1);
   for (let i = 0; i <= lookbackDays + 1; i++, date = addDays(date, -1)) {
     const occurrence = occurrenceOn(settings, date);
     if (occurrence && occurrence.dueUtc.getTime() <= instant.getTime()) return occurrence;

@@ -53,7 +53,7 @@ export interface DuePreview {
   dueUtc: string;
 }
 
-const BATCH = 500;
+const BATCH = 100;
 /** Long enough for any one send (the Slack client times out after 10 s), short enough to recover quickly. */
 export const DEFAULT_LEASE_MS = 60_000;
 

@@ -2,8 +2,9 @@
  * Paces one platform's sends to what the platform accepts, learning its limit from 429 + Retry-After.
  *
  * A 429 costs the whole platform its Retry-After (often a full second), so it pays to stay just under the
- * limit rather than bounce off it: start moderately, double every half second until the first 429, then settle
- * at 95% of the rate the platform actually accepted in the last second and probe upward only slowly.
+ * limit rather than bounce off it: start moderately, double every quarter second until the first 429, then settle
+ * at 95% of the rate the platform actually accepted in the last second, and probe upward only slowly (+1% every
+ * 30 s without a 429) in case the limit rises.
  * Sends are spaced evenly (no bursts), which keeps a fixed-window limiter from ever seeing more than the rate.
  */
 export interface RateLimiterOptions {
@@ -28,7 +29,6 @@ export class AdaptiveRateLimiter {
   /** True after the first 429: the limit is known, probe slowly. */
   private learned = false;
   private lastChange: number;
-  private lastDecrease = Number.NEGATIVE_INFINITY;
   /** Times of recent successful sends, for the accepted rate. */
   private readonly recent: number[] = [];
 
@@ -70,21 +70,28 @@ export class AdaptiveRateLimiter {
     this.recent.push(t);
     while (this.recent.length && this.recent[0] <= t - 1000) this.recent.shift();
     const sinceChange = t - this.lastChange;
-    if (!this.learned && sinceChange >= 500) this.setRate(this.rateValue * 2, t);
-    else if (this.learned && sinceChange >= 10_000) this.setRate(this.rateValue * 1.02, t);
+    if (!this.learned && sinceChange >= 250) this.setRate(this.rateValue * 2, t);
+    else if (this.learned && sinceChange >= 30_000) this.setRate(this.rateValue * 1.01, t);
   }
 
   /** The platform answered 429: everyone waits `retryAfterMs`, and the rate drops to what was accepted. */
   onRateLimited(retryAfterMs: number): void {
     const t = this.now();
-    this.pausedUntil = Math.max(this.pausedUntil, t + retryAfterMs);
     this.learned = true;
-    // Requests already in flight answer 429 together: count the episode once.
-    if (t - this.lastDecrease < 1000) return;
-    this.lastDecrease = t;
+    // Requests already in flight when the pause began answer 429 too: one episode, one decrease.
+    if (t < this.pausedUntil) {
+      this.pausedUntil = Math.max(this.pausedUntil, t + retryAfterMs);
+      return;
+    }
+    const lastPauseEnd = this.pausedUntil;
+    this.pausedUntil = t + retryAfterMs;
     while (this.recent.length && this.recent[0] <= t - 1000) this.recent.shift();
-    const accepted = this.recent.length;
-    const basis = accepted >= 1 ? Math.min(this.rateValue, accepted) : this.rateValue / 2;
+    // Accepted per second: over the last second, or, when a pause ended within it, since that pause (a limit
+    // counted per window starts a fresh window then, and what it took before the 429 is its whole allowance).
+    const since = t - lastPauseEnd < 1000 ? lastPauseEnd : t - 1000;
+    const accepted = this.recent.filter((at) => at >= since).length;
+    // Not compounded with the current rate: a stray 429 at a steady pace must not ratchet the pace down.
+    const basis = accepted >= 1 ? accepted : this.rateValue / 2;
     this.setRate(basis * 0.95, t);
   }
 

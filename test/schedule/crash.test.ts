@@ -32,9 +32,9 @@ function startSender(db: string, url: string, leaseMs: number): { child: ChildPr
   const child = spawn(
     process.execPath,
     [
-      // tsx as a loader in this very process (its CLI would run the script in a grandchild SIGKILL misses).
-      '--import',
-      'tsx',
+      // tsx as a require hook in this very process (its CLI would run the script in a grandchild SIGKILL misses).
+      '--require',
+      'tsx/cjs',
       CHILD,
       '--db',
       db,
