@@ -84,8 +84,6 @@ const emptySummary = (): SendSummary => ({
   unreachable: 0,
 });
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Sends one platform's ready deliveries: a few workers in parallel, paced by the platform's rate limiter,
  * each claiming one row at a time from the outbox right before its send.
@@ -95,6 +93,8 @@ export class PlatformSender {
   private readonly options: SenderOptions;
   private running: Promise<SendSummary> | undefined;
   private stopping = false;
+  /** Sleepers to wake at stop, so shutdown never waits out a Retry-After. */
+  private readonly wakers = new Set<() => void>();
 
   constructor(
     readonly messenger: Messenger,
@@ -102,7 +102,7 @@ export class PlatformSender {
     options: Partial<SenderOptions> = {},
   ) {
     this.options = { ...DEFAULT_SENDER_OPTIONS, ...options };
-    this.limiter = new AdaptiveRateLimiter(this.options.limiter);
+    this.limiter = new AdaptiveRateLimiter({ sleep: (ms) => this.sleep(ms), ...this.options.limiter });
   }
 
   get platform(): Platform {
@@ -122,12 +122,26 @@ export class PlatformSender {
   /** Claims nothing new; resolves when the sends in flight have finished. */
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const wake of [...this.wakers]) wake();
     await this.running;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    if (this.deps.sleep) return this.deps.sleep(ms);
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakers.add(wake);
+    });
   }
 
   private async drain(): Promise<SendSummary> {
     const summary = emptySummary();
-    const sleep = this.deps.sleep ?? realSleep;
     while (!this.stopping) {
       const next = this.deps.deliveries.nextPendingAt(this.platform);
       if (!next) break;
@@ -135,7 +149,7 @@ export class PlatformSender {
       const wait = Date.parse(next) - this.deps.clock.now().getTime();
       if (wait > 0) {
         if (wait > this.options.maxWaitMs) break;
-        await sleep(wait);
+        await this.sleep(wait);
         continue;
       }
       await Promise.all(Array.from({ length: this.options.concurrency }, () => this.worker(summary)));
@@ -146,7 +160,7 @@ export class PlatformSender {
   private async worker(summary: SendSummary): Promise<void> {
     const token = randomUUID();
     while (!this.stopping) {
-      await this.limiter.acquire();
+      await this.limiter.acquire(() => this.stopping);
       if (this.stopping) return;
       const delivery = this.deps.deliveries.claimNext(this.platform, this.deps.clock.now().toISOString(), token);
       if (!delivery) return;

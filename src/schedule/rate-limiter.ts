@@ -50,9 +50,10 @@ export class AdaptiveRateLimiter {
     return this.pausedUntil;
   }
 
-  /** Resolves when one more send may start. */
-  async acquire(): Promise<void> {
+  /** Resolves when one more send may start, or as soon as `cancelled()` says the caller is stopping. */
+  async acquire(cancelled: () => boolean = () => false): Promise<void> {
     for (;;) {
+      if (cancelled()) return;
       const t = this.now();
       if (this.pausedUntil > t) {
         await this.sleep(this.pausedUntil - t);

@@ -152,3 +152,32 @@ test('one slow coach does not hold up the others', async () => {
   await run;
   expect(x.postsTo(slow.channel)).toHaveLength(1);
 });
+
+test('shutdown does not wait out a long Retry-After: in-flight sends finish, the rest stays queued', async () => {
+  const x = await makeSchedulerHarness({
+    start: new Date().toISOString(),
+    clock: systemClock,
+    sender: { concurrency: 2 },
+  });
+  h = x;
+  const coaches = dueNow(x, 4);
+  let limited = 0;
+  x.fake.respond((call) => {
+    if (call.method !== 'chat.postMessage' || limited) return undefined;
+    limited = Date.now();
+    return { status: 429, headers: { 'retry-after': '30' }, json: { ok: false, error: 'ratelimited' } };
+  });
+  const run = x.scheduler.runDue();
+  const deadline = Date.now() + 5_000;
+  while (!limited && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(limited).toBeGreaterThan(0);
+  const stopping = Date.now();
+  await x.scheduler.stop();
+  await run;
+  expect(Date.now() - stopping).toBeLessThan(5_000);
+  const sentNow = coaches.filter((c) => x.postsTo(c.channel).length === 1).length;
+  expect(sentNow).toBeLessThan(4);
+  // Nothing was lost: what was not sent is still in the outbox for the next start.
+  expect(x.deliveries.openCount()).toBe(4 - sentNow);
+  expect(x.deliveries.countByStatus().sending ?? 0).toBe(0);
+});
