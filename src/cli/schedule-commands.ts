@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidDate } from '../core/time';
 import { createScheduler } from '../schedule';
 import { platformMessengers } from '../schedule/messengers';
 import { defineCommand } from './command';
@@ -11,6 +12,7 @@ const isoInstant = z
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/,
     'must be an ISO instant with a zone, such as 2026-11-24T09:00:00Z or 2026-11-24T09:00+01:00',
   )
+  .refine((s) => isValidDate(s.slice(0, 10)), 'is not a real calendar date')
   .transform((s) => new Date(s))
   .refine((d) => !Number.isNaN(d.getTime()), 'is not a real date and time');
 
