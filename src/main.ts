@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config';
 import { isTrellisError } from './core/errors';
 import { HttpServer } from './http/server';
 import { runConsoleChat } from './platforms/console/chat';
+import { ConsoleMessenger } from './platforms/console/messenger';
 import { startScheduler } from './schedule';
 import { platformMessengers } from './schedule/messengers';
 
@@ -21,6 +22,10 @@ async function main(): Promise<void> {
 
   if (!config.slack && !config.teams) {
     // No platform credentials: the local terminal chat, on the same store.
+    // Scheduled prompts appear in the chat while it runs (only in a terminal, not when input is piped).
+    const consoleSchedule = process.stdin.isTTY
+      ? startScheduler(app, [new ConsoleMessenger(process.stdout, config.consoleUser ?? localUserName(), true)])
+      : undefined;
     await runConsoleChat({
       trellis: app.trellis,
       user: config.consoleUser ?? localUserName(),
@@ -29,6 +34,7 @@ async function main(): Promise<void> {
       interactive: Boolean(process.stdin.isTTY),
       log: app.log,
     });
+    await consoleSchedule?.stop();
     app.close();
     return;
   }

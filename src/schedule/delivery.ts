@@ -17,6 +17,16 @@ export interface ChannelMessenger extends Messenger {
   ): Promise<{ messageId?: string }>;
 }
 
+/** A messenger that reaches only some coaches of its platform (the terminal chat: the coach at the terminal). */
+export interface ScopedMessenger extends Messenger {
+  reaches(coach: Coach): boolean;
+}
+
+export function reaches(m: Messenger, coach: Coach): boolean {
+  const scoped = m as Partial<ScopedMessenger>;
+  return typeof scoped.reaches === 'function' ? scoped.reaches(coach) : true;
+}
+
 function canPostToChannels(m: Messenger): m is ChannelMessenger {
   return typeof (m as Partial<ChannelMessenger>).sendToChannel === 'function';
 }

@@ -4,7 +4,7 @@ import { localTimeOf, planDue } from '../core/schedule';
 import { addDays, localDate, weekStart } from '../core/time';
 import type { DeliveryStore, NewDelivery } from '../store/deliveries';
 import type { ScheduleStore } from '../store/schedule';
-import { coachRecipient, PlatformSender, type SenderOptions, type SendSummary } from './delivery';
+import { coachRecipient, PlatformSender, reaches, type SenderOptions, type SendSummary } from './delivery';
 import { type ProducerRegistry, SNOOZE_MS } from './producers';
 
 /**
@@ -121,13 +121,15 @@ export class Scheduler {
     const nowIso = now.toISOString();
     const summary: PlanSummary = { coaches: 0, enqueued: 0, missed: 0 };
     this.backfill(now);
-    for (const platform of this.senders.keys()) {
+    for (const [platform, sender] of this.senders) {
       for (;;) {
         const batch = schedule.immediate(() => {
           const due = schedule.dueCoaches(platform, nowIso, BATCH);
           for (const { coach } of due) {
             const plan = planDue(coach.settings, now, catchUpMinutes);
-            if (plan.send) {
+            // A coach this process cannot reach (another terminal's) has their schedule moved on, nothing sent.
+            const reachable = reaches(sender.messenger, coach);
+            if (plan.send && reachable) {
               const base = { recipient: coachRecipient(coach.id), coachId: coach.id, platform };
               const dueAt = plan.send.dueUtc.toISOString();
               if (deliveries.enqueue({ ...base, kind: 'prompt', localDate: plan.send.localDate, dueAt }, nowIso)) {
@@ -138,7 +140,7 @@ export class Scheduler {
                 const week = weekStart(plan.send.localDate);
                 if (deliveries.enqueue({ ...base, kind: 'weekly', localDate: week, dueAt }, nowIso)) summary.enqueued++;
               }
-            } else if (plan.missed) {
+            } else if (plan.missed && reachable) {
               summary.missed++;
               log.info('prompt missed: older than the catch-up window, not sent', {
                 coach: coach.id,
@@ -167,7 +169,8 @@ export class Scheduler {
     const since = addDays(now.toISOString().slice(0, 10), -1);
     const back = new Date(now.getTime() + SNOOZE_MS);
     for (const { coach, issue } of this.deps.schedule.snoozedSince(since)) {
-      if (!this.senders.has(coach.platform)) continue;
+      const sender = this.senders.get(coach.platform);
+      if (!sender || !reaches(sender.messenger, coach)) continue;
       const tz = coach.settings.timeZone;
       if (localDate(now, tz) !== issue.localDate || localDate(back, tz) !== issue.localDate) continue;
       const row: NewDelivery = {
