@@ -76,7 +76,7 @@ test('a sender killed with SIGKILL mid-fan-out and restarted leaves every coach 
     const channels = seedDueCoaches(file, COACHES);
     // Slow enough that several sends are always in flight, so the kill lands in the middle of some.
     fake.respond(async (call) => {
-      if (call.method === 'chat.postMessage') await new Promise((resolve) => setTimeout(resolve, 15));
+      if (call.method === 'chat.postMessage') await new Promise((resolve) => setTimeout(resolve, 40));
       return undefined;
     });
     const total = () => channels.reduce((n, c) => n + (fake.posted.get(c)?.length ?? 0), 0);
