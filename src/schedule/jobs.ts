@@ -142,7 +142,7 @@ export class Scheduler {
               }
             } else if (plan.missed && reachable) {
               summary.missed++;
-              log.info('prompt missed: older than the catch-up window, not sent', {
+              log.debug('prompt missed: older than the catch-up window, not sent', {
                 coach: coach.id,
                 localDate: plan.missed.localDate,
                 catchUpMinutes,
@@ -155,6 +155,9 @@ export class Scheduler {
         summary.coaches += batch;
         if (batch < BATCH) break;
       }
+    }
+    if (summary.missed) {
+      log.info('prompts missed: older than the catch-up window, not sent', { missed: summary.missed, catchUpMinutes });
     }
     summary.enqueued += this.planSnoozed(now);
     for (const planner of this.deps.planners ?? []) {
