@@ -37,9 +37,13 @@ const options = z
 
 /** A TypeScript script in its own Node process (tsx as a require hook: no extra loader thread or process). */
 const tsx = (script: string, args: string[], nodeFlags: string[] = [], ipc = false): ChildProcess =>
-  spawn(process.execPath, [...nodeFlags, '--require', 'tsx/cjs', path.join(__dirname, script), ...args], {
-    stdio: ['ignore', 'pipe', 'inherit', ...(ipc ? (['ipc'] as const) : [])],
-  });
+  spawn(
+    process.execPath,
+    [...nodeFlags, '--require', require.resolve('tsx/cjs'), path.join(__dirname, script), ...args],
+    {
+      stdio: ['ignore', 'pipe', 'inherit', ...(ipc ? (['ipc'] as const) : [])],
+    },
+  );
 
 function firstLine(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {

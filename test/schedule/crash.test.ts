@@ -34,7 +34,7 @@ function startSender(db: string, url: string, leaseMs: number): { child: ChildPr
     [
       // tsx as a require hook in this very process (its CLI would run the script in a grandchild SIGKILL misses).
       '--require',
-      'tsx/cjs',
+      require.resolve('tsx/cjs'),
       CHILD,
       '--db',
       db,
