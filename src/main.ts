@@ -4,7 +4,10 @@ import { ConfigError, loadConfig } from './config';
 import { isTrellisError } from './core/errors';
 import { HttpServer } from './http/server';
 import { runConsoleChat } from './platforms/console/chat';
+import { ConsoleMessenger } from './platforms/console/messenger';
 import { startSlack } from './platforms/slack/app';
+import { startScheduler } from './schedule';
+import { platformMessengers } from './schedule/messengers';
 import { inboundEventRepository } from './store';
 
 /** Composition root: config → db → repositories → core → adapters. */
@@ -27,6 +30,10 @@ async function main(): Promise<void> {
 
   if (!config.slack && !config.teams) {
     // No platform credentials: the local terminal chat, on the same store.
+    // Scheduled prompts appear in the chat while it runs (only in a terminal, not when input is piped).
+    const consoleSchedule = process.stdin.isTTY
+      ? startScheduler(app, [new ConsoleMessenger(process.stdout, config.consoleUser ?? localUserName(), true)])
+      : undefined;
     await runConsoleChat({
       trellis: app.trellis,
       user: config.consoleUser ?? localUserName(),
@@ -35,6 +42,7 @@ async function main(): Promise<void> {
       interactive: Boolean(process.stdin.isTTY),
       log: app.log,
     });
+    await consoleSchedule?.stop();
     app.close();
     return;
   }
@@ -53,10 +61,13 @@ async function main(): Promise<void> {
     : undefined;
   const address = await http.listen(config.port, config.host);
   app.log.info('listening', { port: address.port, host: address.address });
+  // Scheduled prompts: one tick a minute, sent through every platform that is on.
+  const schedule = startScheduler(app, platformMessengers(config));
   process.removeAllListeners('SIGTERM');
   process.removeAllListeners('SIGINT');
   const stop = async (signal: string) => {
     app.log.info('shutting down', { signal });
+    await schedule.stop(); // no new sends; the ones in flight finish and are marked
     await http.close();
     await slack?.stop();
     app.close();

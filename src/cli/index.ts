@@ -4,6 +4,7 @@ import { isTrellisError } from '../core/errors';
 import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command';
 import { backupCommand, migrateCommand, seedDemoCommand, statsCommand } from './core-commands';
 import { auditCommand, deleteCommand, exportCommand, purgeCommand, rotateKeyCommand } from './privacy-commands';
+import { dueCommand, runDueCommand } from './schedule-commands';
 
 /** Every admin command. Add new ones here. */
 export const COMMANDS: CliCommand<never>[] = [
@@ -16,6 +17,8 @@ export const COMMANDS: CliCommand<never>[] = [
   purgeCommand,
   rotateKeyCommand,
   auditCommand,
+  dueCommand,
+  runDueCommand,
 ] as CliCommand<never>[];
 
 export function helpText(): string {

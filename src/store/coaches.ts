@@ -1,6 +1,7 @@
 import type { Coach, CoachRef, Level, Platform, Settings, Weekday } from '../core/model';
 import type { CoachRepository } from '../core/ports';
 import type { Db } from './db';
+import { nextDueUtc } from './next-due';
 
 interface CoachRow {
   id: number;
@@ -52,6 +53,11 @@ export function coachRepository(db: Db, now: () => Date): CoachRepository {
   );
   const setName = db.prepare('UPDATE coaches SET display_name = ? WHERE id = ?');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM coaches');
+  // Scheduling: the next due instant follows every settings change; a coach who writes again is reachable again.
+  const setNextDue = db.prepare('UPDATE coaches SET next_due_utc = ? WHERE id = ?');
+  const reachableAgain = db.prepare(
+    'UPDATE coaches SET unreachable_since = NULL, unreachable_reason = NULL, next_due_utc = ? WHERE id = ? AND unreachable_since IS NOT NULL',
+  );
 
   return {
     upsert(ref: CoachRef, defaults: Settings, displayName?: string | null): Coach {
@@ -68,9 +74,13 @@ export function coachRepository(db: Db, now: () => Date): CoachRepository {
           createdAt: now().toISOString(),
         });
         row = find.get(ref.platform, ref.tenant, ref.user) as CoachRow;
+        setNextDue.run(nextDueUtc(toCoach(row).settings, now()), row.id);
       } else if (displayName && displayName !== row.display_name) {
         setName.run(displayName, row.id);
         row.display_name = displayName;
+      }
+      if ((row as { unreachable_since?: string | null }).unreachable_since) {
+        reachableAgain.run(nextDueUtc(toCoach(row).settings, now()), row.id);
       }
       return toCoach(row);
     },
@@ -92,6 +102,7 @@ export function coachRepository(db: Db, now: () => Date): CoachRepository {
         pausedUntil: settings.pausedUntil,
         setByCoach: timeZoneSetByCoach ? 1 : 0,
       });
+      setNextDue.run(nextDueUtc(settings, now()), id);
       const row = byId.get(id);
       if (!row) throw new Error(`coach ${id} not found`);
       return toCoach(row);

@@ -1,5 +1,6 @@
 import { initial } from './001-initial';
 import { requestKeys } from './002-request-keys';
+import { schedule } from './003-schedule';
 import { privacy } from './006-privacy';
 import { inboundEvents } from './007-inbound-events';
 
@@ -14,4 +15,4 @@ export interface Migration {
  * Every migration, in order. Versions only grow; a gap is allowed (work merged from parallel branches).
  * Never edit one that has shipped: add the next.
  */
-export const MIGRATIONS: readonly Migration[] = [initial, requestKeys, privacy, inboundEvents];
+export const MIGRATIONS: readonly Migration[] = [initial, requestKeys, schedule, privacy, inboundEvents];

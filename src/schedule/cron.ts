@@ -1,0 +1,35 @@
+import cron from 'node-cron';
+import type { Logger } from '../core/ports';
+
+export interface CronTick {
+  /** Stops the minute tick and waits for the run in progress, if any, to finish. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The node-cron wiring and nothing else: `run` once a minute, on the minute, in UTC. Local times are the
+ * scheduler's business (Intl); scheduling in UTC keeps cron's own time-zone handling out of it. Runs never
+ * overlap: a minute whose tick is still sending is skipped, and the next tick picks up what is left.
+ */
+export function startMinuteTick(run: () => Promise<unknown>, log: Logger): CronTick {
+  let current: Promise<unknown> | undefined;
+  const task = cron.schedule(
+    '* * * * *',
+    () => {
+      if (current) return;
+      current = run()
+        .catch((error: unknown) => log.error('scheduler tick failed', { error }))
+        .finally(() => {
+          current = undefined;
+        });
+      return current;
+    },
+    { timezone: 'UTC', name: 'trellis-due', noOverlap: true },
+  );
+  return {
+    async stop() {
+      await task.stop();
+      await current;
+    },
+  };
+}

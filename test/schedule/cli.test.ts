@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { runCli } from '../../src/cli/index';
+import type { Settings } from '../../src/core/model';
+import { createRepositories, openDatabase } from '../../src/store';
+import { FakeSlackApi } from '../helpers/fake-slack-api';
+import { tempDbFile } from '../helpers/temp-db';
+
+const line = z.object({
+  coach: z.number().int(),
+  platform: z.enum(['slack', 'teams', 'console']),
+  tenant: z.string(),
+  user: z.string(),
+  kind: z.literal('prompt'),
+  localDate: z.string(),
+  localTime: z.string(),
+  dueUtc: z.string(),
+});
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
+}
+
+function seed(file: string, at: Date, coaches: Record<string, Partial<Settings>>): void {
+  const db = openDatabase(file);
+  const repos = createRepositories(db, () => at);
+  for (const [user, settings] of Object.entries(coaches)) {
+    repos.coaches.upsert(
+      { platform: 'slack', tenant: 'T0TEAM', user },
+      {
+        promptTime: '09:00',
+        promptDays: [1, 2, 3, 4, 5],
+        timeZone: 'UTC',
+        level: null,
+        pausedUntil: null,
+        ...settings,
+      },
+    );
+  }
+  db.close();
+}
+
+let db: ReturnType<typeof tempDbFile>;
+beforeEach(() => {
+  db = tempDbFile();
+});
+afterEach(() => db.cleanup());
+
+test('due --at prints one JSON line per prompt that would go out at that instant, and sends nothing', async () => {
+  seed(db.file, new Date('2026-11-23T12:00:00Z'), {
+    ULONDON: { timeZone: 'Europe/London' },
+    UNEWYORK: { timeZone: 'America/New_York' },
+    UKATHMANDU: { timeZone: 'Asia/Kathmandu', promptTime: '14:45' },
+    UPAUSED: { timeZone: 'Europe/London', pausedUntil: '2026-11-30' },
+  });
+  const c = capture();
+  const env = { TRELLIS_DB: db.file, LOG_LEVEL: 'silent' };
+  expect(await runCli(['due', '--at', '2026-11-24T09:00:00Z'], c.io, env)).toBe(0);
+  const lines = c.out.map((l) => line.parse(JSON.parse(l)));
+  expect(lines.map((l) => [l.user, l.localDate, l.localTime]).sort()).toEqual([
+    ['UKATHMANDU', '2026-11-24', '14:45'],
+    ['ULONDON', '2026-11-24', '09:00'],
+  ]);
+  // Nothing was written: the same question gives the same answer.
+  const again = capture();
+  await runCli(['due', '--at', '2026-11-24T09:00:00Z'], again.io, env);
+  expect(again.out).toEqual(c.out);
+  const later = capture();
+  await runCli(['due', '--at', '2026-11-24T14:00:00Z'], later.io, env);
+  // 14:00Z is 09:00 in New York; London's and Kathmandu's were five hours ago, outside the catch-up window.
+  expect(later.out.map((l) => line.parse(JSON.parse(l)).user)).toEqual(['UNEWYORK']);
+});
+
+test('due rejects an instant it cannot read, saying what to write', async () => {
+  const c = capture();
+  expect(await runCli(['due', '--at', 'tomorrow'], c.io, { TRELLIS_DB: db.file })).toBe(2);
+  expect(c.err.join('\n')).toContain('--at: must be an ISO instant');
+  const d = capture();
+  expect(await runCli(['due', '--at', '2026-02-30T09:00:00Z'], d.io, { TRELLIS_DB: db.file })).toBe(2);
+  expect(d.err.join('\n')).toContain('--at');
+});
+
+test('run-due without platform credentials says so and sends nothing', async () => {
+  const c = capture();
+  expect(await runCli(['run-due'], c.io, { TRELLIS_DB: db.file, LOG_LEVEL: 'silent' })).toBe(1);
+  expect(c.err.join('\n')).toContain('SLACK_BOT_TOKEN');
+});
+
+test('run-due sends what is due now through Slack, once', async () => {
+  const fake = await new FakeSlackApi().start();
+  try {
+    const promptTime = new Date(Date.now() - 5 * 60_000).toISOString().slice(11, 16);
+    const all = [1, 2, 3, 4, 5, 6, 7] as Settings['promptDays'];
+    seed(db.file, new Date(Date.now() - 10 * 60_000), {
+      UA: { promptTime, promptDays: all },
+      UB: { promptTime, promptDays: all },
+    });
+    const env = {
+      TRELLIS_DB: db.file,
+      LOG_LEVEL: 'silent',
+      SLACK_BOT_TOKEN: 'xoxb-cli-test',
+      SLACK_SIGNING_SECRET: 'cli-test-secret',
+      SLACK_API_URL: fake.url,
+    };
+    const c = capture();
+    expect(await runCli(['run-due'], c.io, env)).toBe(0);
+    expect(JSON.parse(c.out[0])).toMatchObject({ enqueued: 2, sent: { slack: { sent: 2 } } });
+    expect(fake.posted.get('DA')).toHaveLength(1);
+    expect(fake.posted.get('DB')).toHaveLength(1);
+    expect(await runCli(['run-due'], capture().io, env)).toBe(0);
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(2);
+  } finally {
+    await fake.stop();
+  }
+});

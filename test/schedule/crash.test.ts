@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { createRepositories, openDatabase } from '../../src/store';
+import { FakeSlackApi } from '../helpers/fake-slack-api';
+import { tempDir } from '../helpers/temp-db';
+
+const COACHES = 300;
+const CHILD = path.join(__dirname, 'send-due-child.ts');
+
+/** Registers coaches whose daily prompt fell due a few minutes ago by the real clock. */
+function seedDueCoaches(file: string, count: number): string[] {
+  const db = openDatabase(file);
+  const registeredAt = new Date(Date.now() - 10 * 60_000);
+  const repos = createRepositories(db, () => registeredAt);
+  const promptTime = new Date(Date.now() - 5 * 60_000).toISOString().slice(11, 16);
+  const channels: string[] = [];
+  repos.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      const user = `U${String(i).padStart(6, '0')}`;
+      repos.coaches.upsert(
+        { platform: 'slack', tenant: 'T0TEAM', user },
+        { promptTime, promptDays: [1, 2, 3, 4, 5, 6, 7], timeZone: 'UTC', level: null, pausedUntil: null },
+      );
+      channels.push(`D${user.slice(1)}`);
+    }
+  });
+  db.close();
+  return channels;
+}
+
+function startSender(db: string, url: string, leaseMs: number): { child: ChildProcess; done: Promise<number | null> } {
+  const child = spawn(
+    process.execPath,
+    [
+      // tsx as a require hook in this very process (its CLI would run the script in a grandchild SIGKILL misses).
+      '--require',
+      require.resolve('tsx/cjs'),
+      CHILD,
+      '--db',
+      db,
+      '--slack-url',
+      url,
+      '--lease-ms',
+      String(leaseMs),
+      '--concurrency',
+      '8',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const done = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      if (code) process.stderr.write(stderr);
+      resolve(code);
+    }),
+  );
+  return { child, done };
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+test('a sender killed with SIGKILL mid-fan-out and restarted leaves every coach exactly one prompt', async () => {
+  const dir = tempDir();
+  const file = dir.file('trellis.db');
+  const fake = await new FakeSlackApi().start();
+  try {
+    const channels = seedDueCoaches(file, COACHES);
+    // Slow enough that several sends are always in flight, so the kill lands in the middle of some.
+    fake.respond(async (call) => {
+      if (call.method === 'chat.postMessage') await new Promise((resolve) => setTimeout(resolve, 40));
+      return undefined;
+    });
+    const total = () => channels.reduce((n, c) => n + (fake.posted.get(c)?.length ?? 0), 0);
+
+    const first = startSender(file, fake.url, 1_000);
+    await until(() => total() >= COACHES / 3, 60_000);
+    first.child.kill('SIGKILL');
+    expect(await first.done).toBeNull();
+    const atKill = total();
+    expect(atKill).toBeLessThan(COACHES);
+
+    const second = startSender(file, fake.url, 1_000);
+    let report = '';
+    second.child.stdout?.on('data', (chunk) => {
+      report += chunk;
+    });
+    expect(await second.done).toBe(0);
+    // The kill did land mid-send: the restart found rows left 'sending' and settled them.
+    expect(JSON.parse(report).released).toBeGreaterThanOrEqual(1);
+
+    const perCoach = channels.map((c) => fake.posted.get(c)?.length ?? 0);
+    expect(perCoach.filter((n) => n === 0)).toHaveLength(0); // none lost
+    expect(perCoach.filter((n) => n > 1)).toHaveLength(0); // none twice
+    expect(total()).toBe(COACHES);
+  } finally {
+    await fake.stop();
+    dir.cleanup();
+  }
+}, 120_000);
