@@ -1,4 +1,5 @@
 import { loadCatalog } from './catalog';
+import { chartRenderer } from './charts';
 import type { Config } from './config';
 import type { Clock, Repositories } from './core/ports';
 import { systemClock } from './core/ports';
@@ -23,7 +24,15 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
   const catalog = loadCatalog(config.promptsDir);
   const db = openDatabase(config.dbFile);
   const repos = createRepositories(db, () => clock.now());
-  const trellis = new Trellis({ repos, catalog, clock, log, defaultTimeZone: config.defaultTimeZone });
+  const trellis = new Trellis({
+    repos,
+    catalog,
+    clock,
+    log,
+    defaultTimeZone: config.defaultTimeZone,
+    minGroupSize: config.minGroupSize,
+    charts: chartRenderer,
+  });
   return {
     config,
     db,

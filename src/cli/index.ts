@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config';
 import { isTrellisError } from '../core/errors';
 import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command';
 import { backupCommand, migrateCommand, seedDemoCommand, statsCommand } from './core-commands';
+import { digestCommand, summaryCommand } from './weekly-commands';
 
 /** Every admin command. Add new ones here. */
 export const COMMANDS: CliCommand<never>[] = [
@@ -10,6 +11,8 @@ export const COMMANDS: CliCommand<never>[] = [
   statsCommand,
   seedDemoCommand,
   backupCommand,
+  summaryCommand,
+  digestCommand,
 ] as CliCommand<never>[];
 
 export function helpText(): string {

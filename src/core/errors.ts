@@ -17,6 +17,8 @@ export type TrellisErrorCode =
   | 'unknown_command'
   | 'no_prompt'
   | 'config'
+  | 'no_group'
+  | 'no_reflection'
   | 'prompts';
 
 export function isTrellisError(error: unknown): error is TrellisError {

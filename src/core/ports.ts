@@ -1,4 +1,5 @@
-import type { Coach, CoachRef, PromptIssue, Ratings, Reflection, SelfCheck, Settings } from './model';
+import type { CoachWeekTotals, Group, GroupWeekTotals, NewGroup } from './groups';
+import type { Coach, CoachRef, Platform, PromptIssue, Ratings, Reflection, SelfCheck, Settings } from './model';
 
 /** Time is a parameter: nothing in core calls `new Date()` on its own. */
 export interface Clock {
@@ -59,6 +60,7 @@ export interface ReflectionRepository {
   recent(coachId: number, limit: number): Reflection[];
   between(coachId: number, fromDate: string, toDate: string): Reflection[];
   count(coachId?: number): number;
+  byId(id: number): Reflection | undefined;
 }
 
 export interface PromptIssueRepository {
@@ -73,11 +75,68 @@ export interface PromptIssueRepository {
   setStatus(id: number, status: PromptIssue['status']): void;
 }
 
+/** Peer-supervision channels and who belongs to them. */
+export interface GroupRepository {
+  /** Registers the channel, or updates its name and digest schedule when it already is one. */
+  register(group: NewGroup): { group: Group; created: boolean };
+  find(platform: Platform, tenant: string, channelId: string): Group | undefined;
+  byId(id: number): Group | undefined;
+  all(): Group[];
+  /** Adds the coach (again, after leaving); false when they already were a member. */
+  join(groupId: number, coachId: number, at: string): boolean;
+  /** False when the coach was not a member. */
+  leave(groupId: number, coachId: number, at: string): boolean;
+  isMember(groupId: number, coachId: number): boolean;
+  memberCount(groupId: number): number;
+  /** The groups the coach currently belongs to. */
+  groupsOf(coachId: number): Group[];
+}
+
+/** Reflections a coach deliberately shared with a group. */
+export interface SharedReflectionRepository {
+  /** False when it was already shared with that group. */
+  share(reflectionId: number, groupId: number, sharedAt: string, sharedOn: string): boolean;
+  /** The groups a reflection is shared with. */
+  groupsSharedWith(reflectionId: number): number[];
+  /** Shared with the group on dates in [from, to], oldest first. */
+  between(groupId: number, fromDate: string, toDate: string): { reflectionId: number; sharedOn: string }[];
+}
+
+/** Client company names a coach listed, so sharing can warn when a reflection mentions one. */
+export interface ClientCompanyRepository {
+  list(coachId: number): string[];
+  replace(coachId: number, names: readonly string[]): void;
+}
+
+/** Set-based reads for weekly summaries and digests: one pass over a date range instead of one query per coach. */
+export interface WeeklyStatsRepository {
+  /** Every coach, for a weekly run. */
+  allCoaches(): Coach[];
+  /** Coaches whose platform user id is `user` (an admin's lookup). */
+  coachesByUser(user: string): Coach[];
+  /** Per coach and week: self-check totals with local dates in [from, to]; every coach, or only `coachId`. */
+  coachWeekTotals(fromDate: string, toDate: string, coachId?: number): CoachWeekTotals[];
+  /** Per coach and week: how many reflections with local dates in [from, to]. */
+  coachReflectionWeeks(
+    fromDate: string,
+    toDate: string,
+    coachId?: number,
+  ): { coachId: number; week: number; reflections: number }[];
+  /** Whether the coach has a self-check or a reflection dated in [from, to]. */
+  activeBetween(coachId: number, fromDate: string, toDate: string): boolean;
+  /** Per week, totals over the group's current members. Aggregates only: never a single coach's row. */
+  groupWeekTotals(groupId: number, fromDate: string, toDate: string): GroupWeekTotals[];
+}
+
 export interface Repositories {
   coaches: CoachRepository;
   selfChecks: SelfCheckRepository;
   reflections: ReflectionRepository;
   promptIssues: PromptIssueRepository;
+  groups: GroupRepository;
+  sharedReflections: SharedReflectionRepository;
+  clientCompanies: ClientCompanyRepository;
+  weeklyStats: WeeklyStatsRepository;
   /** Runs `work` in one transaction: all of it is stored, or none. */
   transaction<T>(work: () => T): T;
 }
@@ -92,4 +151,26 @@ export interface Messenger {
   sendDirect(coach: Coach, message: import('./message').Message, deliveryKey: string): Promise<{ messageId?: string }>;
   /** After a crash: did a send with this key reach the coach? undefined when the platform cannot tell. */
   wasDelivered?(coach: Coach, deliveryKey: string): Promise<boolean | undefined>;
+  /**
+   * Posts `message` (with its image, where it has one) to a peer-supervision group's channel: the weekly digest.
+   * Platforms that cannot reach channels leave it out. Throws DeliveryError on failure.
+   */
+  sendToChannel?(
+    group: Group,
+    message: import('./message').Message,
+    deliveryKey: string,
+  ): Promise<{ messageId?: string }>;
+}
+
+/** Weekly means to draw: one series per behaviour over the same weeks. Missing weeks are null. */
+export interface ChartData {
+  title: string;
+  /** Monday dates, oldest first. */
+  weekStarts: string[];
+  series: { label: string; values: (number | null)[] }[];
+}
+
+/** Draws a chart to PNG. Implemented outside core (src/charts) so core does not depend on a drawing library. */
+export interface ChartRenderer {
+  renderPng(chart: ChartData): Promise<Uint8Array>;
 }

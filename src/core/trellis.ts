@@ -1,8 +1,9 @@
 import { BEHAVIOUR_KEYS, behaviour, SCALE } from './behaviours';
 import { isTrellisError, TrellisError } from './errors';
+import { GroupCommands } from './group-commands';
 import { type Message, message } from './message';
 import type { Coach, CoachRef, PromptIssue, Ratings, Reflection, SelfCheck, Settings } from './model';
-import type { Clock, Logger, Repositories } from './ports';
+import type { ChartRenderer, Clock, Logger, Repositories } from './ports';
 import type { Prompt } from './prompt-schema';
 import { choosePrompt, type PromptCatalog, promptById, tipByKey, tipFor } from './prompts';
 import {
@@ -16,6 +17,7 @@ import {
 import { applySettingsCommand, SETTINGS_USAGE, settingsFields } from './settings';
 import { addDays, isValidTimeZone, localDate } from './time';
 import { computeTrend, formatChange, formatMean, streak } from './trends';
+import { type SendOptions, WeeklyService } from './weekly';
 
 export const REFLECTION_MAX = 4000;
 
@@ -26,6 +28,10 @@ export interface TrellisDeps {
   log: Logger;
   /** The time zone a new coach starts with until their platform or they themselves say otherwise. */
   defaultTimeZone: string;
+  /** Fewest contributors before a group digest shows numbers (Config.minGroupSize; never below 3). */
+  minGroupSize?: number;
+  /** Draws the weekly charts; without it summaries and digests are text only. */
+  charts?: ChartRenderer;
 }
 
 /** What a platform knows about a request beyond who sent it. */
@@ -53,6 +59,9 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
   { usage: 'trend', what: 'per behaviour: this week, the change against the four weeks before, a sparkline' },
   { usage: 'settings', what: 'show or change prompt time, days, time zone, level and pause' },
   { usage: 'help', what: 'this list' },
+  { usage: 'share', what: 'preview sharing your latest reflection with your peer-supervision group(s)' },
+  { usage: 'digest here [day] [time]', what: 'in a channel: make it a peer-supervision channel with a weekly digest' },
+  { usage: 'group join | group leave', what: 'in a peer-supervision channel: opt in to or out of its digest' },
 ];
 
 /**
@@ -61,6 +70,40 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
  */
 export class Trellis {
   constructor(private readonly deps: TrellisDeps) {}
+
+  private groupCommands?: GroupCommands;
+  private weeklyService?: WeeklyService;
+
+  /** Peer-supervision groups: registering channels, membership, sharing. */
+  get groups(): GroupCommands {
+    this.groupCommands ??= new GroupCommands({ ...this.deps, minGroupSize: this.minGroupSize });
+    return this.groupCommands;
+  }
+
+  /** Weekly summaries and digests: the seam the scheduler's outbox calls. */
+  get weekly(): WeeklyService {
+    this.weeklyService ??= new WeeklyService({ ...this.deps, minGroupSize: this.minGroupSize });
+    return this.weeklyService;
+  }
+
+  private get minGroupSize(): number {
+    return Math.max(3, this.deps.minGroupSize ?? 3);
+  }
+
+  /** The weekly summary to send a coach (kind 'weekly'), or undefined when they get none (paused, unknown). */
+  weeklySummaryFor(coachId: number, now: Date, options?: SendOptions): Promise<Message | undefined> {
+    return this.weekly.weeklySummaryFor(coachId, now, options);
+  }
+
+  /** The weekly digest to post in a group's channel (kind 'digest'). */
+  digestFor(groupId: number, now: Date, options?: SendOptions): Promise<Message | undefined> {
+    return this.weekly.digestFor(groupId, now, options);
+  }
+
+  /** The Share button on a share preview (action 'share', value = reflection id). */
+  shareReflection(ref: CoachRef, reflectionId: number, ctx: RequestContext = {}): Message {
+    return this.groups.confirm(this.coach(ref, ctx), reflectionId, ctx.channel);
+  }
 
   get catalog(): PromptCatalog {
     return this.deps.catalog;
@@ -302,6 +345,8 @@ export class Trellis {
 
   changeSettings(ref: CoachRef, args: string, ctx: RequestContext = {}): Message {
     const coach = this.coach(ref, ctx);
+    const companies = /^(?:companies|company|clients)\b\s*([\s\S]*)$/i.exec(args.trim());
+    if (companies) return this.groups.companies(coach, companies[1]);
     const change = applySettingsCommand(args, coach.settings, this.today(coach));
     if (change.kind === 'show') return this.settings(ref, ctx);
     this.deps.repos.coaches.updateSettings(
@@ -330,6 +375,24 @@ export class Trellis {
       ],
       { title: 'Trellis commands', fields: COMMANDS.map((c) => ({ label: c.usage, value: c.what })) },
     );
+  }
+
+  /** `digest here …`, `group …`, `share …`: peer-supervision commands (see group-commands.ts). */
+  private weeklyCommand(ref: CoachRef, name: string, args: string, ctx: RequestContext): Message {
+    const coach = this.coach(ref, ctx);
+    if (name === 'digest') {
+      const here = /^here\b\s*(.*)$/i.exec(args.trim());
+      if (!here) throw new TrellisError('unknown_command', 'Use /selfcheck digest here [day] [time] in the channel.');
+      return this.groups.digestHere(coach, here[1], ctx.channel);
+    }
+    if (name === 'group') return this.groups.group(coach, args, ctx.channel);
+    const share = /^(confirm\s+)?(\d+)?$/i.exec(args.trim());
+    if (!share) throw new TrellisError('unknown_command', 'Use "share" for your latest reflection, then press Share.');
+    if (share[1]) {
+      if (!share[2]) throw new TrellisError('unknown_command', 'Say which reflection: share confirm <number>.');
+      return this.groups.confirm(coach, Number(share[2]), ctx.channel);
+    }
+    return this.groups.preview(coach, share[2] === undefined ? undefined : Number(share[2]), ctx.channel);
   }
 
   // ---- typed commands ----
@@ -377,6 +440,10 @@ export class Trellis {
         return messages(this.trend(ref, ctx));
       case 'settings':
         return messages(this.changeSettings(ref, args, ctx));
+      case 'digest':
+      case 'group':
+      case 'share':
+        return messages(this.weeklyCommand(ref, name, args, ctx));
       default:
         throw new TrellisError('unknown_command', `I don't know "${name}". Type "help" for the list.`);
     }
@@ -387,12 +454,14 @@ export class Trellis {
     const [first, ...rest] = args.trim().split(/\s+/);
     const sub = first.toLowerCase();
     if (SUBCOMMANDS.has(sub)) return this.runCommand(ref, sub, rest.join(' '), ctx);
+    if (GROUP_SUBCOMMANDS.has(sub)) return this.runCommand(ref, sub, rest.join(' '), ctx);
     if (sub === 'settings' && rest.length === 0) return { type: 'settings_form' };
     return messages(this.recordSelfCheck(ref, parseQuickSelfCheck(args), ctx).reply);
   }
 }
 
 const SUBCOMMANDS = new Set(['help', 'prompt', 'history', 'trend', 'settings']);
+const GROUP_SUBCOMMANDS = new Set(['digest', 'group', 'share']);
 
 /**
  * Reads a command from typed text. "/selfcheck …" and "selfcheck …" always are; the other words are commands
@@ -406,6 +475,14 @@ export function parseCommand(text: string): { name: string; args: string } | und
   if (['prompt', '/prompt'].includes(lower)) return { name: 'prompt', args: '' };
   if (['history', '/history'].includes(lower)) return { name: 'history', args: '' };
   if (['trend', 'trends', '/trend'].includes(lower)) return { name: 'trend', args: '' };
+  const digest = /^\/?digest\s+here\b(.*)$/i.exec(text);
+  if (digest) return { name: 'digest', args: `here${digest[1]}`.trim() };
+  const group = /^\/?group(?:\s+(join|leave))?$/i.exec(text);
+  if (group) return { name: 'group', args: group[1] ?? '' };
+  const share = /^\/?share(?:\s+(confirm\s+\d+|\d+))?$/i.exec(text);
+  if (share) return { name: 'share', args: share[1] ?? '' };
+  const c = /^\/?settings\s+(companies|company|clients)\b([\s\S]*)$/i.exec(text);
+  if (c) return { name: 'settings', args: `companies${c[2]}` };
   const s = /^\/?settings(?:\s+(time|days|tz|timezone|zone|level|pause|resume|unpause)\b(.*))?$/i.exec(text);
   if (s) return { name: 'settings', args: s[1] ? `${s[1]}${s[2]}` : '' };
   return undefined;

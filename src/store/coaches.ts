@@ -2,7 +2,7 @@ import type { Coach, CoachRef, Level, Platform, Settings, Weekday } from '../cor
 import type { CoachRepository } from '../core/ports';
 import type { Db } from './db';
 
-interface CoachRow {
+export interface CoachRow {
   id: number;
   platform: Platform;
   tenant: string;

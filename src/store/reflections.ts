@@ -53,5 +53,9 @@ export function reflectionRepository(db: Db): ReflectionRepository {
     between: (coachId, from, to) => between.all(coachId, from, to).map(toReflection),
     count: (coachId) =>
       coachId === undefined ? (countAll.get() as { n: number }).n : (countFor.get(coachId) as { n: number }).n,
+    byId(id) {
+      const row = byId.get(id);
+      return row ? toReflection(row) : undefined;
+    },
   };
 }

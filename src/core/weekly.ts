@@ -1,0 +1,194 @@
+import { buildDigest, type Digest, digestChart, digestMessage } from './digest';
+import type { CoachWeekTotals, Group } from './groups';
+import type { Message } from './message';
+import type { Coach } from './model';
+import type { ChartRenderer, Repositories } from './ports';
+import type { PromptCatalog } from './prompts';
+import { buildWeeklySummary, isPaused, summaryChart, summaryMessage, type WeeklySummary } from './summary';
+import { addDays, localDate } from './time';
+import { reportWeekStart, weekNumber, weekStartOf } from './trends';
+
+export interface WeeklyDeps {
+  repos: Repositories;
+  catalog: PromptCatalog;
+  /** Fewest contributors before a digest shows a group number (never below 3). */
+  minGroupSize: number;
+  /** Draws charts; without it messages go out as text only. */
+  charts?: ChartRenderer;
+}
+
+/** Weeks the summary reads: the 8 of the sparkline, which include the 4 before the reported week. */
+const WINDOW_WEEKS = 8;
+/** How far back a streak is counted. */
+const MAX_STREAK_WEEKS = 520;
+
+export interface SendOptions {
+  /** Attach the chart image (default true when a renderer is configured). */
+  chart?: boolean;
+}
+
+/**
+ * Weekly summaries for coaches and digests for groups: the delivery seam. The scheduler's outbox calls
+ * `weeklySummaryFor` (kind 'weekly') and `digestFor` (kind 'digest') and hands the message to a Messenger.
+ */
+export class WeeklyService {
+  constructor(private readonly deps: WeeklyDeps) {}
+
+  /** The summary data for one coach, or undefined when the coach does not exist or paused. */
+  summaryData(coachId: number, now: Date): WeeklySummary | undefined {
+    const coach = this.deps.repos.coaches.byId(coachId);
+    if (!coach) return undefined;
+    return this.summariesFor([coach], now, coachId)[0]?.summary;
+  }
+
+  /** The message for a coach's weekly summary (with its chart), or undefined when nothing should be sent. */
+  async weeklySummaryFor(coachId: number, now: Date, options: SendOptions = {}): Promise<Message | undefined> {
+    const summary = this.summaryData(coachId, now);
+    if (!summary) return undefined;
+    const text = summaryMessage(summary);
+    if (summary.kind === 'nudge') return text;
+    return this.withChart(text, summaryChart(summary), options);
+  }
+
+  /**
+   * Every coach's summary in one pass: two aggregate queries over the 8-week window for all coaches, then
+   * per-coach arithmetic in memory. Paused coaches are left out. No charts (those are drawn at send time).
+   */
+  allSummaries(now: Date): { coach: Coach; summary: WeeklySummary }[] {
+    return this.summariesFor(this.deps.repos.weeklyStats.allCoaches(), now).filter(
+      (s): s is { coach: Coach; summary: WeeklySummary } => s.summary !== undefined,
+    );
+  }
+
+  private summariesFor(
+    coaches: readonly Coach[],
+    now: Date,
+    onlyCoachId?: number,
+  ): { coach: Coach; summary: WeeklySummary | undefined }[] {
+    const { repos, catalog } = this.deps;
+    const todayByZone = new Map<string, string>();
+    const todayOf = (coach: Coach) => {
+      let today = todayByZone.get(coach.settings.timeZone);
+      if (today === undefined) {
+        today = localDate(now, coach.settings.timeZone);
+        todayByZone.set(coach.settings.timeZone, today);
+      }
+      return today;
+    };
+    const plans = coaches
+      .map((coach) => ({ coach, today: todayOf(coach) }))
+      .filter((p) => !isPaused(p.coach, p.today))
+      .map((p) => ({ ...p, reportWeek: reportWeekStart(p.today) }));
+    if (plans.length === 0) return coaches.map((coach) => ({ coach, summary: undefined }));
+
+    // Coaches in different zones may report on different weeks: read the span that covers them all.
+    const weeks = plans.map((p) => weekNumber(p.reportWeek));
+    const from = weekStartOf(Math.min(...weeks) - WINDOW_WEEKS + 1);
+    const to = addDays(weekStartOf(Math.max(...weeks)), 6);
+    const totalsByCoach = new Map<number, CoachWeekTotals[]>();
+    for (const t of repos.weeklyStats.coachWeekTotals(from, to, onlyCoachId)) {
+      const list = totalsByCoach.get(t.coachId);
+      if (list) list.push(t);
+      else totalsByCoach.set(t.coachId, [t]);
+    }
+    const reflectionsByCoach = new Map<number, Map<number, number>>();
+    for (const r of repos.weeklyStats.coachReflectionWeeks(from, to, onlyCoachId)) {
+      let byWeek = reflectionsByCoach.get(r.coachId);
+      if (!byWeek) {
+        byWeek = new Map();
+        reflectionsByCoach.set(r.coachId, byWeek);
+      }
+      byWeek.set(r.week, r.reflections);
+    }
+
+    const summaries = new Map<number, WeeklySummary | undefined>();
+    for (const { coach, today, reportWeek } of plans) {
+      const totals = totalsByCoach.get(coach.id) ?? [];
+      const reflections = reflectionsByCoach.get(coach.id) ?? new Map<number, number>();
+      const week = weekNumber(reportWeek);
+      const checkedWeeks = new Set(totals.filter((t) => t.checkIns > 0).map((t) => t.week));
+      const active = (w: number) => checkedWeeks.has(w) || (reflections.get(w) ?? 0) > 0;
+      summaries.set(
+        coach.id,
+        buildWeeklySummary({
+          coach,
+          today,
+          reportWeek,
+          totals,
+          reflections: reflections.get(week) ?? 0,
+          streak: this.streak(coach.id, week, active),
+          catalog,
+        }),
+      );
+    }
+    return coaches.map((coach) => ({ coach, summary: summaries.get(coach.id) }));
+  }
+
+  /**
+   * Weeks in a row ending with `week` that had a self-check or reflection. Inside the window the answer comes from
+   * the totals already read; only a streak that fills the whole window asks the store about older weeks.
+   */
+  private streak(coachId: number, week: number, activeInWindow: (week: number) => boolean): number {
+    let count = 0;
+    let w = week;
+    while (count < WINDOW_WEEKS && activeInWindow(w)) {
+      count++;
+      w--;
+    }
+    if (count < WINDOW_WEEKS) return count;
+    const stats = this.deps.repos.weeklyStats;
+    while (count < MAX_STREAK_WEEKS) {
+      const monday = weekStartOf(w);
+      if (!stats.activeBetween(coachId, monday, addDays(monday, 6))) break;
+      count++;
+      w--;
+    }
+    return count;
+  }
+
+  /** The digest data for a group: aggregates over its members and what they shared; nothing per coach. */
+  digestData(group: Group, now: Date): Digest {
+    const { repos, catalog, minGroupSize } = this.deps;
+    const reportWeek = reportWeekStart(localDate(now, group.timeZone));
+    const from = addDays(reportWeek, -7 * (WINDOW_WEEKS - 1));
+    const to = addDays(reportWeek, 6);
+    const shared = repos.sharedReflections
+      .between(group.id, reportWeek, to)
+      .map((s) => repos.reflections.byId(s.reflectionId))
+      .filter((r) => r !== undefined)
+      .map((r) => ({ promptId: r.promptId, text: r.text }));
+    return buildDigest({
+      groupName: group.name,
+      reportWeek,
+      members: repos.groups.memberCount(group.id),
+      totals: repos.weeklyStats.groupWeekTotals(group.id, from, to),
+      shared,
+      minGroupSize,
+      catalog,
+    });
+  }
+
+  /** The message for a group's weekly digest, or undefined when the group does not exist. */
+  async digestFor(groupId: number, now: Date, options: SendOptions = {}): Promise<Message | undefined> {
+    const group = this.deps.repos.groups.byId(groupId);
+    if (!group) return undefined;
+    const digest = this.digestData(group, now);
+    return this.withChart(digestMessage(digest), digestChart(digest), options);
+  }
+
+  /** Every registered group's digest, without charts (for the benchmark and admin checks). */
+  allDigests(now: Date): { group: Group; digest: Digest }[] {
+    return this.deps.repos.groups.all().map((group) => ({ group, digest: this.digestData(group, now) }));
+  }
+
+  private async withChart(
+    text: Message,
+    chart: ReturnType<typeof summaryChart> | undefined,
+    options: SendOptions,
+  ): Promise<Message> {
+    const renderer = this.deps.charts;
+    if (!chart || !renderer || options.chart === false) return text;
+    const png = await renderer.renderPng(chart.data);
+    return { ...text, image: { png, alt: chart.alt, filename: chart.filename } };
+  }
+}

@@ -1,0 +1,86 @@
+import { BEHAVIOUR_KEYS, type BehaviourKey } from '../core/behaviours';
+import type { CoachWeekTotals, GroupWeekTotals } from '../core/groups';
+import type { WeeklyStatsRepository } from '../core/ports';
+import { type CoachRow, toCoach } from './coaches';
+import type { Db } from './db';
+
+/** SQL for `weekNumber` in core/trends.ts: whole weeks since Monday 1970-01-05 (julian day 2440591.5). */
+const WEEK = 'CAST((julianday(s.local_date) - 2440591.5) / 7 AS INTEGER)';
+
+const SUMS = BEHAVIOUR_KEYS.map((k) => `total(s.${k}) AS ${k}_sum, count(s.${k}) AS ${k}_n`).join(', ');
+const RATERS = BEHAVIOUR_KEYS.map(
+  (k) => `count(DISTINCT CASE WHEN s.${k} IS NOT NULL THEN s.coach_id END) AS ${k}_raters`,
+).join(', ');
+
+type TotalsRow = { week: number; check_ins: number } & Record<string, number>;
+
+function perBehaviour(row: Record<string, number>, suffix: string): Record<BehaviourKey, number> {
+  const out = {} as Record<BehaviourKey, number>;
+  for (const key of BEHAVIOUR_KEYS) out[key] = row[`${key}_${suffix}`];
+  return out;
+}
+
+/** Aggregate reads for weekly summaries and digests; each is one statement over a date range. */
+export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
+  const allCoaches = db.prepare<[], CoachRow>('SELECT * FROM coaches ORDER BY id');
+  const byUser = db.prepare<[string], CoachRow>('SELECT * FROM coaches WHERE user_id = ? ORDER BY id');
+  const coachTotalsAll = db.prepare<[string, string], TotalsRow & { coach_id: number }>(
+    `SELECT s.coach_id, ${WEEK} AS week, count(*) AS check_ins, ${SUMS}
+     FROM self_checks s WHERE s.local_date BETWEEN ? AND ? GROUP BY s.coach_id, week`,
+  );
+  const coachTotalsOne = db.prepare<[string, string, number], TotalsRow & { coach_id: number }>(
+    `SELECT s.coach_id, ${WEEK} AS week, count(*) AS check_ins, ${SUMS}
+     FROM self_checks s WHERE s.local_date BETWEEN ? AND ? AND s.coach_id = ? GROUP BY week`,
+  );
+  const reflectionsAll = db.prepare<[string, string], { coach_id: number; week: number; n: number }>(
+    `SELECT s.coach_id, ${WEEK} AS week, count(*) AS n
+     FROM reflections s WHERE s.local_date BETWEEN ? AND ? GROUP BY s.coach_id, week`,
+  );
+  const reflectionsOne = db.prepare<[string, string, number], { coach_id: number; week: number; n: number }>(
+    `SELECT s.coach_id, ${WEEK} AS week, count(*) AS n
+     FROM reflections s WHERE s.local_date BETWEEN ? AND ? AND s.coach_id = ? GROUP BY week`,
+  );
+  const active = db.prepare<[number, string, string], { active: number }>(
+    `SELECT EXISTS (SELECT 1 FROM self_checks WHERE coach_id = ?1 AND local_date BETWEEN ?2 AND ?3)
+         OR EXISTS (SELECT 1 FROM reflections WHERE coach_id = ?1 AND local_date BETWEEN ?2 AND ?3) AS active`,
+  );
+  const groupTotals = db.prepare<[number, string, string], TotalsRow & { contributors: number }>(
+    `SELECT ${WEEK} AS week, count(*) AS check_ins, count(DISTINCT s.coach_id) AS contributors, ${SUMS}, ${RATERS}
+     FROM group_members m JOIN self_checks s ON s.coach_id = m.coach_id
+     WHERE m.group_id = ? AND m.left_at IS NULL AND s.local_date BETWEEN ? AND ?
+     GROUP BY week`,
+  );
+
+  const toTotals = (row: TotalsRow & { coach_id: number }): CoachWeekTotals => ({
+    coachId: row.coach_id,
+    week: row.week,
+    checkIns: row.check_ins,
+    sums: perBehaviour(row, 'sum'),
+    counts: perBehaviour(row, 'n'),
+  });
+
+  return {
+    allCoaches: () => allCoaches.all().map(toCoach),
+    coachesByUser: (user) => byUser.all(user).map(toCoach),
+    coachWeekTotals: (from, to, coachId) =>
+      (coachId === undefined ? coachTotalsAll.all(from, to) : coachTotalsOne.all(from, to, coachId)).map(toTotals),
+    coachReflectionWeeks: (from, to, coachId) =>
+      (coachId === undefined ? reflectionsAll.all(from, to) : reflectionsOne.all(from, to, coachId)).map((r) => ({
+        coachId: r.coach_id,
+        week: r.week,
+        reflections: r.n,
+      })),
+    activeBetween: (coachId, from, to) => (active.get(coachId, from, to) as { active: number }).active === 1,
+    groupWeekTotals: (groupId, from, to) =>
+      groupTotals.all(groupId, from, to).map(
+        (row): GroupWeekTotals => ({
+          week: row.week,
+          checkIns: row.check_ins,
+          contributors: row.contributors,
+          sums: perBehaviour(row, 'sum'),
+          counts: perBehaviour(row, 'n'),
+          raters: perBehaviour(row, 'raters'),
+        }),
+      ),
+  };
+}
