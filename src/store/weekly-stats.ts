@@ -40,9 +40,9 @@ export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
     `SELECT s.coach_id, ${WEEK} AS week, count(*) AS n
      FROM reflections s WHERE s.local_date BETWEEN ? AND ? AND s.coach_id = ? GROUP BY week`,
   );
-  const active = db.prepare<[number, string, string], { active: number }>(
-    `SELECT EXISTS (SELECT 1 FROM self_checks WHERE coach_id = ?1 AND local_date BETWEEN ?2 AND ?3)
-         OR EXISTS (SELECT 1 FROM reflections WHERE coach_id = ?1 AND local_date BETWEEN ?2 AND ?3) AS active`,
+  const active = db.prepare<[{ coach: number; from: string; to: string }], { active: number }>(
+    `SELECT EXISTS (SELECT 1 FROM self_checks WHERE coach_id = @coach AND local_date BETWEEN @from AND @to)
+         OR EXISTS (SELECT 1 FROM reflections WHERE coach_id = @coach AND local_date BETWEEN @from AND @to) AS active`,
   );
   const groupTotals = db.prepare<[number, string, string], TotalsRow & { contributors: number }>(
     `SELECT ${WEEK} AS week, count(*) AS check_ins, count(DISTINCT s.coach_id) AS contributors, ${SUMS}, ${RATERS}
@@ -70,7 +70,7 @@ export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
         week: r.week,
         reflections: r.n,
       })),
-    activeBetween: (coachId, from, to) => (active.get(coachId, from, to) as { active: number }).active === 1,
+    activeBetween: (coachId, from, to) => (active.get({ coach: coachId, from, to }) as { active: number }).active === 1,
     groupWeekTotals: (groupId, from, to) =>
       groupTotals.all(groupId, from, to).map(
         (row): GroupWeekTotals => ({
