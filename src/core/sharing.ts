@@ -30,7 +30,7 @@ const NOT_NAMES = new Set([
   'We',
 ]);
 const EMAIL = /[\p{L}\d._%+-]+@[\p{L}\d-]+(?:\.[\p{L}\d-]+)+/gu;
-const PHONE = /(?<![\d-])\+?\d[\d\s().-]{7,18}\d(?![\d-])/g;
+const PHONE = /(?<![\d-])[+(]?\d[\d\s().-]{7,18}\d(?![\d-])/g;
 const MENTION = /(?:<@[A-Z0-9]+(?:\|[^>]+)?>|(?<![\p{L}\d._%+-])@[\p{L}\d._-]*[\p{L}\d])/gu;
 const DATE_LIKE = /^\d{4}-\d{2}-\d{2}$/;
 
