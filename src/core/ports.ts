@@ -122,8 +122,8 @@ export interface WeeklyStatsRepository {
     toDate: string,
     coachId?: number,
   ): { coachId: number; week: number; reflections: number }[];
-  /** Whether the coach has a self-check or a reflection dated in [from, to]. */
-  activeBetween(coachId: number, fromDate: string, toDate: string): boolean;
+  /** Week numbers (see weekNumber) in which the coach has a self-check or a reflection dated in [from, to]. */
+  activeWeeks(coachId: number, fromDate: string, toDate: string): number[];
   /** Per week, totals over the group's current members. Aggregates only: never a single coach's row. */
   groupWeekTotals(groupId: number, fromDate: string, toDate: string): GroupWeekTotals[];
 }

@@ -5,7 +5,7 @@ import type { ChartData } from './ports';
 import type { Prompt, Tip } from './prompt-schema';
 import { eligiblePrompts, type PromptCatalog, tipFor } from './prompts';
 import { hashSeed } from './random';
-import { addDays, weekStart } from './time';
+import { addDays } from './time';
 import {
   chooseFocus,
   type Focus,
@@ -53,6 +53,9 @@ export function isPaused(coach: Coach, today: string): boolean {
   return coach.settings.pausedUntil !== null && coach.settings.pausedUntil >= today;
 }
 
+/** Prompts per level and behaviour, worked out once per catalogue (a weekly run asks for thousands). */
+const candidatesCache = new WeakMap<PromptCatalog, Map<string, Prompt[]>>();
+
 /** A prompt for the behaviour at the coach's level, the same all week and different from week to week. */
 export function promptForBehaviour(
   catalog: PromptCatalog,
@@ -60,7 +63,16 @@ export function promptForBehaviour(
   level: Level | null,
   seed: string,
 ): Prompt | undefined {
-  const candidates = eligiblePrompts(catalog, level).filter((p) => p.behaviours.includes(key));
+  let byLevel = candidatesCache.get(catalog);
+  if (!byLevel) {
+    byLevel = new Map();
+    candidatesCache.set(catalog, byLevel);
+  }
+  let candidates = byLevel.get(`${level}|${key}`);
+  if (!candidates) {
+    candidates = eligiblePrompts(catalog, level).filter((p) => p.behaviours.includes(key));
+    byLevel.set(`${level}|${key}`, candidates);
+  }
   if (candidates.length === 0) return undefined;
   return candidates[hashSeed(seed) % candidates.length];
 }
@@ -74,7 +86,7 @@ export function buildWeeklySummary(input: SummaryInput): WeeklySummary | undefin
   const base = {
     coachId: coach.id,
     level: coach.settings.level,
-    current: weekStart(input.today) === input.reportWeek,
+    current: weekNumber(input.today) === week,
     trend,
     checkIns: trend.checkInsThisWeek,
     reflections: input.reflections,

@@ -101,12 +101,30 @@ export const EPOCH_MONDAY = '1970-01-05';
 
 /** Whole weeks (Monday to Sunday) since EPOCH_MONDAY: a number that sorts and subtracts across year ends. */
 export function weekNumber(date: string): number {
-  return Math.floor(daysBetween(EPOCH_MONDAY, date) / 7);
+  let week = weekNumbers.get(date);
+  if (week === undefined) {
+    week = Math.floor(daysBetween(EPOCH_MONDAY, date) / 7);
+    remember(weekNumbers, date, week);
+  }
+  return week;
 }
 
 /** The Monday that starts week number `week`. */
 export function weekStartOf(week: number): string {
-  return addDays(EPOCH_MONDAY, 7 * week);
+  let monday = mondays.get(week);
+  if (monday === undefined) {
+    monday = addDays(EPOCH_MONDAY, 7 * week);
+    remember(mondays, week, monday);
+  }
+  return monday;
+}
+
+// A weekly run asks for the same few dates thousands of times; date arithmetic through Date is the slow part.
+const weekNumbers = new Map<string, number>();
+const mondays = new Map<number, string>();
+function remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
+  if (cache.size >= 5000) cache.clear();
+  cache.set(key, value);
 }
 
 /** Sums and counts of ratings in one week: what a mean over any span of weeks can be built from. */
@@ -121,6 +139,9 @@ export function emptyTotals(week: number): WeekTotals {
   const zero = () => Object.fromEntries(BEHAVIOUR_KEYS.map((k) => [k, 0])) as Record<BehaviourKey, number>;
   return { week, checkIns: 0, sums: zero(), counts: zero() };
 }
+
+/** Read-only stand-in for a week without check-ins. */
+const NO_CHECK_INS: WeekTotals = Object.freeze(emptyTotals(Number.NaN));
 
 /** Self-checks folded into per-week totals, oldest week first. */
 export function totalsFromChecks(checks: readonly DatedRatings[]): WeekTotals[] {
@@ -153,6 +174,10 @@ function meanOf(totals: readonly WeekTotals[], key: BehaviourKey): number | null
   return count ? sum / count : null;
 }
 
+function weekMean(totals: WeekTotals, key: BehaviourKey): number | null {
+  return totals.counts[key] ? totals.sums[key] / totals.counts[key] : null;
+}
+
 /**
  * The trend for the week starting `thisWeekStart` from per-week totals (from self-checks in memory, or from one
  * aggregate query for many coaches at once). Weeks missing from `totals` had no check-ins.
@@ -166,14 +191,14 @@ export function trendFromTotals(
   const baselineWeeks = options.baselineWeeks ?? 4;
   const thisWeek = weekNumber(thisWeekStart);
   const byWeek = new Map(totals.map((t) => [t.week, t]));
-  const at = (week: number) => byWeek.get(week) ?? emptyTotals(week);
+  const at = (week: number) => byWeek.get(week) ?? NO_CHECK_INS;
   const current = at(thisWeek);
   const baseline = Array.from({ length: baselineWeeks }, (_, i) => at(thisWeek - baselineWeeks + i));
   const window = Array.from({ length: weeks }, (_, i) => at(thisWeek - weeks + 1 + i));
   const behaviours = BEHAVIOUR_KEYS.map((key): BehaviourTrend => {
-    const now = meanOf([current], key);
+    const now = weekMean(current, key);
     const before = meanOf(baseline, key);
-    const series = window.map((w) => meanOf([w], key));
+    const series = window.map((w) => weekMean(w, key));
     return {
       key,
       thisWeek: now,

@@ -75,10 +75,19 @@ export class WeeklyService {
       }
       return today;
     };
+    const reportWeeks = new Map<string, string>();
+    const reportWeekOf = (today: string) => {
+      let week = reportWeeks.get(today);
+      if (week === undefined) {
+        week = reportWeekStart(today);
+        reportWeeks.set(today, week);
+      }
+      return week;
+    };
     const plans = coaches
       .map((coach) => ({ coach, today: todayOf(coach) }))
       .filter((p) => !isPaused(p.coach, p.today))
-      .map((p) => ({ ...p, reportWeek: reportWeekStart(p.today) }));
+      .map((p) => ({ ...p, reportWeek: reportWeekOf(p.today) }));
     if (plans.length === 0) return coaches.map((coach) => ({ coach, summary: undefined }));
 
     // Coaches in different zones may report on different weeks: read the span that covers them all.
@@ -135,13 +144,17 @@ export class WeeklyService {
       count++;
       w--;
     }
-    if (count < WINDOW_WEEKS) return count;
     const stats = this.deps.repos.weeklyStats;
-    while (count < MAX_STREAK_WEEKS) {
-      const monday = weekStartOf(w);
-      if (!stats.activeBetween(coachId, monday, addDays(monday, 6))) break;
-      count++;
-      w--;
+    // Older weeks, a window's worth at a time, for as long as every week of the last block was active.
+    let blockFull = count === WINDOW_WEEKS;
+    while (blockFull && count < MAX_STREAK_WEEKS) {
+      const active = new Set(stats.activeWeeks(coachId, weekStartOf(w - WINDOW_WEEKS + 1), addDays(weekStartOf(w), 6)));
+      const before = count;
+      while (count < before + WINDOW_WEEKS && active.has(w)) {
+        count++;
+        w--;
+      }
+      blockFull = count === before + WINDOW_WEEKS;
     }
     return count;
   }

@@ -24,14 +24,19 @@ function perBehaviour(row: Record<string, number>, suffix: string): Record<Behav
 export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
   const allCoaches = db.prepare<[], CoachRow>('SELECT * FROM coaches ORDER BY id');
   const byUser = db.prepare<[string], CoachRow>('SELECT * FROM coaches WHERE user_id = ? ORDER BY id');
-  const coachTotalsAll = db.prepare<[string, string], TotalsRow & { coach_id: number }>(
-    `SELECT s.coach_id, ${WEEK} AS week, count(*) AS check_ins, ${SUMS}
-     FROM self_checks s WHERE s.local_date BETWEEN ? AND ? GROUP BY s.coach_id, week`,
-  );
-  const coachTotalsOne = db.prepare<[string, string, number], TotalsRow & { coach_id: number }>(
-    `SELECT s.coach_id, ${WEEK} AS week, count(*) AS check_ins, ${SUMS}
-     FROM self_checks s WHERE s.local_date BETWEEN ? AND ? AND s.coach_id = ? GROUP BY week`,
-  );
+  // Rows come back as arrays (raw mode): tens of thousands of them, so no per-row object with named fields.
+  const coachTotalsAll = db
+    .prepare<[string, string], number[]>(
+      `SELECT s.coach_id, ${WEEK} AS week, count(*) AS check_ins, ${SUMS}
+       FROM self_checks s WHERE s.local_date BETWEEN ? AND ? GROUP BY s.coach_id, week`,
+    )
+    .raw(true);
+  const coachTotalsOne = db
+    .prepare<[string, string, number], number[]>(
+      `SELECT s.coach_id, ${WEEK} AS week, count(*) AS check_ins, ${SUMS}
+       FROM self_checks s WHERE s.local_date BETWEEN ? AND ? AND s.coach_id = ? GROUP BY week`,
+    )
+    .raw(true);
   const reflectionsAll = db.prepare<[string, string], { coach_id: number; week: number; n: number }>(
     `SELECT s.coach_id, ${WEEK} AS week, count(*) AS n
      FROM reflections s WHERE s.local_date BETWEEN ? AND ? GROUP BY s.coach_id, week`,
@@ -40,10 +45,13 @@ export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
     `SELECT s.coach_id, ${WEEK} AS week, count(*) AS n
      FROM reflections s WHERE s.local_date BETWEEN ? AND ? AND s.coach_id = ? GROUP BY week`,
   );
-  const active = db.prepare<[{ coach: number; from: string; to: string }], { active: number }>(
-    `SELECT EXISTS (SELECT 1 FROM self_checks WHERE coach_id = @coach AND local_date BETWEEN @from AND @to)
-         OR EXISTS (SELECT 1 FROM reflections WHERE coach_id = @coach AND local_date BETWEEN @from AND @to) AS active`,
-  );
+  const activeWeeks = db
+    .prepare<[{ coach: number; from: string; to: string }], number>(
+      `SELECT ${WEEK} AS week FROM self_checks s WHERE s.coach_id = @coach AND s.local_date BETWEEN @from AND @to
+       UNION
+       SELECT ${WEEK} AS week FROM reflections s WHERE s.coach_id = @coach AND s.local_date BETWEEN @from AND @to`,
+    )
+    .pluck();
   const groupTotals = db.prepare<[number, string, string], TotalsRow & { contributors: number }>(
     `SELECT ${WEEK} AS week, count(*) AS check_ins, count(DISTINCT s.coach_id) AS contributors, ${SUMS}, ${RATERS}
      FROM group_members m JOIN self_checks s ON s.coach_id = m.coach_id
@@ -51,13 +59,16 @@ export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
      GROUP BY week`,
   );
 
-  const toTotals = (row: TotalsRow & { coach_id: number }): CoachWeekTotals => ({
-    coachId: row.coach_id,
-    week: row.week,
-    checkIns: row.check_ins,
-    sums: perBehaviour(row, 'sum'),
-    counts: perBehaviour(row, 'n'),
-  });
+  // Columns: coach_id, week, check_ins, then a (sum, count) pair per behaviour in BEHAVIOUR_KEYS order.
+  const toTotals = (row: number[]): CoachWeekTotals => {
+    const sums = {} as Record<BehaviourKey, number>;
+    const counts = {} as Record<BehaviourKey, number>;
+    BEHAVIOUR_KEYS.forEach((key, i) => {
+      sums[key] = row[3 + 2 * i];
+      counts[key] = row[4 + 2 * i];
+    });
+    return { coachId: row[0], week: row[1], checkIns: row[2], sums, counts };
+  };
 
   return {
     allCoaches: () => allCoaches.all().map(toCoach),
@@ -70,7 +81,7 @@ export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
         week: r.week,
         reflections: r.n,
       })),
-    activeBetween: (coachId, from, to) => (active.get({ coach: coachId, from, to }) as { active: number }).active === 1,
+    activeWeeks: (coachId, from, to) => activeWeeks.all({ coach: coachId, from, to }),
     groupWeekTotals: (groupId, from, to) =>
       groupTotals.all(groupId, from, to).map(
         (row): GroupWeekTotals => ({
