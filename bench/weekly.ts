@@ -4,7 +4,7 @@
  *
  *   npx tsx bench/weekly.ts [--coaches 10000] [--weeks 52] [--group-size 10] [--runs 5]
  *
- * Summaries are computed without sending and without charts (a chart is drawn once, at send time, for the coaches
+ * Summaries and digests are computed and worded (the Message), without sending and without charts (a chart is drawn once, at send time, for the coaches
  * actually sent one; its cost per chart is printed separately).
  */
 import fs from 'node:fs';
@@ -15,7 +15,8 @@ import { z } from 'zod';
 import { loadCatalog } from '../src/catalog';
 import { seedDemo } from '../src/cli/seed-demo';
 import { BEHAVIOUR_KEYS } from '../src/core/behaviours';
-import { summaryChart } from '../src/core/summary';
+import { digestMessage } from '../src/core/digest';
+import { summaryChart, summaryMessage } from '../src/core/summary';
 import { addDays } from '../src/core/time';
 import { Trellis } from '../src/core/trellis';
 import { reportWeekStart } from '../src/core/trends';
@@ -114,6 +115,17 @@ async function main(): Promise<void> {
          ${BEHAVIOUR_KEYS.map((k) => `avg(${k})`).join(', ')}
        FROM self_checks WHERE local_date BETWEEN ? AND ? GROUP BY coach_id, week`,
     );
+    // The same, plus the reflections the summaries also count: every row the summaries read in the window, in one
+    // statement. This is the baseline the target is measured against.
+    const rawSameRows = db.prepare(
+      `SELECT coach_id, week, sum(n), ${BEHAVIOUR_KEYS.map((k) => `avg(${k})`).join(', ')} FROM (
+         SELECT coach_id, CAST((julianday(local_date) - 2440591.5) / 7 AS INTEGER) AS week, 1 AS n,
+           ${BEHAVIOUR_KEYS.join(', ')} FROM self_checks WHERE local_date BETWEEN @from AND @to
+         UNION ALL
+         SELECT coach_id, CAST((julianday(local_date) - 2440591.5) / 7 AS INTEGER), 0,
+           ${BEHAVIOUR_KEYS.map(() => 'NULL').join(', ')} FROM reflections WHERE local_date BETWEEN @from AND @to
+       ) GROUP BY coach_id, week`,
+    );
     const rowsRead = (
       db.prepare('SELECT count(*) AS n FROM self_checks WHERE local_date BETWEEN ? AND ?').get(from, to) as {
         n: number;
@@ -122,9 +134,11 @@ async function main(): Promise<void> {
 
     // One warm-up of each, then `runs` timed rounds, interleaved so neither gets a warmer cache.
     raw.all(from, to);
+    rawSameRows.all({ from, to });
     trellis.weekly.allSummaries(NOW);
     trellis.weekly.allDigests(NOW);
     const rawMs: number[] = [];
+    const rawSameMs: number[] = [];
     const summaryMs: number[] = [];
     const digestMs: number[] = [];
     let summaries = 0;
@@ -132,11 +146,21 @@ async function main(): Promise<void> {
     let digests = 0;
     for (let i = 0; i < options.runs; i++) {
       rawMs.push(time(() => raw.all(from, to)).ms);
-      const s = time(() => trellis.weekly.allSummaries(NOW));
+      rawSameMs.push(time(() => rawSameRows.all({ from, to })).ms);
+      // A summary counts as computed once its message is worded, as the outbox would hand it to a platform.
+      const s = time(() => {
+        const all = trellis.weekly.allSummaries(NOW);
+        for (const x of all) summaryMessage(x.summary);
+        return all;
+      });
       summaryMs.push(s.ms);
       summaries = s.result.length;
       nudges = s.result.filter((x) => x.summary.kind === 'nudge').length;
-      const d = time(() => trellis.weekly.allDigests(NOW));
+      const d = time(() => {
+        const all = trellis.weekly.allDigests(NOW);
+        for (const x of all) digestMessage(x.digest);
+        return all;
+      });
       digestMs.push(d.ms);
       digests = d.result.length;
     }
@@ -150,19 +174,28 @@ async function main(): Promise<void> {
       chartMs = Number(process.hrtime.bigint() - started) / 1e6 / 5;
     }
 
-    const r = median(rawMs);
+    const r0 = median(rawMs);
+    const r = median(rawSameMs);
     const s = median(summaryMs);
     const d = median(digestMs);
-    console.log(`rows in the 8-week window: ${rowsRead} self-checks (week of ${report} and the 7 before)`);
-    console.log(`raw SQL aggregate (baseline)   ${r.toFixed(0).padStart(6)} ms  median of ${options.runs}`);
     console.log(
-      `all weekly summaries           ${s.toFixed(0).padStart(6)} ms  ${summaries} summaries (${nudges} nudges)  ${(s / r).toFixed(2)}x baseline  target < 3000 ms and <= 3x`,
+      `rows in the 8-week window: ${rowsRead} self-checks (week of ${report} and the 7 before), plus reflections`,
     );
-    console.log(`all digests                    ${d.toFixed(0).padStart(6)} ms  ${digests} groups`);
+    console.log(`raw aggregate, self-checks only          ${r0.toFixed(0).padStart(6)} ms`);
     console.log(
-      `summaries + digests            ${(s + d).toFixed(0).padStart(6)} ms  ${((s + d) / r).toFixed(2)}x baseline`,
+      `raw aggregate, same rows (baseline)      ${r.toFixed(0).padStart(6)} ms  self-checks + reflections, one statement`,
     );
-    console.log(`one chart (SVG + PNG)          ${chartMs.toFixed(0).padStart(6)} ms  drawn at send time, not above`);
+    console.log(
+      `all weekly summaries                     ${s.toFixed(0).padStart(6)} ms  ${summaries} summaries (${nudges} nudges)  ${(s / r).toFixed(2)}x baseline (${(s / r0).toFixed(2)}x self-checks only)  target < 3000 ms and <= 3x`,
+    );
+    console.log(`all digests                              ${d.toFixed(0).padStart(6)} ms  ${digests} groups`);
+    console.log(
+      `summaries + digests                      ${(s + d).toFixed(0).padStart(6)} ms  ${((s + d) / r).toFixed(2)}x baseline`,
+    );
+    console.log(
+      `one chart (SVG + PNG)                    ${chartMs.toFixed(0).padStart(6)} ms  drawn at send time, not counted above`,
+    );
+    console.log(`medians of ${options.runs} interleaved runs after one warm-up`);
     const ok = s < 3000 && s / r <= 3;
     console.log(ok ? 'PASS' : 'MISS');
   } finally {

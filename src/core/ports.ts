@@ -124,8 +124,13 @@ export interface WeeklyStatsRepository {
   ): { coachId: number; week: number; reflections: number }[];
   /** Week numbers (see weekNumber) in which the coach has a self-check or a reflection dated in [from, to]. */
   activeWeeks(coachId: number, fromDate: string, toDate: string): number[];
-  /** Per week, totals over the group's current members. Aggregates only: never a single coach's row. */
-  groupWeekTotals(groupId: number, fromDate: string, toDate: string): GroupWeekTotals[];
+  /**
+   * Per group and week, totals over each group's current members, for every group or only `groupId`.
+   * Aggregates only: no single coach's row leaves the store on the way to a digest.
+   */
+  groupWeekTotals(fromDate: string, toDate: string, groupId?: number): (GroupWeekTotals & { groupId: number })[];
+  /** Current members per group. */
+  groupMemberCounts(): { groupId: number; members: number }[];
 }
 
 export interface Repositories {

@@ -109,27 +109,26 @@ export function buildWeeklySummary(input: SummaryInput): WeeklySummary | undefin
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+const STEADY: Record<Level | 'none', string> = {
+  ACC: 'Nothing rose by a quarter point or more this time. Steady is fine: trust is built one session at a time.',
+  PCC: 'Nothing rose by a quarter point or more this time. Holding steady is itself the consistency PCC asks for.',
+  MCC: 'Nothing rose by a quarter point or more this time. At your level, steadiness is the ground that presence stands on.',
+  none: 'Nothing rose by a quarter point or more this time. Steady is fine.',
+};
+
+const IMPROVED: Record<Level | 'none', string> = {
+  ACC: 'That is trust being built: notice what you did differently, so you can do it on purpose.',
+  PCC: 'Which session showed it most clearly? That is the consistency an assessor listens for.',
+  MCC: 'What were you attuned to lately that you might once have missed?',
+  none: 'Notice what helped, so you can do more of it.',
+};
+
 /** What improved most, in words for the coach's level. */
 function improvedLine(s: WeeklySummary): string {
   const level = s.level ?? 'none';
-  if (!s.improved) {
-    return {
-      ACC: 'Nothing rose by a quarter point or more this time. Steady is fine: trust is built one session at a time.',
-      PCC: 'Nothing rose by a quarter point or more this time. Holding steady is itself the consistency PCC asks for.',
-      MCC: 'Nothing rose by a quarter point or more this time. At your level, steadiness is the ground that presence stands on.',
-      none: 'Nothing rose by a quarter point or more this time. Steady is fine.',
-    }[level];
-  }
+  if (!s.improved) return STEADY[level];
   const name = behaviour(s.improved.key).short;
-  const rise = `*Most improved: ${name}*, up ${s.improved.change.toFixed(1)} on the four weeks before.`;
-  return `${rise} ${
-    {
-      ACC: 'That is trust being built: notice what you did differently, so you can do it on purpose.',
-      PCC: 'Which session showed it most clearly? That is the consistency an assessor listens for.',
-      MCC: 'What were you attuned to lately that you might once have missed?',
-      none: 'Notice what helped, so you can do more of it.',
-    }[level]
-  }`;
+  return `*Most improved: ${name}*, up ${s.improved.change.toFixed(1)} on the four weeks before. ${IMPROVED[level]}`;
 }
 
 function focusLine(s: WeeklySummary): string | undefined {

@@ -190,8 +190,8 @@ export function trendFromTotals(
   const weeks = options.weeks ?? 8;
   const baselineWeeks = options.baselineWeeks ?? 4;
   const thisWeek = weekNumber(thisWeekStart);
-  const byWeek = new Map(totals.map((t) => [t.week, t]));
-  const at = (week: number) => byWeek.get(week) ?? NO_CHECK_INS;
+  // At most a handful of weeks: a scan is cheaper than building a map, thousands of times in a weekly run.
+  const at = (week: number) => totals.find((t) => t.week === week) ?? NO_CHECK_INS;
   const current = at(thisWeek);
   const baseline = Array.from({ length: baselineWeeks }, (_, i) => at(thisWeek - baselineWeeks + i));
   const window = Array.from({ length: weeks }, (_, i) => at(thisWeek - weeks + 1 + i));

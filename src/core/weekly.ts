@@ -1,5 +1,5 @@
 import { buildDigest, type Digest, digestChart, digestMessage } from './digest';
-import type { CoachWeekTotals, Group } from './groups';
+import type { CoachWeekTotals, Group, GroupWeekTotals } from './groups';
 import type { Message } from './message';
 import type { Coach } from './model';
 import type { ChartRenderer, Repositories } from './ports';
@@ -115,8 +115,7 @@ export class WeeklyService {
       const totals = totalsByCoach.get(coach.id) ?? [];
       const reflections = reflectionsByCoach.get(coach.id) ?? new Map<number, number>();
       const week = weekNumber(reportWeek);
-      const checkedWeeks = new Set(totals.filter((t) => t.checkIns > 0).map((t) => t.week));
-      const active = (w: number) => checkedWeeks.has(w) || (reflections.get(w) ?? 0) > 0;
+      const active = (w: number) => (reflections.get(w) ?? 0) > 0 || totals.some((t) => t.week === w && t.checkIns > 0);
       summaries.set(
         coach.id,
         buildWeeklySummary({
@@ -161,23 +160,46 @@ export class WeeklyService {
 
   /** The digest data for a group: aggregates over its members and what they shared; nothing per coach. */
   digestData(group: Group, now: Date): Digest {
+    return this.digestsFor([group], now, group.id)[0];
+  }
+
+  /**
+   * Digests for many groups in one pass: one aggregate query over the window for all of them (per member, then
+   * per group, inside SQL), then the shared reflections of each group's week.
+   */
+  private digestsFor(groups: readonly Group[], now: Date, onlyGroupId?: number): Digest[] {
+    if (groups.length === 0) return [];
     const { repos, catalog, minGroupSize } = this.deps;
-    const reportWeek = reportWeekStart(localDate(now, group.timeZone));
-    const from = addDays(reportWeek, -7 * (WINDOW_WEEKS - 1));
-    const to = addDays(reportWeek, 6);
-    const shared = repos.sharedReflections
-      .between(group.id, reportWeek, to)
-      .map((s) => repos.reflections.byId(s.reflectionId))
-      .filter((r) => r !== undefined)
-      .map((r) => ({ promptId: r.promptId, text: r.text }));
-    return buildDigest({
-      groupName: group.name,
-      reportWeek,
-      members: repos.groups.memberCount(group.id),
-      totals: repos.weeklyStats.groupWeekTotals(group.id, from, to),
-      shared,
-      minGroupSize,
-      catalog,
+    const reportWeeks = groups.map((g) => reportWeekStart(localDate(now, g.timeZone)));
+    const weeks = reportWeeks.map(weekNumber);
+    const from = weekStartOf(Math.min(...weeks) - WINDOW_WEEKS + 1);
+    const to = addDays(weekStartOf(Math.max(...weeks)), 6);
+    const totalsByGroup = new Map<number, GroupWeekTotals[]>();
+    for (const t of repos.weeklyStats.groupWeekTotals(from, to, onlyGroupId)) {
+      const list = totalsByGroup.get(t.groupId);
+      if (list) list.push(t);
+      else totalsByGroup.set(t.groupId, [t]);
+    }
+    const members =
+      onlyGroupId === undefined
+        ? new Map(repos.weeklyStats.groupMemberCounts().map((m) => [m.groupId, m.members]))
+        : new Map([[onlyGroupId, repos.groups.memberCount(onlyGroupId)]]);
+    return groups.map((group, i) => {
+      const reportWeek = reportWeeks[i];
+      const shared = repos.sharedReflections
+        .between(group.id, reportWeek, addDays(reportWeek, 6))
+        .map((s) => repos.reflections.byId(s.reflectionId))
+        .filter((r) => r !== undefined)
+        .map((r) => ({ promptId: r.promptId, text: r.text }));
+      return buildDigest({
+        groupName: group.name,
+        reportWeek,
+        members: members.get(group.id) ?? 0,
+        totals: totalsByGroup.get(group.id) ?? [],
+        shared,
+        minGroupSize,
+        catalog,
+      });
     });
   }
 
@@ -191,7 +213,9 @@ export class WeeklyService {
 
   /** Every registered group's digest, without charts (for the benchmark and admin checks). */
   allDigests(now: Date): { group: Group; digest: Digest }[] {
-    return this.deps.repos.groups.all().map((group) => ({ group, digest: this.digestData(group, now) }));
+    const groups = this.deps.repos.groups.all();
+    const digests = this.digestsFor(groups, now);
+    return groups.map((group, i) => ({ group, digest: digests[i] }));
   }
 
   private async withChart(

@@ -8,9 +8,6 @@ import type { Db } from './db';
 const WEEK = 'CAST((julianday(s.local_date) - 2440591.5) / 7 AS INTEGER)';
 
 const SUMS = BEHAVIOUR_KEYS.map((k) => `total(s.${k}) AS ${k}_sum, count(s.${k}) AS ${k}_n`).join(', ');
-const RATERS = BEHAVIOUR_KEYS.map(
-  (k) => `count(DISTINCT CASE WHEN s.${k} IS NOT NULL THEN s.coach_id END) AS ${k}_raters`,
-).join(', ');
 
 type TotalsRow = { week: number; check_ins: number } & Record<string, number>;
 
@@ -52,11 +49,26 @@ export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
        SELECT ${WEEK} AS week FROM reflections s WHERE s.coach_id = @coach AND s.local_date BETWEEN @from AND @to`,
     )
     .pluck();
-  const groupTotals = db.prepare<[number, string, string], TotalsRow & { contributors: number }>(
-    `SELECT ${WEEK} AS week, count(*) AS check_ins, count(DISTINCT s.coach_id) AS contributors, ${SUMS}, ${RATERS}
-     FROM group_members m JOIN self_checks s ON s.coach_id = m.coach_id
-     WHERE m.group_id = ? AND m.left_at IS NULL AND s.local_date BETWEEN ? AND ?
-     GROUP BY week`,
+  // Per member and week first, then per group: "raters" counts members, not check-ins.
+  const groupTotalsSql = (where: string) => `
+    WITH per_member AS (
+      SELECT m.group_id, ${WEEK} AS week, count(*) AS check_ins,
+        ${BEHAVIOUR_KEYS.map((k) => `total(s.${k}) AS ${k}_sum, count(s.${k}) AS ${k}_n`).join(', ')}
+      FROM group_members m JOIN self_checks s ON s.coach_id = m.coach_id
+      WHERE m.left_at IS NULL AND s.local_date BETWEEN ? AND ? ${where}
+      GROUP BY m.group_id, week, m.coach_id
+    )
+    SELECT group_id, week, sum(check_ins) AS check_ins, count(*) AS contributors,
+      ${BEHAVIOUR_KEYS.map((k) => `sum(${k}_sum) AS ${k}_sum, sum(${k}_n) AS ${k}_n, sum(${k}_n > 0) AS ${k}_raters`).join(', ')}
+    FROM per_member GROUP BY group_id, week`;
+  const groupTotalsAll = db.prepare<[string, string], TotalsRow & { group_id: number; contributors: number }>(
+    groupTotalsSql(''),
+  );
+  const groupTotalsOne = db.prepare<[string, string, number], TotalsRow & { group_id: number; contributors: number }>(
+    groupTotalsSql('AND m.group_id = ?'),
+  );
+  const memberCounts = db.prepare<[], { group_id: number; n: number }>(
+    'SELECT group_id, count(*) AS n FROM group_members WHERE left_at IS NULL GROUP BY group_id',
   );
 
   // Columns: coach_id, week, check_ins, then a (sum, count) pair per behaviour in BEHAVIOUR_KEYS order.
@@ -82,16 +94,16 @@ export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
         reflections: r.n,
       })),
     activeWeeks: (coachId, from, to) => activeWeeks.all({ coach: coachId, from, to }),
-    groupWeekTotals: (groupId, from, to) =>
-      groupTotals.all(groupId, from, to).map(
-        (row): GroupWeekTotals => ({
-          week: row.week,
-          checkIns: row.check_ins,
-          contributors: row.contributors,
-          sums: perBehaviour(row, 'sum'),
-          counts: perBehaviour(row, 'n'),
-          raters: perBehaviour(row, 'raters'),
-        }),
-      ),
+    groupWeekTotals: (from, to, groupId) =>
+      (groupId === undefined ? groupTotalsAll.all(from, to) : groupTotalsOne.all(from, to, groupId)).map((row) => ({
+        groupId: row.group_id,
+        week: row.week,
+        checkIns: row.check_ins,
+        contributors: row.contributors,
+        sums: perBehaviour(row, 'sum'),
+        counts: perBehaviour(row, 'n'),
+        raters: perBehaviour(row, 'raters'),
+      })),
+    groupMemberCounts: () => memberCounts.all().map((r) => ({ groupId: r.group_id, members: r.n })),
   };
 }

@@ -231,3 +231,23 @@ describe('sharing a reflection is deliberate', () => {
     }
   });
 });
+
+describe('all digests in one pass', () => {
+  test('agree with each group computed on its own', () => {
+    const { t, members } = groupWith(3);
+    try {
+      t.trellis.handleText(slackRef('U5'), '/selfcheck digest here mon 9am', inChannel('C0SECOND', 'second'));
+      for (const coach of members.slice(1)) {
+        t.repos.groups.join(t.repos.groups.find('slack', 'T1', 'C0SECOND')!.id, coach.id, NOW);
+      }
+      const all = t.trellis.weekly.allDigests(new Date(NOW));
+      expect(all).toHaveLength(2);
+      for (const { group, digest } of all) {
+        expect(digest).toEqual(t.trellis.weekly.digestData(group, new Date(NOW)));
+      }
+      expect(all[1].digest).toMatchObject({ members: 3, checkedIn: 2 });
+    } finally {
+      t.close();
+    }
+  });
+});

@@ -30,7 +30,8 @@ export const groups: Migration = {
       left_at TEXT,
       PRIMARY KEY (group_id, coach_id)
     );
-    CREATE INDEX group_members_by_coach ON group_members (coach_id);
+    -- Covering for the digest join from self-checks to their coach's groups.
+    CREATE INDEX group_members_by_coach ON group_members (coach_id, left_at, group_id);
 
     CREATE TABLE shared_reflections (
       reflection_id INTEGER NOT NULL REFERENCES reflections(id) ON DELETE CASCADE,
