@@ -1,5 +1,5 @@
 import { BEHAVIOUR_KEYS, type BehaviourKey } from '../core/behaviours';
-import type { CoachWeekTotals, GroupWeekTotals } from '../core/groups';
+import type { CoachWeekTotals } from '../core/groups';
 import type { WeeklyStatsRepository } from '../core/ports';
 import { type CoachRow, toCoach } from './coaches';
 import type { Db } from './db';
