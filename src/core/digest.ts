@@ -128,28 +128,30 @@ const NOT_ENOUGH = 'not enough check-ins to share anonymously';
 /** The digest as a platform-neutral message for the group's channel. */
 export function digestMessage(d: Digest): Message {
   const shownAny = d.behaviours.some((b) => b.shown);
-  const lines = [`${d.members} member${d.members === 1 ? '' : 's'}; ${d.checkedIn} checked in this week.`];
+  const lines = [`${d.members} member${d.members === 1 ? '' : 's'}; ${d.checkedIn} checked in during the week.`];
   if (!shownAny) {
     lines.push(
-      `Fewer than ${d.minGroupSize} members rated the behaviours this week: ${NOT_ENOUGH}. Group numbers come back once at least ${d.minGroupSize} members check in.`,
+      `Fewer than ${d.minGroupSize} members rated the behaviours in the week: ${NOT_ENOUGH}. Group numbers come back once at least ${d.minGroupSize} members check in.`,
     );
   }
   const focusWhy =
     d.focus.reason === 'falling'
       ? 'falling fastest in the group'
       : d.focus.reason === 'lowest'
-        ? 'the lowest group mean this week'
-        : "this week's turn";
+        ? 'the lowest group mean of the week'
+        : "the week's turn in rotation";
   lines.push(`*Focus for the group: ${behaviour(d.focus.key).short}* (${focusWhy}). ${behaviour(d.focus.key).label}.`);
   if (d.question) lines.push(`*To discuss at your next meeting:* ${d.question.text}`);
   if (d.shared.length) {
-    lines.push(`*Shared by members this week* (${d.shared.length}, without names):`);
+    lines.push(`*Shared by members since the last digest* (${d.shared.length}, without names):`);
     for (const s of d.shared) {
       const about = s.behaviours.length ? ` (on ${s.behaviours.map((k) => behaviour(k).short).join(' and ')})` : '';
       lines.push(`“${s.text}”${about}`);
     }
   } else {
-    lines.push('No reflections were shared this week. To share one of yours, type /selfcheck share in your DM.');
+    lines.push(
+      'No reflections were shared since the last digest. To share one of yours, type /selfcheck share in your DM.',
+    );
   }
   return message(lines, {
     title: `Peer-supervision digest${d.groupName ? ` for ${d.groupName}` : ''}: ${formatWeek(d.weekStart)}`,

@@ -1,3 +1,4 @@
+import type { Digest } from './digest';
 import { TrellisError } from './errors';
 import type { Group } from './groups';
 import { type Message, message } from './message';
@@ -5,7 +6,8 @@ import type { Coach, Weekday } from './model';
 import type { Clock, Logger, Repositories } from './ports';
 import { DAY_NAMES, parseDays } from './settings';
 import { clientDetailWarnings, parseCompanyList, sharePreview } from './sharing';
-import { localDate, parseTimeOfDay } from './time';
+import { parseTimeOfDay } from './time';
+import type { WeeklyService } from './weekly';
 
 /** What a command about a channel knows of where it was typed. */
 export type ChannelContext = { id: string; kind: 'direct' | 'group'; name?: string } | undefined;
@@ -28,6 +30,7 @@ export interface GroupCommandDeps {
   clock: Clock;
   log: Logger;
   minGroupSize: number;
+  weekly: WeeklyService;
 }
 
 /** Peer-supervision groups: registering a channel, joining and leaving, sharing a reflection deliberately. */
@@ -92,6 +95,11 @@ export class GroupCommands {
       );
     }
     return group;
+  }
+
+  /** `digest` in a peer-supervision channel: the digest (aggregates only) as it would be posted now. */
+  digestPreview(coach: Coach, channel: ChannelContext): Digest {
+    return this.deps.weekly.digestData(this.groupHere(coach, channel), this.deps.clock.now());
   }
 
   /** `group join | leave | (nothing)` in a peer-supervision channel. */
@@ -183,9 +191,7 @@ export class GroupCommands {
     const now = this.deps.clock.now();
     const { repos } = this.deps;
     const newly = repos.transaction(() =>
-      targets.filter((g) =>
-        repos.sharedReflections.share(reflection.id, g.id, now.toISOString(), localDate(now, g.timeZone)),
-      ),
+      targets.filter((g) => repos.sharedReflections.share(reflection.id, g.id, now.toISOString())),
     );
     this.deps.log.info('reflection shared', { coach: coach.id, reflectionId: reflection.id, groups: newly.length });
     if (newly.length === 0) return message('Already shared; nothing changed.');

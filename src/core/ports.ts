@@ -95,11 +95,11 @@ export interface GroupRepository {
 /** Reflections a coach deliberately shared with a group. */
 export interface SharedReflectionRepository {
   /** False when it was already shared with that group. */
-  share(reflectionId: number, groupId: number, sharedAt: string, sharedOn: string): boolean;
+  share(reflectionId: number, groupId: number, sharedAt: string): boolean;
   /** The groups a reflection is shared with. */
   groupsSharedWith(reflectionId: number): number[];
-  /** Shared with the group on dates in [from, to], oldest first. */
-  between(groupId: number, fromDate: string, toDate: string): { reflectionId: number; sharedOn: string }[];
+  /** Shared with the group after the instant `after` and up to `until` (ISO instants), oldest first. */
+  between(groupId: number, after: string, until: string): { reflectionId: number; sharedAt: string }[];
 }
 
 /** Client company names a coach listed, so sharing can warn when a reflection mentions one. */

@@ -138,7 +138,7 @@ function focusLine(s: WeeklySummary): string | undefined {
   const why =
     f.reason === 'falling'
       ? `down ${Math.abs(b?.change ?? 0).toFixed(1)} on the four weeks before`
-      : `your lowest this week, at ${formatMean(b?.thisWeek ?? null)}`;
+      : `your lowest of the week, at ${formatMean(b?.thisWeek ?? null)}`;
   return `*Focus for next week: ${behaviour(f.key).short}* (${why}). ${behaviour(f.key).label}.`;
 }
 

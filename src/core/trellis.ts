@@ -1,4 +1,5 @@
 import { BEHAVIOUR_KEYS, behaviour, SCALE } from './behaviours';
+import { digestMessage } from './digest';
 import { isTrellisError, TrellisError } from './errors';
 import { GroupCommands } from './group-commands';
 import { type Message, message } from './message';
@@ -15,6 +16,7 @@ import {
   type SelfCheckInput,
 } from './selfcheck';
 import { applySettingsCommand, SETTINGS_USAGE, settingsFields } from './settings';
+import { summaryMessage } from './summary';
 import { addDays, isValidTimeZone, localDate } from './time';
 import { computeTrend, formatChange, formatMean, streak } from './trends';
 import { type SendOptions, WeeklyService } from './weekly';
@@ -62,6 +64,8 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
   { usage: 'share', what: 'preview sharing your latest reflection with your peer-supervision group(s)' },
   { usage: 'digest here [day] [time]', what: 'in a channel: make it a peer-supervision channel with a weekly digest' },
   { usage: 'group join | group leave', what: 'in a peer-supervision channel: opt in to or out of its digest' },
+  { usage: 'summary', what: 'your weekly summary now: means, changes, streak and a focus for next week' },
+  { usage: 'digest', what: "in a peer-supervision channel: this week's digest as it would be posted" },
 ];
 
 /**
@@ -76,7 +80,7 @@ export class Trellis {
 
   /** Peer-supervision groups: registering channels, membership, sharing. */
   get groups(): GroupCommands {
-    this.groupCommands ??= new GroupCommands({ ...this.deps, minGroupSize: this.minGroupSize });
+    this.groupCommands ??= new GroupCommands({ ...this.deps, minGroupSize: this.minGroupSize, weekly: this.weekly });
     return this.groupCommands;
   }
 
@@ -380,6 +384,11 @@ export class Trellis {
   /** `digest here …`, `group …`, `share …`: peer-supervision commands (see group-commands.ts). */
   private weeklyCommand(ref: CoachRef, name: string, args: string, ctx: RequestContext): Message {
     const coach = this.coach(ref, ctx);
+    if (name === 'summary') {
+      const summary = this.weekly.summaryData(coach.id, this.now());
+      return summary ? summaryMessage(summary) : message('You are paused, so there is no weekly summary for now.');
+    }
+    if (name === 'digest' && args.trim() === '') return digestMessage(this.groups.digestPreview(coach, ctx.channel));
     if (name === 'digest') {
       const here = /^here\b\s*(.*)$/i.exec(args.trim());
       if (!here) throw new TrellisError('unknown_command', 'Use /selfcheck digest here [day] [time] in the channel.');
@@ -443,6 +452,7 @@ export class Trellis {
       case 'digest':
       case 'group':
       case 'share':
+      case 'summary':
         return messages(this.weeklyCommand(ref, name, args, ctx));
       default:
         throw new TrellisError('unknown_command', `I don't know "${name}". Type "help" for the list.`);
@@ -461,7 +471,7 @@ export class Trellis {
 }
 
 const SUBCOMMANDS = new Set(['help', 'prompt', 'history', 'trend', 'settings']);
-const GROUP_SUBCOMMANDS = new Set(['digest', 'group', 'share']);
+const GROUP_SUBCOMMANDS = new Set(['digest', 'group', 'share', 'summary']);
 
 /**
  * Reads a command from typed text. "/selfcheck …" and "selfcheck …" always are; the other words are commands
@@ -475,8 +485,9 @@ export function parseCommand(text: string): { name: string; args: string } | und
   if (['prompt', '/prompt'].includes(lower)) return { name: 'prompt', args: '' };
   if (['history', '/history'].includes(lower)) return { name: 'history', args: '' };
   if (['trend', 'trends', '/trend'].includes(lower)) return { name: 'trend', args: '' };
-  const digest = /^\/?digest\s+here\b(.*)$/i.exec(text);
-  if (digest) return { name: 'digest', args: `here${digest[1]}`.trim() };
+  const digest = /^\/?digest(?:\s+here\b(.*))?$/i.exec(text);
+  if (digest) return { name: 'digest', args: digest[1] === undefined ? '' : `here${digest[1]}`.trim() };
+  if (['summary', '/summary', 'week'].includes(lower)) return { name: 'summary', args: '' };
   const group = /^\/?group(?:\s+(join|leave))?$/i.exec(text);
   if (group) return { name: 'group', args: group[1] ?? '' };
   const share = /^\/?share(?:\s+(confirm\s+\d+|\d+))?$/i.exec(text);

@@ -180,14 +180,16 @@ export class WeeklyService {
       if (list) list.push(t);
       else totalsByGroup.set(t.groupId, [t]);
     }
+    const sharedSince = new Date(now.getTime() - 7 * 86_400_000).toISOString();
     const members =
       onlyGroupId === undefined
         ? new Map(repos.weeklyStats.groupMemberCounts().map((m) => [m.groupId, m.members]))
         : new Map([[onlyGroupId, repos.groups.memberCount(onlyGroupId)]]);
     return groups.map((group, i) => {
       const reportWeek = reportWeeks[i];
+      // Shared in the seven days up to now: with one digest a week, each shared reflection appears exactly once.
       const shared = repos.sharedReflections
-        .between(group.id, reportWeek, addDays(reportWeek, 6))
+        .between(group.id, sharedSince, now.toISOString())
         .map((s) => repos.reflections.byId(s.reflectionId))
         .filter((r) => r !== undefined)
         .map((r) => ({ promptId: r.promptId, text: r.text }));

@@ -86,23 +86,22 @@ export function groupRepository(db: Db): GroupRepository {
 
 export function sharedReflectionRepository(db: Db): SharedReflectionRepository {
   const share = db.prepare(
-    `INSERT INTO shared_reflections (reflection_id, group_id, shared_at, shared_on) VALUES (?, ?, ?, ?)
+    `INSERT INTO shared_reflections (reflection_id, group_id, shared_at) VALUES (?, ?, ?)
      ON CONFLICT (reflection_id, group_id) DO NOTHING`,
   );
   const groupsSharedWith = db.prepare<[number], { group_id: number }>(
     'SELECT group_id FROM shared_reflections WHERE reflection_id = ? ORDER BY group_id',
   );
   // Ids and dates only: the text is read through the reflection repository, which owns how text is stored.
-  const between = db.prepare<[number, string, string], { reflection_id: number; shared_on: string }>(
-    `SELECT reflection_id, shared_on FROM shared_reflections
-     WHERE group_id = ? AND shared_on BETWEEN ? AND ? ORDER BY shared_at, reflection_id`,
+  const between = db.prepare<[number, string, string], { reflection_id: number; shared_at: string }>(
+    `SELECT reflection_id, shared_at FROM shared_reflections
+     WHERE group_id = ? AND shared_at > ? AND shared_at <= ? ORDER BY shared_at, reflection_id`,
   );
   return {
-    share: (reflectionId, groupId, sharedAt, sharedOn) =>
-      share.run(reflectionId, groupId, sharedAt, sharedOn).changes === 1,
+    share: (reflectionId, groupId, sharedAt) => share.run(reflectionId, groupId, sharedAt).changes === 1,
     groupsSharedWith: (reflectionId) => groupsSharedWith.all(reflectionId).map((r) => r.group_id),
     between: (groupId, from, to) =>
-      between.all(groupId, from, to).map((r) => ({ reflectionId: r.reflection_id, sharedOn: r.shared_on })),
+      between.all(groupId, from, to).map((r) => ({ reflectionId: r.reflection_id, sharedAt: r.shared_at })),
   };
 }
 

@@ -56,7 +56,7 @@ describe('CLI: summary and digest dry-runs', () => {
     const result = await cli(['digest', '--channel', 'C0PEERS', '--dry-run', '--at', AT], env);
     expect(result.code).toBe(0);
     expect(result.out).toBe(expectedDigest);
-    expect(result.out).toContain('3 members; 3 checked in this week.');
+    expect(result.out).toContain('3 members; 3 checked in during the week.');
     expect(result.out).toMatch(/Context\s+4\.0/);
   });
 

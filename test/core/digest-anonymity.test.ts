@@ -49,7 +49,7 @@ describe('the digest is anonymous by construction', () => {
     try {
       const digest = (await t.trellis.digestFor(group.id, new Date(NOW)))!;
       const posted = payloads(digest);
-      expect(posted).toContain('4 members; 2 checked in this week.');
+      expect(posted).toContain('4 members; 2 checked in during the week.');
       expect(posted).toContain('not enough check-ins to share anonymously');
       expect(posted).not.toMatch(/\d\.\d/); // no mean, no change
       expect(posted).not.toMatch(/[↑↓→]/);
@@ -70,7 +70,7 @@ describe('the digest is anonymous by construction', () => {
     try {
       const digest = (await t.trellis.digestFor(group.id, new Date(NOW)))!;
       const posted = payloads(digest);
-      expect(posted).toContain('4 members; 3 checked in this week.');
+      expect(posted).toContain('4 members; 3 checked in during the week.');
       // (5 + 4 + 2) / 3 = 3.7 for every behaviour.
       for (const row of digest.preformatted!.slice(1)) expect(row).toMatch(/^\w+\s+3\.7\s/);
       expect(posted).not.toMatch(/\b5\.0\b|\b4\.0\b|\b2\.0\b/);
@@ -119,7 +119,7 @@ describe('the digest is anonymous by construction', () => {
     try {
       expect(text(t.trellis.handleText(slackRef('U3'), 'group leave', inChannel(CHANNEL)))).toContain('You left');
       const posted = payloads((await t.trellis.digestFor(group.id, new Date(NOW)))!);
-      expect(posted).toContain('3 members; 2 checked in this week.');
+      expect(posted).toContain('3 members; 2 checked in during the week.');
       expect(posted).not.toMatch(/\d\.\d/);
     } finally {
       t.close();
@@ -198,7 +198,7 @@ describe('sharing a reflection is deliberate', () => {
       // The button (what a platform adapter calls for action 'share').
       expect(toPlainText(t.trellis.shareReflection(u1, reflection.id))).toContain('Shared with #peer-group');
       const digest = toPlainText((await t.trellis.digestFor(group.id, new Date(NOW)))!);
-      expect(digest).toContain('Shared by members this week (1, without names)');
+      expect(digest).toContain('Shared by members since the last digest (1, without names)');
       expect(digest).toContain('My client Dana at Globex went quiet');
       expect(digest).not.toContain('Private:'); // the other, unshared reflections stay private
       expect(digest).not.toContain('U1');
@@ -246,6 +246,30 @@ describe('all digests in one pass', () => {
         expect(digest).toEqual(t.trellis.weekly.digestData(group, new Date(NOW)));
       }
       expect(all[1].digest).toMatchObject({ members: 3, checkedIn: 2 });
+    } finally {
+      t.close();
+    }
+  });
+});
+
+describe('shared reflections and the weekly rhythm', () => {
+  test('each shared reflection appears in exactly one weekly digest, also when shared just after one went out', async () => {
+    const { t, group } = groupWith(3);
+    try {
+      const u1 = slackRef('U1');
+      const coach = t.trellis.coach(u1);
+      const friday = new Date(NOW); // digest day, 15:00
+      const saturday = '2027-01-09T10:00:00Z';
+      const nextFriday = new Date('2027-01-15T15:00:00Z');
+      const reflection = addReflection(t.repos, coach, '2027-01-09', 'Shared on the Saturday after a digest.');
+      t.clock.set(saturday);
+      t.trellis.shareReflection(u1, reflection.id);
+      const texts = await Promise.all(
+        [friday, nextFriday, new Date('2027-01-22T15:00:00Z')].map(async (at) =>
+          toPlainText((await t.trellis.digestFor(group.id, at, { chart: false }))!),
+        ),
+      );
+      expect(texts.map((x) => x.includes('Shared on the Saturday'))).toEqual([false, true, false]);
     } finally {
       t.close();
     }

@@ -60,7 +60,7 @@ describe('weekly summary for a coach', () => {
       const summary = t.trellis.weekly.summaryData(coach.id, new Date(NOW))!;
       expect(summary.focus).toMatchObject({ key: 'talents', reason: 'lowest' });
       expect(summaryText(t, coach.id).lines.join('\n')).toContain(
-        `Focus for next week: ${behaviour('talents').short}* (your lowest this week, at 3.0)`,
+        `Focus for next week: ${behaviour('talents').short}* (your lowest of the week, at 3.0)`,
       );
     } finally {
       t.close();

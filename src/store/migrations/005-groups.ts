@@ -36,12 +36,11 @@ export const groups: Migration = {
     CREATE TABLE shared_reflections (
       reflection_id INTEGER NOT NULL REFERENCES reflections(id) ON DELETE CASCADE,
       group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+      -- ISO instant: a digest carries what was shared in the seven days before it goes out.
       shared_at TEXT NOT NULL,
-      -- The group's local date when it was shared: which weekly digest carries it.
-      shared_on TEXT NOT NULL,
       PRIMARY KEY (reflection_id, group_id)
     );
-    CREATE INDEX shared_reflections_by_group_date ON shared_reflections (group_id, shared_on);
+    CREATE INDEX shared_reflections_by_group_time ON shared_reflections (group_id, shared_at);
 
     CREATE TABLE coach_client_companies (
       coach_id INTEGER NOT NULL REFERENCES coaches(id) ON DELETE CASCADE,
