@@ -36,6 +36,8 @@ export interface SharedReflection {
 
 export interface CoachWeekTotals extends WeekTotals {
   coachId: number;
+  /** Reflections dated in the week (a week may have reflections and no self-check). */
+  reflections: number;
 }
 
 /** A group's week: totals plus how many different members they came from, per behaviour. */

@@ -114,14 +114,11 @@ export interface WeeklyStatsRepository {
   allCoaches(): Coach[];
   /** Coaches whose platform user id is `user` (an admin's lookup). */
   coachesByUser(user: string): Coach[];
-  /** Per coach and week: self-check totals with local dates in [from, to]; every coach, or only `coachId`. */
+  /**
+   * Per coach and week: self-check totals and reflection counts with local dates in [from, to], in one pass;
+   * every coach, or only `coachId`, ordered by coach and week. Weeks with neither are left out.
+   */
   coachWeekTotals(fromDate: string, toDate: string, coachId?: number): CoachWeekTotals[];
-  /** Per coach and week: how many reflections with local dates in [from, to]. */
-  coachReflectionWeeks(
-    fromDate: string,
-    toDate: string,
-    coachId?: number,
-  ): { coachId: number; week: number; reflections: number }[];
   /** Week numbers (see weekNumber) in which the coach has a self-check or a reflection dated in [from, to]. */
   activeWeeks(coachId: number, fromDate: string, toDate: string): number[];
   /**

@@ -57,7 +57,9 @@ const BARS = '▁▂▃▄▅▆▇█';
 
 /** A text sparkline of 1–5 values: ▁ for 1 up to █ for 5, · for a week with no data. */
 export function sparkline(values: readonly (number | null)[]): string {
-  return values.map((v) => (v === null ? '·' : BARS[Math.min(7, Math.max(0, Math.round(((v - 1) / 4) * 7)))])).join('');
+  let line = '';
+  for (const v of values) line += v === null ? '·' : BARS[Math.min(7, Math.max(0, Math.round(((v - 1) / 4) * 7)))];
+  return line;
 }
 
 /** ↑, ↓ or → for a change in mean rating; changes under a quarter point count as steady. */
@@ -190,11 +192,14 @@ export function trendFromTotals(
   const weeks = options.weeks ?? 8;
   const baselineWeeks = options.baselineWeeks ?? 4;
   const thisWeek = weekNumber(thisWeekStart);
-  // At most a handful of weeks: a scan is cheaper than building a map, thousands of times in a weekly run.
-  const at = (week: number) => totals.find((t) => t.week === week) ?? NO_CHECK_INS;
-  const current = at(thisWeek);
-  const baseline = Array.from({ length: baselineWeeks }, (_, i) => at(thisWeek - baselineWeeks + i));
-  const window = Array.from({ length: weeks }, (_, i) => at(thisWeek - weeks + 1 + i));
+  // One slot per week from the oldest needed to this one; runs thousands of times in a weekly run, so no lookups.
+  const span = Math.max(weeks, baselineWeeks + 1);
+  const first = thisWeek - span + 1;
+  const slots: WeekTotals[] = new Array(span).fill(NO_CHECK_INS);
+  for (const t of totals) if (t.week >= first && t.week <= thisWeek) slots[t.week - first] = t;
+  const current = slots[span - 1];
+  const baseline = slots.slice(span - 1 - baselineWeeks, span - 1);
+  const window = slots.slice(span - weeks);
   const behaviours = BEHAVIOUR_KEYS.map((key): BehaviourTrend => {
     const now = weekMean(current, key);
     const before = meanOf(baseline, key);

@@ -51,7 +51,7 @@ export class WeeklyService {
   }
 
   /**
-   * Every coach's summary in one pass: two aggregate queries over the 8-week window for all coaches, then
+   * Every coach's summary in one pass: one aggregate query over the 8-week window for all coaches, then
    * per-coach arithmetic in memory. Paused coaches are left out. No charts (those are drawn at send time).
    */
   allSummaries(now: Date): { coach: Coach; summary: WeeklySummary }[] {
@@ -84,10 +84,11 @@ export class WeeklyService {
       }
       return week;
     };
-    const plans = coaches
-      .map((coach) => ({ coach, today: todayOf(coach) }))
-      .filter((p) => !isPaused(p.coach, p.today))
-      .map((p) => ({ ...p, reportWeek: reportWeekOf(p.today) }));
+    const plans: { coach: Coach; today: string; reportWeek: string }[] = [];
+    for (const coach of coaches) {
+      const today = todayOf(coach);
+      if (!isPaused(coach, today)) plans.push({ coach, today, reportWeek: reportWeekOf(today) });
+    }
     if (plans.length === 0) return coaches.map((coach) => ({ coach, summary: undefined }));
 
     // Coaches in different zones may report on different weeks: read the span that covers them all.
@@ -100,22 +101,12 @@ export class WeeklyService {
       if (list) list.push(t);
       else totalsByCoach.set(t.coachId, [t]);
     }
-    const reflectionsByCoach = new Map<number, Map<number, number>>();
-    for (const r of repos.weeklyStats.coachReflectionWeeks(from, to, onlyCoachId)) {
-      let byWeek = reflectionsByCoach.get(r.coachId);
-      if (!byWeek) {
-        byWeek = new Map();
-        reflectionsByCoach.set(r.coachId, byWeek);
-      }
-      byWeek.set(r.week, r.reflections);
-    }
-
     const summaries = new Map<number, WeeklySummary | undefined>();
     for (const { coach, today, reportWeek } of plans) {
       const totals = totalsByCoach.get(coach.id) ?? [];
-      const reflections = reflectionsByCoach.get(coach.id) ?? new Map<number, number>();
       const week = weekNumber(reportWeek);
-      const active = (w: number) => (reflections.get(w) ?? 0) > 0 || totals.some((t) => t.week === w && t.checkIns > 0);
+      // A row exists only for a week with a self-check or a reflection.
+      const active = (w: number) => totals.some((t) => t.week === w);
       summaries.set(
         coach.id,
         buildWeeklySummary({
@@ -123,7 +114,7 @@ export class WeeklyService {
           today,
           reportWeek,
           totals,
-          reflections: reflections.get(week) ?? 0,
+          reflections: totals.find((t) => t.week === week)?.reflections ?? 0,
           streak: this.streak(coach.id, week, active),
           catalog,
         }),

@@ -7,8 +7,6 @@ import type { Db } from './db';
 /** SQL for `weekNumber` in core/trends.ts: whole weeks since Monday 1970-01-05 (julian day 2440591.5). */
 const WEEK = 'CAST((julianday(s.local_date) - 2440591.5) / 7 AS INTEGER)';
 
-const SUMS = BEHAVIOUR_KEYS.map((k) => `total(s.${k}) AS ${k}_sum, count(s.${k}) AS ${k}_n`).join(', ');
-
 type TotalsRow = { week: number; check_ins: number } & Record<string, number>;
 
 function perBehaviour(row: Record<string, number>, suffix: string): Record<BehaviourKey, number> {
@@ -21,27 +19,22 @@ function perBehaviour(row: Record<string, number>, suffix: string): Record<Behav
 export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
   const allCoaches = db.prepare<[], CoachRow>('SELECT * FROM coaches ORDER BY id');
   const byUser = db.prepare<[string], CoachRow>('SELECT * FROM coaches WHERE user_id = ? ORDER BY id');
-  // Rows come back as arrays (raw mode): tens of thousands of them, so no per-row object with named fields.
-  const coachTotalsAll = db
-    .prepare<[string, string], number[]>(
-      `SELECT s.coach_id, ${WEEK} AS week, count(*) AS check_ins, ${SUMS}
-       FROM self_checks s WHERE s.local_date BETWEEN ? AND ? GROUP BY s.coach_id, week`,
-    )
-    .raw(true);
+  // Self-checks and reflections of the window in one pass, per coach and week. Rows come back as arrays (raw
+  // mode): tens of thousands of them, so no per-row object with named fields.
+  const coachTotalsSql = (where: string) => `
+    SELECT coach_id, week, sum(is_check) AS check_ins, sum(1 - is_check) AS reflections,
+      ${BEHAVIOUR_KEYS.map((k) => `total(${k}), count(${k})`).join(', ')}
+    FROM (
+      SELECT s.coach_id, ${WEEK} AS week, 1 AS is_check, ${BEHAVIOUR_KEYS.join(', ')}
+      FROM self_checks s WHERE s.local_date BETWEEN @from AND @to ${where}
+      UNION ALL
+      SELECT s.coach_id, ${WEEK}, 0, ${BEHAVIOUR_KEYS.map(() => 'NULL').join(', ')}
+      FROM reflections s WHERE s.local_date BETWEEN @from AND @to ${where}
+    ) GROUP BY coach_id, week ORDER BY coach_id, week`;
+  const coachTotalsAll = db.prepare<[{ from: string; to: string }], number[]>(coachTotalsSql('')).raw(true);
   const coachTotalsOne = db
-    .prepare<[string, string, number], number[]>(
-      `SELECT s.coach_id, ${WEEK} AS week, count(*) AS check_ins, ${SUMS}
-       FROM self_checks s WHERE s.local_date BETWEEN ? AND ? AND s.coach_id = ? GROUP BY week`,
-    )
+    .prepare<[{ from: string; to: string; coach: number }], number[]>(coachTotalsSql('AND s.coach_id = @coach'))
     .raw(true);
-  const reflectionsAll = db.prepare<[string, string], { coach_id: number; week: number; n: number }>(
-    `SELECT s.coach_id, ${WEEK} AS week, count(*) AS n
-     FROM reflections s WHERE s.local_date BETWEEN ? AND ? GROUP BY s.coach_id, week`,
-  );
-  const reflectionsOne = db.prepare<[string, string, number], { coach_id: number; week: number; n: number }>(
-    `SELECT s.coach_id, ${WEEK} AS week, count(*) AS n
-     FROM reflections s WHERE s.local_date BETWEEN ? AND ? AND s.coach_id = ? GROUP BY week`,
-  );
   const activeWeeks = db
     .prepare<[{ coach: number; from: string; to: string }], number>(
       `SELECT ${WEEK} AS week FROM self_checks s WHERE s.coach_id = @coach AND s.local_date BETWEEN @from AND @to
@@ -71,28 +64,24 @@ export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
     'SELECT group_id, count(*) AS n FROM group_members WHERE left_at IS NULL GROUP BY group_id',
   );
 
-  // Columns: coach_id, week, check_ins, then a (sum, count) pair per behaviour in BEHAVIOUR_KEYS order.
+  // Columns: coach_id, week, check_ins, reflections, then a (sum, count) pair per behaviour in BEHAVIOUR_KEYS order.
   const toTotals = (row: number[]): CoachWeekTotals => {
     const sums = {} as Record<BehaviourKey, number>;
     const counts = {} as Record<BehaviourKey, number>;
-    BEHAVIOUR_KEYS.forEach((key, i) => {
-      sums[key] = row[3 + 2 * i];
-      counts[key] = row[4 + 2 * i];
-    });
-    return { coachId: row[0], week: row[1], checkIns: row[2], sums, counts };
+    for (let i = 0; i < BEHAVIOUR_KEYS.length; i++) {
+      sums[BEHAVIOUR_KEYS[i]] = row[4 + 2 * i];
+      counts[BEHAVIOUR_KEYS[i]] = row[5 + 2 * i];
+    }
+    return { coachId: row[0], week: row[1], checkIns: row[2], reflections: row[3], sums, counts };
   };
 
   return {
     allCoaches: () => allCoaches.all().map(toCoach),
     coachesByUser: (user) => byUser.all(user).map(toCoach),
     coachWeekTotals: (from, to, coachId) =>
-      (coachId === undefined ? coachTotalsAll.all(from, to) : coachTotalsOne.all(from, to, coachId)).map(toTotals),
-    coachReflectionWeeks: (from, to, coachId) =>
-      (coachId === undefined ? reflectionsAll.all(from, to) : reflectionsOne.all(from, to, coachId)).map((r) => ({
-        coachId: r.coach_id,
-        week: r.week,
-        reflections: r.n,
-      })),
+      (coachId === undefined ? coachTotalsAll.all({ from, to }) : coachTotalsOne.all({ from, to, coach: coachId })).map(
+        toTotals,
+      ),
     activeWeeks: (coachId, from, to) => activeWeeks.all({ coach: coachId, from, to }),
     groupWeekTotals: (from, to, groupId) =>
       (groupId === undefined ? groupTotalsAll.all(from, to) : groupTotalsOne.all(from, to, groupId)).map((row) => ({
