@@ -1,11 +1,13 @@
 import { loadCatalog } from './catalog';
 import { chartRenderer } from './charts';
-import type { Config } from './config';
+import { type Config, ConfigError } from './config';
 import type { Clock, Repositories } from './core/ports';
 import { systemClock } from './core/ports';
 import { Trellis } from './core/trellis';
 import { createLogger, type StructuredLogger } from './log';
 import { createRepositories, type Db, openDatabase } from './store';
+import { cipherFor, EncryptionError } from './store/crypto';
+import { type EncryptionStatus, prepareEncryption } from './store/encryption';
 
 /** Everything a process needs, wired once: config → db → repositories → core. */
 export interface AppContext {
@@ -15,6 +17,8 @@ export interface AppContext {
   trellis: Trellis;
   log: StructuredLogger;
   clock: Clock;
+  /** Whether free text is encrypted at rest, and under which key id. */
+  encryption: EncryptionStatus;
   close(): void;
 }
 
@@ -23,13 +27,16 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
   const clock = options.clock ?? systemClock;
   const catalog = loadCatalog(config.promptsDir);
   const db = openDatabase(config.dbFile);
-  const repos = createRepositories(db, () => clock.now());
+  const encryption = checkEncryption(db, config, clock);
+  if (encryption.encryptedNow > 0) log.info('encrypted existing text', { values: encryption.encryptedNow });
+  const repos = createRepositories(db, () => clock.now(), cipherFor(config.encryptionKey));
   const trellis = new Trellis({
     repos,
     catalog,
     clock,
     log,
     defaultTimeZone: config.defaultTimeZone,
+    retentionDays: config.retentionDays,
     minGroupSize: config.minGroupSize,
     charts: chartRenderer,
   });
@@ -40,8 +47,20 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
     trellis,
     log,
     clock,
+    encryption,
     close: () => {
       if (db.open) db.close();
     },
   };
+}
+
+/** The key must fit the database before anything is written; a wrong or missing key stops start-up, changing nothing. */
+function checkEncryption(db: Db, config: Config, clock: Clock): EncryptionStatus {
+  try {
+    return prepareEncryption(db, config.encryptionKey, clock.now());
+  } catch (error) {
+    db.close();
+    if (error instanceof EncryptionError) throw new ConfigError([error.message]);
+    throw error;
+  }
 }

@@ -23,6 +23,8 @@ const envSchema = z.object({
   TRELLIS_RETENTION_DAYS: optional(z.coerce.number().int().min(1).max(36500)),
   /** 32 bytes as 64 hex characters or base64: encrypts free text at rest. */
   TRELLIS_ENCRYPTION_KEY: optional(z.string()),
+  /** Only for `npm run cli -- rotate-key`: the key to re-encrypt under. */
+  TRELLIS_NEW_ENCRYPTION_KEY: optional(z.string()),
   /** Fewest contributors before a group digest shows numbers; never below 3. */
   TRELLIS_MIN_GROUP_SIZE: optional(z.coerce.number().int().min(3).max(1000)),
   SLACK_BOT_TOKEN: optional(z.string().regex(/^xox[a-z]-/, 'a bot token starts with "xoxb-"')),
@@ -50,6 +52,7 @@ export interface Config {
   catchUpMinutes: number;
   retentionDays?: number;
   encryptionKey?: string;
+  newEncryptionKey?: string;
   minGroupSize: number;
   slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl?: string };
   teams?:
@@ -117,6 +120,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.TRELLIS_ENCRYPTION_KEY !== undefined && !isKey(e.TRELLIS_ENCRYPTION_KEY)) {
     problems.push('TRELLIS_ENCRYPTION_KEY: must be 32 bytes, as 64 hex characters or 44 base64 characters.');
   }
+  if (e.TRELLIS_NEW_ENCRYPTION_KEY !== undefined && !isKey(e.TRELLIS_NEW_ENCRYPTION_KEY)) {
+    problems.push('TRELLIS_NEW_ENCRYPTION_KEY: must be 32 bytes, as 64 hex characters or 44 base64 characters.');
+  }
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -130,13 +136,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     catchUpMinutes: e.TRELLIS_CATCHUP_MINUTES ?? 180,
     retentionDays: e.TRELLIS_RETENTION_DAYS,
     encryptionKey: e.TRELLIS_ENCRYPTION_KEY,
+    newEncryptionKey: e.TRELLIS_NEW_ENCRYPTION_KEY,
     minGroupSize: e.TRELLIS_MIN_GROUP_SIZE ?? 3,
     slack,
     teams,
   };
 }
 
-function isKey(value: string): boolean {
+export function isKey(value: string): boolean {
   if (/^[0-9a-fA-F]{64}$/.test(value)) return true;
   return /^[A-Za-z0-9+/]{43}=?$/.test(value) && Buffer.from(value, 'base64').length === 32;
 }

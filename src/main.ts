@@ -4,11 +4,19 @@ import { ConfigError, loadConfig } from './config';
 import { isTrellisError } from './core/errors';
 import { HttpServer } from './http/server';
 import { runConsoleChat } from './platforms/console/chat';
+import { startSlack } from './platforms/slack/app';
+import { inboundEventRepository } from './store';
 
 /** Composition root: config → db → repositories → core → adapters. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = createAppContext(config);
+  // Retention (TRELLIS_RETENTION_DAYS) also applies at every start; the scheduler runs it daily.
+  try {
+    app.trellis.runRetention(app.clock.now(), 'startup');
+  } catch (error) {
+    app.log.warn('retention could not run', { error });
+  }
   const shutdown = (signal: string) => {
     app.log.info('shutting down', { signal });
     app.close();
@@ -33,6 +41,16 @@ async function main(): Promise<void> {
   // Slack and Teams share one HTTP server and port, beside GET /healthz.
   const http = new HttpServer(app.log);
   // Platforms register their routes here (see src/platforms/*).
+  const slack = config.slack
+    ? await startSlack({
+        config: config.slack,
+        trellis: app.trellis,
+        inbound: inboundEventRepository(app.db),
+        clock: app.clock,
+        log: app.log,
+        http,
+      })
+    : undefined;
   const address = await http.listen(config.port, config.host);
   app.log.info('listening', { port: address.port, host: address.address });
   process.removeAllListeners('SIGTERM');
@@ -40,6 +58,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     app.log.info('shutting down', { signal });
     await http.close();
+    await slack?.stop();
     app.close();
     process.exit(0);
   };

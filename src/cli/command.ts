@@ -43,4 +43,8 @@ export function parseCommandArgs<T>(command: CliCommand<T>, argv: string[]): T {
 
 /** A whole number given as a string option. */
 export const intOption = (min: number, max: number) =>
-  z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
+  z
+    .string({ error: 'is required' })
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config';
 import { isTrellisError } from '../core/errors';
 import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command';
 import { backupCommand, migrateCommand, seedDemoCommand, statsCommand } from './core-commands';
+import { auditCommand, deleteCommand, exportCommand, purgeCommand, rotateKeyCommand } from './privacy-commands';
 import { digestCommand, summaryCommand } from './weekly-commands';
 
 /** Every admin command. Add new ones here. */
@@ -11,6 +12,11 @@ export const COMMANDS: CliCommand<never>[] = [
   statsCommand,
   seedDemoCommand,
   backupCommand,
+  exportCommand,
+  deleteCommand,
+  purgeCommand,
+  rotateKeyCommand,
+  auditCommand,
   summaryCommand,
   digestCommand,
 ] as CliCommand<never>[];

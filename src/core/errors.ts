@@ -3,6 +3,8 @@ export class TrellisError extends Error {
   constructor(
     readonly code: TrellisErrorCode,
     message: string,
+    /** For the log only (never shown): what lay behind it, e.g. "SQLITE_BUSY: the database is busy". */
+    readonly detail?: string,
   ) {
     super(message);
     this.name = 'TrellisError';
@@ -19,7 +21,9 @@ export type TrellisErrorCode =
   | 'config'
   | 'no_group'
   | 'no_reflection'
-  | 'prompts';
+  | 'prompts'
+  | 'storage_unavailable'
+  | 'no_data';
 
 export function isTrellisError(error: unknown): error is TrellisError {
   return error instanceof TrellisError;

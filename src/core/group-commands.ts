@@ -190,9 +190,20 @@ export class GroupCommands {
     const targets = this.shareTargets(coach, channel);
     const now = this.deps.clock.now();
     const { repos } = this.deps;
-    const newly = repos.transaction(() =>
-      targets.filter((g) => repos.sharedReflections.share(reflection.id, g.id, now.toISOString())),
-    );
+    // Shared and audited together, or neither.
+    const newly = repos.transaction(() => {
+      const added = targets.filter((g) => repos.sharedReflections.share(reflection.id, g.id, now.toISOString()));
+      if (added.length) {
+        repos.privacy.audit({
+          at: now.toISOString(),
+          coachId: coach.id,
+          action: 'share',
+          actor: 'coach',
+          objectIds: { reflection: reflection.id, groups: added.map((g) => g.id) },
+        });
+      }
+      return added;
+    });
     this.deps.log.info('reflection shared', { coach: coach.id, reflectionId: reflection.id, groups: newly.length });
     if (newly.length === 0) return message('Already shared; nothing changed.');
     return message(

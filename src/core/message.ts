@@ -36,8 +36,17 @@ export interface Message {
   preformatted?: string[];
   buttons?: Button[];
   image?: { png: Uint8Array; alt: string; filename: string };
+  /** Files for the coach (an export): Slack uploads them to the DM, Teams attaches them, the terminal writes them. */
+  files?: FileAttachment[];
   /** Quiet text at the end. */
   footer?: string;
+}
+
+/** A file built by the core; platforms deliver it. Content is text (CSV, JSON), UTF-8. */
+export interface FileAttachment {
+  filename: string;
+  mimeType: 'text/csv' | 'application/json';
+  content: string;
 }
 
 export function message(lines: string | string[], extra: Omit<Message, 'lines'> = {}): Message {
@@ -55,6 +64,7 @@ export function toPlainText(m: Message): string {
   }
   if (m.preformatted?.length) parts.push(m.preformatted.join('\n'));
   if (m.image) parts.push(`[chart: ${m.image.alt}]`);
+  if (m.files?.length) parts.push(m.files.map((f) => `[file: ${f.filename}]`).join(' '));
   if (m.buttons?.length) parts.push(m.buttons.map((b) => `[${b.label}]`).join(' '));
   if (m.footer) parts.push(m.footer);
   return parts.join('\n\n').replace(/\*([^*\n]+)\*/g, '$1');

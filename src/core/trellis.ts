@@ -5,6 +5,7 @@ import { GroupCommands } from './group-commands';
 import { type Message, message } from './message';
 import type { Coach, CoachRef, PromptIssue, Ratings, Reflection, SelfCheck, Settings } from './model';
 import type { ChartRenderer, Clock, Logger, Repositories } from './ports';
+import { buildExport, type RetentionResult, runRetention } from './privacy';
 import type { Prompt } from './prompt-schema';
 import { choosePrompt, type PromptCatalog, promptById, tipByKey, tipFor } from './prompts';
 import {
@@ -30,6 +31,8 @@ export interface TrellisDeps {
   log: Logger;
   /** The time zone a new coach starts with until their platform or they themselves say otherwise. */
   defaultTimeZone: string;
+  /** Notes and reflections older than this many days are purged by runRetention; unset keeps them. */
+  retentionDays?: number;
   /** Fewest contributors before a group digest shows numbers (Config.minGroupSize; never below 3). */
   minGroupSize?: number;
   /** Draws the weekly charts; without it summaries and digests are text only. */
@@ -61,6 +64,8 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
   { usage: 'trend', what: 'per behaviour: this week, the change against the four weeks before, a sparkline' },
   { usage: 'settings', what: 'show or change prompt time, days, time zone, level and pause' },
   { usage: 'help', what: 'this list' },
+  { usage: '/selfcheck export', what: 'all your data (self-checks, reflections, settings, prompts) as CSV and JSON' },
+  { usage: '/selfcheck delete', what: 'delete everything Trellis holds about you (asks first)' },
   { usage: 'share', what: 'preview sharing your latest reflection with your peer-supervision group(s)' },
   { usage: 'digest here [day] [time]', what: 'in a channel: make it a peer-supervision channel with a weekly digest' },
   { usage: 'group join | group leave', what: 'in a peer-supervision channel: opt in to or out of its digest' },
@@ -284,6 +289,16 @@ export class Trellis {
       : message('Snoozed. I will bring it back later today; you can also reply any time.');
   }
 
+  /** The prompt behind one of the coach's prompt issues, for a platform that shows it again (a Reflect form). */
+  promptForIssue(ref: CoachRef, issueId: number, ctx: RequestContext = {}): { issue: PromptIssue; prompt: Prompt } {
+    const coach = this.coach(ref, ctx);
+    const issue = this.deps.repos.promptIssues.byId(issueId);
+    const prompt = issue && issue.coachId === coach.id ? promptById(this.deps.catalog, issue.promptId) : undefined;
+    if (!issue || !prompt)
+      throw new TrellisError('no_prompt', 'That prompt is no longer available; type "prompt" for today\'s.');
+    return { issue, prompt };
+  }
+
   // ---- views ----
 
   history(ref: CoachRef, ctx: RequestContext = {}, limit = 5): Message {
@@ -381,6 +396,78 @@ export class Trellis {
     );
   }
 
+  // ---- a coach's data: export, delete, retention (see privacy.ts) ----
+
+  /** All of the coach's data as files for the platform to deliver; the export is recorded in the audit log. */
+  exportData(ref: CoachRef, actor = 'coach'): Message {
+    const coach = this.deps.repos.coaches.find(ref);
+    if (!coach) return message('Trellis holds nothing about you, so there is nothing to export.');
+    const { repos, catalog } = this.deps;
+    const data = repos.privacy.coachData(coach.id);
+    if (!data) return message('Trellis holds nothing about you, so there is nothing to export.');
+    const now = this.now();
+    const files = buildExport(data, catalog, now);
+    repos.privacy.audit({
+      at: now.toISOString(),
+      coachId: coach.id,
+      action: 'export',
+      actor,
+      objectIds: {
+        selfChecks: data.selfChecks.map((c) => c.id),
+        reflections: data.reflections.map((r) => r.id),
+        promptIssues: data.promptIssues.map((p) => p.id),
+      },
+    });
+    this.deps.log.info('data exported', { coach: coach.id, actor, files: files.length });
+    return message(
+      [
+        `Your data: ${count(data.selfChecks.length, 'self-check')}, ${count(data.reflections.length, 'reflection')}, ${count(data.promptIssues.length, 'prompt')} and your settings, as JSON and CSV.`,
+        'These files contain your private notes; keep them somewhere safe.',
+      ],
+      { title: 'Your export', files },
+    );
+  }
+
+  /** Asks before deleting: a button on platforms with buttons, a typed confirmation in the terminal. */
+  requestDelete(): Message {
+    return message(
+      [
+        'This deletes everything Trellis holds about you: self-checks, notes, reflections, prompts and settings. It cannot be undone.',
+        'To go ahead press *Delete everything*, or type "/selfcheck delete confirm". "/selfcheck export" first if you want a copy.',
+      ],
+      {
+        title: 'Delete your data?',
+        buttons: [
+          { action: 'confirm_delete', label: 'Delete everything', value: 'delete', style: 'danger' },
+          { action: 'cancel', label: 'Cancel', value: 'delete' },
+        ],
+      },
+    );
+  }
+
+  /** Deletes every row about the coach, for real (foreign keys cascade), and says what went. */
+  confirmDelete(ref: CoachRef, actor = 'coach'): Message {
+    const { repos } = this.deps;
+    const coach = repos.coaches.find(ref);
+    const removed = coach ? repos.privacy.deleteCoach(coach.id, { at: this.now().toISOString(), actor }) : undefined;
+    if (!coach || !removed) return message('Trellis holds nothing about you; there was nothing to delete.');
+    this.deps.log.info('coach data deleted', { coach: coach.id, actor, tables: Object.keys(removed).length });
+    const n = (table: string, noun: string) => count(removed[table] ?? 0, noun);
+    return message([
+      `Deleted: ${n('self_checks', 'self-check')}, ${n('reflections', 'reflection')}, ${n('prompt_issues', 'prompt')} and your settings. Trellis holds nothing more about you.`,
+      'If you write to me again, you start afresh.',
+    ]);
+  }
+
+  cancelDelete(): Message {
+    return message('Nothing was deleted.');
+  }
+
+  /** Purges notes and reflections older than the retention period; the scheduler calls this daily. */
+  runRetention(now: Date = this.now(), actor = 'scheduler'): RetentionResult {
+    return runRetention(this.deps.repos, this.deps.retentionDays, now, this.deps.log, actor);
+  }
+
   /** `digest here …`, `group …`, `share …`: peer-supervision commands (see group-commands.ts). */
   private weeklyCommand(ref: CoachRef, name: string, args: string, ctx: RequestContext): Message {
     const coach = this.coach(ref, ctx);
@@ -414,7 +501,10 @@ export class Trellis {
     try {
       return this.route(ref, raw, ctx);
     } catch (error) {
-      if (isTrellisError(error)) return messages(message(error.message));
+      if (isTrellisError(error)) {
+        if (error.code === 'storage_unavailable') this.deps.log.warn('could not store', { detail: error.detail });
+        return messages(message(error.message));
+      }
       throw error;
     }
   }
@@ -449,6 +539,11 @@ export class Trellis {
         return messages(this.trend(ref, ctx));
       case 'settings':
         return messages(this.changeSettings(ref, args, ctx));
+      case 'export':
+        return messages(this.exportData(ref));
+      case 'delete':
+        if (/^confirm$/i.test(args.trim())) return messages(this.confirmDelete(ref));
+        return messages(this.requestDelete());
       case 'digest':
       case 'group':
       case 'share':
@@ -463,12 +558,17 @@ export class Trellis {
   runSelfcheckArgs(ref: CoachRef, args: string, ctx: RequestContext = {}): Reply {
     const [first, ...rest] = args.trim().split(/\s+/);
     const sub = first.toLowerCase();
-    if (SUBCOMMANDS.has(sub)) return this.runCommand(ref, sub, rest.join(' '), ctx);
+    if (sub === 'export' || sub === 'delete') return this.runCommand(ref, sub, rest.join(' '), ctx);
     if (GROUP_SUBCOMMANDS.has(sub)) return this.runCommand(ref, sub, rest.join(' '), ctx);
+    // A bare "/selfcheck settings" opens the platform's settings form; with arguments it changes one setting.
     if (sub === 'settings' && rest.length === 0) return { type: 'settings_form' };
+    if (SUBCOMMANDS.has(sub)) return this.runCommand(ref, sub, rest.join(' '), ctx);
     return messages(this.recordSelfCheck(ref, parseQuickSelfCheck(args), ctx).reply);
   }
 }
+
+/** "1 reflection", "2 reflections". */
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 const SUBCOMMANDS = new Set(['help', 'prompt', 'history', 'trend', 'settings']);
 const GROUP_SUBCOMMANDS = new Set(['digest', 'group', 'share', 'summary']);
@@ -485,6 +585,8 @@ export function parseCommand(text: string): { name: string; args: string } | und
   if (['prompt', '/prompt'].includes(lower)) return { name: 'prompt', args: '' };
   if (['history', '/history'].includes(lower)) return { name: 'history', args: '' };
   if (['trend', 'trends', '/trend'].includes(lower)) return { name: 'trend', args: '' };
+  const d = /^\/?(export|delete)(?:\s+(confirm))?$/i.exec(text);
+  if (d && !(d[1].toLowerCase() === 'export' && d[2])) return { name: d[1].toLowerCase(), args: d[2] ?? '' };
   const digest = /^\/?digest(?:\s+here\b(.*))?$/i.exec(text);
   if (digest) return { name: 'digest', args: digest[1] === undefined ? '' : `here${digest[1]}`.trim() };
   if (['summary', '/summary', 'week'].includes(lower)) return { name: 'summary', args: '' };

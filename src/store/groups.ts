@@ -1,6 +1,7 @@
 import type { Group } from '../core/groups';
 import type { Platform, Weekday } from '../core/model';
 import type { ClientCompanyRepository, GroupRepository, SharedReflectionRepository } from '../core/ports';
+import { plainTextCipher, type TextCipher } from './crypto';
 import type { Db } from './db';
 
 interface GroupRow {
@@ -105,18 +106,26 @@ export function sharedReflectionRepository(db: Db): SharedReflectionRepository {
   };
 }
 
-export function clientCompanyRepository(db: Db): ClientCompanyRepository {
-  const list = db.prepare<[number], { name: string }>(
-    'SELECT name FROM coach_client_companies WHERE coach_id = ? ORDER BY name',
-  );
+/** The field bound into each sealed company name (see ENCRYPTED_FIELDS in encryption.ts). */
+const COMPANY_FIELD = 'coach_client_companies.company_text';
+
+/** Company names are sealed by `cipher` on the way in and opened on the way out, like notes. */
+export function clientCompanyRepository(db: Db, cipher: TextCipher = plainTextCipher): ClientCompanyRepository {
+  const list = db
+    .prepare<[number], string>('SELECT company_text FROM coach_client_companies WHERE coach_id = ?')
+    .pluck();
   const clear = db.prepare('DELETE FROM coach_client_companies WHERE coach_id = ?');
-  const insert = db.prepare('INSERT OR IGNORE INTO coach_client_companies (coach_id, name) VALUES (?, ?)');
+  const insert = db.prepare('INSERT INTO coach_client_companies (coach_id, company_text) VALUES (?, ?)');
   const replace = db.transaction((coachId: number, names: readonly string[]) => {
     clear.run(coachId);
-    for (const name of names) insert.run(coachId, name);
+    for (const name of names) insert.run(coachId, cipher.seal(name, COMPANY_FIELD));
   });
   return {
-    list: (coachId) => list.all(coachId).map((r) => r.name),
+    list: (coachId) =>
+      list
+        .all(coachId)
+        .map((sealed) => cipher.open(sealed, COMPANY_FIELD))
+        .sort((a, b) => a.localeCompare(b)),
     replace: (coachId, names) => replace(coachId, names),
   };
 }

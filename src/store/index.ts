@@ -1,25 +1,37 @@
 import type { Repositories } from '../core/ports';
 import { coachRepository } from './coaches';
+import { plainTextCipher, type TextCipher } from './crypto';
 import type { Db } from './db';
+import { guardStorage } from './errors';
 import { clientCompanyRepository, groupRepository, sharedReflectionRepository } from './groups';
+import { privacyRepository } from './privacy';
 import { promptIssueRepository } from './prompt-issues';
 import { reflectionRepository } from './reflections';
 import { selfCheckRepository } from './self-checks';
 import { weeklyStatsRepository } from './weekly-stats';
 
 export { type Db, migrate, openDatabase, schemaVersion } from './db';
+export { inboundEventRepository } from './inbound-events';
 
-/** The repositories over one open database. */
-export function createRepositories(db: Db, now: () => Date = () => new Date()): Repositories {
-  return {
+/**
+ * The repositories over one open database. `cipher` encrypts free text at rest (src/store/crypto.ts); a locked,
+ * read-only or full database reaches the core as a TrellisError it can answer with (src/store/errors.ts).
+ */
+export function createRepositories(
+  db: Db,
+  now: () => Date = () => new Date(),
+  cipher: TextCipher = plainTextCipher,
+): Repositories {
+  const repos = {
     coaches: coachRepository(db, now),
-    selfChecks: selfCheckRepository(db),
-    reflections: reflectionRepository(db),
+    selfChecks: selfCheckRepository(db, cipher),
+    reflections: reflectionRepository(db, cipher),
     promptIssues: promptIssueRepository(db),
     groups: groupRepository(db),
     sharedReflections: sharedReflectionRepository(db),
-    clientCompanies: clientCompanyRepository(db),
+    clientCompanies: clientCompanyRepository(db, cipher),
     weeklyStats: weeklyStatsRepository(db),
     transaction: <T>(work: () => T): T => db.transaction(work)(),
   };
+  return guardStorage({ ...repos, privacy: privacyRepository(db, repos) });
 }

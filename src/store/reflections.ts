@@ -1,5 +1,6 @@
 import type { Reflection } from '../core/model';
 import type { NewReflection, ReflectionRepository } from '../core/ports';
+import { plainTextCipher, type TextCipher } from './crypto';
 import type { Db } from './db';
 
 interface ReflectionRow {
@@ -12,19 +13,24 @@ interface ReflectionRow {
   local_date: string;
 }
 
-function toReflection(row: ReflectionRow): Reflection {
+function toReflection(row: ReflectionRow, cipher: TextCipher = plainTextCipher): Reflection {
   return {
     id: row.id,
     coachId: row.coach_id,
     promptIssueId: row.prompt_issue_id,
     promptId: row.prompt_id,
-    text: row.text,
+    text: cipher.open(row.text, TEXT_FIELD),
     createdAt: row.created_at,
     localDate: row.local_date,
   };
 }
 
-export function reflectionRepository(db: Db): ReflectionRepository {
+/** The additional data bound into an encrypted reflection (see src/store/encryption.ts). */
+const TEXT_FIELD = 'reflections.text';
+
+/** Reflection text is sealed by `cipher` on the way in and opened on the way out. */
+export function reflectionRepository(db: Db, cipher: TextCipher = plainTextCipher): ReflectionRepository {
+  const open = (row: ReflectionRow) => toReflection(row, cipher);
   const insert = db.prepare(
     `INSERT INTO reflections (coach_id, prompt_issue_id, prompt_id, text, created_at, local_date, request_key)
      VALUES (@coachId, @promptIssueId, @promptId, @text, @createdAt, @localDate, @requestKey)
@@ -43,19 +49,23 @@ export function reflectionRepository(db: Db): ReflectionRepository {
 
   return {
     add(reflection: NewReflection) {
-      const result = insert.run({ ...reflection, requestKey: reflection.requestKey ?? null });
+      const result = insert.run({
+        ...reflection,
+        text: cipher.seal(reflection.text, TEXT_FIELD),
+        requestKey: reflection.requestKey ?? null,
+      });
       if (result.changes === 1) {
-        return { reflection: toReflection(byId.get(Number(result.lastInsertRowid)) as ReflectionRow), created: true };
+        return { reflection: open(byId.get(Number(result.lastInsertRowid)) as ReflectionRow), created: true };
       }
-      return { reflection: toReflection(byKey.get(reflection.requestKey as string) as ReflectionRow), created: false };
+      return { reflection: open(byKey.get(reflection.requestKey as string) as ReflectionRow), created: false };
     },
-    recent: (coachId, limit) => recent.all(coachId, limit).map(toReflection),
-    between: (coachId, from, to) => between.all(coachId, from, to).map(toReflection),
+    recent: (coachId, limit) => recent.all(coachId, limit).map(open),
+    between: (coachId, from, to) => between.all(coachId, from, to).map(open),
     count: (coachId) =>
       coachId === undefined ? (countAll.get() as { n: number }).n : (countFor.get(coachId) as { n: number }).n,
     byId(id) {
       const row = byId.get(id);
-      return row ? toReflection(row) : undefined;
+      return row ? open(row) : undefined;
     },
   };
 }

@@ -1,6 +1,7 @@
 import { BEHAVIOUR_KEYS, type Rating } from '../core/behaviours';
 import type { Ratings, SelfCheck } from '../core/model';
 import type { NewSelfCheck, SelfCheckRepository } from '../core/ports';
+import { plainTextCipher, type TextCipher } from './crypto';
 import type { Db } from './db';
 
 type SelfCheckRow = {
@@ -11,7 +12,7 @@ type SelfCheckRow = {
   note: string | null;
 } & Record<(typeof BEHAVIOUR_KEYS)[number], Rating | null>;
 
-function toSelfCheck(row: SelfCheckRow): SelfCheck {
+function toSelfCheck(row: SelfCheckRow, cipher: TextCipher = plainTextCipher): SelfCheck {
   const ratings: Ratings = {};
   for (const key of BEHAVIOUR_KEYS) {
     const value = row[key];
@@ -23,11 +24,16 @@ function toSelfCheck(row: SelfCheckRow): SelfCheck {
     checkedAt: row.checked_at,
     localDate: row.local_date,
     ratings,
-    note: row.note,
+    note: row.note === null ? null : cipher.open(row.note, NOTE_FIELD),
   };
 }
 
-export function selfCheckRepository(db: Db): SelfCheckRepository {
+/** The additional data bound into an encrypted note (see src/store/encryption.ts). */
+const NOTE_FIELD = 'self_checks.note';
+
+/** Notes are sealed by `cipher` on the way in and opened on the way out (encryption at rest when a key is set). */
+export function selfCheckRepository(db: Db, cipher: TextCipher = plainTextCipher): SelfCheckRepository {
+  const open = (row: SelfCheckRow) => toSelfCheck(row, cipher);
   const insert = db.prepare(
     `INSERT INTO self_checks (coach_id, checked_at, local_date, ${BEHAVIOUR_KEYS.join(', ')}, note, request_key)
      VALUES (@coachId, @checkedAt, @localDate, ${BEHAVIOUR_KEYS.map((k) => `@${k}`).join(', ')}, @note, @requestKey)
@@ -50,18 +56,18 @@ export function selfCheckRepository(db: Db): SelfCheckRepository {
         coachId: check.coachId,
         checkedAt: check.checkedAt,
         localDate: check.localDate,
-        note: check.note,
+        note: check.note === null ? null : cipher.seal(check.note, NOTE_FIELD),
         requestKey: check.requestKey ?? null,
       };
       for (const key of BEHAVIOUR_KEYS) values[key] = check.ratings[key] ?? null;
       const result = insert.run(values);
       if (result.changes === 1) {
-        return { check: toSelfCheck(byId.get(Number(result.lastInsertRowid)) as SelfCheckRow), created: true };
+        return { check: open(byId.get(Number(result.lastInsertRowid)) as SelfCheckRow), created: true };
       }
-      return { check: toSelfCheck(byKey.get(check.requestKey as string) as SelfCheckRow), created: false };
+      return { check: open(byKey.get(check.requestKey as string) as SelfCheckRow), created: false };
     },
-    recent: (coachId, limit) => recent.all(coachId, limit).map(toSelfCheck),
-    between: (coachId, from, to) => between.all(coachId, from, to).map(toSelfCheck),
+    recent: (coachId, limit) => recent.all(coachId, limit).map(open),
+    between: (coachId, from, to) => between.all(coachId, from, to).map(open),
     count: (coachId) =>
       coachId === undefined ? (countAll.get() as { n: number }).n : (countFor.get(coachId) as { n: number }).n,
   };

@@ -8,6 +8,8 @@ export interface RecordedCall {
   body: Record<string, unknown>;
   headers: http.IncomingHttpHeaders;
   at: number;
+  /** What the fake answered (status and JSON body). */
+  response?: { status: number; json?: Record<string, unknown> };
 }
 
 /** What the fake answers: a JSON body, or an HTTP status with headers (429 + Retry-After, 500). */
@@ -48,6 +50,8 @@ function parseBody(raw: string, contentType: string | undefined): Record<string,
  */
 export class FakeSlackApi {
   readonly calls: RecordedCall[] = [];
+  /** Calls answered with an HTTP error status (429, 5xx): kept apart so `calls` holds what Slack accepted. */
+  readonly refused: RecordedCall[] = [];
   private readonly server: http.Server;
   private readonly responders: Responder[] = [];
   private windowStart = 0;
@@ -118,7 +122,9 @@ export class FakeSlackApi {
       if (response) break;
     }
     response ??= this.rateLimit(call) ?? this.defaultResponse(call);
+    call.response = { status: response.status ?? 200, json: response.json };
     if (response.status === undefined || response.status === 200) this.calls.push(call);
+    else this.refused.push(call);
     const headers = { 'content-type': 'application/json', ...('headers' in response ? response.headers : {}) };
     res.writeHead(response.status ?? 200, headers).end(JSON.stringify(response.json ?? { ok: false }));
   }

@@ -6,6 +6,7 @@ import { type Message, toPlainText } from '../../core/message';
 import type { CoachRef } from '../../core/model';
 import type { Logger } from '../../core/ports';
 import type { RequestContext, Trellis } from '../../core/trellis';
+import { writeExportFiles } from './export-files';
 
 export interface ConsoleChatOptions {
   trellis: Trellis;
@@ -15,6 +16,8 @@ export interface ConsoleChatOptions {
   /** A terminal: greet, show a "> " prompt. Otherwise read one command per line and exit at end of input. */
   interactive: boolean;
   log: Logger;
+  /** Where an export's files are written (default data/exports). */
+  exportDir?: string;
 }
 
 /** The local terminal chat: the same core and store as Slack and Teams, typed instead of clicked. */
@@ -22,7 +25,13 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
   const { trellis, input, output, interactive } = options;
   const ref: CoachRef = { platform: 'console', tenant: 'local', user: options.user };
   const say = (text: string) => output.write(`${text}\n${interactive ? '' : '\n'}`);
-  const show = (m: Message) => say(toPlainText(m));
+  const show = (m: Message) => {
+    if (!m.files?.length) return say(toPlainText(m));
+    // An export: the files go to a folder, and the chat says where.
+    const dir = writeExportFiles(options.exportDir ?? 'data/exports', options.user, trellis.now(), m.files);
+    say(toPlainText({ ...m, files: undefined }));
+    say(`Saved ${m.files.length} files in ${dir}:\n${m.files.map((f) => `  ${f.filename}`).join('\n')}`);
+  };
   let dialog: SelfCheckDialog | undefined;
   // "channel NAME" simulates typing in a team channel (for digest here, group join, digest); "dm" comes back.
   let ctx: RequestContext = {};

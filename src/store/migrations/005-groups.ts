@@ -42,11 +42,13 @@ export const groups: Migration = {
     );
     CREATE INDEX shared_reflections_by_group_time ON shared_reflections (group_id, shared_at);
 
+    -- Client company names are confidential: company_text is sealed like notes when a key is set.
     CREATE TABLE coach_client_companies (
+      id INTEGER PRIMARY KEY,
       coach_id INTEGER NOT NULL REFERENCES coaches(id) ON DELETE CASCADE,
-      name TEXT NOT NULL,
-      PRIMARY KEY (coach_id, name)
+      company_text TEXT NOT NULL
     );
+    CREATE INDEX coach_client_companies_by_coach ON coach_client_companies (coach_id);
 
     CREATE INDEX self_checks_by_date ON self_checks
       (local_date, coach_id, context, respect, talents, empathy, feelings, openness);

@@ -1,6 +1,8 @@
 import { initial } from './001-initial';
 import { requestKeys } from './002-request-keys';
 import { groups } from './005-groups';
+import { privacy } from './006-privacy';
+import { inboundEvents } from './007-inbound-events';
 
 /** One schema change. `version` becomes the database's user_version once `sql` has run. */
 export interface Migration {
@@ -13,4 +15,4 @@ export interface Migration {
  * Every migration, in order. Versions only grow; a gap is allowed (work merged from parallel branches).
  * Never edit one that has shipped: add the next.
  */
-export const MIGRATIONS: readonly Migration[] = [initial, requestKeys, groups];
+export const MIGRATIONS: readonly Migration[] = [initial, requestKeys, groups, privacy, inboundEvents];

@@ -1,0 +1,28 @@
+/**
+ * The baseline for bench/slack-ack.ts: a bare Bolt app with its default HTTPReceiver that only acks /selfcheck.
+ * Prints `READY <port>` once listening on 127.0.0.1. Env: SLACK_SIGNING_SECRET, SLACK_API_URL (the fake Web API).
+ */
+
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, LogLevel } from '@slack/bolt';
+
+async function main() {
+  const app = new App({
+    token: 'xoxb-bench',
+    signingSecret: process.env.SLACK_SIGNING_SECRET,
+    clientOptions: { slackApiUrl: process.env.SLACK_API_URL },
+    logLevel: LogLevel.ERROR,
+  });
+  app.command('/selfcheck', async ({ ack }) => {
+    await ack();
+  });
+  const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
+  process.stdout.write(`READY ${(server.address() as AddressInfo).port}\n`);
+  process.on('SIGTERM', () => void app.stop().finally(() => process.exit(0)));
+}
+
+main().catch((error) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});

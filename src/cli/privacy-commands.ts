@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import type { AppContext } from '../app';
+import { isKey } from '../config';
+import type { Coach, Platform } from '../core/model';
+import { writeExportFiles } from '../platforms/console/export-files';
+import { EncryptionError } from '../store/crypto';
+import { rotateKey } from '../store/encryption';
+import { defineCommand } from './command';
+
+const noPositionals = z.array(z.string()).max(0, 'takes no positional arguments');
+
+/** A coach named by their number, or as platform:tenant:user (the user id may itself contain colons). */
+const coachOption = z.union([
+  z
+    .string()
+    .regex(/^\d+$/)
+    .transform((id) => ({ id: Number(id) })),
+  z
+    .string()
+    .regex(/^(slack|teams|console):[^:]+:.+$/, 'give a coach number or platform:tenant:user, e.g. slack:T0123:U0456')
+    .transform((ref) => {
+      const [platform, tenant, ...user] = ref.split(':');
+      return { ref: { platform: platform as Platform, tenant, user: user.join(':') } };
+    }),
+]);
+
+type CoachSelector = z.infer<typeof coachOption>;
+
+function findCoach(app: AppContext, selector: CoachSelector): Coach | undefined {
+  return 'id' in selector ? app.repos.coaches.byId(selector.id) : app.repos.coaches.find(selector.ref);
+}
+
+export const exportCommand = defineCommand({
+  name: 'export',
+  usage: 'export --coach <id|platform:tenant:user> [--out DIR]',
+  summary: "write one coach's data (self-checks, reflections, settings, prompts) as JSON and CSV files",
+  options: { coach: { type: 'string' }, out: { type: 'string' } },
+  schema: z.object({ coach: coachOption, out: z.string().min(1).optional(), positionals: noPositionals }),
+  run(args, app, io) {
+    const coach = findCoach(app, args.coach);
+    if (!coach) {
+      io.err('No such coach; "npm run cli -- stats" shows how many there are.');
+      return 1;
+    }
+    const reply = app.trellis.exportData(coach, 'admin');
+    const dir = writeExportFiles(args.out ?? 'data/exports', `coach-${coach.id}`, app.clock.now(), reply.files ?? []);
+    io.out(`exported coach ${coach.id} to ${dir}:`);
+    for (const f of reply.files ?? []) io.out(`  ${f.filename}`);
+    return 0;
+  },
+});
+
+export const deleteCommand = defineCommand({
+  name: 'delete',
+  usage: 'delete --coach <id|platform:tenant:user> --yes',
+  summary: 'delete every row about one coach, for real (asks for --yes)',
+  options: { coach: { type: 'string' }, yes: { type: 'boolean' } },
+  schema: z.object({ coach: coachOption, yes: z.boolean().optional(), positionals: noPositionals }),
+  run(args, app, io) {
+    const coach = findCoach(app, args.coach);
+    if (!coach) {
+      io.err('No such coach; nothing was deleted.');
+      return 1;
+    }
+    if (!args.yes) {
+      io.err(
+        `This deletes coach ${coach.id} (${coach.platform}:${coach.tenant}:${coach.user}) and all their data. Run again with --yes.`,
+      );
+      return 2;
+    }
+    const reply = app.trellis.confirmDelete(coach, 'admin');
+    io.out(`coach ${coach.id}: ${reply.lines[0]}`);
+    return 0;
+  },
+});
+
+export const purgeCommand = defineCommand({
+  name: 'purge',
+  usage: 'purge',
+  summary: 'apply TRELLIS_RETENTION_DAYS now: purge older notes and reflections (ratings stay)',
+  options: {},
+  schema: z.object({ positionals: noPositionals }),
+  run(_args, app, io) {
+    const result = app.trellis.runRetention(app.clock.now(), 'admin');
+    if (!result.ran) {
+      io.out('TRELLIS_RETENTION_DAYS is not set: everything is kept, nothing was purged.');
+      return 0;
+    }
+    io.out(
+      `purged ${result.notes} notes and ${result.reflections} reflections from before ${result.cutoff} (ratings kept)`,
+    );
+    return 0;
+  },
+});
+
+export const rotateKeyCommand = defineCommand({
+  name: 'rotate-key',
+  usage: 'rotate-key [--new-key KEY]   (or set TRELLIS_NEW_ENCRYPTION_KEY, which keeps the key out of shell history)',
+  summary: 're-encrypt every note and reflection under a new key, in one transaction',
+  options: { 'new-key': { type: 'string' } },
+  schema: z.object({ 'new-key': z.string().min(1).optional(), positionals: noPositionals }),
+  run(args, app, io) {
+    const newKey = args['new-key'] ?? app.config.newEncryptionKey;
+    if (!newKey) {
+      io.err('Give the new key: --new-key KEY, or TRELLIS_NEW_ENCRYPTION_KEY. Generate one with: openssl rand -hex 32');
+      return 2;
+    }
+    if (!isKey(newKey)) {
+      io.err('The new key must be 32 bytes, as 64 hex characters or 44 base64 characters.');
+      return 2;
+    }
+    let count: number;
+    try {
+      count = rotateKey(app.db, app.config.encryptionKey, newKey, app.clock.now());
+    } catch (error) {
+      if (!(error instanceof EncryptionError)) throw error;
+      io.err(`${error.message} The rotation was rolled back: every value is still under the old key.`);
+      return 1;
+    }
+    io.out(
+      `re-encrypted ${count} values under the new key. Set TRELLIS_ENCRYPTION_KEY to the new key before Trellis starts again; the old key no longer opens this database.`,
+    );
+    return 0;
+  },
+});
+
+export const auditCommand = defineCommand({
+  name: 'audit',
+  usage: 'audit --coach <id|platform:tenant:user>',
+  summary: 'who exported, deleted or shared what about one coach, and when (ids only)',
+  options: { coach: { type: 'string' } },
+  schema: z.object({ coach: coachOption, positionals: noPositionals }),
+  run(args, app, io) {
+    const id = 'id' in args.coach ? args.coach.id : findCoach(app, args.coach)?.id;
+    if (id === undefined) {
+      io.err('No such coach. A deleted coach is found by number only.');
+      return 1;
+    }
+    for (const entry of app.repos.privacy.auditFor(id)) io.out(JSON.stringify(entry));
+    return 0;
+  },
+});

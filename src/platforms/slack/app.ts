@@ -1,0 +1,144 @@
+import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import { type Config, ConfigError } from '../../config';
+import type { Clock, InboundEventRepository, Logger } from '../../core/ports';
+import type { Trellis } from '../../core/trellis';
+import type { HttpServer } from '../../http/server';
+import { registerListeners } from './listeners';
+import { SlackMessenger } from './messenger';
+import { authTest } from './payloads';
+import { SlackProfiles } from './profiles';
+import type { Sleep } from './rate-limit';
+import { SlackHttpReceiver } from './receiver';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export interface SlackDeps {
+  config: NonNullable<Config['slack']>;
+  trellis: Trellis;
+  inbound: InboundEventRepository;
+  clock: Clock;
+  log: Logger;
+  /** The shared server Slack's HTTP mode registers POST /slack/events on. Unused in Socket Mode. */
+  http: HttpServer;
+  sleep?: Sleep;
+}
+
+export interface SlackPlatform {
+  mode: 'http' | 'socket';
+  app: App;
+  /** DMs to coaches; the scheduler sends daily prompts through it. */
+  messenger: SlackMessenger;
+  /** Resolves when every Slack request received so far has been handled, work after the ack included. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Bolt's log lines, in ours. Bolt's debug lines can carry request bodies (notes, reflections), so they are dropped;
+ * other lines keep their words, and any object in them is named, not printed.
+ */
+export function boltLogger(log: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  const text = (parts: unknown[]) =>
+    parts
+      .map((p) => (typeof p === 'string' ? p : p instanceof Error ? `${p.name}: ${p.message}` : '[object]'))
+      .join(' ')
+      .slice(0, 500);
+  return {
+    debug: () => undefined,
+    info: (...parts) => log.info(`bolt: ${text(parts)}`),
+    warn: (...parts) => log.warn(`bolt: ${text(parts)}`),
+    error: (...parts) => log.error(`bolt: ${text(parts)}`),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+/**
+ * Starts Trellis in Slack. Over HTTP (the default) Slack posts to /slack/events on the shared server; with an
+ * app-level token (SLACK_APP_TOKEN) it connects out through Socket Mode instead and needs no public URL.
+ * The bot token is checked once with auth.test, so a wrong token stops start-up with a message that says so.
+ */
+export async function startSlack(deps: SlackDeps): Promise<SlackPlatform> {
+  const { config, log, clock } = deps;
+  const clientOptions: WebClientOptions = {
+    slackApiUrl: config.apiUrl,
+    // Rate limits are waited out per call (a modal cannot wait as long as a DM); see rate-limit.ts.
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 500 },
+    timeout: 10_000,
+  };
+  const identity = await whoAmI(config.botToken, clientOptions);
+  const logger = boltLogger(log);
+  const messenger = new SlackMessenger(config.botToken, { apiUrl: config.apiUrl });
+  const base = {
+    token: config.botToken,
+    botId: identity.botId,
+    botUserId: identity.botUserId,
+    clientOptions,
+    logger,
+    // Trellis keeps no per-conversation state in Bolt; its store middleware would run on every request.
+    convoStore: false,
+  } as const;
+
+  let app: App;
+  let receiver: SlackHttpReceiver | undefined;
+  if (config.appToken) {
+    app = new App({
+      ...base,
+      receiver: new SocketModeReceiver({
+        appToken: config.appToken,
+        logger,
+        installerOptions: { clientOptions: { slackApiUrl: config.apiUrl } },
+      }),
+    });
+  } else {
+    receiver = new SlackHttpReceiver({ signingSecret: config.signingSecret, clock, log });
+    app = new App({ ...base, receiver });
+    deps.http.route('POST', SLACK_EVENTS_PATH, receiver.handle);
+  }
+
+  registerListeners(app, {
+    trellis: deps.trellis,
+    messenger,
+    profiles: new SlackProfiles(clock, log),
+    inbound: deps.inbound,
+    clock,
+    log,
+    sleep: deps.sleep,
+  });
+  // Listeners have already told the coach what to do; this keeps a record (ids and codes, never payloads).
+  app.error(async (error) => {
+    const original = (error as { original?: unknown }).original;
+    log.error('slack listener failed', { code: error.code, error: original instanceof Error ? original : error });
+  });
+
+  if (config.appToken) await app.start();
+  log.info('slack ready', { mode: receiver ? 'http' : 'socket', team: identity.teamId });
+  return {
+    mode: receiver ? 'http' : 'socket',
+    app,
+    messenger,
+    idle: () => receiver?.idle() ?? Promise.resolve(),
+    stop: async () => {
+      if (receiver) await receiver.idle();
+      else await app.stop();
+    },
+  };
+}
+
+async function whoAmI(token: string, options: WebClientOptions) {
+  try {
+    const result = authTest.parse(await new WebClient(token, options).auth.test());
+    return { botId: result.bot_id, botUserId: result.user_id, teamId: result.team_id };
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
+    throw new ConfigError([
+      `SLACK_BOT_TOKEN: Slack did not accept it (auth.test: ${code}). Copy the Bot User OAuth Token (xoxb-…) from your app's "OAuth & Permissions" page.`,
+    ]);
+  }
+}

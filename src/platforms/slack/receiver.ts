@@ -1,0 +1,178 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import { type AckFn, type App, type Receiver, ReceiverMultipleAckError } from '@slack/bolt';
+import { z } from 'zod';
+import type { Clock, Logger } from '../../core/ports';
+import { verifySlackSignature } from './signature';
+
+/** Slack's payloads are a few kilobytes; anything far larger is not Slack. */
+const BODY_LIMIT = 1024 * 1024;
+/** Slack gives up after 3 s; answer just before that if no listener acknowledged. */
+const ACK_DEADLINE_MS = 2_800;
+
+const envelope = z.looseObject({ type: z.string().optional(), ssl_check: z.string().optional() });
+const urlVerification = z.object({ type: z.literal('url_verification'), challenge: z.string().max(200) });
+
+export interface SlackHttpReceiverOptions {
+  signingSecret: string;
+  clock: Clock;
+  log: Logger;
+  ackDeadlineMs?: number;
+}
+
+class BodyError extends Error {
+  constructor(readonly status: 400 | 413) {
+    super(status === 413 ? 'body too large' : 'body unreadable');
+  }
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyError(413));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', () => reject(new BodyError(400)));
+  });
+}
+
+/** Form-encoded slash commands, `payload=` JSON for interactivity, plain JSON for the Events API. */
+function parseBody(raw: Buffer, contentType: string | undefined): Record<string, unknown> {
+  const text = raw.toString('utf8');
+  if (contentType?.startsWith('application/x-www-form-urlencoded')) {
+    const form = parseQuery(text);
+    if (typeof form.payload === 'string') return envelope.parse(JSON.parse(form.payload));
+    return envelope.parse(form);
+  }
+  return envelope.parse(JSON.parse(text));
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Carries Slack's HTTP requests into Bolt on Trellis's own HTTP server (POST /slack/events), beside /healthz and
+ * Teams. Transport only: verify the signature against the clock, parse, hand to `app.processEvent` with an ack
+ * that writes the HTTP response. A rejected request never reaches Bolt, so nothing is stored.
+ */
+export class SlackHttpReceiver implements Receiver {
+  private app?: App;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly options: SlackHttpReceiverOptions) {}
+
+  init(app: App): void {
+    this.app = app;
+  }
+
+  /** The shared HttpServer listens; nothing to start here. */
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  stop(): Promise<void> {
+    return this.idle();
+  }
+
+  /** Resolves when every request received so far has been fully handled, including work after its ack. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  readonly handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const { log, clock, signingSecret } = this.options;
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, BODY_LIMIT);
+    } catch (error) {
+      res.writeHead(error instanceof BodyError ? error.status : 400).end();
+      return;
+    }
+    const check = verifySlackSignature(
+      signingSecret,
+      { signature: header(req, 'x-slack-signature'), timestamp: header(req, 'x-slack-request-timestamp') },
+      raw,
+      Math.floor(clock.now().getTime() / 1000),
+    );
+    if (!check.ok) {
+      log.warn('slack request rejected', { reason: check.reason });
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid signature"}');
+      return;
+    }
+    let body: Record<string, unknown>;
+    try {
+      body = parseBody(raw, header(req, 'content-type'));
+    } catch {
+      log.warn('slack request body unreadable');
+      res.writeHead(400).end();
+      return;
+    }
+    if (body.ssl_check === '1') {
+      res.writeHead(200).end();
+      return;
+    }
+    // Checked by type first: a failed zod parse on every ordinary request would cost more than the check.
+    const challenge = body.type === 'url_verification' ? urlVerification.safeParse(body) : undefined;
+    if (challenge?.success) {
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ challenge: challenge.data.challenge }));
+      return;
+    }
+    if (!this.app) throw new Error('SlackHttpReceiver used before App.init');
+
+    const retry = header(req, 'x-slack-retry-num');
+    const work = this.app
+      .processEvent({
+        body,
+        ack: this.ackFor(res),
+        retryNum: retry !== undefined && /^\d+$/.test(retry) ? Number(retry) : undefined,
+        retryReason: header(req, 'x-slack-retry-reason'),
+      })
+      .catch((error: unknown) => {
+        // Listener errors go to app.error; this is what escaped it (authorization, Bolt itself).
+        log.error('slack request failed', { error });
+        if (!res.headersSent) res.writeHead(500).end();
+      })
+      .finally(() => this.inFlight.delete(work));
+    this.inFlight.add(work);
+  };
+
+  private ackFor(res: ServerResponse): AckFn<unknown> {
+    let acked = false;
+    const timer = setTimeout(() => {
+      if (acked || res.headersSent) return;
+      this.options.log.error('slack request not acknowledged in time');
+      res.writeHead(500).end();
+    }, this.options.ackDeadlineMs ?? ACK_DEADLINE_MS);
+    return async (response?: unknown) => {
+      if (acked) throw new ReceiverMultipleAckError();
+      acked = true;
+      clearTimeout(timer);
+      if (res.headersSent) return;
+      if (response === undefined || response === '') {
+        res.writeHead(200, { 'content-length': 0 }).end();
+        return;
+      }
+      const json = typeof response !== 'string';
+      const payload = Buffer.from(json ? JSON.stringify(response) : (response as string));
+      // One write with a length, not chunked encoding.
+      res
+        .writeHead(200, {
+          'content-type': json ? 'application/json' : 'text/plain; charset=utf-8',
+          'content-length': payload.length,
+        })
+        .end(payload);
+    };
+  }
+}

@@ -1,0 +1,243 @@
+import type { HomeView, KnownBlock, ModalView } from '@slack/types';
+import { BEHAVIOURS, SCALE } from '../../core/behaviours';
+import type { Message } from '../../core/message';
+import { LEVELS, type Settings, type Weekday } from '../../core/model';
+import type { FieldErrors } from '../../core/selfcheck';
+import { NOTE_MAX } from '../../core/selfcheck';
+import { DAY_NAMES, parsePauseUntil } from '../../core/settings';
+import { parseTimeOfDay } from '../../core/time';
+import { REFLECTION_MAX } from '../../core/trellis';
+import { renderBlocks } from './render';
+
+/** callback_id of each modal, and the block ids their submissions are read from. */
+export const VIEWS = { selfcheck: 'selfcheck', settings: 'settings', reflect: 'reflect' } as const;
+
+const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
+
+const SKIP = '-';
+
+/** `/selfcheck`: the six behaviours, each 1–5 with the scale's labels or skipped, and a private note. */
+export function selfCheckModal(): ModalView {
+  const options = [
+    ...SCALE.map((s) => ({ text: plain(`${s.value} · ${s.label}`), value: String(s.value) })),
+    { text: plain('Skip this one'), value: SKIP },
+  ];
+  const blocks: KnownBlock[] = [
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: 'How often did you do each of these in your recent sessions? Leave one empty to skip it. Behaviours: ICF Core Competencies (2019), "Cultivates Trust and Safety".',
+        },
+      ],
+    },
+    ...BEHAVIOURS.map(
+      (b): KnownBlock => ({
+        type: 'input',
+        block_id: b.key,
+        optional: true,
+        label: plain(b.label),
+        element: {
+          type: 'static_select',
+          action_id: 'rating',
+          placeholder: plain('1 Not yet … 5 Consistently'),
+          options,
+        },
+      }),
+    ),
+    {
+      type: 'input',
+      block_id: 'note',
+      optional: true,
+      label: plain('Private note'),
+      hint: plain('Only you can see it. No client names, please.'),
+      element: {
+        type: 'plain_text_input',
+        action_id: 'note',
+        multiline: true,
+        max_length: NOTE_MAX,
+        placeholder: plain('What stood out in your sessions?'),
+      },
+    },
+  ];
+  return {
+    type: 'modal',
+    callback_id: VIEWS.selfcheck,
+    title: plain('Self-check'),
+    submit: plain('Save'),
+    close: plain('Cancel'),
+    blocks,
+  };
+}
+
+/** Daily prompt → Reflect: the prompt and a text box. The prompt issue id travels in private_metadata. */
+export function reflectModal(issueId: number, promptText: string): ModalView {
+  return {
+    type: 'modal',
+    callback_id: VIEWS.reflect,
+    private_metadata: String(issueId),
+    title: plain('Reflect'),
+    submit: plain('Save'),
+    close: plain('Cancel'),
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: promptText.slice(0, 3000) } },
+      {
+        type: 'input',
+        block_id: 'reflection',
+        label: plain('Your reflection'),
+        hint: plain('Private to you. A few lines about one concrete moment is plenty.'),
+        element: { type: 'plain_text_input', action_id: 'text', multiline: true, max_length: REFLECTION_MAX },
+      },
+    ],
+  };
+}
+
+const DAY_LABELS = DAY_NAMES.map((d) => d[0].toUpperCase() + d.slice(1));
+
+/** Prompt time, days, level and pause. The time zone comes from the coach's Slack profile and is shown. */
+export function settingsModal(settings: Settings, timeZoneSetByCoach: boolean): ModalView {
+  const dayOptions = DAY_LABELS.map((label, i) => ({ text: plain(label), value: String(i + 1) }));
+  const levelOptions = [
+    ...LEVELS.map((l) => ({ text: plain(l), value: l })),
+    { text: plain('Not set'), value: 'none' },
+  ];
+  const currentLevel = levelOptions.find((o) => o.value === (settings.level ?? 'none'));
+  const selectedDays = dayOptions.filter((o) => settings.promptDays.includes(Number(o.value) as Weekday));
+  return {
+    type: 'modal',
+    callback_id: VIEWS.settings,
+    title: plain('Trellis settings'),
+    submit: plain('Save'),
+    close: plain('Cancel'),
+    blocks: [
+      {
+        type: 'input',
+        block_id: 'time',
+        label: plain('Daily prompt time'),
+        element: { type: 'timepicker', action_id: 'time', initial_time: settings.promptTime },
+      },
+      {
+        type: 'input',
+        block_id: 'days',
+        label: plain('Prompt days'),
+        element: {
+          type: 'checkboxes',
+          action_id: 'days',
+          options: dayOptions,
+          ...(selectedDays.length ? { initial_options: selectedDays } : {}),
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'level',
+        label: plain('Credential level (for prompts written for it)'),
+        element: {
+          type: 'static_select',
+          action_id: 'level',
+          options: levelOptions,
+          ...(currentLevel ? { initial_option: currentLevel } : {}),
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'pause',
+        optional: true,
+        label: plain('Pause prompts until (inclusive)'),
+        element: {
+          type: 'datepicker',
+          action_id: 'until',
+          ...(settings.pausedUntil ? { initial_date: settings.pausedUntil } : {}),
+        },
+      },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `Time zone: *${settings.timeZone}*${timeZoneSetByCoach ? ' (chosen by you)' : ' (from your Slack profile)'}. To set another, type \`/selfcheck settings tz Area/City\`.`,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** The App Home tab: buttons, then the coach's recent check-ins and trend as the core renders them. */
+export function homeView(history: Message, trend: Message): HomeView {
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: plain('Trellis: trust and safety, a few minutes a day') },
+    {
+      type: 'actions',
+      elements: [
+        { type: 'button', action_id: 'open_selfcheck', text: plain('Check in'), style: 'primary' },
+        { type: 'button', action_id: 'open_settings', text: plain('Settings') },
+      ],
+    },
+    { type: 'divider' },
+    ...renderBlocks(trend),
+    { type: 'divider' },
+    ...renderBlocks(history),
+  ];
+  return { type: 'home', blocks: blocks.slice(0, 100) };
+}
+
+/** The parts of `view.state.values` Trellis reads; anything else in a submission is ignored. */
+export interface ViewStateValue {
+  value?: string | null;
+  selected_option?: { value: string } | null;
+  selected_options?: { value: string }[];
+  selected_time?: string | null;
+  selected_date?: string | null;
+}
+export type ViewState = Record<string, Record<string, ViewStateValue>>;
+
+/** A self-check modal's state in the shape core's validateSelfCheckForm reads. */
+export function readSelfCheckForm(state: ViewState): {
+  ratings: Record<string, string | undefined>;
+  note: string | null;
+} {
+  const ratings: Record<string, string | undefined> = {};
+  for (const b of BEHAVIOURS) ratings[b.key] = state[b.key]?.rating?.selected_option?.value ?? undefined;
+  return { ratings, note: state.note?.note?.value ?? null };
+}
+
+/** Core's field errors keyed by the modal's block ids; a form-wide error shows on the first behaviour. */
+export function toViewErrors(errors: FieldErrors): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, message] of Object.entries(errors)) {
+    if (!message) continue;
+    out[key === 'form' ? BEHAVIOURS[0].key : key] = message;
+  }
+  return out;
+}
+
+/** Reads the settings modal into new settings, or says beside each field what to fix. */
+export function readSettingsForm(
+  state: ViewState,
+  current: Settings,
+  today: string,
+): { ok: true; settings: Settings } | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const timeText = state.time?.time?.selected_time ?? '';
+  const promptTime = parseTimeOfDay(timeText);
+  if (!promptTime) errors.time = 'Choose a time of day for your prompt.';
+  const days = (state.days?.days?.selected_options ?? [])
+    .map((o) => Number(o.value))
+    .filter((d): d is Weekday => Number.isInteger(d) && d >= 1 && d <= 7)
+    .sort((a, b) => a - b);
+  if (days.length === 0) errors.days = 'Choose at least one day.';
+  const levelValue = state.level?.level?.selected_option?.value ?? 'none';
+  const level = (LEVELS as readonly string[]).includes(levelValue) ? (levelValue as Settings['level']) : null;
+  let pausedUntil: string | null = null;
+  const until = state.pause?.until?.selected_date;
+  if (until) {
+    try {
+      pausedUntil = parsePauseUntil(until, today);
+    } catch (error) {
+      errors.pause = (error as Error).message;
+    }
+  }
+  if (Object.keys(errors).length > 0 || !promptTime) return { ok: false, errors };
+  return { ok: true, settings: { ...current, promptTime, promptDays: [...new Set(days)], level, pausedUntil } };
+}

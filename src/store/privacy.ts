@@ -1,0 +1,122 @@
+import type {
+  AuditEntry,
+  CoachData,
+  CoachRepository,
+  PrivacyRepository,
+  PromptIssueRepository,
+  ReflectionRepository,
+  SelfCheckRepository,
+} from '../core/ports';
+import type { Db } from './db';
+
+/**
+ * Copies the WAL into the database file and empties it. With secure_delete on, deleted and overwritten text is
+ * zeroed in the file; this makes sure the WAL does not keep an older copy of those pages around.
+ */
+export function checkpoint(db: Db): void {
+  if (db.memory) return;
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}
+
+interface AuditRow {
+  at: string;
+  coach_id: number | null;
+  action: AuditEntry['action'];
+  actor: string;
+  object_ids: string;
+}
+
+/** Every table's row count: a deletion reports what it removed wherever the foreign keys reached. */
+function tableCounts(db: Db): Map<string, number> {
+  const tables = db
+    .prepare<[], { name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .all();
+  return new Map(
+    tables.map(({ name }) => [
+      name,
+      (db.prepare(`SELECT count(*) AS n FROM "${name.replaceAll('"', '""')}"`).get() as { n: number }).n,
+    ]),
+  );
+}
+
+export function privacyRepository(
+  db: Db,
+  repos: {
+    coaches: CoachRepository;
+    selfChecks: SelfCheckRepository;
+    reflections: ReflectionRepository;
+    promptIssues: PromptIssueRepository;
+  },
+): PrivacyRepository {
+  const issues = db.prepare<[number], { id: number }>('SELECT id FROM prompt_issues WHERE coach_id = ? ORDER BY id');
+  const deleteCoach = db.prepare('DELETE FROM coaches WHERE id = ?');
+  const purgeNotes = db.prepare('UPDATE self_checks SET note = NULL WHERE note IS NOT NULL AND checked_at < ?');
+  const purgeReflections = db.prepare('DELETE FROM reflections WHERE created_at < ?');
+  const insertAudit = db.prepare(
+    'INSERT INTO audit_log (at, coach_id, action, actor, object_ids) VALUES (@at, @coachId, @action, @actor, @objectIds)',
+  );
+  const auditFor = db.prepare<[number], AuditRow>('SELECT * FROM audit_log WHERE coach_id = ? ORDER BY at, id');
+  const everyRow = Number.MAX_SAFE_INTEGER;
+
+  return {
+    coachData(coachId): CoachData | undefined {
+      // One read transaction: the export is a consistent snapshot even while the coach writes.
+      return db.transaction(() => {
+        const coach = repos.coaches.byId(coachId);
+        if (!coach) return undefined;
+        const oldestFirst = <T extends { id: number }>(list: T[]) => list.sort((a, b) => a.id - b.id);
+        return {
+          coach,
+          selfChecks: oldestFirst(repos.selfChecks.recent(coachId, everyRow)),
+          reflections: oldestFirst(repos.reflections.recent(coachId, everyRow)),
+          promptIssues: issues
+            .all(coachId)
+            .map((r) => repos.promptIssues.byId(r.id))
+            .filter((i) => i !== undefined),
+        };
+      })();
+    },
+    deleteCoach(coachId, audit) {
+      const removed = db
+        .transaction(() => {
+          const before = tableCounts(db);
+          if (deleteCoach.run(coachId).changes === 0) return undefined;
+          const after = tableCounts(db);
+          const counts: Record<string, number> = {};
+          for (const [table, n] of before) if (n !== after.get(table)) counts[table] = n - (after.get(table) ?? 0);
+          insertAudit.run({ ...audit, coachId, action: 'delete', objectIds: JSON.stringify(counts) });
+          return counts;
+        })
+        .immediate();
+      if (removed) checkpoint(db);
+      return removed;
+    },
+    purgeTextBefore(cutoff, audit) {
+      const result = db
+        .transaction(() => {
+          const purged = { notes: purgeNotes.run(cutoff).changes, reflections: purgeReflections.run(cutoff).changes };
+          if (purged.notes + purged.reflections > 0) {
+            const objectIds = JSON.stringify({ ...purged, cutoff });
+            insertAudit.run({ ...audit, coachId: null, action: 'purge', objectIds });
+          }
+          return purged;
+        })
+        .immediate();
+      if (result.notes + result.reflections > 0) checkpoint(db);
+      return result;
+    },
+    audit(entry) {
+      insertAudit.run({ ...entry, objectIds: JSON.stringify(entry.objectIds) });
+    },
+    auditFor: (coachId) =>
+      auditFor.all(coachId).map((r) => ({
+        at: r.at,
+        coachId: r.coach_id,
+        action: r.action,
+        actor: r.actor,
+        objectIds: JSON.parse(r.object_ids) as AuditEntry['objectIds'],
+      })),
+  };
+}

@@ -1,0 +1,101 @@
+import type { RecordedCall } from '../helpers/fake-slack-api';
+import { SlackHarness, selected, viewErrors } from '../helpers/slack-harness';
+import type { PlatformDriver } from './driver';
+
+const BEHAVIOUR_KEYS = ['context', 'respect', 'talents', 'empathy', 'feelings', 'openness'];
+
+/** A modal as the coach sees it, in words: its title and each field's label. */
+function describeView(view: Record<string, unknown>): string {
+  const title = (view.title as { text?: string } | undefined)?.text ?? 'Form';
+  const labels = ((view.blocks as { type: string; label?: { text: string } }[]) ?? [])
+    .filter((b) => b.type === 'input')
+    .map((b) => b.label?.text ?? '');
+  return [`${title} form`, ...labels].join('\n');
+}
+
+/**
+ * The contract driver for Slack: the real Bolt app on the real HTTP server, spoken to with signed requests as Slack
+ * would send them, against a fake Web API. What the coach sees is read back from what the app sent to Slack:
+ * the ack body, response_url posts, DMs (chat.postMessage) and opened modals.
+ */
+export class SlackDriver implements PlatformDriver {
+  readonly name = 'slack' as const;
+  private harness?: SlackHarness;
+
+  private get h(): SlackHarness {
+    if (!this.harness) throw new Error('SlackDriver not started');
+    return this.harness;
+  }
+
+  async start(dbFile: string): Promise<void> {
+    this.harness = await new SlackHarness({ dbFile, start: new Date().toISOString() }).start();
+  }
+
+  async stop(): Promise<void> {
+    await this.harness?.stop();
+    this.harness = undefined;
+  }
+
+  private user(user: string): string {
+    return `U${user.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`;
+  }
+
+  /** Runs `act`, waits for all work after the acks, and returns what reached the coach, in order. */
+  private async seen(user: string, act: () => Promise<{ ackText?: string }>): Promise<string[]> {
+    const h = this.h;
+    const from = h.fake.calls.length;
+    const { ackText } = await act();
+    await h.idle();
+    const channel = `D${user.replace(/^U/, '')}`;
+    const out: string[] = ackText ? [ackText] : [];
+    for (const call of h.fake.calls.slice(from) as RecordedCall[]) {
+      if (call.method === 'chat.postMessage' && call.body.channel === channel) out.push(String(call.body.text));
+      else if (call.method.startsWith('response/')) out.push(String(call.body.text));
+      else if (call.method === 'views.open') out.push(describeView(call.body.view as Record<string, unknown>));
+    }
+    return out;
+  }
+
+  send(user: string, text: string): Promise<string[]> {
+    const u = this.user(user);
+    const command = /^\/selfcheck\b\s*([\s\S]*)$/i.exec(text.trim());
+    if (command) {
+      return this.seen(u, async () => {
+        const { response } = await this.h.command(u, command[1]);
+        return { ackText: response.json ? String(response.json.text ?? '') : undefined };
+      });
+    }
+    return this.reply(user, text);
+  }
+
+  async submitSelfCheck(user: string, ratings: Partial<Record<string, string>>, note?: string): Promise<string[]> {
+    const u = this.user(user);
+    const h = this.h;
+    const opened = h.calls('views.open').length;
+    await h.command(u, '');
+    await h.idle();
+    if (h.calls('views.open').length === opened) throw new Error('the self-check modal did not open');
+    const view = h.lastOpenedView();
+    const values: Record<string, Record<string, unknown>> = {};
+    for (const key of BEHAVIOUR_KEYS) {
+      const value = ratings[key];
+      values[key] = {
+        rating: value === undefined ? { type: 'static_select', selected_option: null } : selected(value),
+      };
+    }
+    values.note = { note: { type: 'plain_text_input', value: note ?? null } };
+    return this.seen(u, async () => {
+      const response = await h.submitView(u, view, values);
+      const errors = Object.values(viewErrors(response));
+      return { ackText: errors.length ? errors.join('\n') : undefined };
+    });
+  }
+
+  reply(user: string, text: string): Promise<string[]> {
+    const u = this.user(user);
+    return this.seen(u, async () => {
+      await this.h.dm(u, text);
+      return {};
+    });
+  }
+}

@@ -1,0 +1,151 @@
+import Database from 'better-sqlite3';
+import { createRepositories, openDatabase, schemaVersion } from '../../src/store';
+import { MIGRATIONS } from '../../src/store/migrations';
+import { tempDbFile } from '../helpers/temp-db';
+
+const settings = {
+  promptTime: '09:00',
+  promptDays: [1, 2, 3, 4, 5] as const,
+  timeZone: 'UTC',
+  level: null,
+  pausedUntil: null,
+};
+const defaults = { ...settings, promptDays: [...settings.promptDays] } as Parameters<
+  ReturnType<typeof createRepositories>['coaches']['upsert']
+>[1];
+
+describe('the SQLite store', () => {
+  let t: ReturnType<typeof tempDbFile>;
+  beforeEach(() => {
+    t = tempDbFile();
+  });
+  afterEach(() => t.cleanup());
+
+  it('opens with WAL, foreign keys and a busy timeout, migrated to the latest version', () => {
+    const db = openDatabase(t.file);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(schemaVersion(db)).toBe(Math.max(...MIGRATIONS.map((m) => m.version)));
+    db.close();
+  });
+
+  it('upgrades a database from the first schema without losing its rows', () => {
+    const old = openDatabase(t.file, { migrateTo: 1 });
+    expect(schemaVersion(old)).toBe(1);
+    old
+      .prepare(
+        "INSERT INTO coaches (platform, tenant, user_id, created_at) VALUES ('slack', 'T1', 'U1', '2026-01-01T00:00:00Z')",
+      )
+      .run();
+    old
+      .prepare(
+        "INSERT INTO self_checks (coach_id, checked_at, local_date, context, note) VALUES (1, '2026-01-02T09:00:00Z', '2026-01-02', 3, 'old note')",
+      )
+      .run();
+    old.close();
+
+    const db = openDatabase(t.file);
+    expect(schemaVersion(db)).toBeGreaterThanOrEqual(2);
+    const repos = createRepositories(db);
+    const coach = repos.coaches.find({ platform: 'slack', tenant: 'T1', user: 'U1' });
+    expect(coach?.timeZoneSetByCoach).toBe(false);
+    expect(repos.selfChecks.recent(coach?.id ?? 0, 5)).toEqual([
+      expect.objectContaining({ ratings: { context: 3 }, note: 'old note', localDate: '2026-01-02' }),
+    ]);
+    db.close();
+  });
+
+  it('refuses a database newer than this code', () => {
+    const raw = new Database(t.file);
+    raw.pragma('user_version = 999');
+    raw.close();
+    expect(() => openDatabase(t.file)).toThrow(/newer than this Trellis/);
+  });
+
+  it('keeps Slack, Teams and the terminal chat apart for the same user id', () => {
+    const db = openDatabase(t.file);
+    const repos = createRepositories(db);
+    const a = repos.coaches.upsert({ platform: 'slack', tenant: 'T1', user: 'U1' }, defaults);
+    const b = repos.coaches.upsert({ platform: 'teams', tenant: 'T1', user: 'U1' }, defaults);
+    const c = repos.coaches.upsert({ platform: 'slack', tenant: 'T2', user: 'U1' }, defaults);
+    const again = repos.coaches.upsert({ platform: 'slack', tenant: 'T1', user: 'U1' }, defaults);
+    expect(new Set([a.id, b.id, c.id]).size).toBe(3);
+    expect(again.id).toBe(a.id);
+    expect(repos.coaches.count()).toBe(3);
+    db.close();
+  });
+
+  it('records a retried write once, keyed on the request', () => {
+    const db = openDatabase(t.file);
+    const repos = createRepositories(db);
+    const coach = repos.coaches.upsert({ platform: 'slack', tenant: 'T1', user: 'U1' }, defaults);
+    const check = {
+      coachId: coach.id,
+      checkedAt: '2026-11-24T09:00:00Z',
+      localDate: '2026-11-24',
+      ratings: { context: 4 as const },
+      note: null,
+      requestKey: 'slack:trigger-1',
+    };
+    const first = repos.selfChecks.add(check);
+    const retry = repos.selfChecks.add({ ...check, ratings: { context: 2 } });
+    expect(first.created).toBe(true);
+    expect(retry.created).toBe(false);
+    expect(retry.check.id).toBe(first.check.id);
+    expect(repos.selfChecks.count(coach.id)).toBe(1);
+    db.close();
+  });
+
+  it('stores ratings and settings round trip, and rolls a failed transaction back whole', () => {
+    const db = openDatabase(t.file);
+    const repos = createRepositories(db);
+    const coach = repos.coaches.upsert({ platform: 'console', tenant: 'local', user: 'me' }, defaults);
+    const updated = repos.coaches.updateSettings(
+      coach.id,
+      { ...coach.settings, promptDays: [2, 4], level: 'MCC', timeZone: 'Asia/Kathmandu' },
+      true,
+    );
+    expect(updated.settings).toEqual({
+      ...coach.settings,
+      promptDays: [2, 4],
+      level: 'MCC',
+      timeZone: 'Asia/Kathmandu',
+    });
+    expect(updated.timeZoneSetByCoach).toBe(true);
+    expect(() =>
+      repos.transaction(() => {
+        repos.reflections.add({
+          coachId: coach.id,
+          promptIssueId: null,
+          promptId: null,
+          text: 'kept?',
+          createdAt: '2026-11-24T10:00:00Z',
+          localDate: '2026-11-24',
+        });
+        throw new Error('disk on fire');
+      }),
+    ).toThrow('disk on fire');
+    expect(repos.reflections.count(coach.id)).toBe(0);
+    // The schema itself refuses an out-of-range rating, whatever code sends it.
+    expect(() =>
+      db
+        .prepare("INSERT INTO self_checks (coach_id, checked_at, local_date, context) VALUES (?, 'x', '2026-01-01', 6)")
+        .run(coach.id),
+    ).toThrow(/CHECK/);
+    db.close();
+  });
+
+  it('issues one prompt per coach and local date', () => {
+    const db = openDatabase(t.file);
+    const repos = createRepositories(db);
+    const coach = repos.coaches.upsert({ platform: 'console', tenant: 'local', user: 'me' }, defaults);
+    const a = repos.promptIssues.issue(coach.id, 'context-01', '2026-11-24', '2026-11-24T09:00:00Z');
+    const b = repos.promptIssues.issue(coach.id, 'respect-02', '2026-11-24', '2026-11-24T10:00:00Z');
+    expect(b).toEqual(a);
+    repos.promptIssues.issue(coach.id, 'respect-02', '2026-11-25', '2026-11-25T09:00:00Z');
+    expect(repos.promptIssues.history(coach.id)).toEqual(['context-01', 'respect-02']);
+    expect(repos.promptIssues.latest(coach.id)?.localDate).toBe('2026-11-25');
+    db.close();
+  });
+});
