@@ -178,18 +178,27 @@ export interface Messenger {
    * Sends `message` to the coach's DM. `deliveryKey` identifies this delivery; platforms that can carry it
    * (Slack message metadata) do, so `wasDelivered` can find it after a crash. Throws DeliveryError on failure.
    */
-  sendDirect(coach: Coach, message: Message, deliveryKey: string): Promise<{ messageId?: string }>;
+  sendDirect(
+    coach: Coach,
+    message: Message,
+    deliveryKey: string,
+  ): Promise<{
+    messageId?: string;
+    /** Whether the message's image reached the coach; undefined when it had none. The text counts as delivered. */
+    imageDelivered?: boolean;
+  }>;
   /** After a crash: did a send with this key reach the coach? undefined when the platform cannot tell. */
   wasDelivered?(coach: Coach, deliveryKey: string): Promise<boolean | undefined>;
   /**
    * Posts `message` (with its image, where it has one) to a peer-supervision group's channel: the weekly digest.
-   * Platforms that cannot reach channels leave it out. Throws DeliveryError on failure.
+   * Platforms that cannot reach channels leave it out. Throws DeliveryError when the text was not posted; a chart
+   * that failed after it is reported as imageDelivered: false (sending again would post the text twice).
    */
   sendToChannel?(
     group: Group,
-    message: import('./message').Message,
+    message: Message,
     deliveryKey: string,
-  ): Promise<{ messageId?: string }>;
+  ): Promise<{ messageId?: string; imageDelivered?: boolean }>;
 }
 
 /** Weekly means to draw: one series per behaviour over the same weeks. Missing weeks are null. */

@@ -1,7 +1,7 @@
 import { BEHAVIOUR_KEYS } from '../../src/core/behaviours';
 import { type Message, toPlainText } from '../../src/core/message';
 import type { Reply } from '../../src/core/trellis';
-import { SlackChannelPoster } from '../../src/platforms/slack/files';
+import { SlackChannelPoster } from '../../src/platforms/slack/channel-poster';
 import { renderBlocks, renderFallbackText } from '../../src/platforms/slack/render';
 import { FakeSlackApi } from '../helpers/fake-slack-api';
 import { addCheck, addReflection, inChannel, makeWeeklyTrellis, ratings, slackRef } from '../helpers/weekly';

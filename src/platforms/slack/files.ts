@@ -1,8 +1,5 @@
-import { WebClient } from '@slack/web-api';
-import type { Group } from '../../core/groups';
+import type { WebClient } from '@slack/web-api';
 import type { Message } from '../../core/message';
-import { DELIVERY_EVENT, toDeliveryError } from './messenger';
-import { renderBlocks, renderFallbackText } from './render';
 
 /**
  * Uploads a message's chart into a conversation (a DM or a channel) with files.uploadV2, which asks Slack for an
@@ -19,34 +16,20 @@ export async function uploadImage(client: WebClient, channelId: string, image: N
 }
 
 /**
- * Posts weekly digests to peer-supervision channels: the message (tagged with its delivery key, like DMs), then
- * its chart as a file. The chart goes after the text, so where images are off the digest still reads whole.
+ * The chart after its text has been posted. The text is the delivery (it carries the delivery key and reads whole
+ * without the picture), so a failed upload is reported to the caller, never thrown: throwing would make the outbox
+ * send the text a second time.
  */
-export class SlackChannelPoster {
-  readonly platform = 'slack' as const;
-  private readonly client: WebClient;
-
-  constructor(token: string, options: { apiUrl?: string; timeoutMs?: number } = {}) {
-    this.client = new WebClient(token, {
-      slackApiUrl: options.apiUrl,
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      timeout: options.timeoutMs ?? 10_000,
-    });
-  }
-
-  async sendToChannel(group: Group, message: Message, deliveryKey: string): Promise<{ messageId?: string }> {
-    try {
-      const result = await this.client.chat.postMessage({
-        channel: group.channelId,
-        text: renderFallbackText(message),
-        blocks: renderBlocks(message),
-        metadata: { event_type: DELIVERY_EVENT, event_payload: { key: deliveryKey } },
-      });
-      if (message.image) await uploadImage(this.client, group.channelId, message.image);
-      return { messageId: result.ts };
-    } catch (error) {
-      throw toDeliveryError(error);
-    }
+export async function attachChart(
+  client: WebClient,
+  channelId: string,
+  image: Message['image'],
+): Promise<boolean | undefined> {
+  if (!image) return undefined;
+  try {
+    await uploadImage(client, channelId, image);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -3,6 +3,7 @@ import { DeliveryError } from '../../core/errors';
 import type { Message } from '../../core/message';
 import type { Coach } from '../../core/model';
 import type { Messenger } from '../../core/ports';
+import { attachChart } from './files';
 import { renderBlocks, renderFallbackText } from './render';
 
 /** Event type under which Trellis tags its own DMs, so a delivery can be found again after a crash. */
@@ -65,19 +66,27 @@ export class SlackMessenger implements Messenger {
     return id;
   }
 
-  async sendDirect(coach: Coach, message: Message, deliveryKey: string): Promise<{ messageId?: string }> {
+  async sendDirect(
+    coach: Coach,
+    message: Message,
+    deliveryKey: string,
+  ): Promise<{ messageId?: string; imageDelivered?: boolean }> {
+    let channel: string;
+    let ts: string | undefined;
     try {
-      const channel = await this.dmChannel(coach);
+      channel = await this.dmChannel(coach);
       const result = await this.client.chat.postMessage({
         channel,
         text: renderFallbackText(message),
         blocks: renderBlocks(message),
         metadata: { event_type: DELIVERY_EVENT, event_payload: { key: deliveryKey } },
       });
-      return { messageId: result.ts };
+      ts = result.ts;
     } catch (error) {
       throw error instanceof DeliveryError ? error : toDeliveryError(error);
     }
+    // A weekly summary's chart follows as a file in the same DM; its failure is reported, not thrown (see files.ts).
+    return { messageId: ts, imageDelivered: await attachChart(this.client, channel, message.image) };
   }
 
   /** Looks through the DM's recent history for a message carrying this delivery key. */

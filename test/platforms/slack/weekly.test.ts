@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { SlackChannelPoster } from '../../../src/platforms/slack/files';
+import { SlackChannelPoster } from '../../../src/platforms/slack/channel-poster';
 import { SlackHarness } from '../../helpers/slack-harness';
 import { addCheck, addReflection, ratings } from '../../helpers/weekly';
 
