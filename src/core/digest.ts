@@ -125,6 +125,25 @@ export function buildDigest(input: DigestInput): Digest {
 
 const NOT_ENOUGH = 'not enough check-ins to share anonymously';
 
+/** Shared reflections shown in one digest; a channel message has room for about this many in full. */
+export const MAX_SHARED_SHOWN = 10;
+/** Longest line a platform shows whole (a Slack section holds 3,000 characters). */
+const LINE_MAX = 2800;
+
+/** A long text as lines no longer than LINE_MAX, broken between words, so no platform cuts it short. */
+function paragraphs(text: string): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > LINE_MAX) {
+    const cut = rest.lastIndexOf(' ', LINE_MAX);
+    const at = cut > LINE_MAX / 2 ? cut : LINE_MAX;
+    out.push(rest.slice(0, at));
+    rest = rest.slice(at).trimStart();
+  }
+  out.push(rest);
+  return out;
+}
+
 /** The digest as a platform-neutral message for the group's channel. */
 export function digestMessage(d: Digest): Message {
   const shownAny = d.behaviours.some((b) => b.shown);
@@ -144,10 +163,12 @@ export function digestMessage(d: Digest): Message {
   if (d.question) lines.push(`*To discuss at your next meeting:* ${d.question.text}`);
   if (d.shared.length) {
     lines.push(`*Shared by members since the last digest* (${d.shared.length}, without names):`);
-    for (const s of d.shared) {
+    for (const s of d.shared.slice(0, MAX_SHARED_SHOWN)) {
       const about = s.behaviours.length ? ` (on ${s.behaviours.map((k) => behaviour(k).short).join(' and ')})` : '';
-      lines.push(`“${s.text}”${about}`);
+      lines.push(...paragraphs(`“${s.text}”${about}`));
     }
+    const more = d.shared.length - MAX_SHARED_SHOWN;
+    if (more > 0) lines.push(`…and ${more} more; the digest shows the first ${MAX_SHARED_SHOWN}.`);
   } else {
     lines.push(
       'No reflections were shared since the last digest. To share one of yours, type /selfcheck share in your DM.',

@@ -275,3 +275,31 @@ describe('shared reflections and the weekly rhythm', () => {
     }
   });
 });
+
+describe('many or long shared reflections', () => {
+  test('every shared word reaches Slack uncut; beyond ten reflections the digest says how many more', async () => {
+    const { t, members, group } = groupWith(3);
+    try {
+      const u1 = slackRef('U1');
+      const long = `${'A long reflection about silence and waiting. '.repeat(85)}The end.`; // about 3,900 characters
+      const first = addReflection(t.repos, members[0], '2027-01-07', long);
+      t.trellis.shareReflection(u1, first.id);
+      for (let i = 0; i < 11; i++) {
+        t.trellis.shareReflection(u1, addReflection(t.repos, members[0], '2027-01-07', `Short one ${i}.`).id);
+      }
+      const digest = (await t.trellis.digestFor(group.id, new Date(NOW), { chart: false }))!;
+      const blocks = renderBlocks(digest);
+      const sectionTexts = blocks.flatMap((b) =>
+        b.type === 'section' && b.text && typeof b.text === 'object' ? [b.text.text] : [],
+      );
+      expect(sectionTexts.every((text) => text.length <= 3000)).toBe(true);
+      expect(sectionTexts.join(' ').replace(/\s+/g, ' ')).toContain(`“${long}”`.replace(/\s+/g, ' '));
+      expect(toPlainText(digest)).toContain('Short one 8.');
+      expect(toPlainText(digest)).not.toContain('Short one 9.');
+      expect(toPlainText(digest)).toContain('…and 2 more; the digest shows the first 10.');
+      expect(blocks.length).toBeLessThanOrEqual(50);
+    } finally {
+      t.close();
+    }
+  });
+});
