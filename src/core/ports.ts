@@ -139,6 +139,12 @@ export interface CoachData {
   selfChecks: SelfCheck[];
   reflections: Reflection[];
   promptIssues: PromptIssue[];
+  /** Peer-supervision groups the coach is in, what they shared with which group, their client companies. */
+  peerSupervision?: {
+    groups: { channelId: string; name: string | null }[];
+    sharedReflections: { reflectionId: number; groupIds: number[] }[];
+    clientCompanies: string[];
+  };
 }
 
 /** Who did what to whose data, when: ids and counts only, never content. */

@@ -101,6 +101,15 @@ describe('privacy of peer-supervision data', () => {
       });
       expect(JSON.stringify(audit)).not.toContain('silence');
 
+      // The coach's export carries it all: the group, the share, the company list.
+      const exported = t.trellis.exportData(u1);
+      const json = JSON.parse(exported.files?.find((f) => f.filename.endsWith('.json'))?.content ?? '{}');
+      expect(json.peerSupervision).toEqual({
+        groups: [{ channelId: 'C1', name: 'peer-group' }],
+        sharedReflections: [{ reflectionId: reflection.id, groupIds: [1] }],
+        clientCompanies: ['Globex'],
+      });
+
       const removed = t.repos.privacy.deleteCoach(coach.id, { at: '2027-01-08T16:00:00Z', actor: 'coach' });
       expect(removed).toMatchObject({ group_members: 1, shared_reflections: 1, coach_client_companies: 1 });
       const group = t.repos.groups.all()[0];
