@@ -1,4 +1,5 @@
 import { loadCatalog } from './catalog';
+import { chartRenderer } from './charts';
 import { type Config, ConfigError } from './config';
 import type { Clock, Repositories } from './core/ports';
 import { systemClock } from './core/ports';
@@ -36,6 +37,8 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
     log,
     defaultTimeZone: config.defaultTimeZone,
     retentionDays: config.retentionDays,
+    minGroupSize: config.minGroupSize,
+    charts: chartRenderer,
   });
   return {
     config,

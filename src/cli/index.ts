@@ -5,6 +5,7 @@ import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './com
 import { backupCommand, migrateCommand, seedDemoCommand, statsCommand } from './core-commands';
 import { auditCommand, deleteCommand, exportCommand, purgeCommand, rotateKeyCommand } from './privacy-commands';
 import { dueCommand, runDueCommand } from './schedule-commands';
+import { digestCommand, summaryCommand } from './weekly-commands';
 
 /** Every admin command. Add new ones here. */
 export const COMMANDS: CliCommand<never>[] = [
@@ -19,6 +20,8 @@ export const COMMANDS: CliCommand<never>[] = [
   auditCommand,
   dueCommand,
   runDueCommand,
+  summaryCommand,
+  digestCommand,
 ] as CliCommand<never>[];
 
 export function helpText(): string {

@@ -19,6 +19,8 @@ export type TrellisErrorCode =
   | 'unknown_command'
   | 'no_prompt'
   | 'config'
+  | 'no_group'
+  | 'no_reflection'
   | 'prompts'
   | 'storage_unavailable'
   | 'no_data';

@@ -1,3 +1,4 @@
+import type { CoachWeekTotals, Group, GroupWeekTotals, NewGroup } from './groups';
 import type { Message } from './message';
 import type { Coach, CoachRef, Platform, PromptIssue, Reflection, SelfCheck, Settings } from './model';
 
@@ -48,6 +49,7 @@ export interface ReflectionRepository {
   recent(coachId: number, limit: number): Reflection[];
   between(coachId: number, fromDate: string, toDate: string): Reflection[];
   count(coachId?: number): number;
+  byId(id: number): Reflection | undefined;
 }
 
 export interface PromptIssueRepository {
@@ -62,11 +64,70 @@ export interface PromptIssueRepository {
   setStatus(id: number, status: PromptIssue['status']): void;
 }
 
+/** Peer-supervision channels and who belongs to them. */
+export interface GroupRepository {
+  /** Registers the channel, or updates its name and digest schedule when it already is one. */
+  register(group: NewGroup): { group: Group; created: boolean };
+  find(platform: Platform, tenant: string, channelId: string): Group | undefined;
+  byId(id: number): Group | undefined;
+  all(): Group[];
+  /** Adds the coach (again, after leaving); false when they already were a member. */
+  join(groupId: number, coachId: number, at: string): boolean;
+  /** False when the coach was not a member. */
+  leave(groupId: number, coachId: number, at: string): boolean;
+  isMember(groupId: number, coachId: number): boolean;
+  memberCount(groupId: number): number;
+  /** The groups the coach currently belongs to. */
+  groupsOf(coachId: number): Group[];
+}
+
+/** Reflections a coach deliberately shared with a group. */
+export interface SharedReflectionRepository {
+  /** False when it was already shared with that group. */
+  share(reflectionId: number, groupId: number, sharedAt: string): boolean;
+  /** The groups a reflection is shared with. */
+  groupsSharedWith(reflectionId: number): number[];
+  /** Shared with the group after the instant `after` and up to `until` (ISO instants), oldest first. */
+  between(groupId: number, after: string, until: string): { reflectionId: number; sharedAt: string }[];
+}
+
+/** Client company names a coach listed, so sharing can warn when a reflection mentions one. */
+export interface ClientCompanyRepository {
+  list(coachId: number): string[];
+  replace(coachId: number, names: readonly string[]): void;
+}
+
+/** Set-based reads for weekly summaries and digests: one pass over a date range instead of one query per coach. */
+export interface WeeklyStatsRepository {
+  /** Every coach, for a weekly run. */
+  allCoaches(): Coach[];
+  /** Coaches whose platform user id is `user` (an admin's lookup). */
+  coachesByUser(user: string): Coach[];
+  /**
+   * Per coach and week: self-check totals and reflection counts with local dates in [from, to], in one pass;
+   * every coach, or only `coachId`, ordered by coach and week. Weeks with neither are left out.
+   */
+  coachWeekTotals(fromDate: string, toDate: string, coachId?: number): CoachWeekTotals[];
+  /** Week numbers (see weekNumber) in which the coach has a self-check or a reflection dated in [from, to]. */
+  activeWeeks(coachId: number, fromDate: string, toDate: string): number[];
+  /**
+   * Per group and week, totals over each group's current members, for every group or only `groupId`.
+   * Aggregates only: no single coach's row leaves the store on the way to a digest.
+   */
+  groupWeekTotals(fromDate: string, toDate: string, groupId?: number): (GroupWeekTotals & { groupId: number })[];
+  /** Current members per group. */
+  groupMemberCounts(): { groupId: number; members: number }[];
+}
+
 export interface Repositories {
   coaches: CoachRepository;
   selfChecks: SelfCheckRepository;
   reflections: ReflectionRepository;
   promptIssues: PromptIssueRepository;
+  groups: GroupRepository;
+  sharedReflections: SharedReflectionRepository;
+  clientCompanies: ClientCompanyRepository;
+  weeklyStats: WeeklyStatsRepository;
   /** Runs `work` in one transaction: all of it is stored, or none. */
   transaction<T>(work: () => T): T;
   privacy: PrivacyRepository;
@@ -78,6 +139,12 @@ export interface CoachData {
   selfChecks: SelfCheck[];
   reflections: Reflection[];
   promptIssues: PromptIssue[];
+  /** Peer-supervision groups the coach is in, what they shared with which group, their client companies. */
+  peerSupervision?: {
+    groups: { channelId: string; name: string | null }[];
+    sharedReflections: { reflectionId: number; groupIds: number[] }[];
+    clientCompanies: string[];
+  };
 }
 
 /** Who did what to whose data, when: ids and counts only, never content. */
@@ -110,6 +177,12 @@ export interface PrivacyRepository {
   auditFor(coachId: number): AuditEntry[];
 }
 
+/** Where a channel lives on its platform: a peer-supervision group's channel (a Group has both fields). */
+export interface ChannelAddress {
+  tenant: string;
+  channelId: string;
+}
+
 /** Sends to a coach's private conversation on one platform. Platform adapters implement it. */
 export interface Messenger {
   readonly platform: Platform;
@@ -117,9 +190,40 @@ export interface Messenger {
    * Sends `message` to the coach's DM. `deliveryKey` identifies this delivery; platforms that can carry it
    * (Slack message metadata) do, so `wasDelivered` can find it after a crash. Throws DeliveryError on failure.
    */
-  sendDirect(coach: Coach, message: Message, deliveryKey: string): Promise<{ messageId?: string }>;
+  sendDirect(
+    coach: Coach,
+    message: Message,
+    deliveryKey: string,
+  ): Promise<{
+    messageId?: string;
+    /** Whether the message's image reached the coach; undefined when it had none. The text counts as delivered. */
+    imageDelivered?: boolean;
+  }>;
   /** After a crash: did a send with this key reach the coach? undefined when the platform cannot tell. */
   wasDelivered?(coach: Coach, deliveryKey: string): Promise<boolean | undefined>;
+  /**
+   * Posts `message` (with its image, where it has one) to a peer-supervision group's channel: the weekly digest.
+   * Platforms that cannot reach channels leave it out. Throws DeliveryError when the text was not posted; a chart
+   * that failed after it is reported as imageDelivered: false (sending again would post the text twice).
+   */
+  sendToChannel?(
+    channel: ChannelAddress,
+    message: Message,
+    deliveryKey: string,
+  ): Promise<{ messageId?: string; imageDelivered?: boolean }>;
+}
+
+/** Weekly means to draw: one series per behaviour over the same weeks. Missing weeks are null. */
+export interface ChartData {
+  title: string;
+  /** Monday dates, oldest first. */
+  weekStarts: string[];
+  series: { label: string; values: (number | null)[] }[];
+}
+
+/** Draws a chart to PNG. Implemented outside core (src/charts) so core does not depend on a drawing library. */
+export interface ChartRenderer {
+  renderPng(chart: ChartData): Promise<Uint8Array>;
 }
 
 /** Events a platform may deliver more than once (Slack retries): each id is handled once. */

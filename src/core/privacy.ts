@@ -63,6 +63,7 @@ export function buildExport(data: CoachData, catalog: PromptCatalog, exportedAt:
       prompt: promptText(p.promptId),
       status: p.status,
     })),
+    ...(data.peerSupervision ? { peerSupervision: data.peerSupervision } : {}),
   };
   const s = coach.settings;
   return [

@@ -1,8 +1,10 @@
 import { BEHAVIOUR_KEYS, behaviour, SCALE } from './behaviours';
+import { digestMessage } from './digest';
 import { isTrellisError, TrellisError } from './errors';
+import { GroupCommands } from './group-commands';
 import { type Message, message } from './message';
 import type { Coach, CoachRef, PromptIssue, Ratings, Reflection, SelfCheck, Settings } from './model';
-import type { Clock, Logger, Repositories } from './ports';
+import type { ChartRenderer, Clock, Logger, Repositories } from './ports';
 import { buildExport, type RetentionResult, runRetention } from './privacy';
 import type { Prompt } from './prompt-schema';
 import { choosePrompt, type PromptCatalog, promptById, tipByKey, tipFor } from './prompts';
@@ -15,8 +17,10 @@ import {
   type SelfCheckInput,
 } from './selfcheck';
 import { applySettingsCommand, SETTINGS_USAGE, settingsFields } from './settings';
+import { summaryMessage } from './summary';
 import { addDays, isValidTimeZone, localDate } from './time';
 import { computeTrend, formatChange, formatMean, streak } from './trends';
+import { type SendOptions, WeeklyService } from './weekly';
 
 export const REFLECTION_MAX = 4000;
 
@@ -29,6 +33,10 @@ export interface TrellisDeps {
   defaultTimeZone: string;
   /** Notes and reflections older than this many days are purged by runRetention; unset keeps them. */
   retentionDays?: number;
+  /** Fewest contributors before a group digest shows numbers (Config.minGroupSize; never below 3). */
+  minGroupSize?: number;
+  /** Draws the weekly charts; without it summaries and digests are text only. */
+  charts?: ChartRenderer;
 }
 
 /** What a platform knows about a request beyond who sent it. */
@@ -58,6 +66,11 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
   { usage: 'help', what: 'this list' },
   { usage: '/selfcheck export', what: 'all your data (self-checks, reflections, settings, prompts) as CSV and JSON' },
   { usage: '/selfcheck delete', what: 'delete everything Trellis holds about you (asks first)' },
+  { usage: 'share', what: 'preview sharing your latest reflection with your peer-supervision group(s)' },
+  { usage: 'digest here [day] [time]', what: 'in a channel: make it a peer-supervision channel with a weekly digest' },
+  { usage: 'group join | group leave', what: 'in a peer-supervision channel: opt in to or out of its digest' },
+  { usage: 'summary', what: 'your weekly summary now: means, changes, streak and a focus for next week' },
+  { usage: 'digest', what: "in a peer-supervision channel: this week's digest as it would be posted" },
 ];
 
 /**
@@ -66,6 +79,40 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
  */
 export class Trellis {
   constructor(private readonly deps: TrellisDeps) {}
+
+  private groupCommands?: GroupCommands;
+  private weeklyService?: WeeklyService;
+
+  /** Peer-supervision groups: registering channels, membership, sharing. */
+  get groups(): GroupCommands {
+    this.groupCommands ??= new GroupCommands({ ...this.deps, minGroupSize: this.minGroupSize, weekly: this.weekly });
+    return this.groupCommands;
+  }
+
+  /** Weekly summaries and digests: the seam the scheduler's outbox calls. */
+  get weekly(): WeeklyService {
+    this.weeklyService ??= new WeeklyService({ ...this.deps, minGroupSize: this.minGroupSize });
+    return this.weeklyService;
+  }
+
+  private get minGroupSize(): number {
+    return Math.max(3, this.deps.minGroupSize ?? 3);
+  }
+
+  /** The weekly summary to send a coach (kind 'weekly'), or undefined when they get none (paused, unknown). */
+  weeklySummaryFor(coachId: number, now: Date, options?: SendOptions): Promise<Message | undefined> {
+    return this.weekly.weeklySummaryFor(coachId, now, options);
+  }
+
+  /** The weekly digest to post in a group's channel (kind 'digest'). */
+  digestFor(groupId: number, now: Date, options?: SendOptions): Promise<Message | undefined> {
+    return this.weekly.digestFor(groupId, now, options);
+  }
+
+  /** The Share button on a share preview (action 'share', value = reflection id). */
+  shareReflection(ref: CoachRef, reflectionId: number, ctx: RequestContext = {}): Message {
+    return this.groups.confirm(this.coach(ref, ctx), reflectionId, ctx.channel);
+  }
 
   get catalog(): PromptCatalog {
     return this.deps.catalog;
@@ -317,6 +364,8 @@ export class Trellis {
 
   changeSettings(ref: CoachRef, args: string, ctx: RequestContext = {}): Message {
     const coach = this.coach(ref, ctx);
+    const companies = /^(?:companies|company|clients)\b\s*([\s\S]*)$/i.exec(args.trim());
+    if (companies) return this.groups.companies(coach, companies[1]);
     const change = applySettingsCommand(args, coach.settings, this.today(coach));
     if (change.kind === 'show') return this.settings(ref, ctx);
     this.deps.repos.coaches.updateSettings(
@@ -419,6 +468,29 @@ export class Trellis {
     return runRetention(this.deps.repos, this.deps.retentionDays, now, this.deps.log, actor);
   }
 
+  /** `digest here …`, `group …`, `share …`: peer-supervision commands (see group-commands.ts). */
+  private weeklyCommand(ref: CoachRef, name: string, args: string, ctx: RequestContext): Message {
+    const coach = this.coach(ref, ctx);
+    if (name === 'summary') {
+      const summary = this.weekly.summaryData(coach.id, this.now());
+      return summary ? summaryMessage(summary) : message('You are paused, so there is no weekly summary for now.');
+    }
+    if (name === 'digest' && args.trim() === '') return digestMessage(this.groups.digestPreview(coach, ctx.channel));
+    if (name === 'digest') {
+      const here = /^here\b\s*(.*)$/i.exec(args.trim());
+      if (!here) throw new TrellisError('unknown_command', 'Use /selfcheck digest here [day] [time] in the channel.');
+      return this.groups.digestHere(coach, here[1], ctx.channel);
+    }
+    if (name === 'group') return this.groups.group(coach, args, ctx.channel);
+    const share = /^(confirm\s+)?(\d+)?$/i.exec(args.trim());
+    if (!share) throw new TrellisError('unknown_command', 'Use "share" for your latest reflection, then press Share.');
+    if (share[1]) {
+      if (!share[2]) throw new TrellisError('unknown_command', 'Say which reflection: share confirm <number>.');
+      return this.groups.confirm(coach, Number(share[2]), ctx.channel);
+    }
+    return this.groups.preview(coach, share[2] === undefined ? undefined : Number(share[2]), ctx.channel);
+  }
+
   // ---- typed commands ----
 
   /**
@@ -472,6 +544,11 @@ export class Trellis {
       case 'delete':
         if (/^confirm$/i.test(args.trim())) return messages(this.confirmDelete(ref));
         return messages(this.requestDelete());
+      case 'digest':
+      case 'group':
+      case 'share':
+      case 'summary':
+        return messages(this.weeklyCommand(ref, name, args, ctx));
       default:
         throw new TrellisError('unknown_command', `I don't know "${name}". Type "help" for the list.`);
     }
@@ -482,6 +559,7 @@ export class Trellis {
     const [first, ...rest] = args.trim().split(/\s+/);
     const sub = first.toLowerCase();
     if (sub === 'export' || sub === 'delete') return this.runCommand(ref, sub, rest.join(' '), ctx);
+    if (GROUP_SUBCOMMANDS.has(sub)) return this.runCommand(ref, sub, rest.join(' '), ctx);
     // A bare "/selfcheck settings" opens the platform's settings form; with arguments it changes one setting.
     if (sub === 'settings' && rest.length === 0) return { type: 'settings_form' };
     if (SUBCOMMANDS.has(sub)) return this.runCommand(ref, sub, rest.join(' '), ctx);
@@ -493,6 +571,7 @@ export class Trellis {
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 const SUBCOMMANDS = new Set(['help', 'prompt', 'history', 'trend', 'settings']);
+const GROUP_SUBCOMMANDS = new Set(['digest', 'group', 'share', 'summary']);
 
 /**
  * Reads a command from typed text. "/selfcheck …" and "selfcheck …" always are; the other words are commands
@@ -508,6 +587,15 @@ export function parseCommand(text: string): { name: string; args: string } | und
   if (['trend', 'trends', '/trend'].includes(lower)) return { name: 'trend', args: '' };
   const d = /^\/?(export|delete)(?:\s+(confirm))?$/i.exec(text);
   if (d && !(d[1].toLowerCase() === 'export' && d[2])) return { name: d[1].toLowerCase(), args: d[2] ?? '' };
+  const digest = /^\/?digest(?:\s+here\b(.*))?$/i.exec(text);
+  if (digest) return { name: 'digest', args: digest[1] === undefined ? '' : `here${digest[1]}`.trim() };
+  if (['summary', '/summary', 'week'].includes(lower)) return { name: 'summary', args: '' };
+  const group = /^\/?group(?:\s+(join|leave))?$/i.exec(text);
+  if (group) return { name: 'group', args: group[1] ?? '' };
+  const share = /^\/?share(?:\s+(confirm\s+\d+|\d+))?$/i.exec(text);
+  if (share) return { name: 'share', args: share[1] ?? '' };
+  const c = /^\/?settings\s+(companies|company|clients)\b([\s\S]*)$/i.exec(text);
+  if (c) return { name: 'settings', args: `companies${c[2]}` };
   const s = /^\/?settings(?:\s+(time|days|tz|timezone|zone|level|pause|resume|unpause)\b(.*))?$/i.exec(text);
   if (s) return { name: 'settings', args: s[1] ? `${s[1]}${s[2]}` : '' };
   return undefined;

@@ -1,6 +1,6 @@
 import { BEHAVIOUR_KEYS, type BehaviourKey } from './behaviours';
 import type { Ratings } from './model';
-import { addDays, weekStart } from './time';
+import { addDays, daysBetween, weekStart } from './time';
 
 /** A self-check reduced to what trends need. */
 export interface DatedRatings {
@@ -57,7 +57,9 @@ const BARS = '▁▂▃▄▅▆▇█';
 
 /** A text sparkline of 1–5 values: ▁ for 1 up to █ for 5, · for a week with no data. */
 export function sparkline(values: readonly (number | null)[]): string {
-  return values.map((v) => (v === null ? '·' : BARS[Math.min(7, Math.max(0, Math.round(((v - 1) / 4) * 7)))])).join('');
+  let line = '';
+  for (const v of values) line += v === null ? '·' : BARS[Math.min(7, Math.max(0, Math.round(((v - 1) / 4) * 7)))];
+  return line;
 }
 
 /** ↑, ↓ or → for a change in mean rating; changes under a quarter point count as steady. */
@@ -93,29 +95,125 @@ export interface TrendOptions {
 }
 
 export function computeTrend(checks: readonly DatedRatings[], today: string, options: TrendOptions = {}): Trend {
+  return trendFromTotals(totalsFromChecks(checks), weekStart(today), options);
+}
+
+/** The Monday that week numbers count from: week 0 starts on 1970-01-05. */
+export const EPOCH_MONDAY = '1970-01-05';
+
+/** Whole weeks (Monday to Sunday) since EPOCH_MONDAY: a number that sorts and subtracts across year ends. */
+export function weekNumber(date: string): number {
+  let week = weekNumbers.get(date);
+  if (week === undefined) {
+    week = Math.floor(daysBetween(EPOCH_MONDAY, date) / 7);
+    remember(weekNumbers, date, week);
+  }
+  return week;
+}
+
+/** The Monday that starts week number `week`. */
+export function weekStartOf(week: number): string {
+  let monday = mondays.get(week);
+  if (monday === undefined) {
+    monday = addDays(EPOCH_MONDAY, 7 * week);
+    remember(mondays, week, monday);
+  }
+  return monday;
+}
+
+// A weekly run asks for the same few dates thousands of times; date arithmetic through Date is the slow part.
+const weekNumbers = new Map<string, number>();
+const mondays = new Map<number, string>();
+function remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
+  if (cache.size >= 5000) cache.clear();
+  cache.set(key, value);
+}
+
+/** Sums and counts of ratings in one week: what a mean over any span of weeks can be built from. */
+export interface WeekTotals {
+  week: number;
+  checkIns: number;
+  sums: Record<BehaviourKey, number>;
+  counts: Record<BehaviourKey, number>;
+}
+
+export function emptyTotals(week: number): WeekTotals {
+  const zero = () => Object.fromEntries(BEHAVIOUR_KEYS.map((k) => [k, 0])) as Record<BehaviourKey, number>;
+  return { week, checkIns: 0, sums: zero(), counts: zero() };
+}
+
+/** Read-only stand-in for a week without check-ins. */
+const NO_CHECK_INS: WeekTotals = Object.freeze(emptyTotals(Number.NaN));
+
+/** Self-checks folded into per-week totals, oldest week first. */
+export function totalsFromChecks(checks: readonly DatedRatings[]): WeekTotals[] {
+  const byWeek = new Map<number, WeekTotals>();
+  for (const check of checks) {
+    const week = weekNumber(check.localDate);
+    let totals = byWeek.get(week);
+    if (!totals) {
+      totals = emptyTotals(week);
+      byWeek.set(week, totals);
+    }
+    totals.checkIns++;
+    for (const key of BEHAVIOUR_KEYS) {
+      const r = check.ratings[key];
+      if (r === undefined) continue;
+      totals.sums[key] += r;
+      totals.counts[key]++;
+    }
+  }
+  return [...byWeek.values()].sort((a, b) => a.week - b.week);
+}
+
+function meanOf(totals: readonly WeekTotals[], key: BehaviourKey): number | null {
+  let sum = 0;
+  let count = 0;
+  for (const t of totals) {
+    sum += t.sums[key];
+    count += t.counts[key];
+  }
+  return count ? sum / count : null;
+}
+
+function weekMean(totals: WeekTotals, key: BehaviourKey): number | null {
+  return totals.counts[key] ? totals.sums[key] / totals.counts[key] : null;
+}
+
+/**
+ * The trend for the week starting `thisWeekStart` from per-week totals (from self-checks in memory, or from one
+ * aggregate query for many coaches at once). Weeks missing from `totals` had no check-ins.
+ */
+export function trendFromTotals(
+  totals: readonly WeekTotals[],
+  thisWeekStart: string,
+  options: TrendOptions = {},
+): Trend {
   const weeks = options.weeks ?? 8;
   const baselineWeeks = options.baselineWeeks ?? 4;
-  const series = weeklyMeans(checks, today, Math.max(weeks, baselineWeeks + 1));
-  const thisWeekStart = weekStart(today);
-  const baselineFrom = addDays(thisWeekStart, -7 * baselineWeeks);
+  const thisWeek = weekNumber(thisWeekStart);
+  // One slot per week from the oldest needed to this one; runs thousands of times in a weekly run, so no lookups.
+  const span = Math.max(weeks, baselineWeeks + 1);
+  const first = thisWeek - span + 1;
+  const slots: WeekTotals[] = new Array(span).fill(NO_CHECK_INS);
+  for (const t of totals) if (t.week >= first && t.week <= thisWeek) slots[t.week - first] = t;
+  const current = slots[span - 1];
+  const baseline = slots.slice(span - 1 - baselineWeeks, span - 1);
+  const window = slots.slice(span - weeks);
   const behaviours = BEHAVIOUR_KEYS.map((key): BehaviourTrend => {
-    const current = checks.filter((c) => c.localDate >= thisWeekStart && c.localDate <= addDays(thisWeekStart, 6));
-    const baseline = checks.filter((c) => c.localDate >= baselineFrom && c.localDate < thisWeekStart);
-    const thisWeek = mean(
-      current.map((c) => c.ratings[key]).filter((v): v is NonNullable<typeof v> => v !== undefined),
-    );
-    const before = mean(baseline.map((c) => c.ratings[key]).filter((v): v is NonNullable<typeof v> => v !== undefined));
-    const recent = series.slice(-weeks).map((w) => w.means[key]);
+    const now = weekMean(current, key);
+    const before = meanOf(baseline, key);
+    const series = window.map((w) => weekMean(w, key));
     return {
       key,
-      thisWeek,
+      thisWeek: now,
       before,
-      change: thisWeek !== null && before !== null ? thisWeek - before : null,
-      series: recent,
-      sparkline: sparkline(recent),
+      change: now !== null && before !== null ? now - before : null,
+      series,
+      sparkline: sparkline(series),
     };
   });
-  return { weekStart: thisWeekStart, behaviours, checkInsThisWeek: series[series.length - 1].checkIns };
+  return { weekStart: weekStartOf(thisWeek), behaviours, checkInsThisWeek: current.checkIns };
 }
 
 /**
@@ -142,4 +240,51 @@ export function formatChange(change: number | null): string {
   if (change === null) return '';
   const sign = change > 0 ? '+' : change < 0 ? '−' : '±';
   return `${arrow(change)} ${sign}${Math.abs(change).toFixed(1)}`;
+}
+
+/**
+ * The week a weekly summary or digest reports on, given the local date it goes out: from Friday on, the week now
+ * ending; Monday to Thursday, the week before (a Monday summary looks back at the whole of last week).
+ */
+export function reportWeekStart(today: string): string {
+  const monday = weekStart(today);
+  return daysBetween(monday, today) >= 4 ? monday : addDays(monday, -7);
+}
+
+export interface Focus {
+  key: BehaviourKey;
+  /** Falling: down by half a point or more on the weeks before, the steepest fall; otherwise the lowest mean. */
+  reason: 'falling' | 'lowest';
+}
+
+/** The behaviour to work on next: the one falling fastest, else the lowest this week. Undefined with no data. */
+export function chooseFocus(behaviours: readonly BehaviourTrend[]): Focus | undefined {
+  const rated = behaviours.filter((b) => b.thisWeek !== null);
+  if (rated.length === 0) return undefined;
+  const falling = rated.filter((b) => b.change !== null && b.change <= -0.5);
+  if (falling.length) {
+    const steepest = falling.reduce((a, b) => ((b.change as number) < (a.change as number) ? b : a));
+    return { key: steepest.key, reason: 'falling' };
+  }
+  const lowest = rated.reduce((a, b) => ((b.thisWeek as number) < (a.thisWeek as number) ? b : a));
+  return { key: lowest.key, reason: 'lowest' };
+}
+
+/** The behaviour that rose most against the weeks before, when one rose by at least a quarter point. */
+export function mostImproved(behaviours: readonly BehaviourTrend[]): BehaviourTrend | undefined {
+  const risen = behaviours.filter((b) => b.change !== null && b.change >= 0.25);
+  if (risen.length === 0) return undefined;
+  return risen.reduce((a, b) => ((b.change as number) > (a.change as number) ? b : a));
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "28 Dec 2026 – 3 Jan 2027", "16–22 Nov 2026": a Monday-to-Sunday week for people. */
+export function formatWeek(monday: string): string {
+  const sunday = addDays(monday, 6);
+  const [y1, m1, d1] = monday.split('-').map(Number);
+  const [y2, m2, d2] = sunday.split('-').map(Number);
+  if (y1 !== y2) return `${d1} ${MONTHS[m1 - 1]} ${y1} – ${d2} ${MONTHS[m2 - 1]} ${y2}`;
+  if (m1 !== m2) return `${d1} ${MONTHS[m1 - 1]} – ${d2} ${MONTHS[m2 - 1]} ${y2}`;
+  return `${d1}–${d2} ${MONTHS[m2 - 1]} ${y2}`;
 }

@@ -1,21 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DeliveryError } from '../core/errors';
-import type { Message } from '../core/message';
 import type { Coach, Platform } from '../core/model';
 import type { Clock, CoachRepository, Logger, Messenger } from '../core/ports';
 import { type Delivery, type DeliveryStore, deliveryKey } from '../store/deliveries';
 import type { ScheduleStore } from '../store/schedule';
 import type { ProducerRegistry } from './producers';
 import { AdaptiveRateLimiter, type RateLimiterOptions } from './rate-limiter';
-
-/** A messenger that can also post to a channel (peer-supervision digests). */
-export interface ChannelMessenger extends Messenger {
-  sendToChannel(
-    channel: { tenant: string; id: string },
-    message: Message,
-    deliveryKey: string,
-  ): Promise<{ messageId?: string }>;
-}
 
 /** A messenger that reaches only some coaches of its platform (the terminal chat: the coach at the terminal). */
 export interface ScopedMessenger extends Messenger {
@@ -27,8 +17,8 @@ export function reaches(m: Messenger, coach: Coach): boolean {
   return typeof scoped.reaches === 'function' ? scoped.reaches(coach) : true;
 }
 
-function canPostToChannels(m: Messenger): m is ChannelMessenger {
-  return typeof (m as Partial<ChannelMessenger>).sendToChannel === 'function';
+function canPostToChannels(m: Messenger): m is Messenger & Required<Pick<Messenger, 'sendToChannel'>> {
+  return typeof m.sendToChannel === 'function';
 }
 
 export const coachRecipient = (coachId: number) => `coach:${coachId}`;
@@ -36,7 +26,7 @@ export const channelRecipient = (tenant: string, channelId: string) => `channel:
 
 type Target = { kind: 'coach'; coachId: number } | { kind: 'channel'; tenant: string; id: string };
 
-function parseRecipient(recipient: string): Target | undefined {
+export function parseRecipient(recipient: string): Target | undefined {
   const coach = /^coach:(\d+)$/.exec(recipient);
   if (coach) return { kind: 'coach', coachId: Number(coach[1]) };
   const channel = /^channel:([^:]+):(.+)$/.exec(recipient);
@@ -230,7 +220,7 @@ export class PlatformSender {
       if (target.kind === 'coach' && coach) {
         result = await this.messenger.sendDirect(coach, message, key);
       } else if (target.kind === 'channel' && canPostToChannels(this.messenger)) {
-        result = await this.messenger.sendToChannel({ tenant: target.tenant, id: target.id }, message, key);
+        result = await this.messenger.sendToChannel({ tenant: target.tenant, channelId: target.id }, message, key);
       } else {
         throw new DeliveryError('unreachable', `${this.platform} cannot post to channels`);
       }

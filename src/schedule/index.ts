@@ -6,6 +6,7 @@ import { startMinuteTick } from './cron';
 import type { SenderOptions } from './delivery';
 import { type DuePlanner, Scheduler } from './jobs';
 import { ProducerRegistry, registerPromptProducers } from './producers';
+import { digestPlanner, registerWeeklyProducers } from './weekly';
 
 export { type DuePlanner, Scheduler } from './jobs';
 export { type Producer, ProducerRegistry } from './producers';
@@ -24,6 +25,7 @@ export function createScheduler(app: AppContext, messengers: Messenger[], option
     trellis: app.trellis,
     promptIssues: app.repos.promptIssues,
   });
+  registerWeeklyProducers(producers, { trellis: app.trellis, groups: app.repos.groups });
   options.producers?.(producers);
   return new Scheduler({
     schedule: scheduleStore(app.db),
@@ -36,7 +38,7 @@ export function createScheduler(app: AppContext, messengers: Messenger[], option
     catchUpMinutes: app.config.catchUpMinutes,
     sender: options.sender,
     leaseMs: options.leaseMs,
-    planners: options.planners,
+    planners: [digestPlanner(app.repos.groups, app.config.catchUpMinutes), ...(options.planners ?? [])],
   });
 }
 
@@ -47,7 +49,11 @@ export function startScheduler(
   options: SchedulerOptions = {},
 ): { scheduler: Scheduler; stop(): Promise<void> } {
   const scheduler = createScheduler(app, messengers, options);
-  const tick = startMinuteTick(() => scheduler.runDue(), app.log);
+  const retention = dailyRetention(app);
+  const tick = startMinuteTick(async () => {
+    await scheduler.runDue();
+    retention(app.clock.now());
+  }, app.log);
   app.log.info('scheduler started', { platforms: scheduler.platforms });
   return {
     scheduler,
@@ -55,5 +61,20 @@ export function startScheduler(
       await scheduler.stop();
       await tick.stop();
     },
+  };
+}
+
+/** Runs retention (TRELLIS_RETENTION_DAYS) once per UTC day, from the minute tick; start-up runs it too. */
+export function dailyRetention(app: AppContext): (now: Date) => void {
+  let lastDay = app.clock.now().toISOString().slice(0, 10);
+  return (now) => {
+    const day = now.toISOString().slice(0, 10);
+    if (day === lastDay) return;
+    lastDay = day;
+    try {
+      app.trellis.runRetention(now, 'scheduler');
+    } catch (error) {
+      app.log.warn('retention could not run', { error });
+    }
   };
 }

@@ -3,7 +3,7 @@ import type { CoachRepository } from '../core/ports';
 import type { Db } from './db';
 import { nextDueUtc } from './next-due';
 
-interface CoachRow {
+export interface CoachRow {
   id: number;
   platform: Platform;
   tenant: string;

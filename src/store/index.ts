@@ -3,10 +3,12 @@ import { coachRepository } from './coaches';
 import { plainTextCipher, type TextCipher } from './crypto';
 import type { Db } from './db';
 import { guardStorage } from './errors';
+import { clientCompanyRepository, groupRepository, sharedReflectionRepository } from './groups';
 import { privacyRepository } from './privacy';
 import { promptIssueRepository } from './prompt-issues';
 import { reflectionRepository } from './reflections';
 import { selfCheckRepository } from './self-checks';
+import { weeklyStatsRepository } from './weekly-stats';
 
 export { type Db, migrate, openDatabase, schemaVersion } from './db';
 export { inboundEventRepository } from './inbound-events';
@@ -25,6 +27,10 @@ export function createRepositories(
     selfChecks: selfCheckRepository(db, cipher),
     reflections: reflectionRepository(db, cipher),
     promptIssues: promptIssueRepository(db),
+    groups: groupRepository(db),
+    sharedReflections: sharedReflectionRepository(db),
+    clientCompanies: clientCompanyRepository(db, cipher),
+    weeklyStats: weeklyStatsRepository(db),
     transaction: <T>(work: () => T): T => db.transaction(work)(),
   };
   return guardStorage({ ...repos, privacy: privacyRepository(db, repos) });

@@ -1,11 +1,14 @@
 import type {
   AuditEntry,
+  ClientCompanyRepository,
   CoachData,
   CoachRepository,
+  GroupRepository,
   PrivacyRepository,
   PromptIssueRepository,
   ReflectionRepository,
   SelfCheckRepository,
+  SharedReflectionRepository,
 } from '../core/ports';
 import type { Db } from './db';
 
@@ -48,6 +51,9 @@ export function privacyRepository(
     selfChecks: SelfCheckRepository;
     reflections: ReflectionRepository;
     promptIssues: PromptIssueRepository;
+    groups?: GroupRepository;
+    sharedReflections?: SharedReflectionRepository;
+    clientCompanies?: ClientCompanyRepository;
   },
 ): PrivacyRepository {
   const issues = db.prepare<[number], { id: number }>('SELECT id FROM prompt_issues WHERE coach_id = ? ORDER BY id');
@@ -59,6 +65,21 @@ export function privacyRepository(
   );
   const auditFor = db.prepare<[number], AuditRow>('SELECT * FROM audit_log WHERE coach_id = ? ORDER BY at, id');
   const everyRow = Number.MAX_SAFE_INTEGER;
+
+  // Groups joined, reflections shared, client companies listed: part of the coach's data too (see weekly digests).
+  const peerSupervisionOf = (coachId: number): CoachData['peerSupervision'] => {
+    const { groups, sharedReflections, clientCompanies } = repos;
+    if (!groups || !sharedReflections || !clientCompanies) return undefined;
+    return {
+      groups: groups.groupsOf(coachId).map((g) => ({ channelId: g.channelId, name: g.name })),
+      sharedReflections: repos.reflections
+        .recent(coachId, everyRow)
+        .map((r) => ({ reflectionId: r.id, groupIds: sharedReflections.groupsSharedWith(r.id) }))
+        .filter((r) => r.groupIds.length > 0)
+        .sort((a, b) => a.reflectionId - b.reflectionId),
+      clientCompanies: clientCompanies.list(coachId),
+    };
+  };
 
   return {
     coachData(coachId): CoachData | undefined {
@@ -75,6 +96,7 @@ export function privacyRepository(
             .all(coachId)
             .map((r) => repos.promptIssues.byId(r.id))
             .filter((i) => i !== undefined),
+          peerSupervision: peerSupervisionOf(coachId),
         };
       })();
     },

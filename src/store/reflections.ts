@@ -63,5 +63,9 @@ export function reflectionRepository(db: Db, cipher: TextCipher = plainTextCiphe
     between: (coachId, from, to) => between.all(coachId, from, to).map(open),
     count: (coachId) =>
       coachId === undefined ? (countAll.get() as { n: number }).n : (countFor.get(coachId) as { n: number }).n,
+    byId(id) {
+      const row = byId.get(id);
+      return row ? open(row) : undefined;
+    },
   };
 }

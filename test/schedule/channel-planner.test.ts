@@ -2,7 +2,7 @@ import { weeklyChannelPlanner } from '../../src/schedule/channel-planner';
 import { channelRecipient } from '../../src/schedule/delivery';
 import { makeSchedulerHarness } from './harness';
 
-test('a channel digest (Monday 10:00 London) is queued once a week through the same outbox', async () => {
+test('a channel digest (Monday 10:00 London) is queued once a week through the same outbox and posted to the channel', async () => {
   const planner = weeklyChannelPlanner(
     'digest',
     () => [
@@ -20,11 +20,13 @@ test('a channel digest (Monday 10:00 London) is queued once a week through the s
     const row = x.deliveries.byKey(channelRecipient('T0TEAM', 'C0GROUP'), 'digest', '2026-11-23');
     expect(row).toMatchObject({ kind: 'digest', dueAt: '2026-11-23T10:00:00.000Z', coachId: null });
     expect(x.deliveries.byKey(channelRecipient('T0TEAM', 'C0GROUP'), 'digest', '2026-11-24')).toBeUndefined();
-    // The Slack messenger cannot post to channels yet: the row is settled with a reason and a log line,
-    // not retried forever.
-    expect(row?.status).toBe('skipped');
-    expect(row?.error).toContain('cannot post to channels');
-    expect(x.logLines.some((l) => l.includes('recipient unreachable') && l.includes('"kind":"digest"'))).toBe(true);
+    // Slack posts digests to the channel itself, tagged with the delivery key like a DM.
+    expect(row?.status).toBe('sent');
+    const posted = x.fake.posted.get('C0GROUP') ?? [];
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toMatchObject({
+      metadata: { event_payload: { key: 'digest:channel:T0TEAM:C0GROUP:2026-11-23' } },
+    });
   } finally {
     await x.close();
   }

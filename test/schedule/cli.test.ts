@@ -105,11 +105,16 @@ test('run-due sends what is due now through Slack, once', async () => {
     };
     const c = capture();
     expect(await runCli(['run-due'], c.io, env)).toBe(0);
-    expect(JSON.parse(c.out[0])).toMatchObject({ enqueued: 2, sent: { slack: { sent: 2 } } });
-    expect(fake.posted.get('DA')).toHaveLength(1);
-    expect(fake.posted.get('DB')).toHaveLength(1);
+    // Each coach's first prompt of the week brings the weekly summary along: two messages each.
+    expect(JSON.parse(c.out[0])).toMatchObject({ enqueued: 4, sent: { slack: { sent: 4 } } });
+    const kinds = (channel: string) =>
+      (fake.posted.get(channel) ?? [])
+        .map((m) => String((m.metadata as { event_payload: { key: string } }).event_payload.key).split(':')[0])
+        .sort();
+    expect(kinds('DA')).toEqual(['prompt', 'weekly']);
+    expect(kinds('DB')).toEqual(['prompt', 'weekly']);
     expect(await runCli(['run-due'], capture().io, env)).toBe(0);
-    expect(fake.callsTo('chat.postMessage')).toHaveLength(2);
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(4);
   } finally {
     await fake.stop();
   }

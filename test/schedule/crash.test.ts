@@ -79,7 +79,14 @@ test('a sender killed with SIGKILL mid-fan-out and restarted leaves every coach 
       if (call.method === 'chat.postMessage') await new Promise((resolve) => setTimeout(resolve, 40));
       return undefined;
     });
-    const total = () => channels.reduce((n, c) => n + (fake.posted.get(c)?.length ?? 0), 0);
+    // Daily prompts only: each coach's first prompt of the week also brings a weekly summary, counted apart.
+    const prompts = (channel: string) =>
+      (fake.posted.get(channel) ?? []).filter((m) =>
+        String((m.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key).startsWith(
+          'prompt:',
+        ),
+      ).length;
+    const total = () => channels.reduce((n, c) => n + prompts(c), 0);
 
     const first = startSender(file, fake.url, 1_000);
     await until(() => total() >= COACHES / 3, 60_000);
@@ -97,10 +104,12 @@ test('a sender killed with SIGKILL mid-fan-out and restarted leaves every coach 
     // The kill did land mid-send: the restart found rows left 'sending' and settled them.
     expect(JSON.parse(report).released).toBeGreaterThanOrEqual(1);
 
-    const perCoach = channels.map((c) => fake.posted.get(c)?.length ?? 0);
+    const perCoach = channels.map(prompts);
     expect(perCoach.filter((n) => n === 0)).toHaveLength(0); // none lost
     expect(perCoach.filter((n) => n > 1)).toHaveLength(0); // none twice
     expect(total()).toBe(COACHES);
+    const weekly = channels.map((c) => (fake.posted.get(c) ?? []).length - prompts(c));
+    expect(weekly.filter((n) => n > 1)).toHaveLength(0); // weekly summaries: never twice either
   } finally {
     await fake.stop();
     dir.cleanup();

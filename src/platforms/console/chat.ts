@@ -5,7 +5,7 @@ import { isTrellisError } from '../../core/errors';
 import { type Message, toPlainText } from '../../core/message';
 import type { CoachRef } from '../../core/model';
 import type { Logger } from '../../core/ports';
-import type { Trellis } from '../../core/trellis';
+import type { RequestContext, Trellis } from '../../core/trellis';
 import { writeExportFiles } from './export-files';
 
 export interface ConsoleChatOptions {
@@ -33,6 +33,8 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
     say(`Saved ${m.files.length} files in ${dir}:\n${m.files.map((f) => `  ${f.filename}`).join('\n')}`);
   };
   let dialog: SelfCheckDialog | undefined;
+  // "channel NAME" simulates typing in a team channel (for digest here, group join, digest); "dm" comes back.
+  let ctx: RequestContext = {};
 
   const rl = readline.createInterface({ input, output: interactive ? output : undefined, terminal: interactive });
   if (interactive) {
@@ -57,8 +59,15 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
         }
       } else if (/^(quit|exit|bye)$/i.test(line.trim())) {
         break;
+      } else if (/^channel\s+#?[\w-]{1,40}$/i.test(line.trim())) {
+        const name = line.trim().split(/\s+/)[1].replace(/^#/, '');
+        ctx = { channel: { id: `local-${name}`, kind: 'group', name } };
+        say(`Now typing in #${name}, a simulated channel ("dm" to go back).`);
+      } else if (/^dm$/i.test(line.trim())) {
+        ctx = {};
+        say('Back in your direct messages.');
       } else if (line.trim() !== '') {
-        const reply = trellis.handleText(ref, line);
+        const reply = trellis.handleText(ref, line, ctx);
         if (reply.type === 'messages') reply.messages.forEach(show);
         else if (reply.type === 'settings_form') show(trellis.settings(ref));
         else {

@@ -371,6 +371,23 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     });
   }
 
+  // The Share button on a share preview: the coach's deliberate second step; value = the reflection id.
+  actions.set('share', async (args) => {
+    await args.ack();
+    const { who, action, ref } = buttonContext(args);
+    const respond = who.response_url ? args.respond : undefined;
+    const reflectionId = issueIdValue.safeParse(action.value ?? '');
+    if (!reflectionId.success) return;
+    let reply: Message;
+    try {
+      reply = trellis.shareReflection(ref, reflectionId.data);
+    } catch (error) {
+      if (!isTrellisError(error)) throw error;
+      reply = message(error.message);
+    }
+    await tell(ref, reply, `share:${reflectionId.data}:${who.trigger_id}`, respond);
+  });
+
   for (const kind of ['open_selfcheck', 'open_settings'] as const) {
     actions.set(kind, async (args) => {
       await args.ack();

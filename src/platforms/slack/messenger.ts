@@ -2,7 +2,8 @@ import { ErrorCode, type WebAPICallError, WebClient } from '@slack/web-api';
 import { DeliveryError } from '../../core/errors';
 import type { Message } from '../../core/message';
 import type { Coach } from '../../core/model';
-import type { Messenger } from '../../core/ports';
+import type { ChannelAddress, Messenger } from '../../core/ports';
+import { attachChart } from './files';
 import { renderBlocks, renderFallbackText } from './render';
 
 /** Event type under which Trellis tags its own DMs, so a delivery can be found again after a crash. */
@@ -65,19 +66,51 @@ export class SlackMessenger implements Messenger {
     return id;
   }
 
-  async sendDirect(coach: Coach, message: Message, deliveryKey: string): Promise<{ messageId?: string }> {
+  async sendDirect(
+    coach: Coach,
+    message: Message,
+    deliveryKey: string,
+  ): Promise<{ messageId?: string; imageDelivered?: boolean }> {
+    let channel: string;
+    let ts: string | undefined;
     try {
-      const channel = await this.dmChannel(coach);
+      channel = await this.dmChannel(coach);
       const result = await this.client.chat.postMessage({
         channel,
         text: renderFallbackText(message),
         blocks: renderBlocks(message),
         metadata: { event_type: DELIVERY_EVENT, event_payload: { key: deliveryKey } },
       });
-      return { messageId: result.ts };
+      ts = result.ts;
     } catch (error) {
       throw error instanceof DeliveryError ? error : toDeliveryError(error);
     }
+    // A weekly summary's chart follows as a file in the same DM; its failure is reported, not thrown (see files.ts).
+    return { messageId: ts, imageDelivered: await attachChart(this.client, channel, message.image) };
+  }
+
+  /**
+   * Posts a weekly digest to a peer-supervision channel: the message (tagged with its delivery key, like DMs), then
+   * its chart as a file, so where images are off the digest still reads whole. The bot must be in the channel.
+   */
+  async sendToChannel(
+    channel: ChannelAddress,
+    message: Message,
+    deliveryKey: string,
+  ): Promise<{ messageId?: string; imageDelivered?: boolean }> {
+    let ts: string | undefined;
+    try {
+      const result = await this.client.chat.postMessage({
+        channel: channel.channelId,
+        text: renderFallbackText(message),
+        blocks: renderBlocks(message),
+        metadata: { event_type: DELIVERY_EVENT, event_payload: { key: deliveryKey } },
+      });
+      ts = result.ts;
+    } catch (error) {
+      throw toDeliveryError(error);
+    }
+    return { messageId: ts, imageDelivered: await attachChart(this.client, channel.channelId, message.image) };
   }
 
   /** Looks through the DM's recent history for a message carrying this delivery key. */

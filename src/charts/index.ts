@@ -1,0 +1,9 @@
+import type { ChartData, ChartRenderer } from '../core/ports';
+
+/** The chart renderer, loading vega and resvg on first use so start-up and the CLI stay quick. */
+export const chartRenderer: ChartRenderer = {
+  async renderPng(chart: ChartData): Promise<Uint8Array> {
+    const { vegaChartRenderer } = await import('./weekly-chart');
+    return vegaChartRenderer.renderPng(chart);
+  },
+};

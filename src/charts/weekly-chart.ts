@@ -1,0 +1,97 @@
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import * as vegaLite from 'vega-lite';
+import type { ChartData, ChartRenderer } from '../core/ports';
+
+/** A font every chart uses; DejaVu Sans ships with most Linux images and is what resvg falls back to. */
+export const CHART_FONT = 'DejaVu Sans';
+export const CHART_WIDTH = 720;
+export const CHART_HEIGHT = 320;
+/** Pixels per chart unit in the PNG: 2 keeps text sharp on high-density screens. */
+export const CHART_SCALE = 2;
+
+const COLOURS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#b07aa1'];
+
+/** "2026-11-16" → "16 Nov": week labels on the x axis. */
+function weekLabel(monday: string): string {
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const [, m, d] = monday.split('-').map(Number);
+  return `${d} ${months[m - 1]}`;
+}
+
+/**
+ * The declarative chart: one grouped bar chart, a group of six bars (one per behaviour) for each week, on the
+ * 1–5 scale. A week without data simply has no bar. Fixed size, so the PNG is always the same dimensions.
+ */
+export function weeklyChartSpec(chart: ChartData): vegaLite.TopLevelSpec {
+  const weeks = chart.weekStarts.map(weekLabel);
+  const values = chart.series.flatMap((s) =>
+    s.values.map((v, i) => ({
+      week: weeks[i],
+      behaviour: s.label,
+      mean: v === null ? null : Math.round(v * 100) / 100,
+    })),
+  );
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: { text: chart.title, anchor: 'start' },
+    width: CHART_WIDTH,
+    height: CHART_HEIGHT,
+    autosize: { type: 'fit', contains: 'padding' },
+    padding: 12,
+    background: '#ffffff',
+    data: { values },
+    transform: [{ filter: 'datum.mean !== null' }],
+    mark: { type: 'bar', cornerRadiusEnd: 2 },
+    encoding: {
+      // The domain lists every week, so a week without data shows as a gap rather than disappearing.
+      x: { field: 'week', type: 'ordinal', scale: { domain: weeks }, title: 'Week starting', axis: { labelAngle: 0 } },
+      xOffset: { field: 'behaviour', type: 'nominal', sort: chart.series.map((s) => s.label) },
+      y: {
+        field: 'mean',
+        type: 'quantitative',
+        title: 'Mean rating (1–5)',
+        scale: { domain: [0, 5] },
+        axis: { values: [1, 2, 3, 4, 5] },
+      },
+      color: {
+        field: 'behaviour',
+        type: 'nominal',
+        sort: chart.series.map((s) => s.label),
+        scale: { range: COLOURS },
+        legend: { title: null, orient: 'bottom', direction: 'horizontal' },
+      },
+      tooltip: [{ field: 'behaviour' }, { field: 'week' }, { field: 'mean', format: '.1f' }],
+    },
+    config: { font: CHART_FONT, view: { stroke: null } },
+  };
+}
+
+/** Vega-Lite → Vega → SVG, headless (no browser, no canvas). */
+export async function renderChartSvg(chart: ChartData): Promise<string> {
+  const compiled = vegaLite.compile(weeklyChartSpec(chart));
+  const view = new vega.View(vega.parse(compiled.spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** SVG → PNG with resvg, using the system's fonts. */
+export function svgToPng(svg: string, scale = CHART_SCALE): { png: Uint8Array; width: number; height: number } {
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: scale },
+    background: '#ffffff',
+    font: { loadSystemFonts: true, defaultFontFamily: CHART_FONT, sansSerifFamily: CHART_FONT },
+  });
+  const rendered = resvg.render();
+  return { png: new Uint8Array(rendered.asPng()), width: rendered.width, height: rendered.height };
+}
+
+/** The ChartRenderer core uses for weekly summaries and digests. */
+export const vegaChartRenderer: ChartRenderer = {
+  async renderPng(chart: ChartData): Promise<Uint8Array> {
+    return svgToPng(await renderChartSvg(chart)).png;
+  },
+};

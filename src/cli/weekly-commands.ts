@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { AppContext } from '../app';
+import type { Message } from '../core/message';
+import { toPlainText } from '../core/message';
+import type { Coach } from '../core/model';
+import { type CliIo, defineCommand } from './command';
+
+const noPositionals = z.array(z.string()).max(0, 'takes no positional arguments');
+const dryRun = z.literal(true, {
+  error: 'add --dry-run: the CLI only shows what would be posted; the scheduler does the sending',
+});
+const instant = z.iso.datetime({ offset: true, error: 'an ISO instant such as 2026-11-23T09:00:00Z' }).optional();
+const pngFile = z.string().min(1).endsWith('.png', 'name a .png file').optional();
+
+function writePng(message: Message | undefined, file: string | undefined, io: CliIo): number {
+  if (!file) return 0;
+  if (!message?.image) {
+    io.err('no chart for this one: nothing is drawn when there are no numbers to show.');
+    return 1;
+  }
+  const target = path.resolve(file);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, message.image.png);
+  io.err(`chart written to ${target} (${message.image.png.length} bytes)`);
+  return 0;
+}
+
+function findCoach(app: AppContext, key: string, platform?: string): Coach | string {
+  const byId = /^\d+$/.test(key) ? app.repos.coaches.byId(Number(key)) : undefined;
+  if (byId) return byId;
+  const matches = app.repos.weeklyStats.coachesByUser(key).filter((c) => !platform || c.platform === platform);
+  if (matches.length === 1) return matches[0];
+  if (matches.length === 0) return `no coach with id or user id "${key}"`;
+  return `"${key}" is a user on ${matches.map((c) => `${c.platform}/${c.tenant}`).join(', ')}: add --platform`;
+}
+
+export const summaryCommand = defineCommand({
+  name: 'summary',
+  usage: 'summary --coach <id|user> --dry-run [--platform P] [--at ISO] [--png FILE]',
+  summary: "print a coach's weekly summary exactly as it would be posted (plain text); --png writes the chart",
+  options: {
+    coach: { type: 'string' },
+    platform: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    at: { type: 'string' },
+    png: { type: 'string' },
+  },
+  schema: z.object({
+    coach: z.string({ error: 'name the coach: --coach <id or user id>' }).min(1).max(64),
+    platform: z.enum(['slack', 'teams', 'console']).optional(),
+    'dry-run': dryRun,
+    at: instant,
+    png: pngFile,
+    positionals: noPositionals,
+  }),
+  async run(args, app, io) {
+    const coach = findCoach(app, args.coach, args.platform);
+    if (typeof coach === 'string') {
+      io.err(coach);
+      return 1;
+    }
+    const now = args.at ? new Date(args.at) : app.clock.now();
+    const message = await app.trellis.weeklySummaryFor(coach.id, now, { chart: true });
+    if (!message) {
+      io.out(`nothing would be sent: coach ${coach.id} has paused until ${coach.settings.pausedUntil}.`);
+      return 0;
+    }
+    io.out(toPlainText(message));
+    return writePng(message, args.png, io);
+  },
+});
+
+export const digestCommand = defineCommand({
+  name: 'digest',
+  usage: 'digest --channel <id> --dry-run [--at ISO] [--png FILE]',
+  summary: "print a peer-supervision channel's weekly digest exactly as it would be posted; --png writes the chart",
+  options: {
+    channel: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    at: { type: 'string' },
+    png: { type: 'string' },
+  },
+  schema: z.object({
+    channel: z.string({ error: 'name the channel: --channel <channel id>' }).min(1).max(128),
+    'dry-run': dryRun,
+    at: instant,
+    png: pngFile,
+    positionals: noPositionals,
+  }),
+  async run(args, app, io) {
+    const groups = app.repos.groups.all().filter((g) => g.channelId === args.channel);
+    if (groups.length !== 1) {
+      io.err(
+        groups.length === 0
+          ? `channel ${args.channel} is not a peer-supervision channel (register it with /selfcheck digest here)`
+          : `channel id ${args.channel} is registered on several platforms; this should not happen`,
+      );
+      return 1;
+    }
+    const now = args.at ? new Date(args.at) : app.clock.now();
+    const message = await app.trellis.digestFor(groups[0].id, now, { chart: true });
+    if (!message) return 1;
+    io.out(toPlainText(message));
+    return writePng(message, args.png, io);
+  },
+});

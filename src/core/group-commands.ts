@@ -1,0 +1,237 @@
+import type { Digest } from './digest';
+import { TrellisError } from './errors';
+import type { Group } from './groups';
+import { type Message, message } from './message';
+import type { Coach, Weekday } from './model';
+import type { Clock, Logger, Repositories } from './ports';
+import { DAY_NAMES, parseDays } from './settings';
+import { clientDetailWarnings, parseCompanyList, sharePreview } from './sharing';
+import { parseTimeOfDay } from './time';
+import type { WeeklyService } from './weekly';
+
+/** What a command about a channel knows of where it was typed. */
+export type ChannelContext = { id: string; kind: 'direct' | 'group'; name?: string } | undefined;
+
+export const DEFAULT_DIGEST_DAY: Weekday = 5;
+export const DEFAULT_DIGEST_TIME = '15:00';
+
+const FULL_DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+export function describeSchedule(group: Group): string {
+  return `every ${FULL_DAYS[group.digestWeekday - 1]} at ${group.digestTime} (${group.timeZone})`;
+}
+
+function groupLabel(group: Group): string {
+  return group.name ? `#${group.name.replace(/^#/, '')}` : 'this group';
+}
+
+export interface GroupCommandDeps {
+  repos: Repositories;
+  clock: Clock;
+  log: Logger;
+  minGroupSize: number;
+  weekly: WeeklyService;
+}
+
+/** Peer-supervision groups: registering a channel, joining and leaving, sharing a reflection deliberately. */
+export class GroupCommands {
+  constructor(private readonly deps: GroupCommandDeps) {}
+
+  /** `digest here [day] [time]`: makes the channel the command came from a peer-supervision channel. */
+  digestHere(coach: Coach, args: string, channel: ChannelContext): Message {
+    if (channel?.kind !== 'group') {
+      throw new TrellisError(
+        'no_group',
+        'Type "/selfcheck digest here" in the channel that should get the weekly digest, not in a direct message.',
+      );
+    }
+    let day: Weekday = DEFAULT_DIGEST_DAY;
+    let time = DEFAULT_DIGEST_TIME;
+    for (const word of args.split(/\s+/).filter(Boolean)) {
+      const asTime = /\d/.test(word) ? parseTimeOfDay(word) : undefined;
+      if (asTime) time = asTime;
+      else if (DAY_NAMES.some((d) => word.toLowerCase().startsWith(d))) {
+        const days = parseDays(word);
+        if (days.length !== 1) throw new TrellisError('invalid_setting', 'Name one day for the digest, such as fri.');
+        day = days[0];
+      } else {
+        throw new TrellisError(
+          'invalid_setting',
+          `"${word}" is neither a day nor a time. Try: /selfcheck digest here fri 15:00`,
+        );
+      }
+    }
+    const now = this.deps.clock.now();
+    const { group, created } = this.deps.repos.groups.register({
+      platform: coach.platform,
+      tenant: coach.tenant,
+      channelId: channel.id,
+      name: channel.name ?? null,
+      digestWeekday: day,
+      digestTime: time,
+      timeZone: coach.settings.timeZone,
+      createdBy: coach.id,
+      createdAt: now.toISOString(),
+    });
+    this.deps.log.info('group registered', { group: group.id, created, by: coach.id });
+    return message(
+      [
+        `${created ? 'This channel is now' : 'This channel stays'} a peer-supervision channel: the digest comes ${describeSchedule(group)}.`,
+        `Coaches opt in here with /selfcheck group join and can leave any time with /selfcheck group leave. Group numbers appear only when at least ${this.deps.minGroupSize} members check in that week; nobody's own ratings, notes or reflections appear unless they share them.`,
+      ],
+      { title: 'Peer-supervision digest' },
+    );
+  }
+
+  private groupHere(coach: Coach, channel: ChannelContext): Group {
+    if (channel?.kind !== 'group') {
+      throw new TrellisError('no_group', 'Type this in the peer-supervision channel itself, not in a direct message.');
+    }
+    const group = this.deps.repos.groups.find(coach.platform, coach.tenant, channel.id);
+    if (!group) {
+      throw new TrellisError(
+        'no_group',
+        'This channel is not a peer-supervision channel yet. Someone can make it one with /selfcheck digest here.',
+      );
+    }
+    return group;
+  }
+
+  /** `digest` in a peer-supervision channel: the digest (aggregates only) as it would be posted now. */
+  digestPreview(coach: Coach, channel: ChannelContext): Digest {
+    return this.deps.weekly.digestData(this.groupHere(coach, channel), this.deps.clock.now());
+  }
+
+  /** `group join | leave | (nothing)` in a peer-supervision channel. */
+  group(coach: Coach, args: string, channel: ChannelContext): Message {
+    const group = this.groupHere(coach, channel);
+    const at = this.deps.clock.now().toISOString();
+    const { groups } = this.deps.repos;
+    switch (args.trim().toLowerCase()) {
+      case 'join': {
+        const joined = groups.join(group.id, coach.id, at);
+        this.deps.log.info('group joined', { group: group.id, coach: coach.id, joined });
+        return message(
+          joined
+            ? `You joined ${groupLabel(group)}. The digest shows group numbers only, never yours; a reflection appears only if you share it (/selfcheck share in your DM).`
+            : `You are already in ${groupLabel(group)}.`,
+        );
+      }
+      case 'leave': {
+        const left = groups.leave(group.id, coach.id, at);
+        this.deps.log.info('group left', { group: group.id, coach: coach.id, left });
+        return message(
+          left
+            ? `You left ${groupLabel(group)}. Your check-ins no longer count towards its digest.`
+            : `You are not a member of ${groupLabel(group)}.`,
+        );
+      }
+      case '':
+        return message(
+          [
+            `${groupLabel(group)}: ${groups.memberCount(group.id)} members; digest ${describeSchedule(group)}.`,
+            groups.isMember(group.id, coach.id)
+              ? 'You are a member (/selfcheck group leave to leave).'
+              : 'You are not a member (/selfcheck group join to join).',
+          ],
+          { title: 'Peer-supervision group' },
+        );
+      default:
+        throw new TrellisError('unknown_command', 'Use /selfcheck group join or /selfcheck group leave.');
+    }
+  }
+
+  /** The groups a reflection would go to: the channel's group when typed there, else every group the coach is in. */
+  private shareTargets(coach: Coach, channel: ChannelContext): Group[] {
+    const { groups } = this.deps.repos;
+    if (channel?.kind === 'group') {
+      const here = groups.find(coach.platform, coach.tenant, channel.id);
+      if (here && groups.isMember(here.id, coach.id)) return [here];
+    }
+    const mine = groups.groupsOf(coach.id);
+    if (mine.length === 0) {
+      throw new TrellisError(
+        'no_group',
+        'You are not in a peer-supervision group yet: type /selfcheck group join in the group’s channel first.',
+      );
+    }
+    return mine;
+  }
+
+  private ownReflection(coach: Coach, id?: number) {
+    const { reflections } = this.deps.repos;
+    const reflection = id === undefined ? reflections.recent(coach.id, 1)[0] : reflections.byId(id);
+    if (!reflection || reflection.coachId !== coach.id) {
+      throw new TrellisError(
+        'no_reflection',
+        id === undefined
+          ? 'You have no reflection to share yet. Type "prompt" for a question, reply to it, then share.'
+          : 'That reflection is not one of yours, or it no longer exists.',
+      );
+    }
+    return reflection;
+  }
+
+  /** `share [id]`: the preview, with warnings when the text looks like it identifies a client. Shares nothing. */
+  preview(coach: Coach, reflectionId: number | undefined, channel: ChannelContext): Message {
+    const reflection = this.ownReflection(coach, reflectionId);
+    const targets = this.shareTargets(coach, channel);
+    const already = new Set(this.deps.repos.sharedReflections.groupsSharedWith(reflection.id));
+    const pending = targets.filter((g) => !already.has(g.id));
+    if (pending.length === 0)
+      return message(`You already shared that reflection with ${targets.map(groupLabel).join(', ')}.`);
+    const warnings = clientDetailWarnings(reflection.text, this.deps.repos.clientCompanies.list(coach.id));
+    return sharePreview(reflection, pending.map(groupLabel), warnings);
+  }
+
+  /** The Share button (or `share confirm <id>`): shares the reflection with the coach's groups. */
+  confirm(coach: Coach, reflectionId: number, channel: ChannelContext): Message {
+    const reflection = this.ownReflection(coach, reflectionId);
+    const targets = this.shareTargets(coach, channel);
+    const now = this.deps.clock.now();
+    const { repos } = this.deps;
+    // Shared and audited together, or neither.
+    const newly = repos.transaction(() => {
+      const added = targets.filter((g) => repos.sharedReflections.share(reflection.id, g.id, now.toISOString()));
+      if (added.length) {
+        repos.privacy.audit({
+          at: now.toISOString(),
+          coachId: coach.id,
+          action: 'share',
+          actor: 'coach',
+          objectIds: { reflection: reflection.id, groups: added.map((g) => g.id) },
+        });
+      }
+      return added;
+    });
+    this.deps.log.info('reflection shared', { coach: coach.id, reflectionId: reflection.id, groups: newly.length });
+    if (newly.length === 0) return message('Already shared; nothing changed.');
+    return message(
+      `Shared with ${newly.map(groupLabel).join(', ')}, without your name. It appears in the next digest (${newly.map(describeSchedule).join('; ')}).`,
+    );
+  }
+
+  /** `settings companies Acme, Globex`: client companies that sharing warns about. Bare: show the list. */
+  companies(coach: Coach, args: string): Message {
+    const { clientCompanies } = this.deps.repos;
+    if (args.trim() === '') {
+      const list = clientCompanies.list(coach.id);
+      return message(
+        list.length
+          ? `Client companies sharing warns about: ${list.join(', ')}. Change with "settings companies A, B" or clear with "settings companies none".`
+          : 'No client companies listed. Add some with "settings companies Acme, Globex" and sharing will warn when a reflection names one.',
+      );
+    }
+    const names = parseCompanyList(args);
+    if (names.some((n) => n.length > 80) || names.length > 50) {
+      throw new TrellisError('invalid_setting', 'List at most 50 company names of up to 80 characters each.');
+    }
+    clientCompanies.replace(coach.id, names);
+    this.deps.log.info('client companies set', { coach: coach.id, count: names.length });
+    return message(
+      names.length
+        ? `Saved ${names.length} client compan${names.length === 1 ? 'y' : 'ies'}; sharing will warn when a reflection names one. They stay private to you.`
+        : 'Client companies cleared.',
+    );
+  }
+}

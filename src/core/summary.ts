@@ -1,0 +1,196 @@
+import { type BehaviourKey, behaviour } from './behaviours';
+import { type Message, message } from './message';
+import type { Coach, Level } from './model';
+import type { ChartData } from './ports';
+import type { Prompt, Tip } from './prompt-schema';
+import { eligiblePrompts, type PromptCatalog, tipFor } from './prompts';
+import { hashSeed } from './random';
+import { addDays } from './time';
+import {
+  chooseFocus,
+  type Focus,
+  formatChange,
+  formatMean,
+  formatWeek,
+  mostImproved,
+  type Trend,
+  trendFromTotals,
+  type WeekTotals,
+  weekNumber,
+} from './trends';
+
+/** What a coach's weekly summary says, before it is worded. */
+export interface WeeklySummary {
+  /** A summary with numbers, or a short nudge when the coach did not check in that week. */
+  kind: 'summary' | 'nudge';
+  coachId: number;
+  level: Level | null;
+  /** Whether the reported week is the one holding the coach's today (else it is last week). */
+  current: boolean;
+  trend: Trend;
+  checkIns: number;
+  reflections: number;
+  /** Weeks in a row, ending with the reported week, with a self-check or a reflection. */
+  streak: number;
+  focus?: Focus & { tip?: Tip; prompt?: Prompt };
+  improved?: { key: BehaviourKey; change: number };
+}
+
+export interface SummaryInput {
+  coach: Coach;
+  /** The coach's local date when the summary goes out. */
+  today: string;
+  /** Monday of the reported week (see reportWeekStart). */
+  reportWeek: string;
+  /** Per-week totals covering at least the 8 weeks that end with the reported week. */
+  totals: readonly WeekTotals[];
+  reflections: number;
+  streak: number;
+  catalog: PromptCatalog;
+}
+
+export function isPaused(coach: Coach, today: string): boolean {
+  return coach.settings.pausedUntil !== null && coach.settings.pausedUntil >= today;
+}
+
+/** Prompts per level and behaviour, worked out once per catalogue (a weekly run asks for thousands). */
+const candidatesCache = new WeakMap<PromptCatalog, Map<string, Prompt[]>>();
+
+/** A prompt for the behaviour at the coach's level, the same all week and different from week to week. */
+export function promptForBehaviour(
+  catalog: PromptCatalog,
+  key: BehaviourKey,
+  level: Level | null,
+  seed: string,
+): Prompt | undefined {
+  let byLevel = candidatesCache.get(catalog);
+  if (!byLevel) {
+    byLevel = new Map();
+    candidatesCache.set(catalog, byLevel);
+  }
+  let candidates = byLevel.get(`${level}|${key}`);
+  if (!candidates) {
+    candidates = eligiblePrompts(catalog, level).filter((p) => p.behaviours.includes(key));
+    byLevel.set(`${level}|${key}`, candidates);
+  }
+  if (candidates.length === 0) return undefined;
+  return candidates[hashSeed(seed) % candidates.length];
+}
+
+/** The weekly summary for one coach, or undefined when they paused (a paused coach gets nothing). */
+export function buildWeeklySummary(input: SummaryInput): WeeklySummary | undefined {
+  const { coach, catalog } = input;
+  if (isPaused(coach, input.today)) return undefined;
+  const trend = trendFromTotals(input.totals, input.reportWeek);
+  const week = weekNumber(input.reportWeek);
+  const base = {
+    coachId: coach.id,
+    level: coach.settings.level,
+    current: weekNumber(input.today) === week,
+    trend,
+    checkIns: trend.checkInsThisWeek,
+    reflections: input.reflections,
+    streak: input.streak,
+  };
+  if (trend.checkInsThisWeek === 0) return { kind: 'nudge', ...base };
+  const focus = chooseFocus(trend.behaviours);
+  const improved = mostImproved(trend.behaviours);
+  return {
+    kind: 'summary',
+    ...base,
+    focus: focus && {
+      ...focus,
+      tip: tipFor(catalog, focus.key, week),
+      prompt: promptForBehaviour(catalog, focus.key, coach.settings.level, `${coach.id}|${week}`),
+    },
+    improved: improved && { key: improved.key, change: improved.change as number },
+  };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const STEADY: Record<Level | 'none', string> = {
+  ACC: 'Nothing rose by a quarter point or more this time. Steady is fine: trust is built one session at a time.',
+  PCC: 'Nothing rose by a quarter point or more this time. Holding steady is itself the consistency PCC asks for.',
+  MCC: 'Nothing rose by a quarter point or more this time. At your level, steadiness is the ground that presence stands on.',
+  none: 'Nothing rose by a quarter point or more this time. Steady is fine.',
+};
+
+const IMPROVED: Record<Level | 'none', string> = {
+  ACC: 'That is trust being built: notice what you did differently, so you can do it on purpose.',
+  PCC: 'Which session showed it most clearly? That is the consistency an assessor listens for.',
+  MCC: 'What were you attuned to lately that you might once have missed?',
+  none: 'Notice what helped, so you can do more of it.',
+};
+
+/** What improved most, in words for the coach's level. */
+function improvedLine(s: WeeklySummary): string {
+  const level = s.level ?? 'none';
+  if (!s.improved) return STEADY[level];
+  const name = behaviour(s.improved.key).short;
+  return `*Most improved: ${name}*, up ${s.improved.change.toFixed(1)} on the four weeks before. ${IMPROVED[level]}`;
+}
+
+function focusLine(s: WeeklySummary): string | undefined {
+  const f = s.focus;
+  if (!f) return undefined;
+  const b = s.trend.behaviours.find((x) => x.key === f.key);
+  const why =
+    f.reason === 'falling'
+      ? `down ${Math.abs(b?.change ?? 0).toFixed(1)} on the four weeks before`
+      : `your lowest of the week, at ${formatMean(b?.thisWeek ?? null)}`;
+  return `*Focus for next week: ${behaviour(f.key).short}* (${why}). ${behaviour(f.key).label}.`;
+}
+
+export function summaryTable(trend: Trend): string[] {
+  return [
+    'Behaviour  week  before  change  last 8 weeks',
+    ...trend.behaviours.map(
+      (b) =>
+        `${behaviour(b.key).short.padEnd(9)}  ${formatMean(b.thisWeek).padStart(4)}  ${formatMean(b.before).padStart(6)}  ${formatChange(b.change).padEnd(6)}  ${b.sparkline}`,
+    ),
+  ];
+}
+
+/** The summary as a platform-neutral message. Text alone carries everything; the chart only repeats it. */
+export function summaryMessage(s: WeeklySummary): Message {
+  const title = `Your week: ${formatWeek(s.trend.weekStart)}`;
+  const when = s.current ? 'this week' : 'last week';
+  if (s.kind === 'nudge') {
+    const lines = [
+      `No self-check ${when}, and that is fine: some weeks are full.${s.reflections ? ` You wrote ${plural(s.reflections, 'reflection')}; thank you.` : ''}`,
+      'One minute keeps your picture going: /selfcheck, or /selfcheck 4 3 5 4 4 2 to rate all six at once.',
+    ];
+    return message(lines, {
+      title,
+      buttons: [{ action: 'open_selfcheck', label: 'Check in now', style: 'primary' }],
+    });
+  }
+  const lines = [
+    `${plural(s.checkIns, 'self-check')} and ${plural(s.reflections, 'reflection')} ${when}; streak ${plural(s.streak, 'week')}.`,
+    improvedLine(s),
+  ];
+  const focus = focusLine(s);
+  if (focus) lines.push(focus);
+  if (s.focus?.tip) lines.push(`*Tip: ${s.focus.tip.title}.* ${s.focus.tip.text}`);
+  if (s.focus?.prompt) lines.push(`*A prompt to try:* ${s.focus.prompt.text}`);
+  return message(lines, {
+    title,
+    preformatted: summaryTable(s.trend),
+    footer: 'Means on the 1–5 scale. "before" is the four weeks before; · marks a week without a self-check.',
+  });
+}
+
+/** The chart beside the summary: the eight weeks of the sparklines, as bars. */
+export function summaryChart(s: WeeklySummary): { data: ChartData; alt: string; filename: string } {
+  const weekStarts = Array.from({ length: 8 }, (_, i) => addDays(s.trend.weekStart, 7 * (i - 7)));
+  return {
+    data: {
+      title: `Weekly means, 8 weeks to ${formatWeek(s.trend.weekStart)}`,
+      weekStarts,
+      series: s.trend.behaviours.map((b) => ({ label: behaviour(b.key).short, values: b.series })),
+    },
+    alt: `Bar chart of your weekly mean for each of the six behaviours over the 8 weeks to ${formatWeek(s.trend.weekStart)}; the table has the same numbers.`,
+    filename: `trellis-week-${s.trend.weekStart}.png`,
+  };
+}

@@ -1,0 +1,224 @@
+import { buildDigest, type Digest, digestChart, digestMessage } from './digest';
+import type { CoachWeekTotals, Group, GroupWeekTotals } from './groups';
+import type { Message } from './message';
+import type { Coach } from './model';
+import type { ChartRenderer, Repositories } from './ports';
+import type { PromptCatalog } from './prompts';
+import { buildWeeklySummary, isPaused, summaryChart, summaryMessage, type WeeklySummary } from './summary';
+import { addDays, localDate } from './time';
+import { reportWeekStart, weekNumber, weekStartOf } from './trends';
+
+export interface WeeklyDeps {
+  repos: Repositories;
+  catalog: PromptCatalog;
+  /** Fewest contributors before a digest shows a group number (never below 3). */
+  minGroupSize: number;
+  /** Draws charts; without it messages go out as text only. */
+  charts?: ChartRenderer;
+}
+
+/** Weeks the summary reads: the 8 of the sparkline, which include the 4 before the reported week. */
+const WINDOW_WEEKS = 8;
+/** How far back a streak is counted. */
+const MAX_STREAK_WEEKS = 520;
+
+export interface SendOptions {
+  /** Attach the chart image (default true when a renderer is configured). */
+  chart?: boolean;
+}
+
+/**
+ * Weekly summaries for coaches and digests for groups: the delivery seam. The scheduler's outbox calls
+ * `weeklySummaryFor` (kind 'weekly') and `digestFor` (kind 'digest') and hands the message to a Messenger.
+ */
+export class WeeklyService {
+  constructor(private readonly deps: WeeklyDeps) {}
+
+  /** The summary data for one coach, or undefined when the coach does not exist or paused. */
+  summaryData(coachId: number, now: Date): WeeklySummary | undefined {
+    const coach = this.deps.repos.coaches.byId(coachId);
+    if (!coach) return undefined;
+    return this.summariesFor([coach], now, coachId)[0]?.summary;
+  }
+
+  /** The message for a coach's weekly summary (with its chart), or undefined when nothing should be sent. */
+  async weeklySummaryFor(coachId: number, now: Date, options: SendOptions = {}): Promise<Message | undefined> {
+    const summary = this.summaryData(coachId, now);
+    if (!summary) return undefined;
+    const text = summaryMessage(summary);
+    if (summary.kind === 'nudge') return text;
+    return this.withChart(text, summaryChart(summary), options);
+  }
+
+  /**
+   * Every coach's summary in one pass: one aggregate query over the 8-week window for all coaches, then
+   * per-coach arithmetic in memory. Paused coaches are left out. No charts (those are drawn at send time).
+   */
+  allSummaries(now: Date): { coach: Coach; summary: WeeklySummary }[] {
+    return this.summariesFor(this.deps.repos.weeklyStats.allCoaches(), now).filter(
+      (s): s is { coach: Coach; summary: WeeklySummary } => s.summary !== undefined,
+    );
+  }
+
+  private summariesFor(
+    coaches: readonly Coach[],
+    now: Date,
+    onlyCoachId?: number,
+  ): { coach: Coach; summary: WeeklySummary | undefined }[] {
+    const { repos, catalog } = this.deps;
+    const todayByZone = new Map<string, string>();
+    const todayOf = (coach: Coach) => {
+      let today = todayByZone.get(coach.settings.timeZone);
+      if (today === undefined) {
+        today = localDate(now, coach.settings.timeZone);
+        todayByZone.set(coach.settings.timeZone, today);
+      }
+      return today;
+    };
+    const reportWeeks = new Map<string, string>();
+    const reportWeekOf = (today: string) => {
+      let week = reportWeeks.get(today);
+      if (week === undefined) {
+        week = reportWeekStart(today);
+        reportWeeks.set(today, week);
+      }
+      return week;
+    };
+    const plans: { coach: Coach; today: string; reportWeek: string }[] = [];
+    for (const coach of coaches) {
+      const today = todayOf(coach);
+      if (!isPaused(coach, today)) plans.push({ coach, today, reportWeek: reportWeekOf(today) });
+    }
+    if (plans.length === 0) return coaches.map((coach) => ({ coach, summary: undefined }));
+
+    // Coaches in different zones may report on different weeks: read the span that covers them all.
+    const weeks = plans.map((p) => weekNumber(p.reportWeek));
+    const from = weekStartOf(Math.min(...weeks) - WINDOW_WEEKS + 1);
+    const to = addDays(weekStartOf(Math.max(...weeks)), 6);
+    const totalsByCoach = new Map<number, CoachWeekTotals[]>();
+    for (const t of repos.weeklyStats.coachWeekTotals(from, to, onlyCoachId)) {
+      const list = totalsByCoach.get(t.coachId);
+      if (list) list.push(t);
+      else totalsByCoach.set(t.coachId, [t]);
+    }
+    const summaries = new Map<number, WeeklySummary | undefined>();
+    for (const { coach, today, reportWeek } of plans) {
+      const totals = totalsByCoach.get(coach.id) ?? [];
+      const week = weekNumber(reportWeek);
+      // A row exists only for a week with a self-check or a reflection.
+      const active = (w: number) => totals.some((t) => t.week === w);
+      summaries.set(
+        coach.id,
+        buildWeeklySummary({
+          coach,
+          today,
+          reportWeek,
+          totals,
+          reflections: totals.find((t) => t.week === week)?.reflections ?? 0,
+          streak: this.streak(coach.id, week, active),
+          catalog,
+        }),
+      );
+    }
+    return coaches.map((coach) => ({ coach, summary: summaries.get(coach.id) }));
+  }
+
+  /**
+   * Weeks in a row ending with `week` that had a self-check or reflection. Inside the window the answer comes from
+   * the totals already read; only a streak that fills the whole window asks the store about older weeks.
+   */
+  private streak(coachId: number, week: number, activeInWindow: (week: number) => boolean): number {
+    let count = 0;
+    let w = week;
+    while (count < WINDOW_WEEKS && activeInWindow(w)) {
+      count++;
+      w--;
+    }
+    const stats = this.deps.repos.weeklyStats;
+    // Older weeks, a window's worth at a time, for as long as every week of the last block was active.
+    let blockFull = count === WINDOW_WEEKS;
+    while (blockFull && count < MAX_STREAK_WEEKS) {
+      const active = new Set(stats.activeWeeks(coachId, weekStartOf(w - WINDOW_WEEKS + 1), addDays(weekStartOf(w), 6)));
+      const before = count;
+      while (count < before + WINDOW_WEEKS && active.has(w)) {
+        count++;
+        w--;
+      }
+      blockFull = count === before + WINDOW_WEEKS;
+    }
+    return count;
+  }
+
+  /** The digest data for a group: aggregates over its members and what they shared; nothing per coach. */
+  digestData(group: Group, now: Date): Digest {
+    return this.digestsFor([group], now, group.id)[0];
+  }
+
+  /**
+   * Digests for many groups in one pass: one aggregate query over the window for all of them (per member, then
+   * per group, inside SQL), then the shared reflections of each group's week.
+   */
+  private digestsFor(groups: readonly Group[], now: Date, onlyGroupId?: number): Digest[] {
+    if (groups.length === 0) return [];
+    const { repos, catalog, minGroupSize } = this.deps;
+    const reportWeeks = groups.map((g) => reportWeekStart(localDate(now, g.timeZone)));
+    const weeks = reportWeeks.map(weekNumber);
+    const from = weekStartOf(Math.min(...weeks) - WINDOW_WEEKS + 1);
+    const to = addDays(weekStartOf(Math.max(...weeks)), 6);
+    const totalsByGroup = new Map<number, GroupWeekTotals[]>();
+    for (const t of repos.weeklyStats.groupWeekTotals(from, to, onlyGroupId)) {
+      const list = totalsByGroup.get(t.groupId);
+      if (list) list.push(t);
+      else totalsByGroup.set(t.groupId, [t]);
+    }
+    const sharedSince = new Date(now.getTime() - 7 * 86_400_000).toISOString();
+    const members =
+      onlyGroupId === undefined
+        ? new Map(repos.weeklyStats.groupMemberCounts().map((m) => [m.groupId, m.members]))
+        : new Map([[onlyGroupId, repos.groups.memberCount(onlyGroupId)]]);
+    return groups.map((group, i) => {
+      const reportWeek = reportWeeks[i];
+      // Shared in the seven days up to now: with one digest a week, each shared reflection appears exactly once.
+      const shared = repos.sharedReflections
+        .between(group.id, sharedSince, now.toISOString())
+        .map((s) => repos.reflections.byId(s.reflectionId))
+        .filter((r) => r !== undefined)
+        .map((r) => ({ promptId: r.promptId, text: r.text }));
+      return buildDigest({
+        groupName: group.name,
+        reportWeek,
+        members: members.get(group.id) ?? 0,
+        totals: totalsByGroup.get(group.id) ?? [],
+        shared,
+        minGroupSize,
+        catalog,
+      });
+    });
+  }
+
+  /** The message for a group's weekly digest, or undefined when the group does not exist. */
+  async digestFor(groupId: number, now: Date, options: SendOptions = {}): Promise<Message | undefined> {
+    const group = this.deps.repos.groups.byId(groupId);
+    if (!group) return undefined;
+    const digest = this.digestData(group, now);
+    return this.withChart(digestMessage(digest), digestChart(digest), options);
+  }
+
+  /** Every registered group's digest, without charts (for the benchmark and admin checks). */
+  allDigests(now: Date): { group: Group; digest: Digest }[] {
+    const groups = this.deps.repos.groups.all();
+    const digests = this.digestsFor(groups, now);
+    return groups.map((group, i) => ({ group, digest: digests[i] }));
+  }
+
+  private async withChart(
+    text: Message,
+    chart: ReturnType<typeof summaryChart> | undefined,
+    options: SendOptions,
+  ): Promise<Message> {
+    const renderer = this.deps.charts;
+    if (!chart || !renderer || options.chart === false) return text;
+    const png = await renderer.renderPng(chart.data);
+    return { ...text, image: { png, alt: chart.alt, filename: chart.filename } };
+  }
+}

@@ -1,0 +1,35 @@
+import type { WebClient } from '@slack/web-api';
+import type { Message } from '../../core/message';
+
+/**
+ * Uploads a message's chart into a conversation (a DM or a channel) with files.uploadV2, which asks Slack for an
+ * upload URL, sends the bytes there, and completes the upload into the conversation. Needs the `files:write` scope.
+ */
+export async function uploadImage(client: WebClient, channelId: string, image: NonNullable<Message['image']>) {
+  await client.files.uploadV2({
+    channel_id: channelId,
+    file: Buffer.from(image.png),
+    filename: image.filename,
+    title: image.filename.replace(/\.png$/, ''),
+    alt_text: image.alt.slice(0, 1000),
+  });
+}
+
+/**
+ * The chart after its text has been posted. The text is the delivery (it carries the delivery key and reads whole
+ * without the picture), so a failed upload is reported to the caller, never thrown: throwing would make the outbox
+ * send the text a second time.
+ */
+export async function attachChart(
+  client: WebClient,
+  channelId: string,
+  image: Message['image'],
+): Promise<boolean | undefined> {
+  if (!image) return undefined;
+  try {
+    await uploadImage(client, channelId, image);
+    return true;
+  } catch {
+    return false;
+  }
+}

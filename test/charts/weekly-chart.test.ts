@@ -1,0 +1,107 @@
+import zlib from 'node:zlib';
+import {
+  CHART_HEIGHT,
+  CHART_SCALE,
+  CHART_WIDTH,
+  renderChartSvg,
+  vegaChartRenderer,
+} from '../../src/charts/weekly-chart';
+import type { ChartData } from '../../src/core/ports';
+
+/** A small PNG reader: checks the signature, reads IHDR, inflates IDAT and undoes the row filters. */
+function decodePng(png: Uint8Array): { width: number; height: number; rgba: (x: number, y: number) => number[] } {
+  const buf = Buffer.from(png);
+  expect([...buf.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(buf.toString('latin1', 12, 16)).toBe('IHDR');
+  const width = buf.readUInt32BE(16);
+  const height = buf.readUInt32BE(20);
+  const bitDepth = buf[24];
+  const colourType = buf[25];
+  expect(bitDepth).toBe(8);
+  const channels = { 2: 3, 6: 4 }[colourType as 2 | 6];
+  expect(channels).toBeDefined();
+  const idat: Buffer[] = [];
+  for (let at = 8; at < buf.length; ) {
+    const length = buf.readUInt32BE(at);
+    const type = buf.toString('latin1', at + 4, at + 8);
+    if (type === 'IDAT') idat.push(buf.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  const stride = width * channels;
+  const pixels = Buffer.alloc(stride * height);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    for (let i = 0; i < stride; i++) {
+      const x = raw[y * (stride + 1) + 1 + i];
+      const a = i >= channels ? pixels[y * stride + i - channels] : 0;
+      const b = y > 0 ? pixels[(y - 1) * stride + i] : 0;
+      const c = y > 0 && i >= channels ? pixels[(y - 1) * stride + i - channels] : 0;
+      const p = a + b - c;
+      const paeth =
+        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c)
+          ? a
+          : Math.abs(p - b) <= Math.abs(p - c)
+            ? b
+            : c;
+      const value = [x, x + a, x + b, x + ((a + b) >> 1), x + paeth][filter];
+      pixels[y * stride + i] = value & 0xff;
+    }
+  }
+  return {
+    width,
+    height,
+    rgba: (x, y) => [...pixels.subarray((y * width + x) * channels, (y * width + x + 1) * channels)],
+  };
+}
+
+const chart: ChartData = {
+  title: 'Weekly means, 8 weeks to 28 Dec 2026 – 3 Jan 2027',
+  weekStarts: [
+    '2026-11-09',
+    '2026-11-16',
+    '2026-11-23',
+    '2026-11-30',
+    '2026-12-07',
+    '2026-12-14',
+    '2026-12-21',
+    '2026-12-28',
+  ],
+  series: ['Context', 'Respect', 'Talents', 'Empathy', 'Feelings', 'Openness'].map((label, j) => ({
+    label,
+    values: [3, 3.5, null, 4, 2.5, 3.2, 4.1, 4.8].map((v) => (v === null ? null : Math.min(5, v + j * 0.1))),
+  })),
+};
+
+describe('weekly chart', () => {
+  test('is a valid PNG of the expected size whose pixels are not blank', async () => {
+    const png = await vegaChartRenderer.renderPng(chart);
+    const image = decodePng(png);
+    expect(image.width).toBe(CHART_WIDTH * CHART_SCALE);
+    expect(image.height).toBe(CHART_HEIGHT * CHART_SCALE);
+    let coloured = 0;
+    let dark = 0;
+    for (let y = 0; y < image.height; y += 2) {
+      for (let x = 0; x < image.width; x += 2) {
+        const [r, g, b] = image.rgba(x, y);
+        if (Math.max(r, g, b) - Math.min(r, g, b) > 60)
+          coloured++; // bar colours
+        else if (r < 80 && g < 80 && b < 80) dark++; // text and axes
+      }
+    }
+    const sampled = (image.width / 2) * (image.height / 2);
+    expect(coloured / sampled).toBeGreaterThan(0.05);
+    expect(dark).toBeGreaterThan(500);
+    // Corners are the white background.
+    expect(image.rgba(0, 0).slice(0, 3)).toEqual([255, 255, 255]);
+  });
+
+  test('the SVG names every behaviour and week, draws text in the configured font, and skips empty weeks', async () => {
+    const svg = await renderChartSvg(chart);
+    expect(svg).toMatch(new RegExp(`^<svg[^>]+width="${CHART_WIDTH}" height="${CHART_HEIGHT}"`));
+    for (const label of ['Context', 'Openness', '9 Nov', '23 Nov', '28 Dec']) expect(svg).toContain(label);
+    expect(svg).toContain('DejaVu Sans');
+    const bars = svg.match(/aria-roledescription="bar"/g) ?? [];
+    expect(bars).toHaveLength(6 * 7); // seven weeks with data, six behaviours each
+  });
+});
