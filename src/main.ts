@@ -4,6 +4,8 @@ import { ConfigError, loadConfig } from './config';
 import { isTrellisError } from './core/errors';
 import { HttpServer } from './http/server';
 import { runConsoleChat } from './platforms/console/chat';
+import { registerTeams, teamsListenHost } from './platforms/teams';
+import { conversationReferenceRepository } from './store';
 
 /** Composition root: config → db → repositories → core → adapters. */
 async function main(): Promise<void> {
@@ -33,7 +35,17 @@ async function main(): Promise<void> {
   // Slack and Teams share one HTTP server and port, beside GET /healthz.
   const http = new HttpServer(app.log);
   // Platforms register their routes here (see src/platforms/*).
-  const address = await http.listen(config.port, config.host);
+  // Teams in emulator mode has no authentication: loopback only, or refuse to start.
+  const host = teamsListenHost(config.teams, config.host);
+  if (config.teams) {
+    registerTeams(http, {
+      config: config.teams,
+      trellis: app.trellis,
+      referenceRepo: conversationReferenceRepository(app.db, () => app.clock.now()),
+      log: app.log,
+    });
+  }
+  const address = await http.listen(config.port, host);
   app.log.info('listening', { port: address.port, host: address.address });
   process.removeAllListeners('SIGTERM');
   process.removeAllListeners('SIGINT');

@@ -5,6 +5,12 @@ import { promptIssueRepository } from './prompt-issues';
 import { reflectionRepository } from './reflections';
 import { selfCheckRepository } from './self-checks';
 
+export {
+  type ConversationReferenceRepository,
+  conversationReferenceRepository,
+  type ReferenceScope,
+  type StoredConversationReference,
+} from './conversation-references';
 export { type Db, migrate, openDatabase, schemaVersion } from './db';
 
 /** The repositories over one open database. */

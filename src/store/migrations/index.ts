@@ -1,5 +1,6 @@
 import { initial } from './001-initial';
 import { requestKeys } from './002-request-keys';
+import { conversationReferences } from './004-conversation-references';
 
 /** One schema change. `version` becomes the database's user_version once `sql` has run. */
 export interface Migration {
@@ -12,4 +13,4 @@ export interface Migration {
  * Every migration, in order. Versions only grow; a gap is allowed (work merged from parallel branches).
  * Never edit one that has shipped: add the next.
  */
-export const MIGRATIONS: readonly Migration[] = [initial, requestKeys];
+export const MIGRATIONS: readonly Migration[] = [initial, requestKeys, conversationReferences];

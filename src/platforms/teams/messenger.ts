@@ -1,0 +1,86 @@
+import type { ConversationReference } from 'botbuilder';
+import { DeliveryError } from '../../core/errors';
+import type { Message } from '../../core/message';
+import type { Coach } from '../../core/model';
+import type { Logger, Messenger } from '../../core/ports';
+import type { TeamsAdapter } from './adapter';
+import type { TeamsReferences } from './references';
+import { renderActivity } from './render';
+
+/** Bot Connector answers after which sending to the same conversation again is pointless. */
+const UNREACHABLE_STATUS = new Set([401, 403, 404]);
+
+/**
+ * Proactive sends to Teams: the stored conversation reference, continued through the adapter. A coach without a
+ * reference (never installed or wrote) is unreachable, not an error to retry.
+ */
+export class TeamsMessenger implements Messenger {
+  readonly platform = 'teams' as const;
+
+  constructor(
+    private readonly adapter: TeamsAdapter,
+    private readonly appId: string,
+    private readonly references: TeamsReferences,
+    private readonly log: Logger,
+  ) {}
+
+  async sendDirect(coach: Coach, m: Message, deliveryKey: string): Promise<{ messageId?: string }> {
+    const reference = this.references.personal(coach.tenant, coach.user);
+    if (!reference) {
+      throw new DeliveryError('unreachable', 'no Teams conversation with this coach yet: they have to install Trellis');
+    }
+    return this.send(reference, m, { coach: coach.id, deliveryKey });
+  }
+
+  /** Posts to a peer-supervision channel registered with "digest here". */
+  async sendToChannel(
+    tenant: string,
+    channelId: string,
+    m: Message,
+    deliveryKey: string,
+  ): Promise<{ messageId?: string }> {
+    const reference = this.references.channel(tenant, channelId);
+    if (!reference)
+      throw new DeliveryError('unreachable', 'no Teams reference for this channel: run "digest here" in it');
+    return this.send(reference, m, { channel: channelId, deliveryKey });
+  }
+
+  private async send(
+    reference: Partial<ConversationReference>,
+    m: Message,
+    fields: Record<string, unknown>,
+  ): Promise<{ messageId?: string }> {
+    let messageId: string | undefined;
+    try {
+      await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+        const response = await context.sendActivity(renderActivity(m));
+        messageId = response?.id;
+      });
+    } catch (error) {
+      throw toDeliveryError(error);
+    }
+    this.log.info('teams: sent', { ...fields, messageId });
+    return { messageId };
+  }
+}
+
+function toDeliveryError(error: unknown): DeliveryError {
+  const e = error as {
+    statusCode?: number;
+    message?: string;
+    response?: { headers?: { get(name: string): string | undefined } };
+  };
+  const status = e.statusCode;
+  if (status === 429) {
+    const retryAfter = Number(e.response?.headers?.get('retry-after'));
+    return new DeliveryError(
+      'rate_limited',
+      'Teams asked us to slow down',
+      Number.isFinite(retryAfter) ? retryAfter * 1000 : 1000,
+    );
+  }
+  if (status !== undefined && UNREACHABLE_STATUS.has(status)) {
+    return new DeliveryError('unreachable', `Teams refused the conversation (${status})`);
+  }
+  return new DeliveryError('transient', `Teams send failed: ${status ?? e.message ?? 'unknown error'}`);
+}
