@@ -51,14 +51,22 @@ export class TeamsMessenger implements Messenger {
     fields: Record<string, unknown>,
   ): Promise<{ messageId?: string }> {
     let messageId: string | undefined;
+    let failure: unknown;
     try {
       await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
-        const response = await context.sendActivity(renderActivity(m));
-        messageId = response?.id;
+        // Caught here, not left to the adapter: its onTurnError would answer "something went wrong" into the
+        // conversation and swallow the error, and the caller must know the send failed.
+        try {
+          const response = await context.sendActivity(renderActivity(m));
+          messageId = response?.id;
+        } catch (error) {
+          failure = error;
+        }
       });
     } catch (error) {
-      throw toDeliveryError(error);
+      failure = error;
     }
+    if (failure !== undefined) throw toDeliveryError(failure);
     this.log.info('teams: sent', { ...fields, messageId });
     return { messageId };
   }

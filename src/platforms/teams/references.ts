@@ -41,15 +41,14 @@ export class TeamsReferences {
 
   /** Remembers where this activity came from, so Trellis can write there later on its own. */
   remember(activity: Partial<Activity>): void {
-    const reference = TurnContext.getConversationReference(activity);
+    // Without the activity id: a proactive send starts a new message instead of replying to an old one.
+    const { activityId: _replyTo, ...reference } = TurnContext.getConversationReference(activity);
     if (isPersonal(activity)) {
-      this.repo.save(
-        { platform: 'teams', tenant: tenantOf(activity), scope: 'personal', key: coachRefOf(activity).user },
-        reference,
-      );
+      const key = coachRefOf(activity).user;
+      this.repo.save({ platform: 'teams', tenant: tenantOf(activity), scope: 'personal', key }, reference);
     } else {
       const id = channelIdOf(activity);
-      const channelReference = { ...reference, activityId: undefined, conversation: { ...reference.conversation, id } };
+      const channelReference = { ...reference, conversation: { ...reference.conversation, id } };
       this.repo.save({ platform: 'teams', tenant: tenantOf(activity), scope: 'channel', key: id }, channelReference);
     }
   }
