@@ -24,8 +24,11 @@ export class FakeBotConnector {
   /** Answers the next calls with this status (a 403 from a coach who blocked the bot, a 429). */
   private failures: { status: number; headers?: Record<string, string> }[] = [];
   url = '';
+  /** Calls answered, recorded or not. */
+  answered = 0;
 
-  constructor() {
+  /** `record: false` only counts calls (benchmarks), so memory stays flat under load. */
+  constructor(private readonly options: { record?: boolean } = {}) {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -98,7 +101,8 @@ export class FakeBotConnector {
       body,
       headers: req.headers,
     };
-    this.calls.push(call);
+    this.answered++;
+    if (this.options.record !== false) this.calls.push(call);
     res.writeHead(kind === 'create' ? 201 : 200, { 'content-type': 'application/json' });
     if (kind === 'create') res.end(JSON.stringify({ id: `conv-${this.nextId++}`, activityId: `a-${this.nextId++}` }));
     else if (kind === 'update') res.end(JSON.stringify({ id: call.activityId }));
