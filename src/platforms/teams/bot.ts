@@ -79,13 +79,13 @@ export class TrellisTeamsBot extends ActivityHandler {
     const ref = coachRefOf(activity);
     const ctx = this.context(activity);
     try {
-      if (activity.value !== undefined && activity.value !== null) {
+      if (!isPersonal(activity)) {
+        await this.handleChannelMessage(context, ref, ctx);
+      } else if (activity.value !== undefined && activity.value !== null) {
         await this.handleSubmit(context, ref, ctx);
-      } else if (isPersonal(activity)) {
+      } else {
         const text = textWithoutMention(activity);
         await this.sendReply(context, ref, ctx, this.deps.trellis.handleText(ref, text, ctx));
-      } else {
-        await this.handleChannelMessage(context, ref, ctx);
       }
     } catch (error) {
       // Something the coach can fix: say what. Anything else goes to the adapter's onTurnError.
@@ -94,7 +94,10 @@ export class TrellisTeamsBot extends ActivityHandler {
     }
   }
 
-  /** In a channel only channel commands run (digest here, group join …), with the channel in the context. */
+  /**
+   * In a channel only channel commands run (digest here, group join …), with the channel in the context. Card
+   * submits and personal commands are turned away, so a coach's ratings or notes are never answered in a channel.
+   */
   private async handleChannelMessage(context: TurnContext, ref: CoachRef, ctx: RequestContext): Promise<void> {
     const { activity } = context;
     const text = textWithoutMention(activity)

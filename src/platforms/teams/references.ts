@@ -37,7 +37,23 @@ export function isPersonal(activity: Partial<Activity>): boolean {
 
 /** Conversation references in SQLite: a coach's personal chat by user, a channel by its id. */
 export class TeamsReferences {
+  /**
+   * The last reference written per conversation, so a message from an unchanged conversation (nearly all of them)
+   * costs no database write. SQLite stays the source of truth: every read goes there.
+   */
+  private readonly written = new Map<string, string>();
+  private static readonly WRITTEN_MAX = 50_000;
+
   constructor(private readonly repo: ConversationReferenceRepository) {}
+
+  private save(key: { tenant: string; scope: 'personal' | 'channel'; key: string }, reference: object): void {
+    const cacheKey = `${key.scope}\u0000${key.tenant}\u0000${key.key}`;
+    const json = JSON.stringify(reference);
+    if (this.written.get(cacheKey) === json) return;
+    this.repo.save({ platform: 'teams', ...key }, reference);
+    if (this.written.size >= TeamsReferences.WRITTEN_MAX) this.written.clear();
+    this.written.set(cacheKey, json);
+  }
 
   /** Remembers where this activity came from, so Trellis can write there later on its own. */
   remember(activity: Partial<Activity>): void {
@@ -45,11 +61,11 @@ export class TeamsReferences {
     const { activityId: _replyTo, ...reference } = TurnContext.getConversationReference(activity);
     if (isPersonal(activity)) {
       const key = coachRefOf(activity).user;
-      this.repo.save({ platform: 'teams', tenant: tenantOf(activity), scope: 'personal', key }, reference);
+      this.save({ tenant: tenantOf(activity), scope: 'personal', key }, reference);
     } else {
       const id = channelIdOf(activity);
       const channelReference = { ...reference, conversation: { ...reference.conversation, id } };
-      this.repo.save({ platform: 'teams', tenant: tenantOf(activity), scope: 'channel', key: id }, channelReference);
+      this.save({ tenant: tenantOf(activity), scope: 'channel', key: id }, channelReference);
     }
   }
 

@@ -210,6 +210,13 @@ describe('Teams bot over HTTP (emulator mode)', () => {
     connector.clear();
     await teams.post(channelMention(connector.url, 'gus', channelId, 'history'));
     expect(activityText(connector.activities()[0].body)).toContain('personal chat');
+    // A self-check card submitted in a channel is turned away too: no ratings are answered where others read.
+    connector.clear();
+    const submit = channelMention(connector.url, 'gus', channelId, '');
+    delete submit.text;
+    submit.value = { trellisAction: 'selfcheck_submit', context: '4', note: 'private' };
+    await teams.post(submit);
+    expect(activityText(connector.activities()[0].body)).toContain('personal chat');
     expect(core).toHaveBeenCalledTimes(1);
     expect(count('self_checks')).toBe(0);
   });
