@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { ConfigError, loadConfig } from '../../../src/config';
+import { teamsListenHost } from '../../../src/platforms/teams';
 import { FakeBotConnector } from '../../helpers/fake-bot-connector';
 import { tempDbFile } from '../../helpers/temp-db';
 import { personalInstall, personalMessage, startTeams, type TeamsHarness } from './harness';
@@ -119,4 +121,19 @@ describe('emulator mode (no authentication) listens on loopback only', () => {
       db.cleanup();
     }
   }, 60000);
+});
+
+describe('which Teams mode the configuration gives', () => {
+  test('neither an app id nor BOT_EMULATOR: Teams is off (main registers no /api/messages route)', () => {
+    expect(loadConfig({ TRELLIS_DB: ':memory:' }).teams).toBeUndefined();
+    expect(loadConfig({ TRELLIS_DB: ':memory:', BOT_EMULATOR: '' }).teams).toBeUndefined();
+  });
+
+  test('credentials win over BOT_EMULATOR; emulator mode allows loopback hosts only', () => {
+    expect(loadConfig({ ...CREDENTIALS, BOT_EMULATOR: '1' }).teams).toMatchObject({ mode: 'authenticated' });
+    expect(teamsListenHost({ mode: 'emulator' }, undefined)).toBe('127.0.0.1');
+    expect(teamsListenHost({ mode: 'emulator' }, '::1')).toBe('::1');
+    expect(() => teamsListenHost({ mode: 'emulator' }, '192.168.1.5')).toThrow(ConfigError);
+    expect(teamsListenHost(loadConfig(CREDENTIALS).teams, '0.0.0.0')).toBe('0.0.0.0');
+  });
 });

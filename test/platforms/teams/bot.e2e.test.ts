@@ -46,6 +46,16 @@ describe('Teams bot over HTTP (emulator mode)', () => {
     expect(activityText(sent[0].body)).toContain('Welcome to Trellis');
   });
 
+  test('installationUpdate stores the reference without a second welcome', async () => {
+    const install = personalInstall(connector.url, 'abe');
+    const res = await teams.post({ ...install, type: 'installationUpdate', action: 'add', membersAdded: undefined });
+    expect(res.status).toBe(200);
+    expect(teams.teams.references.personal(TENANT, 'aad-abe')).toMatchObject({
+      conversation: { id: 'a:personal-abe' },
+    });
+    expect(connector.activities()).toHaveLength(0);
+  });
+
   test('selfcheck sends a card; a valid submit records it and replaces the card with the acknowledgement', async () => {
     await teams.post(
       personalMessage(connector.url, 'ben', `<at>${BOT.name}</at> /selfcheck`, {
@@ -104,6 +114,9 @@ describe('Teams bot over HTTP (emulator mode)', () => {
     // Teams retrying the same submit (same activity id) records nothing twice.
     await teams.post(submit);
     expect(count('self_checks')).toBe(1);
+    // The note is confidential: it is in no log line.
+    expect(teams.logLines.length).toBeGreaterThan(0);
+    expect(teams.logLines.join('\n')).not.toContain('felt rushed');
   });
 
   test('an invalid submit re-sends the card with what to fix beside each field, and stores nothing', async () => {
