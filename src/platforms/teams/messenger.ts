@@ -1,4 +1,4 @@
-import type { ConversationReference } from 'botbuilder';
+import type { ConversationParameters, ConversationReference } from 'botbuilder';
 import { DeliveryError } from '../../core/errors';
 import type { Message } from '../../core/message';
 import type { Coach } from '../../core/model';
@@ -6,6 +6,9 @@ import type { Logger, Messenger } from '../../core/ports';
 import type { TeamsAdapter } from './adapter';
 import type { TeamsReferences } from './references';
 import { renderActivity } from './render';
+
+/** The token audience for the Bot Connector in the public cloud (botbuilder's default for outbound calls). */
+const BOT_FRAMEWORK_SCOPE = 'https://api.botframework.com';
 
 /** Bot Connector answers after which sending to the same conversation again is pointless. */
 const UNREACHABLE_STATUS = new Set([401, 403, 404]);
@@ -32,7 +35,10 @@ export class TeamsMessenger implements Messenger {
     return this.send(reference, m, { coach: coach.id, deliveryKey });
   }
 
-  /** Posts to a peer-supervision channel registered with "digest here". */
+  /**
+   * Posts a new thread in a peer-supervision channel registered with "digest here". Like
+   * TeamsInfo.sendMessageToTeamsChannel, it creates a conversation in the channel carrying the message.
+   */
   async sendToChannel(
     tenant: string,
     channelId: string,
@@ -40,9 +46,33 @@ export class TeamsMessenger implements Messenger {
     deliveryKey: string,
   ): Promise<{ messageId?: string }> {
     const reference = this.references.channel(tenant, channelId);
-    if (!reference)
+    if (!reference?.serviceUrl) {
       throw new DeliveryError('unreachable', 'no Teams reference for this channel: run "digest here" in it');
-    return this.send(reference, m, { channel: channelId, deliveryKey });
+    }
+    const parameters = {
+      isGroup: true,
+      bot: reference.bot,
+      tenantId: tenant,
+      channelData: { channel: { id: channelId }, tenant: { id: tenant } },
+      activity: renderActivity(m),
+    } as ConversationParameters;
+    let messageId: string | undefined;
+    try {
+      await this.adapter.createConversationAsync(
+        this.appId,
+        reference.channelId ?? 'msteams',
+        reference.serviceUrl,
+        BOT_FRAMEWORK_SCOPE,
+        parameters,
+        async (context) => {
+          messageId = context.activity.id;
+        },
+      );
+    } catch (error) {
+      throw toDeliveryError(error);
+    }
+    this.log.info('teams: posted to channel', { channel: channelId, deliveryKey, messageId });
+    return { messageId };
   }
 
   private async send(

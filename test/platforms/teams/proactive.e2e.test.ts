@@ -1,7 +1,7 @@
 import { DeliveryError } from '../../../src/core/errors';
 import { activityText, cardOf, FakeBotConnector } from '../../helpers/fake-bot-connector';
 import { tempDbFile } from '../../helpers/temp-db';
-import { personalInstall, personalMessage, startTeams, TENANT } from './harness';
+import { channelMention, personalInstall, personalMessage, startTeams, TENANT } from './harness';
 
 /**
  * Proactive prompts reach the coach after a restart: the conversation reference comes from SQLite,
@@ -84,6 +84,35 @@ describe('Teams proactive sends', () => {
       });
     } finally {
       await teams.stop();
+    }
+  });
+
+  test('a channel registered with "digest here" gets posts at its top level, also after a restart', async () => {
+    const channelId = '19:peer-group@thread.tacv2';
+    const first = await startTeams({ dbFile: db.file });
+    await first.post(channelMention(connector.url, 'kim', channelId, 'digest here'));
+    await first.stop();
+    connector.clear();
+
+    const second = await startTeams({ dbFile: db.file });
+    try {
+      await second.teams.messenger.sendToChannel(
+        TENANT,
+        channelId,
+        { title: 'Group digest', lines: ['3 of 5 checked in.'] },
+        'digest:1',
+      );
+      // A new thread in the channel itself (not a reply in the thread the command was typed in).
+      const created = connector.calls.filter((c) => c.kind === 'create');
+      expect(created).toHaveLength(1);
+      expect(created[0].body).toMatchObject({ isGroup: true, channelData: { channel: { id: channelId } } });
+      expect(activityText(created[0].body.activity as Record<string, unknown>)).toContain('3 of 5 checked in.');
+      expect(connector.activities()).toHaveLength(0);
+      await expect(
+        second.teams.messenger.sendToChannel(TENANT, '19:unknown@thread.tacv2', { lines: ['x'] }, 'digest:2'),
+      ).rejects.toMatchObject({ kind: 'unreachable' });
+    } finally {
+      await second.stop();
     }
   });
 });
