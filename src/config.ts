@@ -74,6 +74,13 @@ function hostTimeZone(): string {
   return zone && isValidTimeZone(zone) ? zone : 'UTC';
 }
 
+/** The environment checked against the schema, for tools that need one setting without starting Trellis. */
+export function parseEnv(env: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  return parsed.data;
+}
+
 /** Reads the environment once. A platform is on when all its settings are present; some but not all is an error. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);

@@ -2,53 +2,69 @@ import os from 'node:os';
 import { createAppContext } from './app';
 import { ConfigError, loadConfig } from './config';
 import { isTrellisError } from './core/errors';
+import type { Messenger } from './core/ports';
 import { HttpServer } from './http/server';
 import { runConsoleChat } from './platforms/console/chat';
 import { ConsoleMessenger } from './platforms/console/messenger';
 import { startSlack } from './platforms/slack/app';
+import { registerTeams, teamsListenHost } from './platforms/teams';
 import { startScheduler } from './schedule';
-import { platformMessengers } from './schedule/messengers';
-import { inboundEventRepository } from './store';
+import { conversationReferenceRepository, inboundEventRepository } from './store';
 
-/** Composition root: config → db → repositories → core → adapters. */
+/** Composition root: config → db → repositories → core → adapters → scheduler. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = createAppContext(config);
+
+  // One handler per signal for the whole life of the process; what "stop" means grows as parts start.
+  let stop: () => Promise<void> = async () => app.close();
+  const onSignal = (signal: string) => {
+    app.log.info('shutting down', { signal });
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+
   // Retention (TRELLIS_RETENTION_DAYS) also applies at every start; the scheduler runs it daily.
   try {
     app.trellis.runRetention(app.clock.now(), 'startup');
   } catch (error) {
     app.log.warn('retention could not run', { error });
   }
-  const shutdown = (signal: string) => {
-    app.log.info('shutting down', { signal });
-    app.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
 
   if (!config.slack && !config.teams) {
     // No platform credentials: the local terminal chat, on the same store.
     // Scheduled prompts appear in the chat while it runs (only in a terminal, not when input is piped).
+    const user = config.consoleUser ?? localUserName();
     const consoleSchedule = process.stdin.isTTY
-      ? startScheduler(app, [new ConsoleMessenger(process.stdout, config.consoleUser ?? localUserName(), true)])
+      ? startScheduler(app, [new ConsoleMessenger(process.stdout, user, true)])
       : undefined;
+    stop = async () => {
+      await consoleSchedule?.stop();
+      app.close();
+    };
     await runConsoleChat({
       trellis: app.trellis,
-      user: config.consoleUser ?? localUserName(),
+      user,
       input: process.stdin,
       output: process.stdout,
       interactive: Boolean(process.stdin.isTTY),
       log: app.log,
     });
-    await consoleSchedule?.stop();
-    app.close();
+    await stop();
     return;
   }
+
   // Slack and Teams share one HTTP server and port, beside GET /healthz.
   const http = new HttpServer(app.log);
-  // Platforms register their routes here (see src/platforms/*).
+  // Teams in emulator mode has no authentication: loopback only, or refuse to start.
+  const host = teamsListenHost(config.teams, config.host);
   const slack = config.slack
     ? await startSlack({
         config: config.slack,
@@ -59,22 +75,26 @@ async function main(): Promise<void> {
         http,
       })
     : undefined;
-  const address = await http.listen(config.port, config.host);
+  const teams = config.teams
+    ? registerTeams(http, {
+        config: config.teams,
+        trellis: app.trellis,
+        referenceRepo: conversationReferenceRepository(app.db, () => app.clock.now()),
+        log: app.log,
+      })
+    : undefined;
+  const address = await http.listen(config.port, host);
   app.log.info('listening', { port: address.port, host: address.address });
-  // Scheduled prompts: one tick a minute, sent through every platform that is on.
-  const schedule = startScheduler(app, platformMessengers(config));
-  process.removeAllListeners('SIGTERM');
-  process.removeAllListeners('SIGINT');
-  const stop = async (signal: string) => {
-    app.log.info('shutting down', { signal });
+
+  // Scheduled prompts, summaries and digests: one tick a minute, through every platform that is on.
+  const messengers: Messenger[] = [slack?.messenger, teams?.messenger].filter((m): m is NonNullable<typeof m> => !!m);
+  const schedule = startScheduler(app, messengers);
+  stop = async () => {
     await schedule.stop(); // no new sends; the ones in flight finish and are marked
     await http.close();
     await slack?.stop();
     app.close();
-    process.exit(0);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
 }
 
 function localUserName(): string {

@@ -39,7 +39,7 @@ export const runDueCommand = defineCommand({
   options: {},
   schema: z.object({ positionals: noPositionals }),
   async run(_args, app, io) {
-    const messengers = platformMessengers(app.config);
+    const messengers = platformMessengers(app);
     if (messengers.length === 0) {
       io.err(
         'No platform to send through: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack. Nothing was sent; `due` shows what would be.',

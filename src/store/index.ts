@@ -10,6 +10,12 @@ import { reflectionRepository } from './reflections';
 import { selfCheckRepository } from './self-checks';
 import { weeklyStatsRepository } from './weekly-stats';
 
+export {
+  type ConversationReferenceRepository,
+  conversationReferenceRepository,
+  type ReferenceScope,
+  type StoredConversationReference,
+} from './conversation-references';
 export { type Db, migrate, openDatabase, schemaVersion } from './db';
 export { inboundEventRepository } from './inbound-events';
 

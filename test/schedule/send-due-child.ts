@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
   });
   const app = createAppContext(config);
-  const scheduler = createScheduler(app, platformMessengers(config), {
+  const scheduler = createScheduler(app, platformMessengers(app), {
     leaseMs: args['lease-ms'],
     sender: { concurrency: args.concurrency, limiter: { initialRate: args['initial-rate'] } },
   });

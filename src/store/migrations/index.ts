@@ -1,6 +1,7 @@
 import { initial } from './001-initial';
 import { requestKeys } from './002-request-keys';
 import { schedule } from './003-schedule';
+import { conversationReferences } from './004-conversation-references';
 import { groups } from './005-groups';
 import { privacy } from './006-privacy';
 import { inboundEvents } from './007-inbound-events';
@@ -16,4 +17,12 @@ export interface Migration {
  * Every migration, in order. Versions only grow; a gap is allowed (work merged from parallel branches).
  * Never edit one that has shipped: add the next.
  */
-export const MIGRATIONS: readonly Migration[] = [initial, requestKeys, schedule, groups, privacy, inboundEvents];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  requestKeys,
+  schedule,
+  conversationReferences,
+  groups,
+  privacy,
+  inboundEvents,
+];

@@ -1,0 +1,121 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import type { Config } from '../../config';
+import type { Logger } from '../../core/ports';
+
+export type TeamsConfig = NonNullable<Config['teams']>;
+type AuthResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
+
+/** The settings botbuilder reads, from our Config. In emulator mode they stay empty, which turns auth off. */
+export function botFrameworkAuthentication(config: TeamsConfig): ConfigurationBotFrameworkAuthentication {
+  if (config.mode === 'emulator') return new ConfigurationBotFrameworkAuthentication({});
+  return new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.appId,
+    MicrosoftAppPassword: config.appPassword,
+    MicrosoftAppTenantId: config.tenantId,
+    MicrosoftAppType: config.appType,
+  });
+}
+
+/** The bot's own id for proactive sends: the app id, or "" in emulator mode. */
+export function botAppId(config: TeamsConfig): string {
+  return config.mode === 'authenticated' ? config.appId : '';
+}
+
+/**
+ * botbuilder's CloudAdapter, with authentication split from the turn so that any failure to authenticate is
+ * answered 401 before anything runs or is stored, and without CloudAdapter.process's console output.
+ */
+export class TeamsAdapter extends CloudAdapter {
+  constructor(readonly auth: ConfigurationBotFrameworkAuthentication) {
+    super(auth);
+  }
+
+  authenticate(activity: Activity, authHeader: string): Promise<AuthResult> {
+    return this.auth.authenticateRequest(activity, authHeader);
+  }
+
+  /** Runs one authenticated turn; returns the invoke response, if the turn left one. */
+  runTurn(auth: AuthResult, activity: Activity, logic: (context: TurnContext) => Promise<void>) {
+    return this.processActivity(auth, activity, logic);
+  }
+}
+
+export function createTeamsAdapter(config: TeamsConfig): TeamsAdapter {
+  return new TeamsAdapter(botFrameworkAuthentication(config));
+}
+
+/** The least an activity must have before botbuilder sees it; everything else it checks itself. */
+const inboundActivity = z.looseObject({
+  type: z.string().min(1),
+  id: z.string().optional(),
+  serviceUrl: z.string().min(1),
+  channelId: z.string().min(1),
+  conversation: z.looseObject({ id: z.string().min(1) }),
+  from: z.looseObject({ id: z.string().min(1) }).optional(),
+  recipient: z.looseObject({ id: z.string() }).optional(),
+});
+
+const MAX_BODY = 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        resolve(undefined);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function answer(res: ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status).end();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/**
+ * The POST /api/messages handler: parse and check the activity, authenticate it (401 on any failure, so nothing
+ * from an unauthenticated caller reaches the bot or the store), run the turn, answer with its invoke response.
+ */
+export function messagesRoute(
+  adapter: TeamsAdapter,
+  logic: (context: TurnContext) => Promise<void>,
+  log: Logger,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
+    const raw = await readBody(req);
+    if (raw === undefined) return answer(res, 413, { error: 'activity too large' });
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return answer(res, 400, { error: 'body is not JSON' });
+    }
+    const parsed = inboundActivity.safeParse(json);
+    if (!parsed.success) return answer(res, 400, { error: 'not a Bot Framework activity' });
+    const activity = parsed.data as unknown as Activity;
+    const header = req.headers.authorization ?? '';
+
+    let auth: AuthResult;
+    try {
+      auth = await adapter.authenticate(activity, header);
+    } catch (error) {
+      log.warn('teams: request refused', { reason: (error as Error).message, channel: activity.channelId });
+      return answer(res, 401, { error: 'unauthorized' });
+    }
+    const invokeResponse = await adapter.runTurn(auth, activity, logic);
+    answer(res, invokeResponse?.status ?? 200, invokeResponse?.body);
+  };
+}

@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import { z } from 'zod';
+import { zip } from './zip';
+
+/** The Teams app manifest schema this package targets. */
+export const MANIFEST_VERSION = '1.17';
+export const MANIFEST_SCHEMA = `https://developer.microsoft.com/en-us/json-schemas/teams/v${MANIFEST_VERSION}/MicrosoftTeams.schema.json`;
+
+/** The icons' SVG sources live in the repository's teams/ folder; PNGs are made from them at package time. */
+export const ICON_DIR = path.resolve(__dirname, '../../../teams');
+
+const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// address' });
+
+export const packageOptionsSchema = z.object({
+  /** The bot's Microsoft App ID (a GUID); also the Teams app id. */
+  appId: z.guid({ error: 'the app id is a GUID such as 00000000-0000-0000-0000-000000000000 (MICROSOFT_APP_ID)' }),
+  version: z.string().regex(/^\d+\.\d+\.\d+$/, 'a version is three numbers, such as 1.0.0'),
+  developerName: z.string().min(1).max(32),
+  websiteUrl: httpsUrl,
+  privacyUrl: httpsUrl,
+  termsOfUseUrl: httpsUrl,
+});
+export type PackageOptions = z.infer<typeof packageOptionsSchema>;
+
+/** What coaches can type in a personal chat, and what a channel can ask: shown by Teams as suggestions. */
+export const PERSONAL_COMMANDS = [
+  {
+    title: 'selfcheck',
+    description: 'Rate the six trust-and-safety behaviours on a card, with an optional private note',
+  },
+  {
+    title: 'selfcheck 4 3 5 4 4 2',
+    description: 'Record all six ratings in one go (use - to skip one); a note may follow',
+  },
+  { title: 'prompt', description: "Today's reflection question; your next message is saved as your reflection" },
+  { title: 'history', description: 'Your recent self-checks and reflections' },
+  { title: 'trend', description: 'Each behaviour this week against the four weeks before, with a sparkline' },
+  { title: 'settings', description: 'Show or change prompt time, days, time zone, level and pause' },
+  { title: 'help', description: 'Everything Trellis can do' },
+] as const;
+
+export const CHANNEL_COMMANDS = [
+  { title: 'digest here', description: 'Make this a peer-supervision channel with an anonymous weekly digest' },
+  { title: 'group join', description: 'Take part in this channel’s anonymous group picture' },
+  { title: 'help', description: 'What Trellis does in a channel' },
+] as const;
+
+export function buildManifest(options: PackageOptions): Record<string, unknown> {
+  return {
+    $schema: MANIFEST_SCHEMA,
+    manifestVersion: MANIFEST_VERSION,
+    version: options.version,
+    id: options.appId,
+    developer: {
+      name: options.developerName,
+      websiteUrl: options.websiteUrl,
+      privacyUrl: options.privacyUrl,
+      termsOfUseUrl: options.termsOfUseUrl,
+    },
+    name: { short: 'Trellis', full: 'Trellis: reflective practice for coaches' },
+    description: {
+      short: 'A daily minute of reflection on building trust and safety with clients',
+      full:
+        'Trellis helps coaches practise the ICF competency "Cultivates Trust and Safety": a short reflection prompt ' +
+        'on your own schedule, a quick self-check of the six observable behaviours, a private journal, and weekly ' +
+        'trends. Peer-supervision channels get an anonymous group digest. What you write stays private to you.',
+    },
+    icons: { color: 'color.png', outline: 'outline.png' },
+    accentColor: '#2E7D5B',
+    bots: [
+      {
+        botId: options.appId,
+        scopes: ['personal', 'team', 'groupChat'],
+        isNotificationOnly: false,
+        supportsFiles: false,
+        commandLists: [
+          { scopes: ['personal'], commands: PERSONAL_COMMANDS.map((c) => ({ ...c })) },
+          { scopes: ['team', 'groupChat'], commands: CHANNEL_COMMANDS.map((c) => ({ ...c })) },
+        ],
+      },
+    ],
+    permissions: ['identity', 'messageTeamMembers'],
+    validDomains: [],
+  };
+}
+
+/** An icon from its SVG source, rendered to a PNG of exactly `size` pixels square. */
+export function renderIcon(svgFile: string, size: number): Buffer {
+  const svg = fs.readFileSync(svgFile);
+  const png = new Resvg(svg, { fitTo: { mode: 'width', value: size }, background: 'rgba(0,0,0,0)' }).render();
+  return Buffer.from(png.asPng());
+}
+
+/** The zip Teams admins upload: manifest.json, color.png (192×192) and outline.png (32×32) at the root. */
+export function buildAppPackage(options: PackageOptions, iconDir = ICON_DIR): Buffer {
+  const manifest = buildManifest(packageOptionsSchema.parse(options));
+  return zip([
+    { name: 'manifest.json', data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) },
+    { name: 'color.png', data: renderIcon(path.join(iconDir, 'color.svg'), 192) },
+    { name: 'outline.png', data: renderIcon(path.join(iconDir, 'outline.svg'), 32) },
+  ]);
+}

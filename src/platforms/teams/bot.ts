@@ -1,0 +1,231 @@
+import { type Activity, ActivityHandler, ActivityTypes, TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { BEHAVIOUR_KEYS } from '../../core/behaviours';
+import { isTrellisError } from '../../core/errors';
+import { type Message, message } from '../../core/message';
+import type { CoachRef } from '../../core/model';
+import type { Logger } from '../../core/ports';
+import { validateSelfCheckForm } from '../../core/selfcheck';
+import type { Reply, RequestContext, Trellis } from '../../core/trellis';
+import { channelIdOf, coachRefOf, isPersonal, type TeamsReferences } from './references';
+import { ACTION_FIELD, messageCard, reflectionCard, renderActivity, selfCheckCard } from './render';
+
+export interface TeamsBotDeps {
+  trellis: Trellis;
+  references: TeamsReferences;
+  log: Logger;
+}
+
+/** What an Action.Submit brings back in `activity.value` (see render.ts); inputs arrive as strings. */
+const submitSchema = z.looseObject({
+  [ACTION_FIELD]: z.string().max(40),
+  value: z.string().max(40).optional(),
+  note: z.string().optional(),
+  reflection: z.string().optional(),
+  ...Object.fromEntries(BEHAVIOUR_KEYS.map((k) => [k, z.union([z.string(), z.number()]).optional()])),
+});
+type Submit = z.infer<typeof submitSchema>;
+
+/** Commands a channel may run; everything else is personal and stays in the coach's own chat. */
+const CHANNEL_COMMANDS = new Set(['digest', 'group', 'help']);
+
+const WELCOME = message(
+  [
+    'Hi, I am Trellis: a few minutes a day of reflective practice on "Cultivates Trust and Safety" (ICF Core Competencies).',
+    'Type *selfcheck* to rate the six behaviours, *prompt* for a reflection question, or *help* for everything I do. What you write here stays private to you.',
+  ],
+  { title: 'Welcome to Trellis' },
+);
+
+/**
+ * Trellis in Teams: translates activities into core calls and core replies into activities. It stores the
+ * conversation reference of every install and message first, so proactive prompts can reach the coach later.
+ */
+export class TrellisTeamsBot extends ActivityHandler {
+  constructor(private readonly deps: TeamsBotDeps) {
+    super();
+    this.onMessage(async (context, next) => {
+      this.deps.references.remember(context.activity);
+      await this.handleMessage(context);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const { activity } = context;
+      const botAdded = (activity.membersAdded ?? []).some((m) => m.id === activity.recipient.id);
+      if (botAdded) {
+        this.deps.references.remember(activity);
+        this.deps.log.info('teams: installed', { personal: isPersonal(activity) });
+        if (isPersonal(activity)) await context.sendActivity(renderActivity(WELCOME));
+      }
+      await next();
+    });
+    // Teams also sends installationUpdate on install; the reference is stored, the welcome comes once (above).
+    this.onInstallationUpdateAdd(async (context, next) => {
+      this.deps.references.remember(context.activity);
+      await next();
+    });
+  }
+
+  private context(activity: Activity): RequestContext {
+    return {
+      requestKey: activity.id ? `teams:${activity.id}` : undefined,
+      timeZone: activity.localTimezone || undefined,
+      displayName: activity.from?.name || undefined,
+    };
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    const ref = coachRefOf(activity);
+    const ctx = this.context(activity);
+    try {
+      if (!isPersonal(activity)) {
+        await this.handleChannelMessage(context, ref, ctx);
+      } else if (activity.value !== undefined && activity.value !== null) {
+        await this.handleSubmit(context, ref, ctx);
+      } else {
+        const text = textWithoutMention(activity);
+        await this.sendReply(context, ref, ctx, this.deps.trellis.handleText(ref, text, ctx));
+      }
+    } catch (error) {
+      // Something the coach can fix: say what. Anything else goes to the adapter's onTurnError.
+      if (!isTrellisError(error)) throw error;
+      await context.sendActivity(renderActivity(message(error.message)));
+    }
+  }
+
+  /**
+   * In a channel only channel commands run (digest here, group join …), with the channel in the context. Card
+   * submits and personal commands are turned away, so a coach's ratings or notes are never answered in a channel.
+   */
+  private async handleChannelMessage(context: TurnContext, ref: CoachRef, ctx: RequestContext): Promise<void> {
+    const { activity } = context;
+    const text = textWithoutMention(activity)
+      .replace(/^\/?selfcheck\b/i, '')
+      .trim();
+    const first = text.split(/\s+/)[0]?.toLowerCase() ?? '';
+    if (!CHANNEL_COMMANDS.has(first)) {
+      await context.sendActivity(
+        renderActivity(
+          message(
+            'In a channel I take channel commands only: *digest here* to make this a peer-supervision channel, *group join* to take part. For your own self-checks and reflections, message me in a personal chat.',
+          ),
+        ),
+      );
+      return;
+    }
+    const channelData = activity.channelData as { channel?: { name?: unknown } } | undefined;
+    const name = typeof channelData?.channel?.name === 'string' ? channelData.channel.name : activity.conversation.name;
+    const channelCtx: RequestContext = {
+      ...ctx,
+      channel: { id: channelIdOf(activity), kind: 'group', ...(name ? { name } : {}) },
+    };
+    this.deps.log.info('teams: channel command', { command: first });
+    await this.sendReply(context, ref, channelCtx, this.deps.trellis.runSelfcheckArgs(ref, text, channelCtx));
+  }
+
+  private async handleSubmit(context: TurnContext, ref: CoachRef, ctx: RequestContext): Promise<void> {
+    const parsed = submitSchema.safeParse(context.activity.value);
+    if (!parsed.success) {
+      await context.sendActivity(renderActivity(message('I could not read that card. Type "help" to start again.')));
+      return;
+    }
+    const data = parsed.data;
+    const { trellis } = this.deps;
+    const issueId = Number(data.value);
+    switch (data[ACTION_FIELD]) {
+      case 'selfcheck_submit':
+        return this.submitSelfCheck(context, ref, ctx, data);
+      case 'open_selfcheck':
+        await context.sendActivity({ type: ActivityTypes.Message, attachments: [selfCheckCard()] });
+        return;
+      case 'open_settings':
+        await context.sendActivity(renderActivity(trellis.settings(ref, ctx)));
+        return;
+      case 'reflect':
+        await context.sendActivity({ type: ActivityTypes.Message, attachments: [reflectionCard(data.value ?? '')] });
+        return;
+      case 'reflection_submit':
+        return this.submitReflection(context, ref, ctx, data);
+      case 'skip':
+      case 'snooze':
+        if (!Number.isInteger(issueId)) break;
+        await context.sendActivity(
+          renderActivity(
+            trellis.setPromptStatus(ref, issueId, data[ACTION_FIELD] === 'skip' ? 'skipped' : 'snoozed', ctx),
+          ),
+        );
+        return;
+    }
+    await context.sendActivity(
+      renderActivity(message('That button is not available here. Type "help" for what I can do.')),
+    );
+  }
+
+  private async submitSelfCheck(context: TurnContext, ref: CoachRef, ctx: RequestContext, data: Submit): Promise<void> {
+    const values: Record<string, string> = {};
+    for (const key of BEHAVIOUR_KEYS) {
+      const v = data[key];
+      if (v !== undefined && v !== '') values[key] = String(v);
+    }
+    const result = validateSelfCheckForm({ ratings: values, note: data.note ?? null });
+    if (!result.ok) {
+      // Send the card again with the coach's answers kept and each problem beside its field.
+      await context.sendActivity({
+        type: ActivityTypes.Message,
+        attachments: [selfCheckCard({ values, note: data.note, errors: result.errors })],
+      });
+      return;
+    }
+    const { reply } = this.deps.trellis.recordSelfCheck(ref, result.value, ctx);
+    await this.replaceCard(context, reply);
+  }
+
+  private async submitReflection(
+    context: TurnContext,
+    ref: CoachRef,
+    ctx: RequestContext,
+    data: Submit,
+  ): Promise<void> {
+    const issueId = data.value !== undefined && /^\d+$/.test(data.value) ? Number(data.value) : undefined;
+    try {
+      const { reply } = this.deps.trellis.saveReflection(ref, data.reflection ?? '', ctx, issueId);
+      await this.replaceCard(context, reply);
+    } catch (error) {
+      if (!isTrellisError(error)) throw error;
+      await context.sendActivity({
+        type: ActivityTypes.Message,
+        attachments: [reflectionCard(data.value ?? '', undefined, error.message)],
+      });
+    }
+  }
+
+  /** Replaces the submitted card with the answer, so it cannot be sent twice; without a card id, answers it. */
+  private async replaceCard(context: TurnContext, reply: Message): Promise<void> {
+    const cardId = context.activity.replyToId;
+    if (!cardId) {
+      await context.sendActivity(renderActivity(reply));
+      return;
+    }
+    await context.updateActivity({ id: cardId, type: ActivityTypes.Message, attachments: [messageCard(reply)] });
+  }
+
+  private async sendReply(context: TurnContext, ref: CoachRef, ctx: RequestContext, reply: Reply): Promise<void> {
+    if (reply.type === 'selfcheck_form') {
+      await context.sendActivity({ type: ActivityTypes.Message, attachments: [selfCheckCard()] });
+    } else if (reply.type === 'settings_form') {
+      await context.sendActivity(renderActivity(this.deps.trellis.settings(ref, ctx)));
+    } else if (reply.messages.length > 0) {
+      await context.sendActivities(reply.messages.map(renderActivity));
+    }
+  }
+}
+
+/** The text without the bot's @mention (Teams puts "<at>Trellis</at>" in the text, with a mention entity). */
+function textWithoutMention(activity: Activity): string {
+  if (!activity.text) return '';
+  return (TurnContext.removeRecipientMention(activity) ?? activity.text)
+    .trim()
+    .replace(/^<at>[^<]*<\/at>\s*/, '')
+    .trim();
+}

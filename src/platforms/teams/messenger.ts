@@ -1,0 +1,123 @@
+import type { ConversationParameters, ConversationReference } from 'botbuilder';
+import { DeliveryError } from '../../core/errors';
+import type { Message } from '../../core/message';
+import type { Coach } from '../../core/model';
+import type { ChannelAddress, Logger, Messenger } from '../../core/ports';
+import type { TeamsAdapter } from './adapter';
+import type { TeamsReferences } from './references';
+import { renderActivity } from './render';
+
+/** The token audience for the Bot Connector in the public cloud (botbuilder's default for outbound calls). */
+const BOT_FRAMEWORK_SCOPE = 'https://api.botframework.com';
+
+/** Bot Connector answers after which sending to the same conversation again is pointless. */
+const UNREACHABLE_STATUS = new Set([401, 403, 404]);
+
+/**
+ * Proactive sends to Teams: the stored conversation reference, continued through the adapter. A coach without a
+ * reference (never installed or wrote) is unreachable, not an error to retry.
+ */
+export class TeamsMessenger implements Messenger {
+  readonly platform = 'teams' as const;
+
+  constructor(
+    private readonly adapter: TeamsAdapter,
+    private readonly appId: string,
+    private readonly references: TeamsReferences,
+    private readonly log: Logger,
+  ) {}
+
+  async sendDirect(coach: Coach, m: Message, deliveryKey: string): Promise<{ messageId?: string }> {
+    const reference = this.references.personal(coach.tenant, coach.user);
+    if (!reference) {
+      throw new DeliveryError('unreachable', 'no Teams conversation with this coach yet: they have to install Trellis');
+    }
+    return this.send(reference, m, { coach: coach.id, deliveryKey });
+  }
+
+  /**
+   * Posts a new thread in a peer-supervision channel registered with "digest here". Like
+   * TeamsInfo.sendMessageToTeamsChannel, it creates a conversation in the channel carrying the message.
+   */
+  async sendToChannel(
+    { tenant, channelId }: ChannelAddress,
+    m: Message,
+    deliveryKey: string,
+  ): Promise<{ messageId?: string }> {
+    const reference = this.references.channel(tenant, channelId);
+    if (!reference?.serviceUrl) {
+      throw new DeliveryError('unreachable', 'no Teams reference for this channel: run "digest here" in it');
+    }
+    const parameters = {
+      isGroup: true,
+      bot: reference.bot,
+      tenantId: tenant,
+      channelData: { channel: { id: channelId }, tenant: { id: tenant } },
+      activity: renderActivity(m),
+    } as ConversationParameters;
+    let messageId: string | undefined;
+    try {
+      await this.adapter.createConversationAsync(
+        this.appId,
+        reference.channelId ?? 'msteams',
+        reference.serviceUrl,
+        BOT_FRAMEWORK_SCOPE,
+        parameters,
+        async (context) => {
+          messageId = context.activity.id;
+        },
+      );
+    } catch (error) {
+      throw toDeliveryError(error);
+    }
+    this.log.info('teams: posted to channel', { channel: channelId, deliveryKey, messageId });
+    return { messageId };
+  }
+
+  private async send(
+    reference: Partial<ConversationReference>,
+    m: Message,
+    fields: Record<string, unknown>,
+  ): Promise<{ messageId?: string }> {
+    let messageId: string | undefined;
+    let failure: unknown;
+    try {
+      await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+        // Caught here, not left to the adapter: its onTurnError would answer "something went wrong" into the
+        // conversation and swallow the error, and the caller must know the send failed.
+        try {
+          const response = await context.sendActivity(renderActivity(m));
+          messageId = response?.id;
+        } catch (error) {
+          failure = error;
+        }
+      });
+    } catch (error) {
+      failure = error;
+    }
+    if (failure !== undefined) throw toDeliveryError(failure);
+    this.log.info('teams: sent', { ...fields, messageId });
+    return { messageId };
+  }
+}
+
+function toDeliveryError(error: unknown): DeliveryError {
+  const e = error as {
+    statusCode?: number;
+    message?: string;
+    response?: { headers?: { get(name: string): string | undefined } };
+  };
+  const status = e.statusCode;
+  if (status === 429) {
+    const retryAfter = Number(e.response?.headers?.get('retry-after'));
+    return new DeliveryError(
+      'rate_limited',
+      'Teams asked us to slow down',
+      Number.isFinite(retryAfter) ? retryAfter * 1000 : 1000,
+    );
+  }
+  if (status !== undefined && UNREACHABLE_STATUS.has(status)) {
+    return new DeliveryError('unreachable', `Teams refused the conversation (${status})`);
+  }
+  return new DeliveryError('transient', `Teams send failed: ${status ?? e.message ?? 'unknown error'}`);
+}

@@ -1,0 +1,82 @@
+import type { Platform } from '../core/model';
+import type { Db } from './db';
+
+export type ReferenceScope = 'personal' | 'channel';
+
+/** Where a proactive message goes: a coach's personal chat or a channel, as the platform described it. */
+export interface ConversationReferenceKey {
+  platform: Platform;
+  tenant: string;
+  scope: ReferenceScope;
+  /** The coach's user id (personal) or the channel's conversation id (channel). */
+  key: string;
+}
+
+export interface StoredConversationReference extends ConversationReferenceKey {
+  /** The platform's own reference object, stored as JSON; the platform adapter checks its shape on load. */
+  reference: unknown;
+  updatedAt: string;
+}
+
+export interface ConversationReferenceRepository {
+  /** Inserts or replaces the reference; an unchanged reference is not rewritten. */
+  save(key: ConversationReferenceKey, reference: unknown): void;
+  find(key: ConversationReferenceKey): StoredConversationReference | undefined;
+  list(platform: Platform, scope: ReferenceScope): StoredConversationReference[];
+  count(): number;
+}
+
+interface Row {
+  platform: Platform;
+  tenant: string;
+  scope: ReferenceScope;
+  key: string;
+  reference: string;
+  updated_at: string;
+}
+
+function toStored(row: Row): StoredConversationReference {
+  return {
+    platform: row.platform,
+    tenant: row.tenant,
+    scope: row.scope,
+    key: row.key,
+    reference: JSON.parse(row.reference) as unknown,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function conversationReferenceRepository(
+  db: Db,
+  now: () => Date = () => new Date(),
+): ConversationReferenceRepository {
+  const upsert = db.prepare(
+    `INSERT INTO conversation_references (platform, tenant, scope, key, reference, updated_at)
+     VALUES (@platform, @tenant, @scope, @key, @reference, @updatedAt)
+     ON CONFLICT (platform, tenant, scope, key) DO UPDATE
+       SET reference = excluded.reference, updated_at = excluded.updated_at
+       WHERE reference <> excluded.reference`,
+  );
+  const findOne = db.prepare<[string, string, string, string], Row>(
+    'SELECT * FROM conversation_references WHERE platform = ? AND tenant = ? AND scope = ? AND key = ?',
+  );
+  const listAll = db.prepare<[string, string], Row>(
+    'SELECT * FROM conversation_references WHERE platform = ? AND scope = ? ORDER BY tenant, key',
+  );
+  const countAll = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM conversation_references');
+  return {
+    save(key, reference) {
+      upsert.run({ ...key, reference: JSON.stringify(reference), updatedAt: now().toISOString() });
+    },
+    find(key) {
+      const row = findOne.get(key.platform, key.tenant, key.scope, key.key);
+      return row ? toStored(row) : undefined;
+    },
+    list(platform, scope) {
+      return listAll.all(platform, scope).map(toStored);
+    },
+    count() {
+      return countAll.get()?.n ?? 0;
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type { PlatformDriver } from './driver';
+
+const ROOT = path.resolve(__dirname, '../..');
+const ORDER = ['context', 'respect', 'talents', 'empathy', 'feelings', 'openness'];
+
+/**
+ * The local terminal chat, driven as a coach would use it: `src/main.ts` as a child process with no platform
+ * credentials, lines piped to its stdin. One process per exchange; all state is in the SQLite file, as for a
+ * coach who opens the chat again.
+ */
+export class ConsoleDriver implements PlatformDriver {
+  readonly name = 'console' as const;
+  private dbFile = '';
+
+  async start(dbFile: string): Promise<void> {
+    this.dbFile = dbFile;
+  }
+
+  async stop(): Promise<void> {}
+
+  send(user: string, text: string): Promise<string[]> {
+    return this.chat(user, [text]);
+  }
+
+  /** The chat's form is a dialog: six answers ("-" skips one), then the note ("-" for none). */
+  submitSelfCheck(user: string, ratings: Partial<Record<string, string>>, note?: string): Promise<string[]> {
+    return this.chat(user, ['/selfcheck', ...ORDER.map((k) => ratings[k] ?? '-'), note ?? '-']);
+  }
+
+  reply(user: string, text: string): Promise<string[]> {
+    return this.chat(user, [text]);
+  }
+
+  private chat(user: string, lines: string[]): Promise<string[]> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, TRELLIS_DB: this.dbFile, TRELLIS_CONSOLE_USER: user, TRELLIS_TZ: 'UTC' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+      });
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString();
+      });
+      child.on('error', reject);
+      child.on('exit', (code) => {
+        if (code !== 0) reject(new Error(`console chat exited ${code}: ${stderr}`));
+        else resolve(stdout.trim() === '' ? [] : [stdout.trim()]);
+      });
+      child.stdin.end(`${lines.join('\n')}\n`);
+    });
+  }
+}

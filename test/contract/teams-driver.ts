@@ -1,0 +1,80 @@
+import { activityText, cardOf, FakeBotConnector } from '../helpers/fake-bot-connector';
+import { personalMessage, startTeams, type TeamsHarness } from '../platforms/teams/harness';
+import type { PlatformDriver } from './driver';
+
+/**
+ * Teams, driven over HTTP: real activities POSTed to the real /api/messages (CloudAdapter, emulator mode), with
+ * every reply, card update and proactive send recorded by a fake Bot Connector and read back as text.
+ */
+export class TeamsDriver implements PlatformDriver {
+  readonly name = 'teams' as const;
+  private connector?: FakeBotConnector;
+  private teams?: TeamsHarness;
+  private cards = 0;
+
+  async start(dbFile: string): Promise<void> {
+    this.connector = await new FakeBotConnector().start();
+    this.teams = await startTeams({ dbFile });
+  }
+
+  async stop(): Promise<void> {
+    await this.teams?.stop();
+    await this.connector?.stop();
+  }
+
+  send(user: string, text: string): Promise<string[]> {
+    return this.exchange(personalMessage(this.url, user, text));
+  }
+
+  /** Types "selfcheck", fills in the card that comes back, and submits it as Teams does (a message with a value). */
+  async submitSelfCheck(user: string, ratings: Partial<Record<string, string>>, note?: string): Promise<string[]> {
+    const before = this.sent().length;
+    await this.post(personalMessage(this.url, user, 'selfcheck'));
+    const card = this.sent()
+      .slice(before)
+      .map((c) => cardOf(c.body))
+      .find(Boolean);
+    if (!card) throw new Error('teams driver: "selfcheck" did not answer with a card');
+    const action = (card.actions as { type: string; data: Record<string, string> }[]).find(
+      (a) => a.type === 'Action.Submit',
+    );
+    if (!action) throw new Error('teams driver: the self-check card has no submit button');
+    const inputs: Record<string, string> = {};
+    for (const [key, value] of Object.entries(ratings)) if (value !== undefined) inputs[key] = value;
+    if (note !== undefined) inputs.note = note;
+    return this.exchange(
+      personalMessage(this.url, user, undefined, {
+        replyToId: `card-${++this.cards}`,
+        value: { ...action.data, ...inputs },
+      }),
+    );
+  }
+
+  reply(user: string, text: string): Promise<string[]> {
+    return this.send(user, text);
+  }
+
+  private get url(): string {
+    if (!this.connector) throw new Error('teams driver: not started');
+    return this.connector.url;
+  }
+
+  private sent() {
+    return this.connector?.activities() ?? [];
+  }
+
+  private async post(activity: Record<string, unknown>): Promise<void> {
+    if (!this.teams) throw new Error('teams driver: not started');
+    const res = await this.teams.post(activity);
+    if (res.status !== 200) throw new Error(`teams driver: /api/messages answered ${res.status}`);
+  }
+
+  /** Posts one activity; the turn (and every reply it sends) is over when the HTTP request answers. */
+  private async exchange(activity: Record<string, unknown>): Promise<string[]> {
+    const before = this.sent().length;
+    await this.post(activity);
+    return this.sent()
+      .slice(before)
+      .map((c) => activityText(c.body));
+  }
+}

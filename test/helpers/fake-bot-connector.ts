@@ -1,0 +1,145 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One Bot Connector call as the fake received it. */
+export interface ConnectorCall {
+  kind: 'send' | 'reply' | 'update' | 'create' | 'other';
+  method: string;
+  path: string;
+  conversationId?: string;
+  /** For reply: the activity replied to. For update: the activity replaced. */
+  activityId?: string;
+  body: Record<string, unknown>;
+  headers: http.IncomingHttpHeaders;
+}
+
+/**
+ * A fake Bot Connector (the Teams service a bot calls back) on 127.0.0.1. Activities posted to the bot carry
+ * `serviceUrl: connector.url`, so every reply, card update, proactive send and new conversation lands here.
+ */
+export class FakeBotConnector {
+  readonly calls: ConnectorCall[] = [];
+  private readonly server: http.Server;
+  private nextId = 1;
+  /** Answers the next calls with this status (a 403 from a coach who blocked the bot, a 429). */
+  private failures: { status: number; headers?: Record<string, string> }[] = [];
+  url = '';
+  /** Calls answered, recorded or not. */
+  answered = 0;
+
+  /** `record: false` only counts calls (benchmarks), so memory stays flat under load. */
+  constructor(private readonly options: { record?: boolean } = {}) {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => this.handle(req, res, Buffer.concat(chunks).toString('utf8')));
+    });
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  failNext(status: number, headers?: Record<string, string>): void {
+    this.failures.push({ status, headers });
+  }
+
+  /** Activities the bot sent (replies, sends, updates), oldest first. */
+  activities(filter: (c: ConnectorCall) => boolean = () => true): ConnectorCall[] {
+    return this.calls.filter((c) => (c.kind === 'send' || c.kind === 'reply' || c.kind === 'update') && filter(c));
+  }
+
+  clear(): void {
+    this.calls.length = 0;
+  }
+
+  /** Polls until `predicate` holds, within a bounded deadline. */
+  async waitFor<T>(predicate: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = predicate();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error('FakeBotConnector: condition not met in time');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {
+    let body: Record<string, unknown> = {};
+    try {
+      body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    const path = (req.url ?? '').split('?')[0];
+    const method = req.method ?? 'GET';
+    const m = /^\/v3\/conversations(?:\/([^/]+)\/activities(?:\/([^/]+))?)?\/?$/.exec(path);
+    let kind: ConnectorCall['kind'] = 'other';
+    if (m && !m[1] && method === 'POST') kind = 'create';
+    else if (m?.[1] && method === 'POST') kind = m[2] ? 'reply' : 'send';
+    else if (m?.[1] && m[2] && method === 'PUT') kind = 'update';
+    const failure = this.failures.shift();
+    if (failure) {
+      res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
+      res.end(JSON.stringify({ error: { code: 'Failure', message: `fake ${failure.status}` } }));
+      return;
+    }
+    const call: ConnectorCall = {
+      kind,
+      method,
+      path,
+      conversationId: m?.[1] ? decodeURIComponent(m[1]) : undefined,
+      activityId: m?.[2] ? decodeURIComponent(m[2]) : undefined,
+      body,
+      headers: req.headers,
+    };
+    this.answered++;
+    if (this.options.record !== false) this.calls.push(call);
+    res.writeHead(kind === 'create' ? 201 : 200, { 'content-type': 'application/json' });
+    if (kind === 'create') res.end(JSON.stringify({ id: `conv-${this.nextId++}`, activityId: `a-${this.nextId++}` }));
+    else if (kind === 'update') res.end(JSON.stringify({ id: call.activityId }));
+    else res.end(JSON.stringify({ id: `act-${this.nextId++}` }));
+  }
+}
+
+/** What a coach reads in an activity: its text, or the text of its Adaptive Card (text blocks, facts, inputs, buttons). */
+export function activityText(activity: Record<string, unknown>): string {
+  const parts: string[] = [];
+  if (typeof activity.text === 'string') parts.push(activity.text);
+  const attachments = (activity.attachments ?? []) as { content?: unknown }[];
+  for (const a of attachments) collectCardText(a.content, parts);
+  return parts.join('\n').replace(/\*\*([^*\n]+)\*\*/g, '$1');
+}
+
+function collectCardText(node: unknown, parts: string[]): void {
+  if (Array.isArray(node)) {
+    for (const n of node) collectCardText(n, parts);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  const el = node as Record<string, unknown>;
+  if (el.type === 'TextBlock' && typeof el.text === 'string') parts.push(el.text);
+  if (el.type === 'FactSet')
+    for (const f of el.facts as { title: string; value: string }[]) parts.push(`${f.title}  ${f.value}`);
+  if (typeof el.label === 'string') parts.push(el.label);
+  if (typeof el.type === 'string' && el.type.startsWith('Action.') && typeof el.title === 'string')
+    parts.push(`[${el.title}]`);
+  collectCardText(el.body, parts);
+  collectCardText(el.actions, parts);
+}
+
+/** The Adaptive Card in an activity, if it has one. */
+export function cardOf(activity: Record<string, unknown>): Record<string, unknown> | undefined {
+  const a = ((activity.attachments ?? []) as { contentType?: string; content?: Record<string, unknown> }[]).find(
+    (x) => x.contentType === 'application/vnd.microsoft.card.adaptive',
+  );
+  return a?.content;
+}
