@@ -1,13 +1,14 @@
 import { tempDbFile } from '../helpers/temp-db';
 import { ConsoleDriver } from './console-driver';
 import type { PlatformDriver } from './driver';
+import { SlackDriver } from './slack-driver';
 import { TeamsDriver } from './teams-driver';
 
 /**
  * One suite of behaviours, run against every platform's real adapter, so the platforms cannot drift apart.
  * Add a platform by adding its driver here.
  */
-const DRIVERS: (() => PlatformDriver)[] = [() => new ConsoleDriver(), () => new TeamsDriver()];
+const DRIVERS: (() => PlatformDriver)[] = [() => new ConsoleDriver(), () => new SlackDriver(), () => new TeamsDriver()];
 
 const text = (lines: string[]) => lines.join('\n');
 

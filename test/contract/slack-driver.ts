@@ -4,13 +4,16 @@ import type { PlatformDriver } from './driver';
 
 const BEHAVIOUR_KEYS = ['context', 'respect', 'talents', 'empathy', 'feelings', 'openness'];
 
-/** A modal as the coach sees it, in words: its title and each field's label. */
+/** A modal as the coach sees it, in words: its title, each field's label, and its context lines. */
 function describeView(view: Record<string, unknown>): string {
   const title = (view.title as { text?: string } | undefined)?.text ?? 'Form';
-  const labels = ((view.blocks as { type: string; label?: { text: string } }[]) ?? [])
-    .filter((b) => b.type === 'input')
-    .map((b) => b.label?.text ?? '');
-  return [`${title} form`, ...labels].join('\n');
+  type ViewBlock = { type: string; label?: { text: string }; elements?: { text?: string }[] };
+  const words = ((view.blocks as ViewBlock[]) ?? []).flatMap((b) => {
+    if (b.type === 'input') return [b.label?.text ?? ''];
+    if (b.type === 'context') return (b.elements ?? []).map((e) => e.text ?? '');
+    return [];
+  });
+  return [`${title} form`, ...words].join('\n');
 }
 
 /**
