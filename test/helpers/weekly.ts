@@ -1,45 +1,12 @@
-import { loadCatalog } from '../../src/catalog';
-import { chartRenderer } from '../../src/charts';
 import { BEHAVIOUR_KEYS, type Rating } from '../../src/core/behaviours';
 import type { Coach, CoachRef, Ratings } from '../../src/core/model';
 import type { Repositories } from '../../src/core/ports';
 import type { RequestContext } from '../../src/core/trellis';
-import { Trellis } from '../../src/core/trellis';
-import { createLogger } from '../../src/log';
-import { createRepositories, type Db, openDatabase } from '../../src/store';
-import { FixedClock } from './clock';
-import { tempDbFile } from './temp-db';
+import { makeTrellis } from './trellis';
 
-/** The real core with charts on a temp SQLite file, a fixed clock, and the log kept in memory. */
+/** The real core with charts (unless turned off) on a temp SQLite file, a fixed clock, and the log kept in memory. */
 export function makeWeeklyTrellis(start: string, options: { minGroupSize?: number; charts?: boolean } = {}) {
-  const { file, cleanup } = tempDbFile();
-  const db: Db = openDatabase(file);
-  const clock = new FixedClock(start);
-  const logLines: string[] = [];
-  const repos = createRepositories(db, () => clock.now());
-  const catalog = loadCatalog();
-  const trellis = new Trellis({
-    repos,
-    catalog,
-    clock,
-    log: createLogger('debug', {}, (line) => logLines.push(line)),
-    defaultTimeZone: 'UTC',
-    minGroupSize: options.minGroupSize,
-    charts: options.charts === false ? undefined : chartRenderer,
-  });
-  return {
-    trellis,
-    repos,
-    db,
-    clock,
-    catalog,
-    file,
-    logLines,
-    close() {
-      db.close();
-      cleanup();
-    },
-  };
+  return makeTrellis(start, 'UTC', { minGroupSize: options.minGroupSize, charts: options.charts !== false });
 }
 
 export const slackRef = (user: string): CoachRef => ({ platform: 'slack', tenant: 'T1', user });
