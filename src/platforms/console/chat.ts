@@ -20,12 +20,16 @@ export interface ConsoleChatOptions {
   exportDir?: string;
 }
 
+const PROMPT_BUTTONS = new Set(['reflect', 'skip', 'snooze']);
+
 /** The local terminal chat: the same core and store as Slack and Teams, typed instead of clicked. */
 export async function runConsoleChat(options: ConsoleChatOptions): Promise<void> {
   const { trellis, input, output, interactive } = options;
   const ref: CoachRef = { platform: 'console', tenant: 'local', user: options.user };
   const say = (text: string) => output.write(`${text}\n${interactive ? '' : '\n'}`);
-  const show = (m: Message) => {
+  const show = (shown: Message) => {
+    // Prompt buttons have typed equivalents here (a reply is the reflection), so they are not drawn.
+    const m = { ...shown, buttons: shown.buttons?.filter((b) => !PROMPT_BUTTONS.has(b.action)) };
     if (!m.files?.length) return say(toPlainText(m));
     // An export: the files go to a folder, and the chat says where.
     const dir = writeExportFiles(options.exportDir ?? 'data/exports', options.user, trellis.now(), m.files);

@@ -28,6 +28,8 @@ describe('the local terminal chat', () => {
     expect(result.stdout).toContain('Thanks, your self-check is saved. Context 4 · Respect 3 · Talents 5');
     expect(result.stdout).toMatch(/Openness\s+2\.0/);
     expect(result.stdout).toContain("Today's reflection");
+    // A reply is the reflection here: no buttons drawn that nothing can click.
+    expect(result.stdout).not.toContain('[Reflect]');
     expect(result.stdout).toContain('Saved to your journal');
     expect(result.stdout).toContain('I let the silence sit');
     // Nothing but replies on stdout; logs stay off it.
