@@ -463,6 +463,17 @@ export class Trellis {
     return message('Nothing was deleted.');
   }
 
+  /**
+   * The Cancel button, which two messages carry: the delete question (value 'delete') and the share preview
+   * ("Keep it private", value = the reflection id). Either way nothing changes; the answer says what stayed.
+   */
+  cancelAction(value: string | undefined): Message {
+    if (value === 'delete') return this.cancelDelete();
+    if (value !== undefined && /^\d{1,12}$/.test(value))
+      return message('Nothing was shared. The reflection stays private to you.');
+    return message('Cancelled; nothing changed.');
+  }
+
   /** Purges notes and reflections older than the retention period; the scheduler calls this daily. */
   runRetention(now: Date = this.now(), actor = 'scheduler'): RetentionResult {
     return runRetention(this.deps.repos, this.deps.retentionDays, now, this.deps.log, actor);
