@@ -63,6 +63,8 @@ const EVENT_PURGE_EVERY_MS = 60 * 60 * 1000;
 
 const BUSY =
   'Slack is busy and the form could not open. Run the command again in a moment, or type the quick form: /selfcheck 4 3 5 4 4 2.';
+const EXPORT_FAILED =
+  'Slack did not accept the export files, so nothing was sent. Please run /selfcheck export again in a minute.';
 const FAILED = 'Something went wrong on our side and nothing was saved. Please try again in a minute.';
 
 /**
@@ -259,10 +261,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       log.info('slack export delivered', { files: files.length });
     } catch (error) {
       log.warn('slack export upload failed', { code: slackErrorCode(error) });
-      await respond({
-        response_type: 'ephemeral',
-        text: 'Slack did not accept the export files, so nothing was sent. Please run /selfcheck export again in a minute.',
-      });
+      await respond({ response_type: 'ephemeral', text: EXPORT_FAILED });
       return;
     }
     const names = files.map((f) => f.filename).join(', ');
@@ -546,7 +545,17 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
             }),
           ];
     for (const [i, m] of messages.entries()) {
-      await sendDirect(ref, m, `reply:${envelope.event_id}:${i}`, hint);
+      await sendDirect(ref, { ...m, files: undefined }, `reply:${envelope.event_id}:${i}`, hint);
+      // "export" typed in the DM: its files follow the message there.
+      if (m.files?.length) {
+        await uploadExportFiles(client, dm.data.channel, m.files).then(
+          () => log.info('slack export delivered', { files: m.files?.length }),
+          async (error) => {
+            log.warn('slack export upload failed', { code: slackErrorCode(error) });
+            await sendDirect(ref, message(EXPORT_FAILED), `export-failed:${envelope.event_id}:${i}`, hint);
+          },
+        );
+      }
     }
     inbound.finish('slack', envelope.event_id, clock.now().toISOString());
   });

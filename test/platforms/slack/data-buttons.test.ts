@@ -81,6 +81,25 @@ describe('Slack: export files, confirm_delete and cancel', () => {
     expect(log).not.toContain('REFLECTION-MARKER-91c2');
   });
 
+  test('"export" typed in the DM: the message in the DM, then its files uploaded there', async () => {
+    h.fake.clear();
+    await h.dm('U5EXP', 'export');
+    await h.idle();
+    const texts = h.dmTexts('U5EXP');
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toContain('Your export');
+    const completed = h.calls('files.completeUploadExternal');
+    expect(completed).toHaveLength(1);
+    expect(completed[0].body.channel_id).toBe('D5EXP');
+    expect(
+      h.fake.calls
+        .filter((c) => c.method.startsWith('upload/'))
+        .map((u) => u.raw ?? '')
+        .join(),
+    ).toContain('NOTE-MARKER-7f3a');
+    expect(h.logLines.join('\n')).not.toContain('NOTE-MARKER-7f3a');
+  });
+
   test('a refused upload is reported to the coach; nothing is completed', async () => {
     h.fake.clear();
     h.fake.respondOnce('files.getUploadURLExternal', { json: { ok: false, error: 'missing_scope' } });
@@ -172,5 +191,31 @@ describe('Slack: export files, confirm_delete and cancel', () => {
     await h.idle();
     expect(answerTo(kept.triggerId)).toContain('Nothing was shared. The reflection stays private to you.');
     expect(h.ctx.repos.sharedReflections.groupsSharedWith(reflection.id)).toEqual([]);
+  });
+
+  test('/selfcheck digest here, group join and leave typed in a channel get the core answers, not a self-check', async () => {
+    const channel = 'C0SUPERVISE';
+    const answer = async (user: string, text: string, where = channel) => {
+      const sent = await h.command(user, text, { channel: where });
+      await h.idle();
+      return [JSON.stringify(sent.response.json ?? {}), answerTo(sent.triggerId)].join('\n');
+    };
+    expect(await answer('U8LEAD', 'digest here')).toContain(
+      'This channel is now a peer-supervision channel: the digest comes every Friday at 15:00',
+    );
+    const group = h.ctx.repos.groups.find('slack', TEAM, channel)!;
+    expect(group).toMatchObject({ name: 'peer-supervision', digestWeekday: 5, digestTime: '15:00' });
+    const lead = h.ctx.repos.coaches.find(refOf('U8LEAD'))!;
+    expect(h.ctx.repos.selfChecks.count(lead.id)).toBe(0);
+
+    expect(await answer('U8PEER', 'group join')).toContain('You joined #peer-supervision.');
+    expect(await answer('U8PEER', 'group join')).toContain('You are already in #peer-supervision.');
+    expect(await answer('U8PEER', 'group leave')).toContain('You left #peer-supervision.');
+    expect(h.ctx.repos.groups.memberCount(group.id)).toBe(0);
+    // Typed in the DM (a D channel id) they say where to type them instead.
+    expect(await answer('U8PEER', 'digest here', 'D8PEER')).toContain(
+      'in the channel that should get the weekly digest',
+    );
+    expect(await answer('U8PEER', 'group join', 'D8PEER')).toContain('not in a direct message');
   });
 });
