@@ -81,7 +81,7 @@ describe('every command is listed where coaches look', () => {
   });
 
   test('the Teams app package suggests every command in the personal chat or the channel list', () => {
-    const titles = [...PERSONAL_COMMANDS, ...CHANNEL_COMMANDS].map((c) => c.title);
+    const titles: string[] = [...PERSONAL_COMMANDS, ...CHANNEL_COMMANDS].map((c) => c.title);
     for (const command of COMMANDS)
       expect({ command, listed: titles.includes(command) }).toEqual({ command, listed: true });
     expect(PERSONAL_COMMANDS.map((c) => c.title)).toContain('selfcheck');
