@@ -126,6 +126,11 @@ export class Trellis {
     return localDate(this.now(), coach.settings.timeZone);
   }
 
+  /** Whether Trellis holds anything about this coach (false after they deleted their data), without registering them. */
+  knows(ref: CoachRef): boolean {
+    return this.deps.repos.coaches.find(ref) !== undefined;
+  }
+
   /** Finds or registers the coach; a time zone from the platform is taken unless the coach chose one. */
   coach(ref: CoachRef, ctx: RequestContext = {}): Coach {
     const { repos, defaultTimeZone } = this.deps;

@@ -521,6 +521,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     forgetOldEvents(now);
     const ref = coachRef(context, { team: envelope.team_id, user: dm.data.user });
     const hint = await profileOf(client, ref);
+    const knownBefore = trellis.knows(ref);
     let reply: Reply;
     try {
       reply = trellis.handleText(ref, dm.data.text, {
@@ -544,6 +545,18 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
               ],
             }),
           ];
+    // "delete confirm" typed in the DM: the answer goes into this DM without registering the coach again.
+    if (knownBefore && !trellis.knows(ref)) {
+      for (const [i, m] of messages.entries()) {
+        await messenger.sendToChannel(
+          { tenant: ref.tenant, channelId: dm.data.channel },
+          m,
+          `reply:${envelope.event_id}:${i}`,
+        );
+      }
+      inbound.finish('slack', envelope.event_id, clock.now().toISOString());
+      return;
+    }
     for (const [i, m] of messages.entries()) {
       await sendDirect(ref, { ...m, files: undefined }, `reply:${envelope.event_id}:${i}`, hint);
       // "export" typed in the DM: its files follow the message there.

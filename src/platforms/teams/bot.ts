@@ -85,7 +85,13 @@ export class TrellisTeamsBot extends ActivityHandler {
         await this.handleSubmit(context, ref, ctx);
       } else {
         const text = textWithoutMention(activity);
-        await this.sendReply(context, ref, ctx, this.deps.trellis.handleText(ref, text, ctx));
+        const knownBefore = this.deps.trellis.knows(ref);
+        const reply = this.deps.trellis.handleText(ref, text, ctx);
+        // "delete confirm" typed: the stored conversation reference goes with the coach's data.
+        if (knownBefore && !this.deps.trellis.knows(ref)) {
+          this.deps.references.forgetPersonal(tenantOf(activity), ref.user);
+        }
+        await this.sendReply(context, ref, ctx, reply);
       }
     } catch (error) {
       // Something the coach can fix: say what. Anything else goes to the adapter's onTurnError.

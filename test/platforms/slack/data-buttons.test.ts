@@ -171,6 +171,20 @@ describe('Slack: export files, confirm_delete and cancel', () => {
     expect(h.ctx.repos.coaches.find(refOf('U6NORU'))).toBeUndefined();
   });
 
+  test('"delete confirm" typed in the DM deletes, answers in the DM, and does not register the coach again', async () => {
+    await h.command('U6TYPED', '3 3 3 3 3 3 typed-delete-note');
+    await h.idle();
+    expect(h.ctx.repos.coaches.find(refOf('U6TYPED'))).toBeDefined();
+    await h.dm('U6TYPED', 'delete confirm');
+    await h.idle();
+    const texts = h.dmTexts('U6TYPED');
+    expect(texts[texts.length - 1]).toContain('Deleted: 1 self-check');
+    expect(h.ctx.repos.coaches.find(refOf('U6TYPED'))).toBeUndefined();
+    expect(h.ctx.db.prepare("SELECT COUNT(*) AS n FROM self_checks WHERE note = 'typed-delete-note'").get()).toEqual({
+      n: 0,
+    });
+  });
+
   test('"Keep it private" on a share preview shares nothing and says so', async () => {
     for (const user of ['U7LEAD', 'U7PEER']) {
       const sent = await h.command(user, user === 'U7LEAD' ? 'digest here' : 'group join', { channel: CHANNEL });

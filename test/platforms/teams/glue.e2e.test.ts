@@ -123,6 +123,16 @@ describe('Teams: the buttons and commands between features', () => {
     expect(teams.teams.references.personal(TENANT, 'aad-bo')).toBeDefined();
   });
 
+  test('"delete confirm" typed deletes and forgets the stored reference too', async () => {
+    await say('dan', 'selfcheck 3 3 3 3 3 3');
+    expect(teams.teams.references.personal(TENANT, 'aad-dan')).toBeDefined();
+    connector.clear();
+    await say('dan', 'delete confirm');
+    expect(activityText(connector.activities()[0].body)).toContain('Deleted: 1 self-check');
+    expect(teams.app.repos.coaches.find(refOf('dan'))).toBeUndefined();
+    expect(teams.teams.references.personal(TENANT, 'aad-dan')).toBeUndefined();
+  });
+
   test('digest here, group join and leave in a channel get the core answers; share and Keep it private', async () => {
     const here = await inChannel('lead', 'digest here fri 15:00');
     expect(here.status).toBe(200);
