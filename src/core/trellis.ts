@@ -126,6 +126,11 @@ export class Trellis {
     return localDate(this.now(), coach.settings.timeZone);
   }
 
+  /** Whether Trellis holds anything about this coach (false after they deleted their data), without registering them. */
+  knows(ref: CoachRef): boolean {
+    return this.deps.repos.coaches.find(ref) !== undefined;
+  }
+
   /** Finds or registers the coach; a time zone from the platform is taken unless the coach chose one. */
   coach(ref: CoachRef, ctx: RequestContext = {}): Coach {
     const { repos, defaultTimeZone } = this.deps;
@@ -461,6 +466,17 @@ export class Trellis {
 
   cancelDelete(): Message {
     return message('Nothing was deleted.');
+  }
+
+  /**
+   * The Cancel button, which two messages carry: the delete question (value 'delete') and the share preview
+   * ("Keep it private", value = the reflection id). Either way nothing changes; the answer says what stayed.
+   */
+  cancelAction(value: string | undefined): Message {
+    if (value === 'delete') return this.cancelDelete();
+    if (value !== undefined && /^\d{1,12}$/.test(value))
+      return message('Nothing was shared. The reflection stays private to you.');
+    return message('Cancelled; nothing changed.');
   }
 
   /** Purges notes and reflections older than the retention period; the scheduler calls this daily. */

@@ -24,6 +24,8 @@ export interface ConversationReferenceRepository {
   find(key: ConversationReferenceKey): StoredConversationReference | undefined;
   list(platform: Platform, scope: ReferenceScope): StoredConversationReference[];
   count(): number;
+  /** Forgets one reference (a coach who deleted their data); true when there was one. */
+  remove(key: ConversationReferenceKey): boolean;
 }
 
 interface Row {
@@ -64,6 +66,9 @@ export function conversationReferenceRepository(
     'SELECT * FROM conversation_references WHERE platform = ? AND scope = ? ORDER BY tenant, key',
   );
   const countAll = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM conversation_references');
+  const removeOne = db.prepare(
+    'DELETE FROM conversation_references WHERE platform = ? AND tenant = ? AND scope = ? AND key = ?',
+  );
   return {
     save(key, reference) {
       upsert.run({ ...key, reference: JSON.stringify(reference), updatedAt: now().toISOString() });
@@ -77,6 +82,9 @@ export function conversationReferenceRepository(
     },
     count() {
       return countAll.get()?.n ?? 0;
+    },
+    remove(key) {
+      return removeOne.run(key.platform, key.tenant, key.scope, key.key).changes > 0;
     },
   };
 }

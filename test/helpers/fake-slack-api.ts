@@ -8,6 +8,8 @@ export interface RecordedCall {
   body: Record<string, unknown>;
   headers: http.IncomingHttpHeaders;
   at: number;
+  /** The raw body of a file upload (`upload/…`): the bytes Slack would store, as UTF-8. */
+  raw?: string;
   /** What the fake answered (status and JSON body). */
   response?: { status: number; json?: Record<string, unknown> };
 }
@@ -116,6 +118,7 @@ export class FakeSlackApi {
       return;
     }
     const call: RecordedCall = { method, body, headers: req.headers, at: Date.now() };
+    if (method.startsWith('upload/')) call.raw = raw;
     let response: FakeResponse | undefined;
     for (const responder of this.responders) {
       response = await responder(call);

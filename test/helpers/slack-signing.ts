@@ -30,7 +30,7 @@ export function slashCommandBody(fields: {
     team_id: fields.team,
     team_domain: 'example',
     channel_id: fields.channel ?? `D${fields.user.slice(1)}`,
-    channel_name: 'directmessage',
+    channel_name: fields.channel && !fields.channel.startsWith('D') ? 'peer-supervision' : 'directmessage',
     user_id: fields.user,
     user_name: fields.user.toLowerCase(),
     command: fields.command ?? '/selfcheck',

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { Message } from '../../core/message';
+import type { FileAttachment, Message } from '../../core/message';
 
 /**
  * Uploads a message's chart into a conversation (a DM or a channel) with files.uploadV2, which asks Slack for an
@@ -32,4 +32,24 @@ export async function attachChart(
   } catch {
     return false;
   }
+}
+
+/**
+ * An export's files into the coach's DM, in one files.uploadV2 call (one upload URL per file, then one completion
+ * that shares them all in the DM). The comment says what they are; the contents go only into the upload.
+ */
+export async function uploadExportFiles(
+  client: WebClient,
+  channelId: string,
+  files: readonly FileAttachment[],
+): Promise<void> {
+  await client.files.uploadV2({
+    channel_id: channelId,
+    initial_comment: 'Your Trellis export. These files hold your private notes: keep them somewhere safe.',
+    file_uploads: files.map((f) => ({
+      file: Buffer.from(f.content, 'utf8'),
+      filename: f.filename,
+      title: f.filename,
+    })),
+  });
 }

@@ -15,6 +15,7 @@ import type { CoachRef } from '../../core/model';
 import type { Clock, InboundEventRepository, Logger } from '../../core/ports';
 import { validateSelfCheckForm } from '../../core/selfcheck';
 import type { Reply, RequestContext, Trellis } from '../../core/trellis';
+import { uploadExportFiles } from './files';
 import type { SlackMessenger } from './messenger';
 import {
   buttonAction,
@@ -62,6 +63,8 @@ const EVENT_PURGE_EVERY_MS = 60 * 60 * 1000;
 
 const BUSY =
   'Slack is busy and the form could not open. Run the command again in a moment, or type the quick form: /selfcheck 4 3 5 4 4 2.';
+const EXPORT_FAILED =
+  'Slack did not accept the export files, so nothing was sent. Please run /selfcheck export again in a minute.';
 const FAILED = 'Something went wrong on our side and nothing was saved. Please try again in a minute.';
 
 /**
@@ -85,6 +88,15 @@ function ephemeral(messages: readonly Message[]) {
 }
 
 type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
+
+const hasFiles = (messages: readonly Message[]) => messages.some((m) => (m.files?.length ?? 0) > 0);
+
+/** A Web API failure as its error code only: errors can carry request details, which stay out of logs. */
+function slackErrorCode(error: unknown): string {
+  const e = error as { data?: { error?: unknown }; code?: unknown };
+  if (typeof e.data?.error === 'string') return e.data.error;
+  return typeof e.code === 'string' ? e.code : 'unknown';
+}
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
 /** Registers every Trellis listener. Each acknowledges first; slow work (Web API calls) happens after the ack. */
@@ -213,6 +225,11 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const known = profiles.cached(ref.tenant, ref.user);
     if (known) {
       const reply = execute(known);
+      if (reply.type === 'messages' && hasFiles(reply.messages)) {
+        await ack();
+        await deliverFiles(client, ref, reply.messages, respond);
+        return;
+      }
       if (reply.type === 'messages') {
         await ack(ephemeral(reply.messages));
         return;
@@ -225,8 +242,35 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     await ack();
     const hint = await profileOf(client, ref);
     const reply = execute(hint);
-    if (reply.type === 'messages') await respond(ephemeral(reply.messages));
+    if (reply.type === 'messages' && hasFiles(reply.messages)) await deliverFiles(client, ref, reply.messages, respond);
+    else if (reply.type === 'messages') await respond(ephemeral(reply.messages));
     else await openForm(reply.type, ref, ctxWith(hint), formArgs());
+  };
+
+  /**
+   * An export: the files go to the coach's DM (never the channel the command was typed in), then the command is
+   * answered ephemerally that they are there. A failed upload says so; the file contents are never logged.
+   */
+  const deliverFiles = async (client: WebClient, ref: CoachRef, replies: readonly Message[], respond: RespondFn) => {
+    const files = replies.flatMap((m) => m.files ?? []);
+    try {
+      const opened = await client.conversations.open({ users: ref.user });
+      const dm = opened.channel?.id;
+      if (!dm) throw new Error('conversations.open returned no channel');
+      await uploadExportFiles(client, dm, files);
+      log.info('slack export delivered', { files: files.length });
+    } catch (error) {
+      log.warn('slack export upload failed', { code: slackErrorCode(error) });
+      await respond({ response_type: 'ephemeral', text: EXPORT_FAILED });
+      return;
+    }
+    const names = files.map((f) => f.filename).join(', ');
+    await respond(
+      ephemeral([
+        ...replies.map((m) => ({ ...m, files: undefined })),
+        message(`The ${files.length} files (${names}) are in our direct messages.`),
+      ]),
+    );
   };
 
   // ---- the self-check modal ----
@@ -388,6 +432,39 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     await tell(ref, reply, `share:${reflectionId.data}:${who.trigger_id}`, respond);
   });
 
+  /**
+   * Answers a button on an ephemeral question (delete, share preview) in its place, so it cannot be pressed twice.
+   * Without a response_url it posts to the conversation the button was in, without registering the coach (after a
+   * deletion that would bring a coach row back).
+   */
+  const answerInPlace = async (args: ActionArgs, who: { channel?: { id: string } | null }, reply: Message) => {
+    const respondUrl = (args.body as { response_url?: string }).response_url;
+    if (respondUrl) {
+      await args.respond({ ...ephemeral([reply]), replace_original: true });
+      return;
+    }
+    if (!who.channel?.id) return;
+    await args.client.chat.postMessage({
+      channel: who.channel.id,
+      text: renderFallbackText(reply),
+      blocks: renderBlocks(reply),
+    });
+  };
+
+  // "Delete everything" on the delete question: every row about the coach goes (core confirmDelete).
+  actions.set('confirm_delete', async (args) => {
+    await args.ack();
+    const { who, ref } = buttonContext(args);
+    await answerInPlace(args, who, trellis.confirmDelete(ref));
+  });
+
+  // Cancel on the delete question (value 'delete') or "Keep it private" on a share preview (value = reflection id).
+  actions.set('cancel', async (args) => {
+    await args.ack();
+    const { who, action } = buttonContext(args);
+    await answerInPlace(args, who, trellis.cancelAction(action.value));
+  });
+
   for (const kind of ['open_selfcheck', 'open_settings'] as const) {
     actions.set(kind, async (args) => {
       await args.ack();
@@ -444,6 +521,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     forgetOldEvents(now);
     const ref = coachRef(context, { team: envelope.team_id, user: dm.data.user });
     const hint = await profileOf(client, ref);
+    const knownBefore = trellis.knows(ref);
     let reply: Reply;
     try {
       reply = trellis.handleText(ref, dm.data.text, {
@@ -467,8 +545,30 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
               ],
             }),
           ];
+    // "delete confirm" typed in the DM: the answer goes into this DM without registering the coach again.
+    if (knownBefore && !trellis.knows(ref)) {
+      for (const [i, m] of messages.entries()) {
+        await messenger.sendToChannel(
+          { tenant: ref.tenant, channelId: dm.data.channel },
+          m,
+          `reply:${envelope.event_id}:${i}`,
+        );
+      }
+      inbound.finish('slack', envelope.event_id, clock.now().toISOString());
+      return;
+    }
     for (const [i, m] of messages.entries()) {
-      await sendDirect(ref, m, `reply:${envelope.event_id}:${i}`, hint);
+      await sendDirect(ref, { ...m, files: undefined }, `reply:${envelope.event_id}:${i}`, hint);
+      // "export" typed in the DM: its files follow the message there.
+      if (m.files?.length) {
+        await uploadExportFiles(client, dm.data.channel, m.files).then(
+          () => log.info('slack export delivered', { files: m.files?.length }),
+          async (error) => {
+            log.warn('slack export upload failed', { code: slackErrorCode(error) });
+            await sendDirect(ref, message(EXPORT_FAILED), `export-failed:${envelope.event_id}:${i}`, hint);
+          },
+        );
+      }
     }
     inbound.finish('slack', envelope.event_id, clock.now().toISOString());
   });

@@ -44,6 +44,7 @@ export const interaction = z.looseObject({
   user: z.looseObject({ id: z.string().min(1), team_id: z.string().optional() }),
   team: z.looseObject({ id: z.string() }).nullish(),
   response_url: z.string().optional(),
+  channel: z.looseObject({ id: z.string().min(1) }).nullish(),
 });
 
 /** A coach's own plain message in the DM: no subtype (edits, joins, bots), no bot id. */

@@ -28,23 +28,28 @@ export type PackageOptions = z.infer<typeof packageOptionsSchema>;
 export const PERSONAL_COMMANDS = [
   {
     title: 'selfcheck',
-    description: 'Rate the six trust-and-safety behaviours on a card, with an optional private note',
-  },
-  {
-    title: 'selfcheck 4 3 5 4 4 2',
-    description: 'Record all six ratings in one go (use - to skip one); a note may follow',
+    description: 'Rate the six trust-and-safety behaviours on a card; or type selfcheck 4 3 5 4 4 2 [note] in one go',
   },
   { title: 'prompt', description: "Today's reflection question; your next message is saved as your reflection" },
   { title: 'history', description: 'Your recent self-checks and reflections' },
   { title: 'trend', description: 'Each behaviour this week against the four weeks before, with a sparkline' },
+  { title: 'summary', description: 'Your weekly summary now: means, changes, streak and a focus for next week' },
   { title: 'settings', description: 'Show or change prompt time, days, time zone, level and pause' },
+  {
+    title: 'share',
+    description: 'Preview sharing your latest reflection with your peer-supervision group, then decide',
+  },
+  { title: 'export', description: 'All your data (self-checks, reflections, prompts, settings) as JSON and CSV files' },
+  { title: 'delete', description: 'Delete everything Trellis holds about you (asks first)' },
   { title: 'help', description: 'Everything Trellis can do' },
 ] as const;
 
 export const CHANNEL_COMMANDS = [
   { title: 'digest here', description: 'Make this a peer-supervision channel with an anonymous weekly digest' },
   { title: 'group join', description: 'Take part in this channel’s anonymous group picture' },
-  { title: 'help', description: 'What Trellis does in a channel' },
+  { title: 'group leave', description: 'Stop taking part; your check-ins no longer count towards this digest' },
+  { title: 'digest', description: 'This week’s digest as it would be posted (group numbers only)' },
+  { title: 'help', description: 'What Trellis does' },
 ] as const;
 
 export function buildManifest(options: PackageOptions): Record<string, unknown> {

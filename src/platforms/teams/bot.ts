@@ -7,8 +7,8 @@ import type { CoachRef } from '../../core/model';
 import type { Logger } from '../../core/ports';
 import { validateSelfCheckForm } from '../../core/selfcheck';
 import type { Reply, RequestContext, Trellis } from '../../core/trellis';
-import { channelIdOf, coachRefOf, isPersonal, type TeamsReferences } from './references';
-import { ACTION_FIELD, messageCard, reflectionCard, renderActivity, selfCheckCard } from './render';
+import { channelIdOf, coachRefOf, isPersonal, type TeamsReferences, tenantOf } from './references';
+import { ACTION_FIELD, fileActivities, messageCard, reflectionCard, renderActivity, selfCheckCard } from './render';
 
 export interface TeamsBotDeps {
   trellis: Trellis;
@@ -85,7 +85,13 @@ export class TrellisTeamsBot extends ActivityHandler {
         await this.handleSubmit(context, ref, ctx);
       } else {
         const text = textWithoutMention(activity);
-        await this.sendReply(context, ref, ctx, this.deps.trellis.handleText(ref, text, ctx));
+        const knownBefore = this.deps.trellis.knows(ref);
+        const reply = this.deps.trellis.handleText(ref, text, ctx);
+        // "delete confirm" typed: the stored conversation reference goes with the coach's data.
+        if (knownBefore && !this.deps.trellis.knows(ref)) {
+          this.deps.references.forgetPersonal(tenantOf(activity), ref.user);
+        }
+        await this.sendReply(context, ref, ctx, reply);
       }
     } catch (error) {
       // Something the coach can fix: say what. Anything else goes to the adapter's onTurnError.
@@ -147,6 +153,23 @@ export class TrellisTeamsBot extends ActivityHandler {
         return;
       case 'reflection_submit':
         return this.submitReflection(context, ref, ctx, data);
+      case 'share': {
+        // The Share button on a share preview: the coach's deliberate second step; value = the reflection id.
+        if (!/^\d{1,12}$/.test(data.value ?? '')) break;
+        await this.replaceCard(context, trellis.shareReflection(ref, Number(data.value), ctx));
+        return;
+      }
+      case 'confirm_delete': {
+        // Every row about the coach goes, and the conversation reference stored for proactive sends with it.
+        const reply = trellis.confirmDelete(ref);
+        this.deps.references.forgetPersonal(tenantOf(context.activity), ref.user);
+        await this.replaceCard(context, reply);
+        return;
+      }
+      case 'cancel':
+        // The delete question's Cancel (value 'delete') or a share preview's "Keep it private" (a reflection id).
+        await this.replaceCard(context, trellis.cancelAction(data.value));
+        return;
       case 'skip':
       case 'snooze':
         if (!Number.isInteger(issueId)) break;
@@ -216,7 +239,10 @@ export class TrellisTeamsBot extends ActivityHandler {
     } else if (reply.type === 'settings_form') {
       await context.sendActivity(renderActivity(this.deps.trellis.settings(ref, ctx)));
     } else if (reply.messages.length > 0) {
-      await context.sendActivities(reply.messages.map(renderActivity));
+      // An export's files follow their message as inline attachments (see fileActivities for the size limit).
+      await context.sendActivities(
+        reply.messages.flatMap((m) => [renderActivity({ ...m, files: undefined }), ...fileActivities(m.files ?? [])]),
+      );
     }
   }
 }

@@ -69,6 +69,12 @@ export class TeamsReferences {
     }
   }
 
+  /** Forgets a coach's personal chat (they deleted their data): their next message stores it afresh. */
+  forgetPersonal(tenant: string, user: string): void {
+    this.repo.remove({ platform: 'teams', tenant, scope: 'personal', key: user });
+    this.written.delete(`personal\u0000${tenant}\u0000${user}`);
+  }
+
   personal(tenant: string, user: string): Partial<ConversationReference> | undefined {
     return this.load(this.repo.find({ platform: 'teams', tenant, scope: 'personal', key: user })?.reference);
   }

@@ -201,24 +201,22 @@ describe('Teams bot over HTTP (emulator mode)', () => {
     expect(count('reflections')).toBe(1);
   });
 
-  test('"@Trellis digest here" in a channel stores its reference and reaches the core with the channel', async () => {
+  test('"@Trellis digest here" in a channel stores its reference and gets the core\'s real answer in the thread', async () => {
     const channelId = '19:peer-group@thread.tacv2';
-    // Observe (and call through to) the real core, to see what the adapter handed it.
-    const core = jest.spyOn(teams.app.trellis, 'runSelfcheckArgs');
     const res = await teams.post(channelMention(connector.url, 'gus', channelId, 'digest here'));
     expect(res.status).toBe(200);
     const stored = teams.teams.references.channel(TENANT, channelId);
     expect(stored).toMatchObject({ serviceUrl: connector.url, conversation: { id: channelId } });
-    expect(core).toHaveBeenCalledTimes(1);
-    expect(core).toHaveBeenCalledWith(
-      { platform: 'teams', tenant: TENANT, user: 'aad-gus' },
-      'digest here',
-      expect.objectContaining({ channel: { id: channelId, kind: 'group', name: 'Peer supervision' } }),
-    );
-    // The core's answer (whatever the digest feature says) goes back to the channel thread.
+    // The core registered this channel as a group (kind 'group', with the channel's name) and said so, in the thread.
+    const group = teams.app.repos.groups.find('teams', TENANT, channelId);
+    expect(group).toMatchObject({ channelId, name: 'Peer supervision', digestWeekday: 5, digestTime: '15:00' });
     const [reply] = connector.activities();
     expect(reply.conversationId).toBe(`${channelId};messageid=1700000000000`);
-    expect(activityText(reply.body).length).toBeGreaterThan(0);
+    expect(activityText(reply.body)).toContain(
+      'This channel is now a peer-supervision channel: the digest comes every Friday at 15:00',
+    );
+    // Never read as a quick self-check.
+    expect(count('self_checks')).toBe(0);
     // Personal commands stay out of channels.
     connector.clear();
     await teams.post(channelMention(connector.url, 'gus', channelId, 'history'));
@@ -230,7 +228,7 @@ describe('Teams bot over HTTP (emulator mode)', () => {
     submit.value = { trellisAction: 'selfcheck_submit', context: '4', note: 'private' };
     await teams.post(submit);
     expect(activityText(connector.activities()[0].body)).toContain('personal chat');
-    expect(core).toHaveBeenCalledTimes(1);
     expect(count('self_checks')).toBe(0);
+    expect(count('group_members')).toBe(0);
   });
 });
