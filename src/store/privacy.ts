@@ -58,6 +58,11 @@ export function privacyRepository(
 ): PrivacyRepository {
   const issues = db.prepare<[number], { id: number }>('SELECT id FROM prompt_issues WHERE coach_id = ? ORDER BY id');
   const deleteCoach = db.prepare('DELETE FROM coaches WHERE id = ?');
+  // A Teams personal conversation reference holds the coach's name and is keyed by user, not by coach row.
+  const deleteReference = db.prepare(
+    `DELETE FROM conversation_references WHERE scope = 'personal'
+       AND (platform, tenant, key) = (SELECT platform, tenant, user_id FROM coaches WHERE id = ?)`,
+  );
   const purgeNotes = db.prepare('UPDATE self_checks SET note = NULL WHERE note IS NOT NULL AND checked_at < ?');
   const purgeReflections = db.prepare('DELETE FROM reflections WHERE created_at < ?');
   const insertAudit = db.prepare(
@@ -104,6 +109,7 @@ export function privacyRepository(
       const removed = db
         .transaction(() => {
           const before = tableCounts(db);
+          deleteReference.run(coachId);
           if (deleteCoach.run(coachId).changes === 0) return undefined;
           const after = tableCounts(db);
           const counts: Record<string, number> = {};
