@@ -46,6 +46,7 @@ async function main(): Promise<void> {
         config: config.slack,
         trellis: app.trellis,
         inbound: inboundEventRepository(app.db),
+        commits: app.commits,
         clock: app.clock,
         log: app.log,
         http,

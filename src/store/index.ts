@@ -9,6 +9,7 @@ import { reflectionRepository } from './reflections';
 import { selfCheckRepository } from './self-checks';
 
 export { type Db, migrate, openDatabase, schemaVersion } from './db';
+export { createGroupCommit, GroupCommit } from './group-commit';
 export { inboundEventRepository } from './inbound-events';
 
 /**

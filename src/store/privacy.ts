@@ -15,6 +15,14 @@ import type { Db } from './db';
  */
 export function checkpoint(db: Db): void {
   if (db.memory) return;
+  // Inside a caller's transaction (a group commit, src/store/group-commit.ts) SQLite refuses to checkpoint; that
+  // transaction commits before the event loop turns, so the checkpoint runs right after it.
+  if (db.inTransaction) {
+    setImmediate(() => {
+      if (db.open) checkpoint(db);
+    });
+    return;
+  }
   db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
