@@ -6,6 +6,7 @@ import { HttpServer } from './http/server';
 import { runConsoleChat } from './platforms/console/chat';
 import { startSlack } from './platforms/slack/app';
 import { inboundEventRepository } from './store';
+import { startBackgroundCheckpoints } from './store/checkpointer';
 
 /** Composition root: config → db → repositories → core → adapters. */
 async function main(): Promise<void> {
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
   }
   // Slack and Teams share one HTTP server and port, beside GET /healthz.
   const http = new HttpServer(app.log);
+  // A server checkpoints the WAL in a worker thread, not inside some request's commit (src/store/checkpointer.ts).
+  const checkpoints = startBackgroundCheckpoints(app.db, app.log);
   // Platforms register their routes here (see src/platforms/*).
   const slack = config.slack
     ? await startSlack({
@@ -60,6 +63,7 @@ async function main(): Promise<void> {
     app.log.info('shutting down', { signal });
     await http.close();
     await slack?.stop();
+    await checkpoints.stop();
     app.close();
     process.exit(0);
   };
