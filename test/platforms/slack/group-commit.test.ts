@@ -1,9 +1,11 @@
+import fs from 'node:fs';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import Database from 'better-sqlite3';
 import type { GroupCommit } from '../../../src/store';
 import { SIGNING_SECRET, SlackHarness, TEAM } from '../../helpers/slack-harness';
 import { slackSignatureHeaders, slashCommandBody } from '../../helpers/slack-signing';
+import { waitFor } from '../../helpers/wait-for';
 
 /** A signed slash command as raw HTTP/1.1, so many can be written to the server in the same instant. */
 function rawCommand(host: string, user: string, text: string, triggerId: string, timestamp: number): string {
@@ -97,5 +99,16 @@ describe('Slack quick check-ins and group commit', () => {
     expect(String(first.response.json?.text)).toMatch(/saved/);
     expect(String(retry.response.json?.text)).toMatch(/saved/);
     expect(h.ctx.repos.selfChecks.count()).toBe(before + 1);
+  });
+
+  test('/selfcheck delete confirm runs through the group commit too: everything goes, the WAL is checkpointed after', async () => {
+    const coach = 'U0GROUP';
+    const checks = h.ctx.repos.selfChecks.count();
+    expect(checks).toBeGreaterThan(0);
+    const { response } = await h.command(coach, 'delete confirm');
+    expect(String(response.json?.text)).toContain(`Deleted: ${checks} self-checks`);
+    expect(h.ctx.repos.selfChecks.count()).toBe(0);
+    // SQLite cannot checkpoint inside the batch's transaction; the deletion's checkpoint runs right after its COMMIT.
+    await waitFor(() => fs.statSync(`${h.ctx.db.name}-wal`).size === 0, 'the WAL to be truncated after the deletion');
   });
 });
