@@ -1,11 +1,11 @@
 import { loadCatalog } from './catalog';
 import { chartRenderer } from './charts';
 import { type Config, ConfigError } from './config';
-import type { Clock, Repositories } from './core/ports';
+import type { Clock, Repositories, WriteBatcher } from './core/ports';
 import { systemClock } from './core/ports';
 import { Trellis } from './core/trellis';
 import { createLogger, type StructuredLogger } from './log';
-import { createRepositories, type Db, openDatabase } from './store';
+import { createGroupCommit, createRepositories, type Db, openDatabase } from './store';
 import { cipherFor, EncryptionError } from './store/crypto';
 import { type EncryptionStatus, prepareEncryption } from './store/encryption';
 
@@ -19,6 +19,8 @@ export interface AppContext {
   clock: Clock;
   /** Whether free text is encrypted at rest, and under which key id. */
   encryption: EncryptionStatus;
+  /** Group commit for writes a platform acknowledges (src/store/group-commit.ts). */
+  commits: WriteBatcher;
   close(): void;
 }
 
@@ -30,6 +32,7 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
   const encryption = checkEncryption(db, config, clock);
   if (encryption.encryptedNow > 0) log.info('encrypted existing text', { values: encryption.encryptedNow });
   const repos = createRepositories(db, () => clock.now(), cipherFor(config.encryptionKey));
+  const commits = createGroupCommit(db);
   const trellis = new Trellis({
     repos,
     catalog,
@@ -48,7 +51,9 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
     log,
     clock,
     encryption,
+    commits,
     close: () => {
+      commits.flush();
       if (db.open) db.close();
     },
   };

@@ -10,6 +10,7 @@ import { startSlack } from './platforms/slack/app';
 import { registerTeams, teamsListenHost } from './platforms/teams';
 import { startScheduler } from './schedule';
 import { conversationReferenceRepository, inboundEventRepository } from './store';
+import { startBackgroundCheckpoints } from './store/checkpointer';
 
 /** Composition root: config → db → repositories → core → adapters → scheduler. */
 async function main(): Promise<void> {
@@ -65,11 +66,14 @@ async function main(): Promise<void> {
   const http = new HttpServer(app.log);
   // Teams in emulator mode has no authentication: loopback only, or refuse to start.
   const host = teamsListenHost(config.teams, config.host);
+  // A server checkpoints the WAL in a worker thread, not inside some request's commit (src/store/checkpointer.ts).
+  const checkpoints = startBackgroundCheckpoints(app.db, app.log);
   const slack = config.slack
     ? await startSlack({
         config: config.slack,
         trellis: app.trellis,
         inbound: inboundEventRepository(app.db),
+        commits: app.commits,
         clock: app.clock,
         log: app.log,
         http,
@@ -93,6 +97,7 @@ async function main(): Promise<void> {
     await schedule.stop(); // no new sends; the ones in flight finish and are marked
     await http.close();
     await slack?.stop();
+    await checkpoints.stop();
     app.close();
   };
 }

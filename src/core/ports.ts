@@ -237,3 +237,12 @@ export interface InboundEventRepository {
   /** Forgets events received before `before`; platforms stop retrying long before. */
   purge(before: string): number;
 }
+
+/**
+ * A durability barrier for writes that a platform acknowledges: `run` executes `work` (synchronous core calls) in a
+ * transaction it may share with other work submitted at about the same time (group commit), and resolves with the
+ * work's result only once that transaction is committed. A work that throws is rolled back alone and rejects.
+ */
+export interface WriteBatcher {
+  run<T>(work: () => T): Promise<T>;
+}

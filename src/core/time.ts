@@ -44,15 +44,26 @@ export interface LocalParts {
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
+/**
+ * The last answer per time zone, by whole second: Intl's formatToParts costs microseconds and a busy server asks for
+ * the same zone many times a second. Exact, since no zone's offset has a fraction of a second.
+ */
+const lastParts = new Map<string, { second: number; parts: LocalParts }>();
+
 export function localParts(instant: Date, timeZone: string): LocalParts {
+  const second = Math.floor(instant.getTime() / 1000);
+  const last = lastParts.get(timeZone);
+  if (last && last.second === second) return { ...last.parts };
   const parts: Record<string, string> = {};
   for (const p of formatter(timeZone).formatToParts(instant)) parts[p.type] = p.value;
-  return {
+  const result: LocalParts = {
     date: `${parts.year}-${parts.month}-${parts.day}`,
     hour: Number(parts.hour),
     minute: Number(parts.minute),
     weekday: WEEKDAYS.indexOf(parts.weekday) + 1,
   };
+  if (Number.isFinite(second)) lastParts.set(timeZone, { second, parts: result });
+  return { ...result };
 }
 
 export function localDate(instant: Date, timeZone: string): string {

@@ -35,20 +35,30 @@ export function toStorageError(error: unknown): unknown {
  * answer with. A Proxy, so classes and plain objects alike keep every method and property.
  */
 export function guardStorage<T extends object>(target: T): T {
+  // Each guarded method or nested repository is made once and reused while the property holds the same value, not
+  // rebuilt on every access (every repository call went through two fresh wrappers before).
+  const made = new Map<PropertyKey, { value: unknown; guarded: unknown }>();
   return new Proxy(target, {
     get(object, property, receiver) {
       const value = Reflect.get(object, property, receiver);
+      const known = made.get(property);
+      if (known && known.value === value) return known.guarded;
+      let guarded: unknown;
       if (typeof value === 'function') {
-        return (...args: unknown[]) => {
+        guarded = (...args: unknown[]) => {
           try {
             return Reflect.apply(value, object, args);
           } catch (error) {
             throw toStorageError(error);
           }
         };
+      } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        guarded = guardStorage(value);
+      } else {
+        return value;
       }
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return guardStorage(value);
-      return value;
+      made.set(property, { value, guarded });
+      return guarded;
     },
   });
 }

@@ -17,6 +17,7 @@ export {
   type StoredConversationReference,
 } from './conversation-references';
 export { type Db, migrate, openDatabase, schemaVersion } from './db';
+export { createGroupCommit, GroupCommit } from './group-commit';
 export { inboundEventRepository } from './inbound-events';
 
 /**

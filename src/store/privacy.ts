@@ -16,9 +16,23 @@ import type { Db } from './db';
  * Copies the WAL into the database file and empties it. With secure_delete on, deleted and overwritten text is
  * zeroed in the file; this makes sure the WAL does not keep an older copy of those pages around.
  */
-export function checkpoint(db: Db): void {
+export function checkpoint(db: Db, attempt = 0): void {
   if (db.memory) return;
-  db.pragma('wal_checkpoint(TRUNCATE)');
+  // Inside a caller's transaction (a group commit, src/store/group-commit.ts) SQLite refuses to checkpoint; that
+  // transaction commits before the event loop turns, so the checkpoint runs right after it.
+  if (db.inTransaction) {
+    setImmediate(() => {
+      if (db.open) checkpoint(db, attempt);
+    });
+    return;
+  }
+  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+  // Busy: the background checkpointer (src/store/checkpointer.ts) holds the checkpoint lock for a moment; retry.
+  if (result?.busy && attempt < 40) {
+    setTimeout(() => {
+      if (db.open) checkpoint(db, attempt + 1);
+    }, 25).unref();
+  }
 }
 
 interface AuditRow {

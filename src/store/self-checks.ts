@@ -39,7 +39,6 @@ export function selfCheckRepository(db: Db, cipher: TextCipher = plainTextCipher
      VALUES (@coachId, @checkedAt, @localDate, ${BEHAVIOUR_KEYS.map((k) => `@${k}`).join(', ')}, @note, @requestKey)
      ON CONFLICT (request_key) WHERE request_key IS NOT NULL DO NOTHING`,
   );
-  const byId = db.prepare<[number], SelfCheckRow>('SELECT * FROM self_checks WHERE id = ?');
   const byKey = db.prepare<[string], SelfCheckRow>('SELECT * FROM self_checks WHERE request_key = ?');
   const recent = db.prepare<[number, number], SelfCheckRow>(
     'SELECT * FROM self_checks WHERE coach_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?',
@@ -62,7 +61,21 @@ export function selfCheckRepository(db: Db, cipher: TextCipher = plainTextCipher
       for (const key of BEHAVIOUR_KEYS) values[key] = check.ratings[key] ?? null;
       const result = insert.run(values);
       if (result.changes === 1) {
-        return { check: open(byId.get(Number(result.lastInsertRowid)) as SelfCheckRow), created: true };
+        // The new row is exactly what was inserted, so it is not read back.
+        const ratings: Ratings = {};
+        for (const key of BEHAVIOUR_KEYS) {
+          const value = check.ratings[key];
+          if (value !== undefined && value !== null) ratings[key] = value;
+        }
+        const created: SelfCheck = {
+          id: Number(result.lastInsertRowid),
+          coachId: check.coachId,
+          checkedAt: check.checkedAt,
+          localDate: check.localDate,
+          ratings,
+          note: check.note,
+        };
+        return { check: created, created: true };
       }
       return { check: open(byKey.get(check.requestKey as string) as SelfCheckRow), created: false };
     },

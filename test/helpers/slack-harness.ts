@@ -67,6 +67,7 @@ export class SlackHarness {
       config: config.slack!,
       trellis: this.ctx.trellis,
       inbound: inboundEventRepository(this.ctx.db),
+      commits: this.ctx.commits,
       clock: this.clock,
       log,
       http: this.http,

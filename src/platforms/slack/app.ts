@@ -1,7 +1,7 @@
 import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { type Config, ConfigError } from '../../config';
-import type { Clock, InboundEventRepository, Logger } from '../../core/ports';
+import type { Clock, InboundEventRepository, Logger, WriteBatcher } from '../../core/ports';
 import type { Trellis } from '../../core/trellis';
 import type { HttpServer } from '../../http/server';
 import { registerListeners } from './listeners';
@@ -17,6 +17,8 @@ export interface SlackDeps {
   config: NonNullable<Config['slack']>;
   trellis: Trellis;
   inbound: InboundEventRepository;
+  /** Group commit: a quick check-in is acknowledged once its transaction is committed. */
+  commits: WriteBatcher;
   clock: Clock;
   log: Logger;
   /** The shared server Slack's HTTP mode registers POST /slack/events on. Unused in Socket Mode. */
@@ -107,6 +109,7 @@ export async function startSlack(deps: SlackDeps): Promise<SlackPlatform> {
     messenger,
     profiles: new SlackProfiles(clock, log),
     inbound: deps.inbound,
+    commits: deps.commits,
     clock,
     log,
     sleep: deps.sleep,

@@ -12,7 +12,7 @@ import type { WebClient } from '@slack/web-api';
 import { isTrellisError } from '../../core/errors';
 import { type Message, message } from '../../core/message';
 import type { CoachRef } from '../../core/model';
-import type { Clock, InboundEventRepository, Logger } from '../../core/ports';
+import type { Clock, InboundEventRepository, Logger, WriteBatcher } from '../../core/ports';
 import { validateSelfCheckForm } from '../../core/selfcheck';
 import type { Reply, RequestContext, Trellis } from '../../core/trellis';
 import { uploadExportFiles } from './files';
@@ -47,6 +47,7 @@ export interface ListenerDeps {
   messenger: SlackMessenger;
   profiles: SlackProfiles;
   inbound: InboundEventRepository;
+  commits: WriteBatcher;
   clock: Clock;
   log: Logger;
   sleep?: Sleep;
@@ -110,14 +111,10 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   const profileOf = (client: WebClient, ref: CoachRef): Promise<ProfileHint> =>
     profiles.lookup(client, ref.tenant, ref.user);
 
-  /** Runs a command in core; a mistake the coach can fix comes back as a message saying what to fix. */
-  const run = (work: () => Reply): Reply => {
-    try {
-      return work();
-    } catch (error) {
-      if (isTrellisError(error)) return { type: 'messages', messages: [message(error.message)] };
-      throw error;
-    }
+  /** A mistake the coach can fix comes back as a message saying what to fix; anything else is thrown on. */
+  const asReply = (error: unknown): Reply => {
+    if (isTrellisError(error)) return { type: 'messages', messages: [message(error.message)] };
+    throw error;
   };
 
   /** A DM to the coach, waiting out Slack's rate limit; `key` makes it findable after a crash. */
@@ -213,8 +210,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       requestKey: `slack:command:${command.trigger_id}`,
       channel,
     });
+    // Through the group commit: the reply ("saved") exists only once the transaction holding the write is committed.
     const execute = (hint: ProfileHint) =>
-      run(() => trellis.runCommand(ref, 'selfcheck', command.text.trim(), ctxWith(hint)));
+      deps.commits.run(() => trellis.runCommand(ref, 'selfcheck', command.text.trim(), ctxWith(hint))).catch(asReply);
     const formArgs = () => ({
       client,
       triggerId: command.trigger_id,
@@ -224,7 +222,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     // With the profile known the answer is local and fast (one SQLite write), so it goes in the ack itself.
     const known = profiles.cached(ref.tenant, ref.user);
     if (known) {
-      const reply = execute(known);
+      const reply = await execute(known);
       if (reply.type === 'messages' && hasFiles(reply.messages)) {
         await ack();
         await deliverFiles(client, ref, reply.messages, respond);
@@ -241,7 +239,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     // First contact: ack at once, ask Slack for the time zone, then answer through response_url.
     await ack();
     const hint = await profileOf(client, ref);
-    const reply = execute(hint);
+    const reply = await execute(hint);
     if (reply.type === 'messages' && hasFiles(reply.messages)) await deliverFiles(client, ref, reply.messages, respond);
     else if (reply.type === 'messages') await respond(ephemeral(reply.messages));
     else await openForm(reply.type, ref, ctxWith(hint), formArgs());

@@ -54,6 +54,7 @@ describe('Slack over Socket Mode', () => {
       config: config.slack!,
       trellis: ctx.trellis,
       inbound: inboundEventRepository(ctx.db),
+      commits: ctx.commits,
       clock: ctx.clock,
       log,
       http,

@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import type { Settings } from '../../src/core/model';
+import { createLogger } from '../../src/log';
+import { createRepositories, type Db, openDatabase } from '../../src/store';
+import { startBackgroundCheckpoints } from '../../src/store/checkpointer';
+import { tempDir } from '../helpers/temp-db';
+import { waitFor } from '../helpers/wait-for';
+
+const settings: Settings = { promptTime: '09:00', promptDays: [1], timeZone: 'UTC', level: null, pausedUntil: null };
+
+/** WAL checkpoints in a worker thread, on a real SQLite file. */
+describe('background checkpoints', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let db: Db;
+  beforeEach(() => {
+    dir = tempDir();
+    db = openDatabase(dir.file('trellis.db'));
+  });
+  afterEach(() => {
+    if (db.open) db.close();
+    dir.cleanup();
+  });
+
+  test('the server connection stops checkpointing; the worker copies the WAL into the file; stop restores it', async () => {
+    const logLines: string[] = [];
+    const checkpoints = startBackgroundCheckpoints(
+      db,
+      createLogger('debug', {}, (l) => logLines.push(l)),
+      20,
+    );
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const repos = createRepositories(db);
+    const coach = repos.coaches.upsert({ platform: 'slack', tenant: 'T1', user: 'U1' }, settings);
+    const before = fs.statSync(dir.file('trellis.db')).size;
+    // Enough single-row commits for SQLite's own checkpoint (1,000 WAL pages) to have run several times.
+    for (let i = 0; i < 3000; i++) {
+      repos.selfChecks.add({
+        coachId: coach.id,
+        checkedAt: '2026-11-24T09:00:00.000Z',
+        localDate: '2026-11-24',
+        ratings: { context: 4 },
+        note: null,
+        requestKey: `k${i}`,
+      });
+    }
+    await waitFor(
+      () => checkpoints.runs > 0 && fs.statSync(dir.file('trellis.db')).size > before + 50_000,
+      'the worker to copy the WAL into the database file',
+      10_000,
+    );
+    await checkpoints.stop();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(logLines.filter((l) => l.includes('"level":"warn"'))).toEqual([]);
+    expect(repos.selfChecks.count()).toBe(3000);
+  });
+
+  test('an in-memory database has no WAL: nothing is started', async () => {
+    const memory = openDatabase(':memory:');
+    const checkpoints = startBackgroundCheckpoints(memory, createLogger('silent'));
+    expect(checkpoints.runs).toBe(0);
+    await checkpoints.stop();
+    memory.close();
+  });
+});
