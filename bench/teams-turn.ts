@@ -112,6 +112,7 @@ async function main(): Promise<void> {
     trellis: app.trellis,
     referenceRepo: conversationReferenceRepository(app.db, () => app.clock.now()),
     log: app.log,
+    commits: app.commits,
   });
   const address = await http.listen(0, '127.0.0.1');
   const trellisUrl = `http://127.0.0.1:${address.port}${TEAMS_ROUTE}`;

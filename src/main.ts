@@ -85,6 +85,7 @@ async function main(): Promise<void> {
         trellis: app.trellis,
         referenceRepo: conversationReferenceRepository(app.db, () => app.clock.now()),
         log: app.log,
+        commits: app.commits,
       })
     : undefined;
   const address = await http.listen(config.port, host);

@@ -4,7 +4,7 @@ import { BEHAVIOUR_KEYS } from '../../core/behaviours';
 import { isTrellisError } from '../../core/errors';
 import { type Message, message } from '../../core/message';
 import type { CoachRef } from '../../core/model';
-import type { Logger } from '../../core/ports';
+import type { Logger, WriteBatcher } from '../../core/ports';
 import { validateSelfCheckForm } from '../../core/selfcheck';
 import type { Reply, RequestContext, Trellis } from '../../core/trellis';
 import { channelIdOf, coachRefOf, isPersonal, type TeamsReferences, tenantOf } from './references';
@@ -14,6 +14,8 @@ export interface TeamsBotDeps {
   trellis: Trellis;
   references: TeamsReferences;
   log: Logger;
+  /** Typed messages' writes share a commit with others arriving together; the reply waits for the commit. */
+  commits: WriteBatcher;
 }
 
 /** What an Action.Submit brings back in `activity.value` (see render.ts); inputs arrive as strings. */
@@ -85,12 +87,14 @@ export class TrellisTeamsBot extends ActivityHandler {
         await this.handleSubmit(context, ref, ctx);
       } else {
         const text = textWithoutMention(activity);
-        const knownBefore = this.deps.trellis.knows(ref);
-        const reply = this.deps.trellis.handleText(ref, text, ctx);
+        const { trellis } = this.deps;
+        const { reply, deleted } = await this.deps.commits.run(() => {
+          const knownBefore = trellis.knows(ref);
+          const answer = trellis.handleText(ref, text, ctx);
+          return { reply: answer, deleted: knownBefore && !trellis.knows(ref) };
+        });
         // "delete confirm" typed: the stored conversation reference goes with the coach's data.
-        if (knownBefore && !this.deps.trellis.knows(ref)) {
-          this.deps.references.forgetPersonal(tenantOf(activity), ref.user);
-        }
+        if (deleted) this.deps.references.forgetPersonal(tenantOf(activity), ref.user);
         await this.sendReply(context, ref, ctx, reply);
       }
     } catch (error) {

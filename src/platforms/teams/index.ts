@@ -1,6 +1,6 @@
 import { ConfigError } from '../../config';
 import { message } from '../../core/message';
-import type { Logger } from '../../core/ports';
+import type { Logger, WriteBatcher } from '../../core/ports';
 import type { Trellis } from '../../core/trellis';
 import type { HttpServer } from '../../http/server';
 import type { ConversationReferenceRepository } from '../../store';
@@ -40,12 +40,19 @@ export function teamsListenHost(config: TeamsConfig | undefined, host: string | 
 /** Wires Teams: adapter from config, bot over the core, references in SQLite, POST /api/messages on the server. */
 export function registerTeams(
   http: HttpServer,
-  deps: { config: TeamsConfig; trellis: Trellis; referenceRepo: ConversationReferenceRepository; log: Logger },
+  deps: {
+    config: TeamsConfig;
+    trellis: Trellis;
+    referenceRepo: ConversationReferenceRepository;
+    log: Logger;
+    /** Group commit for typed messages: a reply that says "saved" is sent only after its write is committed. */
+    commits: WriteBatcher;
+  },
 ): TeamsPlatform {
   const log = deps.log;
   const adapter = createTeamsAdapter(deps.config);
   const references = new TeamsReferences(deps.referenceRepo);
-  const bot = new TrellisTeamsBot({ trellis: deps.trellis, references, log });
+  const bot = new TrellisTeamsBot({ trellis: deps.trellis, references, log, commits: deps.commits });
   adapter.onTurnError = async (context, error) => {
     log.error('teams: turn failed', { error, activityType: context.activity.type });
     await context.sendActivity(

@@ -35,6 +35,7 @@ export async function startTeams(options: {
     trellis: app.trellis,
     referenceRepo: conversationReferenceRepository(app.db, () => app.clock.now()),
     log: app.log,
+    commits: app.commits,
   });
   const address = await http.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${address.port}${TEAMS_ROUTE}`;
