@@ -18,7 +18,10 @@ async function main(): Promise<void> {
   const app = createAppContext(config);
   const http = new HttpServer(app.log);
   registerCoreRoute(http, app.trellis, '/bench/command');
-  http.route('GET', '/bench/rss', (_req, res) => {
+  http.route('GET', '/bench/rss', (req, res) => {
+    // ?gc=1 (with --expose-gc): collect first, so heapUsed is what is still alive rather than garbage not yet swept.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (req.url?.endsWith('?gc=1') && gc) gc();
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(process.memoryUsage()));
   });
   const slack = config.slack

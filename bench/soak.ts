@@ -137,6 +137,12 @@ async function serverRss(port: number): Promise<number> {
   return (JSON.parse(res.text) as { rss: number }).rss;
 }
 
+/** The server's live heap after a forced collection (it runs with --expose-gc). */
+async function serverLiveHeap(port: number): Promise<number> {
+  const res = await request(port, 'GET', '/bench/rss?gc=1');
+  return (JSON.parse(res.text) as { heapUsed: number }).heapUsed;
+}
+
 const SIGNING_SECRET = 'soak-signing-secret-0123456789abcdef';
 const TEAM = 'T0SOAK';
 
@@ -232,6 +238,29 @@ function slackTarget(port: number, fakeApi: ChildProcess, apiUrl: string): Targe
     );
   };
   const SAVED_ACK = /your self-check is saved/;
+  // Questions to the fake Web API process, answered by id.
+  let askId = 0;
+  const answers = new Map<number, (delivered: boolean) => void>();
+  fakeApi.on('message', (m: { id?: number; delivered?: boolean }) => {
+    if (typeof m.id !== 'number') return;
+    answers.get(m.id)?.(m.delivered === true);
+    answers.delete(m.id);
+  });
+  const delivered = (key: string) =>
+    new Promise<boolean>((resolve) => {
+      const id = ++askId;
+      answers.set(id, resolve);
+      fakeApi.send({ id, delivered: key });
+    });
+  /** A coach replies once their prompt has arrived: wait for its DM, bounded (Trellis answers well within this). */
+  const promptArrived = async (eventId: string) => {
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      if (await delivered(`reply:${eventId}:0`)) return true;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    return false;
+  };
   return {
     async send(op) {
       const user = slackUser(op.user);
@@ -250,14 +279,20 @@ function slackTarget(port: number, fakeApi: ChildProcess, apiUrl: string): Targe
         return { ok: res.status === 200, acknowledged: res.status === 200 && res.text === '' };
       }
       const prompt = await dm(user, 'prompt', `${op.key}.prompt`);
-      if (prompt.status !== 200) return { ok: false, acknowledged: false };
+      if (prompt.status !== 200 || !(await promptArrived(`${op.key}.prompt`)))
+        return { ok: false, acknowledged: false };
       const res = await dm(user, op.text, op.key);
       return { ok: res.status === 200, acknowledged: false, pending: res.status === 200 };
     },
     rss: () => serverRss(port),
     async confirmed() {
       const report = await new Promise<SoakSlackReport>((resolve) => {
-        fakeApi.once('message', (m) => resolve(m as SoakSlackReport));
+        const onReport = (m: unknown) => {
+          if (typeof m !== 'object' || m === null || !('savedTriggers' in m)) return;
+          fakeApi.off('message', onReport);
+          resolve(m as SoakSlackReport);
+        };
+        fakeApi.on('message', onReport);
         fakeApi.send('report');
       });
       const keys = new Set(report.savedTriggers);
@@ -337,7 +372,7 @@ async function main(): Promise<void> {
   const apiUrl = fakeApi ? await firstLine(fakeApi) : '';
   const server = spawn(
     process.execPath,
-    ['--require', require.resolve('tsx/cjs'), path.resolve(__dirname, 'soak-server.ts')],
+    ['--expose-gc', '--require', require.resolve('tsx/cjs'), path.resolve(__dirname, 'soak-server.ts')],
     {
       env: {
         PATH: process.env.PATH ?? '',
@@ -369,6 +404,7 @@ async function main(): Promise<void> {
     warmUp++;
   }
   const rssStart = await target.rss();
+  const liveStart = await serverLiveHeap(port);
 
   const latencies: number[] = [];
   const completions: number[] = [];
@@ -397,6 +433,7 @@ async function main(): Promise<void> {
   const elapsed = (Date.now() - started) / 1000;
   const requestsServed = httpRequests - requestsAtStart;
   const rssEnd = await target.rss();
+  const liveEnd = await serverLiveHeap(port);
   // The server finishes what it does after its acks (DMs, response_url answers), then exits.
   server.kill('SIGTERM');
   await new Promise((resolve) => server.once('exit', resolve));
@@ -453,6 +490,7 @@ async function main(): Promise<void> {
     `throughput baseline  first fifth ${firstFifth.toFixed(0)} ops/s, last fifth ${lastFifth.toFixed(0)} ops/s (ratio ${(lastFifth / firstFifth).toFixed(2)})`,
   );
   console.log(`resident memory      start ${mb(rssStart)} MB, end ${mb(rssEnd)} MB (server process)`);
+  console.log(`live heap after GC   start ${mb(liveStart)} MB, end ${mb(liveEnd)} MB (server process)`);
   fs.rmSync(dir, { recursive: true, force: true });
   agent.destroy();
   process.exitCode = lost === 0 && errors === 0 ? 0 : 1;
