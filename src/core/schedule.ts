@@ -113,8 +113,9 @@ export function nextOccurrenceAfter(settings: Settings, instant: Date): Occurren
   if (settings.promptDays.length === 0) return undefined;
   let date = addDays(localDateCached(instant, settings.timeZone), -1);
   if (settings.pausedUntil && settings.pausedUntil >= date) date = addDays(settings.pausedUntil, 1);
-  // Seven days always hold a prompt day; a few more cover a due time pushed over midnight.
-  for (let i = 0; i < 10; i++, date = addDays(date, 1)) {
+  // Seven days always hold a prompt day, but a zone can skip a whole date (Samoa, 30 December 2011: a coach with
+  // Fridays only then waits two weeks); a few more cover a due time pushed over midnight.
+  for (let i = 0; i < 17; i++, date = addDays(date, 1)) {
     const occurrence = occurrenceOn(settings, date);
     if (occurrence && occurrence.dueUtc.getTime() > instant.getTime()) return occurrence;
   }

@@ -1,8 +1,8 @@
 /**
  * The catalogue of hostile and broken requests, as data. Each is sent raw over TCP (so it can lie about its length,
  * stream chunks without one, or stall) to a running server; the runner checks the status and that the server still
- * serves a good request afterwards. The lead adds the Slack (/slack/events) and Teams (/api/messages) cases after
- * the merge: forged and replayed signatures, unknown action and callback ids, unauthenticated activities.
+ * serves a good request afterwards. The Slack (/slack/events) and Teams (/api/messages) cases are in
+ * platform-cases.ts: forged and replayed signatures, unknown action and callback ids, unauthenticated activities.
  */
 export interface HostileCase {
   name: string;

@@ -9,7 +9,7 @@ import { SlackMessenger } from './messenger';
 import { authTest } from './payloads';
 import { SlackProfiles } from './profiles';
 import type { Sleep } from './rate-limit';
-import { SlackHttpReceiver } from './receiver';
+import { SLACK_BODY, SlackHttpReceiver } from './receiver';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -101,7 +101,7 @@ export async function startSlack(deps: SlackDeps): Promise<SlackPlatform> {
   } else {
     receiver = new SlackHttpReceiver({ signingSecret: config.signingSecret, clock, log });
     app = new App({ ...base, receiver });
-    deps.http.route('POST', SLACK_EVENTS_PATH, receiver.handle);
+    deps.http.route('POST', SLACK_EVENTS_PATH, receiver.handle, { body: SLACK_BODY });
   }
 
   registerListeners(app, {

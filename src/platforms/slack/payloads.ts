@@ -22,7 +22,8 @@ export const submittedView = z.looseObject({
 
 export const slashCommand = z.looseObject({
   command: z.string(),
-  text: z.string().max(4000).default(''),
+  // Bounded by the body limit; the core tells the coach what the note limit is, rather than 'incomplete'.
+  text: z.string().max(1_000_000).default(''),
   user_id: z.string().min(1),
   team_id: z.string().min(1),
   trigger_id: z.string().min(1),

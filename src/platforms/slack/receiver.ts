@@ -7,6 +7,11 @@ import { verifySlackSignature } from './signature';
 
 /** Slack's payloads are a few kilobytes; anything far larger is not Slack. */
 const BODY_LIMIT = 1024 * 1024;
+/** What Slack posts: JSON (Events API) or a form (slash commands, `payload=` interactivity). */
+export const SLACK_BODY = {
+  limit: BODY_LIMIT,
+  types: ['application/json', 'application/x-www-form-urlencoded'],
+} as const;
 /** Slack gives up after 3 s; answer just before that if no listener acknowledged. */
 const ACK_DEADLINE_MS = 2_800;
 
@@ -93,7 +98,8 @@ export class SlackHttpReceiver implements Receiver {
     const { log, clock, signingSecret } = this.options;
     let raw: Buffer;
     try {
-      raw = await readBody(req, BODY_LIMIT);
+      // The shared server has already read (and size- and type-checked) the body when the route declares it.
+      raw = (req as IncomingMessage & { rawBody?: Buffer }).rawBody ?? (await readBody(req, BODY_LIMIT));
     } catch (error) {
       res.writeHead(error instanceof BodyError ? error.status : 400).end();
       return;
@@ -139,6 +145,13 @@ export class SlackHttpReceiver implements Receiver {
         retryNum: retry !== undefined && /^\d+$/.test(retry) ? Number(retry) : undefined,
         retryReason: header(req, 'x-slack-retry-reason'),
       })
+      .then(() => {
+        // Every listener has finished and none acknowledged: Bolt found no listener (no event, no command name).
+        // Say so now rather than let the ack deadline answer 500 later.
+        if (res.headersSent) return;
+        log.warn('slack request not handled', { type: body.type });
+        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"no handler for this request"}');
+      })
       .catch((error: unknown) => {
         // Listener errors go to app.error; this is what escaped it (authorization, Bolt itself).
         log.error('slack request failed', { error });
@@ -155,6 +168,8 @@ export class SlackHttpReceiver implements Receiver {
       this.options.log.error('slack request not acknowledged in time');
       res.writeHead(500).end();
     }, this.options.ackDeadlineMs ?? ACK_DEADLINE_MS);
+    // A request answered without an ack (no listener) leaves this pending; it must not hold the process open.
+    timer.unref();
     return async (response?: unknown) => {
       if (acked) throw new ReceiverMultipleAckError();
       acked = true;

@@ -53,11 +53,14 @@ const inboundActivity = z.looseObject({
   serviceUrl: z.string().min(1),
   channelId: z.string().min(1),
   conversation: z.looseObject({ id: z.string().min(1) }),
-  from: z.looseObject({ id: z.string().min(1) }).optional(),
+  // Every activity a channel sends names its sender; without one it would be filed under no real coach.
+  from: z.looseObject({ id: z.string().min(1) }),
   recipient: z.looseObject({ id: z.string() }).optional(),
 });
 
 const MAX_BODY = 1024 * 1024;
+/** What the Bot Framework posts: one JSON activity, far under 1 MiB. */
+export const TEAMS_BODY = { limit: MAX_BODY, types: ['application/json'] } as const;
 
 function readBody(req: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
@@ -95,7 +98,9 @@ export function messagesRoute(
   log: Logger,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
-    const raw = await readBody(req);
+    // The shared server has already read (and size- and type-checked) the body when the route declares it.
+    const buffered = (req as IncomingMessage & { rawBody?: Buffer }).rawBody;
+    const raw = buffered ? buffered.toString('utf8') : await readBody(req);
     if (raw === undefined) return answer(res, 413, { error: 'activity too large' });
     let json: unknown;
     try {

@@ -4,7 +4,14 @@ import type { Logger, WriteBatcher } from '../../core/ports';
 import type { Trellis } from '../../core/trellis';
 import type { HttpServer } from '../../http/server';
 import type { ConversationReferenceRepository } from '../../store';
-import { botAppId, createTeamsAdapter, messagesRoute, type TeamsAdapter, type TeamsConfig } from './adapter';
+import {
+  botAppId,
+  createTeamsAdapter,
+  messagesRoute,
+  TEAMS_BODY,
+  type TeamsAdapter,
+  type TeamsConfig,
+} from './adapter';
 import { TrellisTeamsBot } from './bot';
 import { TeamsMessenger } from './messenger';
 import { TeamsReferences } from './references';
@@ -63,6 +70,7 @@ export function registerTeams(
     'POST',
     TEAMS_ROUTE,
     messagesRoute(adapter, (context) => bot.run(context), log),
+    { body: TEAMS_BODY },
   );
   const messenger = new TeamsMessenger(adapter, botAppId(deps.config), references, log);
   log.info('teams: on', { mode: deps.config.mode, route: TEAMS_ROUTE });
