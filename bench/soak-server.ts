@@ -11,12 +11,15 @@ import { loadConfig } from '../src/config';
 import { HttpServer } from '../src/http/server';
 import { startSlack } from '../src/platforms/slack/app';
 import { inboundEventRepository } from '../src/store';
+import { startBackgroundCheckpoints } from '../src/store/checkpointer';
 import { registerCoreRoute } from '../test/helpers/core-route';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = createAppContext(config);
   const http = new HttpServer(app.log);
+  // As in src/main.ts: the WAL is checkpointed in a worker thread, not inside a request's commit.
+  const checkpoints = startBackgroundCheckpoints(app.db, app.log);
   registerCoreRoute(http, app.trellis, '/bench/command');
   http.route('GET', '/bench/rss', (req, res) => {
     // ?gc=1 (with --expose-gc): collect first, so heapUsed is what is still alive rather than garbage not yet swept.
@@ -32,6 +35,7 @@ async function main(): Promise<void> {
         clock: app.clock,
         log: app.log,
         http,
+        commits: app.commits,
       })
     : undefined;
   const address = await http.listen(0, '127.0.0.1');
@@ -40,6 +44,7 @@ async function main(): Promise<void> {
     void http
       .close()
       .then(() => slack?.stop())
+      .then(() => checkpoints.stop())
       .then(() => {
         app.close();
         process.exit(0);

@@ -70,6 +70,7 @@ export class PlatformServer {
       clock: this.clock,
       log,
       http: this.http,
+      commits: this.app.commits,
       sleep: async () => undefined,
     });
     registerTeams(this.http, {
@@ -77,6 +78,7 @@ export class PlatformServer {
       trellis: this.app.trellis,
       referenceRepo: conversationReferenceRepository(this.app.db, () => this.app.clock.now()),
       log,
+      commits: this.app.commits,
     });
     this.port = (await this.http.listen(0, '127.0.0.1')).port;
     return this;
