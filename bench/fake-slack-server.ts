@@ -15,9 +15,21 @@ const { rate } = z
 export interface FakeReport {
   posts: number;
   channels: number;
+  /** Distinct delivery keys (from each post's metadata): posts - keys are duplicates. */
+  keys: number;
   /** How many channels got 1 post, 2 posts, ... */
   perChannel: Record<string, number>;
   rateLimited: number;
+}
+
+/** The delivery key Trellis puts in a post's metadata (sent form-encoded, as a JSON string). */
+function deliveryKeyOf(metadata: unknown): string {
+  try {
+    const parsed = typeof metadata === 'string' ? JSON.parse(metadata) : metadata;
+    return String((parsed as { event_payload?: { key?: unknown } })?.event_payload?.key);
+  } catch {
+    return 'unparsable';
+  }
 }
 
 async function main(): Promise<void> {
@@ -46,12 +58,20 @@ async function main(): Promise<void> {
   process.on('message', (message: unknown) => {
     if (message !== 'report') return;
     const perChannel: Record<string, number> = {};
+    const keys = new Set<string>();
     let posts = 0;
     for (const list of fake.posted.values()) {
       posts += list.length;
       perChannel[list.length] = (perChannel[list.length] ?? 0) + 1;
+      for (const post of list) keys.add(deliveryKeyOf(post.metadata));
     }
-    process.send?.({ posts, channels: fake.posted.size, perChannel, rateLimited } satisfies FakeReport);
+    process.send?.({
+      posts,
+      channels: fake.posted.size,
+      keys: keys.size,
+      perChannel,
+      rateLimited,
+    } satisfies FakeReport);
   });
   process.on('disconnect', () => {
     void fake.stop().then(() => process.exit(0));

@@ -1,18 +1,22 @@
 import type { AppContext } from '../app';
 import type { Messenger } from '../core/ports';
-import { SlackMessenger } from '../platforms/slack/messenger';
-import { teamsMessenger } from '../platforms/teams';
 import { conversationReferenceRepository } from '../store';
 
 /**
  * One messenger per configured platform, for sending without serving (the admin CLI's run-due, the crash test's
  * sender). The server uses the messengers of the platforms it started instead.
+ * A platform's SDK is loaded only when that platform is configured: botbuilder alone adds some 40 MB resident to a
+ * process that only sends to Slack. (`require`, not `import()`: it stays synchronous and works under tsx's CJS hook.)
  */
 export function platformMessengers(app: AppContext): Messenger[] {
   const { config } = app;
   const messengers: Messenger[] = [];
-  if (config.slack) messengers.push(new SlackMessenger(config.slack.botToken, { apiUrl: config.slack.apiUrl }));
+  if (config.slack) {
+    const { SlackMessenger } = require('../platforms/slack/messenger') as typeof import('../platforms/slack/messenger');
+    messengers.push(new SlackMessenger(config.slack.botToken, { apiUrl: config.slack.apiUrl }));
+  }
   if (config.teams) {
+    const { teamsMessenger } = require('../platforms/teams') as typeof import('../platforms/teams');
     messengers.push(
       teamsMessenger(
         config.teams,

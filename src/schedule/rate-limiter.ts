@@ -2,10 +2,13 @@
  * Paces one platform's sends to what the platform accepts, learning its limit from 429 + Retry-After.
  *
  * A 429 costs the whole platform its Retry-After (often a full second), so it pays to stay just under the
- * limit rather than bounce off it: start moderately, double every quarter second until the first 429, then settle
- * at 95% of the rate the platform actually accepted in the last second, and probe upward only slowly (+1% every
- * 30 s without a 429) in case the limit rises.
- * Sends are spaced evenly (no bursts), which keeps a fixed-window limiter from ever seeing more than the rate.
+ * limit rather than bounce off it. Start moderately and double every 100 ms until the first 429; the sends the
+ * platform accepted in the second before it are its limit. Then pace at that limit less a safety margin, and
+ * learn the margin from further 429s: one at the settled pace means timing jitter bunched a few sends into one of
+ * the platform's windows, so the margin widens (2% to start, at most 10%); a quiet minute narrows it again.
+ * Every 30 s without a 429 the pace probes 1% upward, in case the limit rose.
+ * Sends are spaced evenly (no bursts), which keeps a fixed-window limiter from seeing more than the pace, and after
+ * a pause the pace restarts at the end of the pause rather than catching up.
  */
 export interface RateLimiterOptions {
   /** Sends a second to start with. */
@@ -18,6 +21,15 @@ export interface RateLimiterOptions {
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Until the first 429: how often the pace doubles. */
+const RAMP_STEP_MS = 100;
+const PROBE_EVERY_MS = 30_000;
+const MIN_MARGIN = 0.02;
+const MAX_MARGIN = 0.1;
+const MARGIN_STEP = 0.02;
+/** A 429-free stretch this long narrows the margin by one step. */
+const MARGIN_RELAX_MS = 60_000;
+
 export class AdaptiveRateLimiter {
   private rateValue: number;
   private readonly maxRate: number;
@@ -26,11 +38,20 @@ export class AdaptiveRateLimiter {
   private readonly sleep: (ms: number) => Promise<void>;
   private nextSlot = 0;
   private pausedUntil = 0;
-  /** True after the first 429: the limit is known, probe slowly. */
-  private learned = false;
+  /** The platform's limit in sends a second, as learned from the last 429; undefined before the first. */
+  private limit: number | undefined;
+  private marginValue = MIN_MARGIN;
+  /** When the pace last changed (ramp step, probe, 429). */
   private lastChange: number;
+  /** When the margin last widened or narrowed. */
+  private lastMarginChange = Number.NEGATIVE_INFINITY;
   /** Times of recent successful sends, for the accepted rate. */
   private readonly recent: number[] = [];
+  /**
+   * When the platform's counting window plausibly began afresh: at the end of a pause, or at the first send after a
+   * quiet second. Sends counted from there up to a 429 are exactly the window's allowance.
+   */
+  private freshWindowAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: RateLimiterOptions = {}) {
     this.rateValue = options.initialRate ?? 20;
@@ -43,6 +64,11 @@ export class AdaptiveRateLimiter {
 
   get rate(): number {
     return this.rateValue;
+  }
+
+  /** The share of the learned limit left unused against jitter (2% to 10%). */
+  get margin(): number {
+    return this.marginValue;
   }
 
   /** Until when the platform asked everyone to wait (ms since epoch). */
@@ -68,32 +94,60 @@ export class AdaptiveRateLimiter {
 
   onSuccess(): void {
     const t = this.now();
+    const previous = this.recent.at(-1) ?? Number.NEGATIVE_INFINITY;
+    if (t - previous >= 1000 && t >= this.pausedUntil) this.freshWindowAt = Math.max(this.freshWindowAt, t);
     this.recent.push(t);
-    while (this.recent.length && this.recent[0] <= t - 1000) this.recent.shift();
-    const sinceChange = t - this.lastChange;
-    if (!this.learned && sinceChange >= 250) this.setRate(this.rateValue * 2, t);
-    else if (this.learned && sinceChange >= 30_000) this.setRate(this.rateValue * 1.01, t);
+    this.forgetUpTo(t - 1000);
+    if (this.limit === undefined) {
+      if (t - this.lastChange >= RAMP_STEP_MS) this.setRate(this.rateValue * 2, t);
+      return;
+    }
+    if (this.marginValue > MIN_MARGIN && t - this.lastMarginChange >= MARGIN_RELAX_MS) {
+      this.marginValue = Math.max(MIN_MARGIN, this.marginValue - MARGIN_STEP);
+      this.lastMarginChange = t;
+      this.setRate(Math.max(this.rateValue, this.limit * (1 - this.marginValue)), t);
+    } else if (t - this.lastChange >= PROBE_EVERY_MS) {
+      this.setRate(this.rateValue * 1.01, t);
+    }
   }
 
-  /** The platform answered 429: everyone waits `retryAfterMs`, and the rate drops to what was accepted. */
+  /** The platform answered 429: everyone waits `retryAfterMs`, and the pace drops under what was accepted. */
   onRateLimited(retryAfterMs: number): void {
     const t = this.now();
-    this.learned = true;
     // Requests already in flight when the pause began answer 429 too: one episode, one decrease.
     if (t < this.pausedUntil) {
       this.pausedUntil = Math.max(this.pausedUntil, t + retryAfterMs);
       return;
     }
-    const lastPauseEnd = this.pausedUntil;
+    this.freshWindowAt = Math.max(this.freshWindowAt, this.pausedUntil);
     this.pausedUntil = t + retryAfterMs;
-    while (this.recent.length && this.recent[0] <= t - 1000) this.recent.shift();
-    // Accepted per second: over the last second, or, when a pause ended within it, since that pause (a limit
-    // counted per window starts a fresh window then, and what it took before the 429 is its whole allowance).
-    const since = t - lastPauseEnd < 1000 ? lastPauseEnd : t - 1000;
+    // Slots handed out before the 429 are void: the pace restarts at the end of the pause, without a burst.
+    this.nextSlot = this.pausedUntil;
+    this.forgetUpTo(t - 1000);
+    // Accepted per second: since the platform's window began afresh when that was within the last second (then
+    // what it took before the 429 is exactly its allowance), else over the last second (an overestimate when the
+    // platform's window began later: the next 429, counted from a fresh window, corrects it).
+    const since = Math.max(this.freshWindowAt, t - 1000);
     const accepted = this.recent.filter((at) => at >= since).length;
-    // Not compounded with the current rate: a stray 429 at a steady pace must not ratchet the pace down.
-    const basis = accepted >= 1 ? accepted : this.rateValue / 2;
-    this.setRate(basis * 0.95, t);
+    // A 429 at the settled pace although the platform took what it took before: jitter bunched a few sends into
+    // one of its windows; keep further from the limit. Not when it took less (the limit was overestimated, by the
+    // ramp or a count over a sliding second: the new count corrects it), nor after a probe above the settled pace.
+    if (this.limit !== undefined) {
+      const probing = this.rateValue > this.limit * (1 - this.marginValue) + 1e-9;
+      if (!probing && accepted >= this.limit * (1 - this.marginValue)) {
+        this.marginValue = Math.min(MAX_MARGIN, this.marginValue + MARGIN_STEP);
+        this.lastMarginChange = t;
+      }
+    }
+    // Not compounded with the current pace: a stray 429 at a steady pace must not ratchet the pace down.
+    this.limit = accepted >= 1 ? accepted : this.rateValue / 2;
+    this.setRate(this.limit * (1 - this.marginValue), t);
+  }
+
+  private forgetUpTo(t: number): void {
+    let drop = 0;
+    while (drop < this.recent.length && this.recent[drop] <= t) drop++;
+    if (drop) this.recent.splice(0, drop);
   }
 
   private setRate(rate: number, t: number): void {

@@ -5,6 +5,7 @@ import type { Coach } from '../../core/model';
 import type { ChannelAddress, Messenger } from '../../core/ports';
 import { attachChart } from './files';
 import { renderBlocks, renderFallbackText } from './render';
+import { timedFetch } from './timed-fetch';
 
 /** Event type under which Trellis tags its own DMs, so a delivery can be found again after a crash. */
 export const DELIVERY_EVENT = 'trellis_delivery';
@@ -52,7 +53,8 @@ export class SlackMessenger implements Messenger {
       slackApiUrl: options.apiUrl,
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
-      timeout: options.timeoutMs ?? 10_000,
+      // Not the client's `timeout`: see timed-fetch.ts for why.
+      fetch: timedFetch(options.timeoutMs ?? 10_000),
     });
   }
 
