@@ -85,6 +85,9 @@ export async function startSlack(deps: SlackDeps): Promise<SlackPlatform> {
     logger,
     // Trellis keeps no per-conversation state in Bolt; its store middleware would run on every request.
     convoStore: false,
+    // Bolt's ignoreSelf middleware would run on every request too; the listeners already turn away Trellis's own
+    // messages (the DM schema refuses any message with a bot_id or subtype), so it only cost time.
+    ignoreSelf: false,
   } as const;
 
   let app: App;

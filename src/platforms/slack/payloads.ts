@@ -20,7 +20,8 @@ export const submittedView = z.looseObject({
   state: z.looseObject({ values: z.record(z.string(), z.record(z.string(), stateValue)) }),
 });
 
-export const slashCommand = z.looseObject({
+/** Only the fields Trellis reads, and strict (not loose): checked on every command, so the body is not copied. */
+export const slashCommand = z.object({
   command: z.string(),
   // Bounded by the body limit; the core tells the coach what the note limit is, rather than 'incomplete'.
   text: z.string().max(1_000_000).default(''),

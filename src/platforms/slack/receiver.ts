@@ -15,7 +15,8 @@ export const SLACK_BODY = {
 /** Slack gives up after 3 s; answer just before that if no listener acknowledged. */
 const ACK_DEADLINE_MS = 2_800;
 
-const envelope = z.looseObject({ type: z.string().optional(), ssl_check: z.string().optional() });
+/** The fields the receiver reads. A strict shape (not loose): zod checks them without copying the whole body. */
+const envelope = z.object({ type: z.string().optional(), ssl_check: z.string().optional() });
 const urlVerification = z.object({ type: z.literal('url_verification'), challenge: z.string().max(200) });
 
 export interface SlackHttpReceiverOptions {
@@ -49,15 +50,21 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/** An object whose envelope fields have the right types; it is passed on as parsed (the listeners check the rest). */
+function checkedEnvelope(value: unknown): Record<string, unknown> {
+  envelope.parse(value);
+  return value as Record<string, unknown>;
+}
+
 /** Form-encoded slash commands, `payload=` JSON for interactivity, plain JSON for the Events API. */
 function parseBody(raw: Buffer, contentType: string | undefined): Record<string, unknown> {
   const text = raw.toString('utf8');
   if (contentType?.startsWith('application/x-www-form-urlencoded')) {
     const form = parseQuery(text);
-    if (typeof form.payload === 'string') return envelope.parse(JSON.parse(form.payload));
-    return envelope.parse(form);
+    if (typeof form.payload === 'string') return checkedEnvelope(JSON.parse(form.payload));
+    return checkedEnvelope(form);
   }
-  return envelope.parse(JSON.parse(text));
+  return checkedEnvelope(JSON.parse(text));
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

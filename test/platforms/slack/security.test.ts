@@ -73,6 +73,15 @@ describe('Slack request verification', () => {
     await nothingStored();
   });
 
+  test('a signed body whose envelope is not an object, or has a mistyped type field, is a 400 and reaches nothing', async () => {
+    for (const body of ['[]', 'null', '3', '{"type": 3, "event": {}}']) {
+      expect((await h.signedPost(body, 'application/json')).status).toBe(400);
+    }
+    // A form field repeated arrives as an array, which is not a string.
+    expect((await h.signedPost(`${quick('trig.twice')}&type=a&type=b`, form)).status).toBe(400);
+    await nothingStored();
+  });
+
   test('the same request within five minutes is accepted, and only once recorded (same trigger id)', async () => {
     const body = quick('trig.fresh');
     const at = h.nowSeconds() - 4 * 60;
