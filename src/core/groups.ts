@@ -16,17 +16,8 @@ export interface Group {
   createdAt: string;
 }
 
-export interface NewGroup {
-  platform: Platform;
-  tenant: string;
-  channelId: string;
-  name: string | null;
-  digestWeekday: Weekday;
-  digestTime: string;
-  timeZone: string;
-  createdBy: number | null;
-  createdAt: string;
-}
+/** A channel to register: a Group before it has an id, with the coach who registered it. */
+export type NewGroup = Omit<Group, 'id'> & { createdBy: number | null };
 
 /** A reflection as a group sees it once its coach shared it: the words and the prompt, never who wrote them. */
 export interface SharedReflection {
