@@ -7,7 +7,6 @@ import { HttpServer } from './http/server';
 import { runConsoleChat } from './platforms/console/chat';
 import { ConsoleMessenger } from './platforms/console/messenger';
 import { startSlack } from './platforms/slack/app';
-import { registerTeams, teamsListenHost } from './platforms/teams';
 import { startScheduler } from './schedule';
 import { conversationReferenceRepository, inboundEventRepository } from './store';
 import { startBackgroundCheckpoints } from './store/checkpointer';
@@ -64,8 +63,10 @@ async function main(): Promise<void> {
 
   // Slack and Teams share one HTTP server and port, beside GET /healthz.
   const http = new HttpServer(app.log);
+  // botbuilder is loaded only where Teams is configured (some 40 MB resident); see src/schedule/messengers.ts.
+  const teamsPlatform = config.teams ? (require('./platforms/teams') as typeof import('./platforms/teams')) : undefined;
   // Teams in emulator mode has no authentication: loopback only, or refuse to start.
-  const host = teamsListenHost(config.teams, config.host);
+  const host = teamsPlatform ? teamsPlatform.teamsListenHost(config.teams, config.host) : config.host;
   // A server checkpoints the WAL in a worker thread, not inside some request's commit (src/store/checkpointer.ts).
   const checkpoints = startBackgroundCheckpoints(app.db, app.log);
   const slack = config.slack
@@ -79,15 +80,16 @@ async function main(): Promise<void> {
         http,
       })
     : undefined;
-  const teams = config.teams
-    ? registerTeams(http, {
-        config: config.teams,
-        trellis: app.trellis,
-        referenceRepo: conversationReferenceRepository(app.db, () => app.clock.now()),
-        log: app.log,
-        commits: app.commits,
-      })
-    : undefined;
+  const teams =
+    teamsPlatform && config.teams
+      ? teamsPlatform.registerTeams(http, {
+          config: config.teams,
+          trellis: app.trellis,
+          referenceRepo: conversationReferenceRepository(app.db, () => app.clock.now()),
+          log: app.log,
+          commits: app.commits,
+        })
+      : undefined;
   const address = await http.listen(config.port, host);
   app.log.info('listening', { port: address.port, host: address.address });
 
