@@ -3,6 +3,7 @@ import { parse as parseQuery } from 'node:querystring';
 import { type AckFn, type App, type Receiver, ReceiverMultipleAckError } from '@slack/bolt';
 import { z } from 'zod';
 import type { Clock, Logger } from '../../core/ports';
+import { HttpError, readBody } from '../../http/body';
 import { verifySlackSignature } from './signature';
 
 /** Slack's payloads are a few kilobytes; anything far larger is not Slack. */
@@ -24,30 +25,6 @@ export interface SlackHttpReceiverOptions {
   clock: Clock;
   log: Logger;
   ackDeadlineMs?: number;
-}
-
-class BodyError extends Error {
-  constructor(readonly status: 400 | 413) {
-    super(status === 413 ? 'body too large' : 'body unreadable');
-  }
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new BodyError(413));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', () => reject(new BodyError(400)));
-  });
 }
 
 /** An object whose envelope fields have the right types; it is passed on as parsed (the listeners check the rest). */
@@ -106,9 +83,9 @@ export class SlackHttpReceiver implements Receiver {
     let raw: Buffer;
     try {
       // The shared server has already read (and size- and type-checked) the body when the route declares it.
-      raw = (req as IncomingMessage & { rawBody?: Buffer }).rawBody ?? (await readBody(req, BODY_LIMIT));
+      raw = (req as IncomingMessage & { rawBody?: Buffer }).rawBody ?? (await readBody(req, SLACK_BODY)).raw;
     } catch (error) {
-      res.writeHead(error instanceof BodyError ? error.status : 400).end();
+      res.writeHead(error instanceof HttpError ? error.status : 400).end();
       return;
     }
     const check = verifySlackSignature(

@@ -3,6 +3,7 @@ import { type Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, t
 import { z } from 'zod';
 import type { Config } from '../../config';
 import type { Logger } from '../../core/ports';
+import { HttpError, readBody } from '../../http/body';
 
 export type TeamsConfig = NonNullable<Config['teams']>;
 type AuthResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
@@ -62,24 +63,6 @@ const MAX_BODY = 1024 * 1024;
 /** What the Bot Framework posts: one JSON activity, far under 1 MiB. */
 export const TEAMS_BODY = { limit: MAX_BODY, types: ['application/json'] } as const;
 
-function readBody(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        resolve(undefined);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 function answer(res: ServerResponse, status: number, body?: unknown): void {
   if (body === undefined) {
     res.writeHead(status).end();
@@ -99,9 +82,14 @@ export function messagesRoute(
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     // The shared server has already read (and size- and type-checked) the body when the route declares it.
-    const buffered = (req as IncomingMessage & { rawBody?: Buffer }).rawBody;
-    const raw = buffered ? buffered.toString('utf8') : await readBody(req);
-    if (raw === undefined) return answer(res, 413, { error: 'activity too large' });
+    let raw: string;
+    try {
+      const buffered = (req as IncomingMessage & { rawBody?: Buffer }).rawBody;
+      raw = (buffered ?? (await readBody(req, TEAMS_BODY)).raw).toString('utf8');
+    } catch (error) {
+      if (error instanceof HttpError) return answer(res, error.status, { error: error.message });
+      throw error;
+    }
     let json: unknown;
     try {
       json = JSON.parse(raw);
