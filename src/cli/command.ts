@@ -48,3 +48,6 @@ export const intOption = (min: number, max: number) =>
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
+
+/** For commands that take only options. */
+export const noPositionals = z.array(z.string()).max(0, 'takes no positional arguments');

@@ -3,10 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { schemaVersion } from '../store';
 import { MIGRATIONS } from '../store/migrations';
-import { defineCommand, intOption } from './command';
+import { defineCommand, intOption, noPositionals } from './command';
 import { seedDemo } from './seed-demo';
-
-const noPositionals = z.array(z.string()).max(0, 'takes no positional arguments');
 
 export const migrateCommand = defineCommand({
   name: 'migrate',

@@ -5,9 +5,7 @@ import type { Coach, Platform } from '../core/model';
 import { writeExportFiles } from '../platforms/console/export-files';
 import { EncryptionError } from '../store/crypto';
 import { rotateKey } from '../store/encryption';
-import { defineCommand } from './command';
-
-const noPositionals = z.array(z.string()).max(0, 'takes no positional arguments');
+import { defineCommand, noPositionals } from './command';
 
 /** A coach named by their number, or as platform:tenant:user (the user id may itself contain colons). */
 const coachOption = z.union([

@@ -2,9 +2,7 @@ import { z } from 'zod';
 import { isValidDate } from '../core/time';
 import { createScheduler } from '../schedule';
 import { platformMessengers } from '../schedule/messengers';
-import { defineCommand } from './command';
-
-const noPositionals = z.array(z.string()).max(0, 'takes no positional arguments');
+import { defineCommand, noPositionals } from './command';
 
 const isoInstant = z
   .string()

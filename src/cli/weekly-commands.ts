@@ -5,9 +5,8 @@ import type { AppContext } from '../app';
 import type { Message } from '../core/message';
 import { toPlainText } from '../core/message';
 import type { Coach } from '../core/model';
-import { type CliIo, defineCommand } from './command';
+import { type CliIo, defineCommand, noPositionals } from './command';
 
-const noPositionals = z.array(z.string()).max(0, 'takes no positional arguments');
 const dryRun = z.literal(true, {
   error: 'add --dry-run: the CLI only shows what would be posted; the scheduler does the sending',
 });
