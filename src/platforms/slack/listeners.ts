@@ -90,6 +90,7 @@ function ephemeral(messages: readonly Message[]) {
 }
 
 type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
+type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 const hasFiles = (messages: readonly Message[]) => messages.some((m) => (m.files?.length ?? 0) > 0);
 
@@ -170,7 +171,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   };
 
   // ---- /selfcheck ----
-  app.command('/selfcheck', async ({ ack: boltAck, body, respond, client, context }) => {
+  const onSelfcheck = async ({ ack: boltAck, body, respond, client, context }: CommandArgs) => {
     let acked = false;
     const ack: typeof boltAck = (response) => {
       acked = true;
@@ -184,7 +185,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       else await respond({ response_type: 'ephemeral', text: FAILED }).catch(() => undefined);
       throw error;
     }
-  });
+  };
 
   const handleCommand = async (
     ack: SlackCommandMiddlewareArgs['ack'],
@@ -480,17 +481,6 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     });
   }
 
-  app.view({ type: 'view_submission', callback_id: /.*/ }, async (args) => {
-    const handler = views.get(args.view.callback_id);
-    if (handler) await handler(args);
-    else await args.ack();
-  });
-  app.action({ type: 'block_actions', action_id: /.*/ }, async (args) => {
-    const handler = actions.get((args.action as { action_id: string }).action_id);
-    if (handler) await handler(args as ActionArgs);
-    else await args.ack();
-  });
-
   // Slack stops retrying an event within the hour; claims older than a day are only clutter.
   let lastPurge = 0;
   const forgetOldEvents = (now: Date) => {
@@ -587,8 +577,26 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     });
   });
 
-  // One listener for every event type Trellis handles, like views and actions above.
-  app.event(/^(message|app_home_opened)$/, async (args) => {
-    await events.get(args.event.type)?.(args);
+  // ---- routing ----
+  // One Bolt middleware routes every request, instead of a listener per kind (app.command, app.view, app.action,
+  // app.event). Bolt runs every listener's filter chain on every request, copying all its arguments at each step;
+  // four listeners cost about 13 µs of CPU per request more than one (bench/slack-ack), on the busiest path.
+  // Unknown commands, views, actions and events are left unacknowledged: the receiver answers them with a 400.
+  app.use(async (args) => {
+    if ('command' in args) {
+      if (args.command.command === '/selfcheck') await onSelfcheck(args);
+    } else if ('view' in args) {
+      if (args.body.type !== 'view_submission') return;
+      const handler = views.get(args.view.callback_id);
+      if (handler) await handler(args);
+      else await args.ack();
+    } else if ('action' in args) {
+      if (args.body.type !== 'block_actions') return;
+      const handler = actions.get((args.action as { action_id: string }).action_id);
+      if (handler) await handler(args as ActionArgs);
+      else await args.ack();
+    } else if ('event' in args) {
+      await events.get(args.event.type)?.(args);
+    }
   });
 }
