@@ -15,22 +15,27 @@ function perBehaviour(row: Record<string, number>, suffix: string): Record<Behav
   return out;
 }
 
+/**
+ * Self-checks and reflections of the window in one pass, per coach and week. Self-checks are read coach by coach
+ * (CROSS JOIN keeps coaches outside): one search each in the covering (coach, date) index, not a scan of them all.
+ */
+export const coachTotalsSql = (where: string) => `
+  SELECT coach_id, week, sum(is_check) AS check_ins, sum(1 - is_check) AS reflections,
+    ${BEHAVIOUR_KEYS.map((k) => `total(${k}), count(${k})`).join(', ')}
+  FROM (
+    SELECT s.coach_id, ${WEEK} AS week, 1 AS is_check, ${BEHAVIOUR_KEYS.join(', ')}
+    FROM coaches c CROSS JOIN self_checks s ON s.coach_id = c.id
+    WHERE s.local_date BETWEEN @from AND @to ${where}
+    UNION ALL
+    SELECT s.coach_id, ${WEEK}, 0, ${BEHAVIOUR_KEYS.map(() => 'NULL').join(', ')}
+    FROM reflections s WHERE s.local_date BETWEEN @from AND @to ${where}
+  ) GROUP BY coach_id, week ORDER BY coach_id, week`;
+
 /** Aggregate reads for weekly summaries and digests; each is one statement over a date range. */
 export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
   const allCoaches = db.prepare<[], CoachRow>('SELECT * FROM coaches ORDER BY id');
   const byUser = db.prepare<[string], CoachRow>('SELECT * FROM coaches WHERE user_id = ? ORDER BY id');
-  // Self-checks and reflections of the window in one pass, per coach and week. Rows come back as arrays (raw
-  // mode): tens of thousands of them, so no per-row object with named fields.
-  const coachTotalsSql = (where: string) => `
-    SELECT coach_id, week, sum(is_check) AS check_ins, sum(1 - is_check) AS reflections,
-      ${BEHAVIOUR_KEYS.map((k) => `total(${k}), count(${k})`).join(', ')}
-    FROM (
-      SELECT s.coach_id, ${WEEK} AS week, 1 AS is_check, ${BEHAVIOUR_KEYS.join(', ')}
-      FROM self_checks s WHERE s.local_date BETWEEN @from AND @to ${where}
-      UNION ALL
-      SELECT s.coach_id, ${WEEK}, 0, ${BEHAVIOUR_KEYS.map(() => 'NULL').join(', ')}
-      FROM reflections s WHERE s.local_date BETWEEN @from AND @to ${where}
-    ) GROUP BY coach_id, week ORDER BY coach_id, week`;
+  // Rows come back as arrays (raw mode): tens of thousands of them, so no per-row object with named fields.
   const coachTotalsAll = db.prepare<[{ from: string; to: string }], number[]>(coachTotalsSql('')).raw(true);
   const coachTotalsOne = db
     .prepare<[{ from: string; to: string; coach: number }], number[]>(coachTotalsSql('AND s.coach_id = @coach'))

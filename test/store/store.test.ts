@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { createRepositories, openDatabase, schemaVersion } from '../../src/store';
 import { MIGRATIONS } from '../../src/store/migrations';
+import { coachTotalsSql } from '../../src/store/weekly-stats';
 import { tempDbFile } from '../helpers/temp-db';
 
 const settings = {
@@ -52,6 +53,35 @@ describe('the SQLite store', () => {
     expect(coach?.timeZoneSetByCoach).toBe(false);
     expect(repos.selfChecks.recent(coach?.id ?? 0, 5)).toEqual([
       expect.objectContaining({ ratings: { context: 3 }, note: 'old note', localDate: '2026-01-02' }),
+    ]);
+    db.close();
+  });
+
+  it('indexes self-checks once, by coach and date, and reads every window from that index', () => {
+    const old = openDatabase(t.file, { migrateTo: 7 });
+    const indexes = (db: Database.Database) =>
+      db
+        .prepare<[], { name: string }>(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'self_checks' AND sql IS NOT NULL ORDER BY name",
+        )
+        .all()
+        .map((r) => r.name);
+    expect(indexes(old)).toContain('self_checks_by_date');
+    old.close();
+
+    const db = openDatabase(t.file);
+    expect(indexes(db)).toEqual(['self_checks_by_checked_at', 'self_checks_by_coach_date', 'self_checks_request_key']);
+    // Weekly summaries and digests for everyone: a search per coach or member, never a scan of every check-in.
+    const plan = (sql: string) =>
+      db
+        .prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+        .all()
+        .map((r) => r.detail)
+        .filter((d) => / s /.test(` ${d} `) || d.includes('self_checks'));
+    const everyone = plan(coachTotalsSql('').replace(/@(from|to)/g, "'2026-01-01'"));
+    expect(everyone).toEqual([
+      expect.stringMatching(/^SEARCH s USING COVERING INDEX self_checks_by_coach_date \(coach_id=\? AND local_date/),
+      expect.stringMatching(/^SEARCH s USING COVERING INDEX reflections_by_date/),
     ]);
     db.close();
   });

@@ -5,6 +5,7 @@ import { conversationReferences } from './004-conversation-references';
 import { groups } from './005-groups';
 import { privacy } from './006-privacy';
 import { inboundEvents } from './007-inbound-events';
+import { coveringCoachIndex } from './008-covering-coach-index';
 
 /** One schema change. `version` becomes the database's user_version once `sql` has run. */
 export interface Migration {
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   groups,
   privacy,
   inboundEvents,
+  coveringCoachIndex,
 ];
