@@ -427,7 +427,8 @@ export class Trellis {
         objectIds: exportedIds(data, 'all'),
       });
     }
-    this.deps.log.info('data exported', { coach: coach.id, actor, files: files.length });
+    const event = ctx.filesOnConsent ? 'data export offered' : 'data exported';
+    this.deps.log.info(event, { coach: coach.id, actor, files: files.length });
     return message(
       [
         `Your data: ${count(data.selfChecks.length, 'self-check')}, ${count(data.reflections.length, 'reflection')}, ${count(data.promptIssues.length, 'prompt')} and your settings, as JSON and CSV.`,

@@ -134,17 +134,5 @@ export function channelMention(
 
 /** The coach's click on Allow or Decline of a file consent card: Teams sends a fileConsent/invoke to the bot. */
 export function fileConsentInvoke(serviceUrl: string, user: string, value: unknown): Record<string, unknown> {
-  return {
-    type: 'invoke',
-    name: 'fileConsent/invoke',
-    id: nextId(),
-    timestamp: new Date().toISOString(),
-    serviceUrl,
-    channelId: 'msteams',
-    from: { id: `29:${user}`, name: `Coach ${user}`, aadObjectId: `aad-${user}` },
-    recipient: BOT,
-    conversation: { id: `a:personal-${user}`, conversationType: 'personal', tenantId: TENANT },
-    channelData: { tenant: { id: TENANT } },
-    value,
-  };
+  return { ...personalMessage(serviceUrl, user, undefined), type: 'invoke', name: 'fileConsent/invoke', value };
 }
