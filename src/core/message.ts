@@ -47,7 +47,7 @@ export interface Message {
 export interface FileAttachment {
   filename: string;
   /** Which file of an export this is, so a platform that delivers files later (Teams) can ask for it again. */
-  kind?: ExportFileKind;
+  kind: ExportFileKind;
   mimeType: 'text/csv' | 'application/json';
   content: string;
 }

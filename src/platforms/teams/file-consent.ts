@@ -67,8 +67,7 @@ const DESCRIPTIONS: Record<ConsentContext['file'], string> = {
 
 /** One FileConsentCard per export file: Teams shows its name, size and Allow / Decline. */
 export function consentActivities(files: readonly FileAttachment[], coach: CoachRef): Partial<Activity>[] {
-  return files.flatMap((file) => {
-    if (!file.kind) return [];
+  return files.map((file) => {
     const context: ConsentContext = { kind: 'trellis-export', file: file.kind, tenant: coach.tenant, user: coach.user };
     const attachment: Attachment = {
       contentType: FILE_CONSENT_CARD,
@@ -80,7 +79,7 @@ export function consentActivities(files: readonly FileAttachment[], coach: Coach
         declineContext: context,
       },
     };
-    return [{ type: ActivityTypes.Message, attachments: [attachment] }];
+    return { type: ActivityTypes.Message, attachments: [attachment] };
   });
 }
 
