@@ -1,3 +1,4 @@
+import type { ExportFileKind } from './privacy';
 /**
  * One platform-neutral message. Platforms render it: Block Kit in Slack, an Adaptive Card in Teams,
  * plain text in the terminal. Text uses one markup only: *bold*.
@@ -45,6 +46,8 @@ export interface Message {
 /** A file built by the core; platforms deliver it. Content is text (CSV, JSON), UTF-8. */
 export interface FileAttachment {
   filename: string;
+  /** Which file of an export this is, so a platform that delivers files later (Teams) can ask for it again. */
+  kind: ExportFileKind;
   mimeType: 'text/csv' | 'application/json';
   content: string;
 }

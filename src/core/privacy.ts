@@ -23,6 +23,24 @@ export function toCsv(header: readonly string[], rows: readonly (readonly (strin
     .concat('\r\n');
 }
 
+/** The files of an export, by kind: the JSON with everything, then a CSV per kind of record. */
+export const EXPORT_FILE_KINDS = ['export', 'self-checks', 'reflections', 'prompts', 'settings'] as const;
+export type ExportFileKind = (typeof EXPORT_FILE_KINDS)[number];
+
+/** The ids of the records one export file holds, for its audit row (the JSON holds them all; settings none). */
+export function exportedIds(data: CoachData, kind: ExportFileKind | 'all'): Record<string, number[]> {
+  const ids = {
+    selfChecks: data.selfChecks.map((c) => c.id),
+    reflections: data.reflections.map((r) => r.id),
+    promptIssues: data.promptIssues.map((p) => p.id),
+  };
+  if (kind === 'all' || kind === 'export') return ids;
+  if (kind === 'self-checks') return { selfChecks: ids.selfChecks };
+  if (kind === 'reflections') return { reflections: ids.reflections };
+  if (kind === 'prompts') return { promptIssues: ids.promptIssues };
+  return {};
+}
+
 /** The export: one JSON file with everything, and a CSV per kind of record for spreadsheets. */
 export function buildExport(data: CoachData, catalog: PromptCatalog, exportedAt: Date): FileAttachment[] {
   const stamp = exportedAt.toISOString().slice(0, 10);
@@ -69,11 +87,13 @@ export function buildExport(data: CoachData, catalog: PromptCatalog, exportedAt:
   return [
     {
       filename: `trellis-export-${stamp}.json`,
+      kind: 'export',
       mimeType: 'application/json',
       content: `${JSON.stringify(json, null, 2)}\n`,
     },
     {
       filename: `trellis-self-checks-${stamp}.csv`,
+      kind: 'self-checks',
       mimeType: 'text/csv',
       content: toCsv(
         ['id', 'local_date', 'checked_at', ...BEHAVIOUR_KEYS, 'note'],
@@ -88,6 +108,7 @@ export function buildExport(data: CoachData, catalog: PromptCatalog, exportedAt:
     },
     {
       filename: `trellis-reflections-${stamp}.csv`,
+      kind: 'reflections',
       mimeType: 'text/csv',
       content: toCsv(
         ['id', 'local_date', 'created_at', 'prompt_id', 'prompt', 'text'],
@@ -96,6 +117,7 @@ export function buildExport(data: CoachData, catalog: PromptCatalog, exportedAt:
     },
     {
       filename: `trellis-prompts-${stamp}.csv`,
+      kind: 'prompts',
       mimeType: 'text/csv',
       content: toCsv(
         ['id', 'local_date', 'issued_at', 'prompt_id', 'prompt', 'status'],
@@ -104,6 +126,7 @@ export function buildExport(data: CoachData, catalog: PromptCatalog, exportedAt:
     },
     {
       filename: `trellis-settings-${stamp}.csv`,
+      kind: 'settings',
       mimeType: 'text/csv',
       content: toCsv(
         ['setting', 'value'],

@@ -2,10 +2,10 @@ import { BEHAVIOUR_KEYS, behaviour, SCALE } from './behaviours';
 import { digestMessage } from './digest';
 import { isTrellisError, TrellisError } from './errors';
 import { GroupCommands } from './group-commands';
-import { type Message, message } from './message';
+import { type FileAttachment, type Message, message } from './message';
 import type { Coach, CoachRef, PromptIssue, Ratings, Reflection, SelfCheck, Settings } from './model';
 import type { ChartRenderer, Clock, Logger, Repositories } from './ports';
-import { buildExport, type RetentionResult, runRetention } from './privacy';
+import { buildExport, type ExportFileKind, exportedIds, type RetentionResult, runRetention } from './privacy';
 import type { Prompt } from './prompt-schema';
 import { choosePrompt, type PromptCatalog, promptById, tipByKey, tipFor } from './prompts';
 import {
@@ -48,6 +48,11 @@ export interface RequestContext {
   displayName?: string;
   /** The conversation the request came from, for commands about a channel ("digest here", "group join"). */
   channel?: { id: string; kind: 'direct' | 'group'; name?: string };
+  /**
+   * The platform delivers an export's files one by one, each once the coach allows it (Teams): the export is then
+   * audited per file delivered (exportFile), not when the files are first built.
+   */
+  filesOnConsent?: boolean;
 }
 
 /** What a typed command asks for: messages to show, or a form the platform presents its own way. */
@@ -405,7 +410,7 @@ export class Trellis {
   // ---- a coach's data: export, delete, retention (see privacy.ts) ----
 
   /** All of the coach's data as files for the platform to deliver; the export is recorded in the audit log. */
-  exportData(ref: CoachRef, actor = 'coach'): Message {
+  exportData(ref: CoachRef, actor = 'coach', ctx: RequestContext = {}): Message {
     const coach = this.deps.repos.coaches.find(ref);
     if (!coach) return message('Trellis holds nothing about you, so there is nothing to export.');
     const { repos, catalog } = this.deps;
@@ -413,18 +418,17 @@ export class Trellis {
     if (!data) return message('Trellis holds nothing about you, so there is nothing to export.');
     const now = this.now();
     const files = buildExport(data, catalog, now);
-    repos.privacy.audit({
-      at: now.toISOString(),
-      coachId: coach.id,
-      action: 'export',
-      actor,
-      objectIds: {
-        selfChecks: data.selfChecks.map((c) => c.id),
-        reflections: data.reflections.map((r) => r.id),
-        promptIssues: data.promptIssues.map((p) => p.id),
-      },
-    });
-    this.deps.log.info('data exported', { coach: coach.id, actor, files: files.length });
+    if (!ctx.filesOnConsent) {
+      repos.privacy.audit({
+        at: now.toISOString(),
+        coachId: coach.id,
+        action: 'export',
+        actor,
+        objectIds: exportedIds(data, 'all'),
+      });
+    }
+    const event = ctx.filesOnConsent ? 'data export offered' : 'data exported';
+    this.deps.log.info(event, { coach: coach.id, actor, files: files.length });
     return message(
       [
         `Your data: ${count(data.selfChecks.length, 'self-check')}, ${count(data.reflections.length, 'reflection')}, ${count(data.promptIssues.length, 'prompt')} and your settings, as JSON and CSV.`,
@@ -432,6 +436,29 @@ export class Trellis {
       ],
       { title: 'Your export', files },
     );
+  }
+
+  /**
+   * One file of the coach's export, built afresh from what is stored now, for a platform that delivers each file
+   * once the coach allows it (Teams). It is audited only when the platform calls `delivered()` after it arrived.
+   */
+  exportFile(
+    ref: CoachRef,
+    kind: ExportFileKind,
+    actor = 'coach',
+  ): { file: FileAttachment; delivered(): void } | undefined {
+    const { repos, catalog } = this.deps;
+    const coach = repos.coaches.find(ref);
+    const data = coach && repos.privacy.coachData(coach.id);
+    if (!coach || !data) return undefined;
+    const file = buildExport(data, catalog, this.now()).find((f) => f.kind === kind);
+    if (!file) return undefined;
+    const delivered = () => {
+      const objectIds = { file: kind, ...exportedIds(data, kind) };
+      repos.privacy.audit({ at: this.now().toISOString(), coachId: coach.id, action: 'export', actor, objectIds });
+      this.deps.log.info('data exported', { coach: coach.id, actor, file: kind });
+    };
+    return { file, delivered };
   }
 
   /** Asks before deleting: a button on platforms with buttons, a typed confirmation in the terminal. */
@@ -557,7 +584,7 @@ export class Trellis {
       case 'settings':
         return messages(this.changeSettings(ref, args, ctx));
       case 'export':
-        return messages(this.exportData(ref));
+        return messages(this.exportData(ref, 'coach', ctx));
       case 'delete':
         if (/^confirm$/i.test(args.trim())) return messages(this.confirmDelete(ref));
         return messages(this.requestDelete());

@@ -74,6 +74,35 @@ describe('export, delete and retention', () => {
     t.handleText(ben, 'Ben reflection');
   }
 
+  it('files on consent (Teams): no audit when offered; exportFile rebuilds one file, audited when delivered', () => {
+    const app = openApp(dir.file('t.db'), { TRELLIS_ENCRYPTION_KEY: newKey() });
+    seed(app);
+    const coach = app.repos.coaches.find(ana)!;
+    const [m] = texts(app.trellis.handleText(ana, 'export', { filesOnConsent: true }));
+    expect(m.files?.map((f) => f.kind)).toEqual(['export', 'self-checks', 'reflections', 'prompts', 'settings']);
+    expect(app.repos.privacy.auditFor(coach.id)).toEqual([]);
+
+    const offered = m.files!.find((f) => f.kind === 'self-checks')!;
+    const exported = app.trellis.exportFile(ana, 'self-checks')!;
+    expect(exported.file).toEqual(offered);
+    expect(app.repos.privacy.auditFor(coach.id)).toEqual([]);
+    exported.delivered();
+    const checkIds = app.repos.selfChecks
+      .recent(coach.id, 10)
+      .map((c) => c.id)
+      .sort((a, b) => a - b);
+    expect(checkIds).toHaveLength(2);
+    expect(app.repos.privacy.auditFor(coach.id)).toEqual([
+      expect.objectContaining({
+        action: 'export',
+        actor: 'coach',
+        objectIds: { file: 'self-checks', selfChecks: checkIds },
+      }),
+    ]);
+    expect(app.trellis.exportFile({ ...ana, user: 'U-NOBODY' }, 'export')).toBeUndefined();
+    app.close();
+  });
+
   it('/selfcheck export gives every record as JSON and CSV, and audits it with ids only', () => {
     const app = openApp(dir.file('t.db'), { TRELLIS_ENCRYPTION_KEY: newKey() });
     seed(app);

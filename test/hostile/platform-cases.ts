@@ -343,6 +343,15 @@ export interface TeamsCase {
   replyMatches?: RegExp;
 }
 
+/** The coach's Allow on a file consent card, as Teams invokes the bot with it. */
+const fileConsentAccept = (context: unknown, uploadInfo: Record<string, unknown>): TeamsCase['activity'] => ({
+  set: {
+    type: 'invoke',
+    name: 'fileConsent/invoke',
+    value: { type: 'fileUpload', action: 'accept', context, uploadInfo },
+  },
+});
+
 export const TEAMS_CASES: TeamsCase[] = [
   // ---- credentials set: nothing unauthenticated gets in ----
   {
@@ -440,6 +449,29 @@ export const TEAMS_CASES: TeamsCase[] = [
     server: 'emulator',
     activity: { set: { type: 'invoke', name: 'drop/tables', value: {} } },
     expect: [200, 501],
+  },
+  {
+    name: 'file consent answer with a forged context and a file: upload URL',
+    server: 'emulator',
+    activity: fileConsentAccept({ $where: '1' }, { uploadUrl: 'file:///' }),
+    expect: [400, 400],
+    replyMatches: /could not read your answer/,
+  },
+  {
+    name: 'file consent accept with a plain-http upload URL off this machine',
+    server: 'emulator',
+    activity: fileConsentAccept(
+      { kind: 'trellis-export', file: 'export', tenant: 'tenant-1', user: `aad-${TEAMS_USER}` },
+      {
+        name: 'trellis-export.json',
+        uploadUrl: 'http://uploads.contoso.example/session',
+        contentUrl: 'https://contoso.example/file',
+        uniqueId: 'u-1',
+        fileType: 'json',
+      },
+    ),
+    expect: [400, 400],
+    replyMatches: /upload address I cannot trust/,
   },
   {
     name: 'card submit with ratings of the wrong type',

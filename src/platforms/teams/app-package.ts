@@ -79,7 +79,7 @@ export function buildManifest(options: PackageOptions): Record<string, unknown> 
         botId: options.appId,
         scopes: ['personal', 'team', 'groupChat'],
         isNotificationOnly: false,
-        supportsFiles: false,
+        supportsFiles: true,
         commandLists: [
           { scopes: ['personal'], commands: PERSONAL_COMMANDS.map((c) => ({ ...c })) },
           { scopes: ['team', 'groupChat'], commands: CHANNEL_COMMANDS.map((c) => ({ ...c })) },

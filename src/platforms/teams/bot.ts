@@ -1,4 +1,4 @@
-import { type Activity, ActivityHandler, ActivityTypes, TurnContext } from 'botbuilder';
+import { type Activity, ActivityHandler, ActivityTypes, type InvokeResponse, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { BEHAVIOUR_KEYS } from '../../core/behaviours';
 import { isTrellisError } from '../../core/errors';
@@ -7,8 +7,9 @@ import type { CoachRef } from '../../core/model';
 import type { Logger, WriteBatcher } from '../../core/ports';
 import { validateSelfCheckForm } from '../../core/selfcheck';
 import type { Reply, RequestContext, Trellis } from '../../core/trellis';
+import { consentActivities, FILE_CONSENT_INVOKE, handleFileConsent } from './file-consent';
 import { channelIdOf, coachRefOf, isPersonal, type TeamsReferences, tenantOf } from './references';
-import { ACTION_FIELD, fileActivities, messageCard, reflectionCard, renderActivity, selfCheckCard } from './render';
+import { ACTION_FIELD, messageCard, reflectionCard, renderActivity, selfCheckCard } from './render';
 
 export interface TeamsBotDeps {
   trellis: Trellis;
@@ -16,6 +17,8 @@ export interface TeamsBotDeps {
   log: Logger;
   /** Typed messages' writes share a commit with others arriving together; the reply waits for the commit. */
   commits: WriteBatcher;
+  /** How long the upload of one export file may take (file-consent.ts; tests shorten it). */
+  uploadTimeoutMs?: number;
 }
 
 /** What an Action.Submit brings back in `activity.value` (see render.ts); inputs arrive as strings. */
@@ -68,11 +71,20 @@ export class TrellisTeamsBot extends ActivityHandler {
     });
   }
 
+  /** The coach's answer to an export file's consent card; other invokes go to botbuilder's defaults. */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name !== FILE_CONSENT_INVOKE) return super.onInvokeActivity(context);
+    const { trellis, log, uploadTimeoutMs } = this.deps;
+    return handleFileConsent(context, { trellis, log, uploadTimeoutMs });
+  }
+
   private context(activity: Activity): RequestContext {
     return {
       requestKey: activity.id ? `teams:${activity.id}` : undefined,
       timeZone: activity.localTimezone || undefined,
       displayName: activity.from?.name || undefined,
+      // Export files go out one by one as the coach allows each (file-consent.ts) and are audited then.
+      filesOnConsent: true,
     };
   }
 
@@ -243,13 +255,20 @@ export class TrellisTeamsBot extends ActivityHandler {
     } else if (reply.type === 'settings_form') {
       await context.sendActivity(renderActivity(this.deps.trellis.settings(ref, ctx)));
     } else if (reply.messages.length > 0) {
-      // An export's files follow their message as inline attachments (see fileActivities for the size limit).
+      // An export's files follow their message as consent cards: each is uploaded once the coach allows it.
       await context.sendActivities(
-        reply.messages.flatMap((m) => [renderActivity({ ...m, files: undefined }), ...fileActivities(m.files ?? [])]),
+        reply.messages.flatMap((m) => [
+          renderActivity(m.files?.length ? { ...m, files: undefined, footer: CONSENT_FOOTER } : m),
+          ...consentActivities(m.files ?? [], ref),
+        ]),
       );
     }
   }
 }
+
+/** Under an export's message in Teams: what the cards below it ask. */
+const CONSENT_FOOTER =
+  'Teams asks you to allow each file: Allow saves it to your OneDrive and shows it here; Decline sends nothing.';
 
 /** The text without the bot's @mention (Teams puts "<at>Trellis</at>" in the text, with a mention entity). */
 function textWithoutMention(activity: Activity): string {

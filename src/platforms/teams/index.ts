@@ -54,12 +54,20 @@ export function registerTeams(
     log: Logger;
     /** Group commit for typed messages: a reply that says "saved" is sent only after its write is committed. */
     commits: WriteBatcher;
+    /** How long the upload of one export file may take; tests shorten it. */
+    uploadTimeoutMs?: number;
   },
 ): TeamsPlatform {
   const log = deps.log;
   const adapter = createTeamsAdapter(deps.config);
   const references = new TeamsReferences(deps.referenceRepo);
-  const bot = new TrellisTeamsBot({ trellis: deps.trellis, references, log, commits: deps.commits });
+  const bot = new TrellisTeamsBot({
+    trellis: deps.trellis,
+    references,
+    log,
+    commits: deps.commits,
+    uploadTimeoutMs: deps.uploadTimeoutMs,
+  });
   adapter.onTurnError = async (context, error) => {
     log.error('teams: turn failed', { error, activityType: context.activity.type });
     await context.sendActivity(

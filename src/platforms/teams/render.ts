@@ -1,6 +1,6 @@
 import { type Activity, ActivityTypes, type Attachment, CardFactory } from 'botbuilder';
 import { BEHAVIOUR_KEYS, BEHAVIOURS, SCALE } from '../../core/behaviours';
-import type { ActionId, FileAttachment, Message } from '../../core/message';
+import type { ActionId, Message } from '../../core/message';
 import { toPlainText } from '../../core/message';
 import { type FieldErrors, NOTE_MAX } from '../../core/selfcheck';
 import { REFLECTION_MAX } from '../../core/trellis';
@@ -77,42 +77,6 @@ export function messageCard(m: Message): Attachment {
     ),
   );
   return card(body, actions);
-}
-
-/**
- * The largest file sent inline, as the characters of its data URI. Teams refuses a bot message over about 100 KB
- * counted as UTF-16 (80 KB recommended), base64 images aside; 36,000 characters are 72 KB in UTF-16, which leaves
- * room for the message around it. That is about 27 KB of CSV or JSON per file.
- */
-export const INLINE_FILE_MAX_CHARS = 36_000;
-
-/** A file as an inline attachment (a base64 data URI), or undefined when it is too large to send that way. */
-export function fileAttachment(file: FileAttachment): Attachment | undefined {
-  const contentUrl = `data:${file.mimeType};base64,${Buffer.from(file.content, 'utf8').toString('base64')}`;
-  if (contentUrl.length > INLINE_FILE_MAX_CHARS) return undefined;
-  return { contentType: file.mimeType, contentUrl, name: file.filename };
-}
-
-/**
- * An export's files as activities for the personal chat, one file each (so each stays under the size limit),
- * then, when some were too large to attach, a message naming them.
- */
-export function fileActivities(files: readonly FileAttachment[]): Partial<Activity>[] {
-  const activities: Partial<Activity>[] = [];
-  const tooLarge: string[] = [];
-  for (const file of files) {
-    const attachment = fileAttachment(file);
-    if (!attachment) tooLarge.push(file.filename);
-    else activities.push({ type: ActivityTypes.Message, text: file.filename, attachments: [attachment] });
-  }
-  if (tooLarge.length) {
-    activities.push({
-      type: ActivityTypes.Message,
-      textFormat: 'markdown',
-      text: `${tooLarge.join(', ')} ${tooLarge.length === 1 ? 'is' : 'are'} too large to attach in Teams (the limit is about 27 KB a file), so ${tooLarge.length === 1 ? 'it was' : 'they were'} not sent. Your Trellis admin can export everything for you as files (admin CLI: export).`,
-    });
-  }
-  return activities;
 }
 
 /** The activity to send for a core message. */

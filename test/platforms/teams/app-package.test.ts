@@ -67,6 +67,8 @@ describe('npm run teams:package', () => {
     const [bot] = manifest.bots;
     expect(bot.botId).toBe(APP_ID);
     expect(bot.scopes).toEqual(['personal', 'team', 'groupChat']);
+    // Export files reach the personal chat by file consent, which Teams allows only to a bot that supports files.
+    expect(bot.supportsFiles).toBe(true);
     const personal = bot.commandLists.find((l: { scopes: string[] }) => l.scopes.includes('personal'));
     expect(personal.commands.map((c: { title: string }) => c.title)).toEqual(
       expect.arrayContaining(['selfcheck', 'prompt', 'history', 'trend', 'settings', 'help']),

@@ -1,4 +1,3 @@
-import { INLINE_FILE_MAX_CHARS } from '../../../src/platforms/teams/render';
 import { FixedClock } from '../../helpers/clock';
 import { activityText, type ConnectorCall, cardOf, FakeBotConnector } from '../../helpers/fake-bot-connector';
 import { tempDbFile } from '../../helpers/temp-db';
@@ -34,51 +33,6 @@ describe('Teams: the buttons and commands between features', () => {
   const press = (user: string, action: CardAction, cardId = 'card-1') =>
     teams.post(personalMessage(connector.url, user, undefined, { value: action.data, replyToId: cardId }));
   const inChannel = (user: string, text: string) => teams.post(channelMention(connector.url, user, CHANNEL, text));
-
-  test('export: the message, then each file as an inline attachment in the personal chat; no note in logs', async () => {
-    await say('ana', 'selfcheck 4 3 5 4 4 2 NOTE-MARKER-2b8e rushed');
-    connector.clear();
-    const res = await say('ana', 'export');
-    expect(res.status).toBe(200);
-    const sent = connector.activities();
-    expect(sent.every((c) => c.conversationId === 'a:personal-ana')).toBe(true);
-    expect(activityText(sent[0].body)).toContain('Your export');
-    expect(activityText(sent[0].body)).toContain('1 self-check');
-    const files = sent.slice(1).map((c) => (c.body.attachments as Record<string, string>[])[0]);
-    expect(files.map((f) => f.name)).toEqual([
-      expect.stringMatching(/^trellis-export-.*\.json$/),
-      expect.stringMatching(/^trellis-self-checks-.*\.csv$/),
-      expect.stringMatching(/^trellis-reflections-.*\.csv$/),
-      expect.stringMatching(/^trellis-prompts-.*\.csv$/),
-      expect.stringMatching(/^trellis-settings-.*\.csv$/),
-    ]);
-    const decode = (f: Record<string, string>) => {
-      const m = /^data:([^;]+);base64,(.*)$/.exec(f.contentUrl)!;
-      expect(m[1]).toBe(f.contentType);
-      return Buffer.from(m[2], 'base64').toString('utf8');
-    };
-    const json = JSON.parse(decode(files[0]));
-    expect(JSON.stringify(json)).toContain('NOTE-MARKER-2b8e rushed');
-    expect(files[0].contentType).toBe('application/json');
-    expect(decode(files[1])).toContain('NOTE-MARKER-2b8e rushed');
-    expect(files[1].contentType).toBe('text/csv');
-    expect(teams.logLines.join('\n')).not.toContain('NOTE-MARKER-2b8e');
-  });
-
-  test('export: a file too large to attach inline is named, not sent, and the rest still arrive', async () => {
-    // Reflections of 4,000 characters: ten of them make the JSON and the reflections CSV too large to inline.
-    const coach = teams.app.trellis.coach(refOf('big'));
-    for (let i = 0; i < 10; i++) addReflection(teams.app.repos, coach, '2027-01-07', `${i} ${'x'.repeat(3990)}`);
-    await say('big', 'export');
-    const sent = connector.activities();
-    const attached = sent.flatMap((c) => (c.body.attachments ?? []) as Record<string, string>[]);
-    const names = attached.map((a) => a.name).filter(Boolean);
-    expect(names.some((n) => n.startsWith('trellis-settings-'))).toBe(true);
-    expect(names.some((n) => n.startsWith('trellis-export-'))).toBe(false);
-    expect(attached.every((a) => !a.contentUrl || a.contentUrl.length <= INLINE_FILE_MAX_CHARS)).toBe(true);
-    const last = activityText(sent[sent.length - 1].body);
-    expect(last).toMatch(/trellis-export-.*\.json, trellis-reflections-.*\.csv are too large to attach/);
-  });
 
   test('delete: Cancel keeps everything; Delete everything removes every row and the stored reference', async () => {
     await teams.post(personalInstall(connector.url, 'bo'));

@@ -23,6 +23,8 @@ export async function startTeams(options: {
   dbFile: string;
   env?: Record<string, string>;
   clock?: Clock;
+  /** How long one export file's upload may take before the coach is told it failed. */
+  uploadTimeoutMs?: number;
 }): Promise<TeamsHarness> {
   const config = loadConfig({ TRELLIS_DB: options.dbFile, TRELLIS_TZ: 'UTC', BOT_EMULATOR: '1', ...options.env });
   if (!config.teams) throw new Error('harness: Teams is not configured');
@@ -36,6 +38,7 @@ export async function startTeams(options: {
     referenceRepo: conversationReferenceRepository(app.db, () => app.clock.now()),
     log: app.log,
     commits: app.commits,
+    uploadTimeoutMs: options.uploadTimeoutMs,
   });
   const address = await http.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${address.port}${TEAMS_ROUTE}`;
@@ -127,4 +130,9 @@ export function channelMention(
     text: `${mention} ${text}`,
     entities: [{ type: 'mention', text: mention, mentioned: BOT }],
   };
+}
+
+/** The coach's click on Allow or Decline of a file consent card: Teams sends a fileConsent/invoke to the bot. */
+export function fileConsentInvoke(serviceUrl: string, user: string, value: unknown): Record<string, unknown> {
+  return { ...personalMessage(serviceUrl, user, undefined), type: 'invoke', name: 'fileConsent/invoke', value };
 }
