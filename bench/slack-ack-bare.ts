@@ -1,6 +1,8 @@
 /**
  * The baseline for bench/slack-ack.ts: a bare Bolt app with its default HTTPReceiver that only acks /selfcheck.
- * Prints `READY <port>` once listening on 127.0.0.1. Env: SLACK_SIGNING_SECRET, SLACK_API_URL (the fake Web API).
+ * Prints `READY <port>` once listening on 127.0.0.1. Env: SLACK_SIGNING_SECRET, SLACK_API_URL (the fake Web API),
+ * and BARE_TUNED=1 to switch off the two per-request middlewares Trellis switches off too (the conversation store
+ * and ignoreSelf), for a second baseline configured as Trellis configures Bolt.
  */
 
 import type { Server } from 'node:http';
@@ -13,6 +15,7 @@ async function main() {
     signingSecret: process.env.SLACK_SIGNING_SECRET,
     clientOptions: { slackApiUrl: process.env.SLACK_API_URL },
     logLevel: LogLevel.ERROR,
+    ...(process.env.BARE_TUNED === '1' ? { convoStore: false, ignoreSelf: false } : {}),
   });
   app.command('/selfcheck', async ({ ack }) => {
     await ack();

@@ -4,6 +4,8 @@
  *
  *   npm run bench:slack-ack -- [--seconds 10] [--rounds 2] [--connections 50] [--users 50] [--warmup 2]
  *
+ * A second baseline, "bare bolt, tuned", is the same bare app with the conversation store and ignoreSelf off, as
+ * Trellis runs Bolt: it shows the cost of Trellis's own work apart from that configuration.
  * Each server runs in its own child process on 127.0.0.1 against a fake Slack Web API; the load generator
  * (autocannon) runs in a third process. Every request is correctly signed (fresh timestamp, new trigger id).
  * Target: Trellis at least 0.8x the bare app's requests/s and at most 1.5x its p99 latency.
@@ -193,20 +195,31 @@ async function main() {
       (line) => (line.startsWith('READY ') ? Number(line.slice(6)) : undefined),
     );
     children.push(bare.child);
+    const tuned = await startChild(
+      'bench/slack-ack-bare.ts',
+      { SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, BARE_TUNED: '1' },
+      'stdout',
+      (line) => (line.startsWith('READY ') ? Number(line.slice(6)) : undefined),
+    );
+    children.push(tuned.child);
 
     console.log(
       `slack-ack: ${settings.connections} connections, ${settings.seconds} s each (after ${settings.warmup} s warm-up), ${settings.users} coaches, node ${process.version}, ${os.cpus().length} CPUs`,
     );
     const warmTrellis = await runLoad(trellis.port, settings.warmup, fake.url);
     await runLoad(bare.port, settings.warmup, fake.url);
+    await runLoad(tuned.port, settings.warmup, fake.url);
     const trellisRounds: Measured[] = [];
     const bareRounds: Measured[] = [];
+    const tunedRounds: Measured[] = [];
     for (let i = 0; i < settings.rounds; i++) {
       trellisRounds.push(await measure(trellis.child, trellis.port, settings.seconds, fake.url));
       bareRounds.push(await measure(bare.child, bare.port, settings.seconds, fake.url));
+      tunedRounds.push(await measure(tuned.child, tuned.port, settings.seconds, fake.url));
     }
     const t = combine(trellisRounds);
     const b = combine(bareRounds);
+    const bt = combine(tunedRounds);
     await stop(trellis.child);
 
     const db = openDatabase(dbFile, { readonly: true });
@@ -220,6 +233,7 @@ async function main() {
     );
     console.log(row('trellis (SQLite write)', t));
     console.log(row('bare bolt (ack only)', b));
+    console.log(row('bare bolt, tuned', bt));
     const throughput = t.rps / b.rps;
     const p99 = t.p99 / Math.max(b.p99, 0.001);
     console.log(
@@ -227,6 +241,11 @@ async function main() {
     );
     if (t.cpuUsPerRequest && b.cpuUsPerRequest)
       console.log(`CPU per request: ${(t.cpuUsPerRequest / b.cpuUsPerRequest).toFixed(2)}x the bare app's`);
+    // The target is against the bare app as Bolt ships; this one shows what Trellis's own work costs on top of Bolt
+    // configured as Trellis configures it (no conversation store, no ignoreSelf).
+    console.log(
+      `against the tuned bare app: throughput ${(t.rps / bt.rps).toFixed(2)}x, p99 ${(t.p99 / Math.max(bt.p99, 0.001)).toFixed(2)}x${t.cpuUsPerRequest && bt.cpuUsPerRequest ? `, CPU per request ${(t.cpuUsPerRequest / bt.cpuUsPerRequest).toFixed(2)}x` : ''}`,
+    );
     // Requests still in flight when a run ends are handled but not counted by autocannon: up to one per connection.
     const acked = warmTrellis.ok + t.ok;
     const inFlight = settings.connections * (settings.rounds + 1);
