@@ -74,6 +74,7 @@ export function startBackgroundCheckpoints(db: Db, log: Logger, everyMs = 250): 
     },
     stop: async () => {
       stopping = true;
+      worker.ref(); // the process waits for the worker's exit, even when nothing else keeps it alive
       worker.postMessage('stop');
       await exited;
       if (db.open) db.pragma('wal_autocheckpoint = 1000');

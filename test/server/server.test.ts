@@ -1,0 +1,69 @@
+import { FakeSlackApi } from '../helpers/fake-slack-api';
+import { runTs } from '../helpers/run';
+import { tempDir } from '../helpers/temp-db';
+
+/** src/server.ts, the one wiring behind npm start, the soak bench and the hostile-input tests. */
+describe('startServer', () => {
+  const dir = tempDir();
+  const api = new FakeSlackApi();
+  const slackEnv = () => ({ SLACK_BOT_TOKEN: 'xoxb-server-test', SLACK_SIGNING_SECRET: 'server-test-secret-0123' });
+  const teamsEnv = { BOT_EMULATOR: '1' };
+
+  beforeAll(async () => {
+    await api.start();
+  });
+  afterAll(async () => {
+    await api.stop();
+    dir.cleanup();
+  });
+
+  let n = 0;
+  async function serve(env: Record<string, string>, platforms?: string) {
+    const result = await runTs('test/server/loaded-sdks-child.ts', platforms ? [platforms] : [], {
+      env: { TRELLIS_DB: dir.file(`s${n++}.db`), LOG_LEVEL: 'silent', ...env },
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    return JSON.parse(result.stdout) as Record<string, unknown>;
+  }
+
+  it('a Slack-only server never loads botbuilder', async () => {
+    expect(await serve({ ...slackEnv(), SLACK_API_URL: api.url })).toEqual({
+      healthz: 200,
+      slack: true,
+      teams: false,
+      messengers: 1,
+      botbuilder: false,
+      bolt: true,
+    });
+  });
+
+  it('a Teams-only server loads botbuilder and not Bolt', async () => {
+    expect(await serve(teamsEnv)).toEqual({
+      healthz: 200,
+      slack: false,
+      teams: true,
+      messengers: 1,
+      botbuilder: true,
+      bolt: false,
+    });
+  });
+
+  it('serves only the platforms asked for, of those configured', async () => {
+    const env = { ...slackEnv(), SLACK_API_URL: api.url, ...teamsEnv };
+    expect(await serve(env)).toMatchObject({ slack: true, teams: true, messengers: 2, botbuilder: true });
+    expect(await serve(env, 'slack')).toMatchObject({ slack: true, teams: false, messengers: 1, botbuilder: false });
+  });
+
+  it('npm start with Slack settings whose Web API does not answer: exit 1 and a message naming the setting', async () => {
+    const closed = new FakeSlackApi();
+    await closed.start();
+    const url = closed.url;
+    await closed.stop(); // nothing listens there any more
+    const result = await runTs('src/main.ts', [], {
+      env: { ...slackEnv(), SLACK_API_URL: url, TRELLIS_DB: dir.file('main.db'), PORT: '0', HOST: '127.0.0.1' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/SLACK_BOT_TOKEN: Slack did not accept it \(auth\.test: .*fetch failed\)/);
+  });
+});
