@@ -1,3 +1,4 @@
+import { collect, exited, startTrellis, waitFor } from '../helpers/child';
 import { FakeSlackApi } from '../helpers/fake-slack-api';
 import { runTs } from '../helpers/run';
 import { tempDir } from '../helpers/temp-db';
@@ -65,5 +66,22 @@ describe('startServer', () => {
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/SLACK_BOT_TOKEN: Slack did not accept it \(auth\.test: .*fetch failed\)/);
+  });
+
+  it('npm start with Slack: serves /healthz, and on SIGTERM stops the scheduler and the server and exits 0', async () => {
+    const child = startTrellis(
+      { ...slackEnv(), SLACK_API_URL: api.url, TRELLIS_DB: dir.file('run.db'), PORT: '0', HOST: '127.0.0.1' },
+      dir.dir,
+    );
+    const err = collect(child.stderr!);
+    try {
+      await waitFor(() => /"msg":"scheduler started"/.test(err.text()), 20_000, 'the server and its scheduler');
+      const port = Number(/"msg":"listening".*"port":(\d+)/.exec(err.text())?.[1]);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited(child)).toBe(0);
+    expect(err.text()).toContain('"msg":"shutting down","signal":"SIGTERM"');
   });
 });
