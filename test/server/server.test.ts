@@ -1,3 +1,4 @@
+import net, { type AddressInfo } from 'node:net';
 import { collect, exited, startTrellis, waitFor } from '../helpers/child';
 import { FakeSlackApi } from '../helpers/fake-slack-api';
 import { runTs } from '../helpers/run';
@@ -57,13 +58,14 @@ describe('startServer', () => {
   });
 
   it('npm start with Slack settings whose Web API does not answer: exit 1 and a message naming the setting', async () => {
-    const closed = new FakeSlackApi();
-    await closed.start();
-    const url = closed.url;
-    await closed.stop(); // nothing listens there any more
+    // A port we hold, where every connection is hung up at once: nothing answers, and no other test can take it.
+    const hangUp = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => hangUp.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(hangUp.address() as AddressInfo).port}/api/`;
     const result = await runTs('src/main.ts', [], {
       env: { ...slackEnv(), SLACK_API_URL: url, TRELLIS_DB: dir.file('main.db'), PORT: '0', HOST: '127.0.0.1' },
     });
+    await new Promise((resolve) => hangUp.close(resolve));
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/SLACK_BOT_TOKEN: Slack did not accept it \(auth\.test: .*fetch failed\)/);
   });
