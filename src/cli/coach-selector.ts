@@ -19,10 +19,10 @@ const REF = new RegExp(`^(${PLATFORMS.join('|')}):([^:]+):(.+)$`);
 
 export const coachOption = z
   .string({ error: 'name the coach: --coach <number | platform:tenant:user | user id>' })
-  .trim()
-  .min(1, 'name the coach: a number, platform:tenant:user, or a user id')
-  .max(300, 'is too long for a coach number, platform:tenant:user or user id')
-  .refine((text) => !/[\s\p{Cc}]/u.test(text), 'has spaces or control characters; no coach id does')
+  .refine((text) => text.trim() !== '', 'name the coach: a number, platform:tenant:user, or a user id')
+  .refine((text) => text.length <= 300, 'is too long for a coach number, platform:tenant:user or user id')
+  // Taken as typed, spaces included: a terminal-chat user may be called "Ana Smith" (TRELLIS_CONSOLE_USER).
+  .refine((text) => !/\p{Cc}/u.test(text), 'has control characters; no coach id does')
   .transform((text): CoachSelector => {
     if (/^\d+$/.test(text)) return { form: 'number', id: Number(text), text };
     const ref = REF.exec(text);

@@ -16,6 +16,7 @@ describe('CLI: one way to name a coach', () => {
     slackTwinElsewhere: { platform: 'slack', tenant: 'T2', user: 'U-TWIN' },
     colons: { platform: 'teams', tenant: 'tenant-1', user: '29:1a2b:3c' },
     digits: { platform: 'console', tenant: 'local', user: '900' },
+    spaced: { platform: 'console', tenant: 'local', user: 'Ana Smith' },
   } satisfies Record<string, CoachRef>;
   const ids = {} as Record<keyof typeof refs, number>;
   /** A terminal-chat coach whose user id is Ana's coach number. */
@@ -44,7 +45,7 @@ describe('CLI: one way to name a coach', () => {
     const result = await cli('delete', ...selector);
     return {
       code: result.code,
-      named: /This deletes coach (\d+) \((\S+)\)/.exec(result.err)?.slice(1),
+      named: /This deletes coach (\d+) \((.+)\) and all their data/.exec(result.err)?.slice(1),
       err: result.err,
     };
   }
@@ -127,7 +128,10 @@ describe('CLI: one way to name a coach', () => {
     expect((await deleteProbe('--coach', 'U-ANA')).named).toEqual([String(ids.slackAna), 'slack:T1:U-ANA']);
   });
 
-  test('a user id with colons, and a user id of digits when no coach has that number', async () => {
+  test('a user id with colons or spaces, and a user id of digits when no coach has that number', async () => {
+    for (const coach of ['console:local:Ana Smith', 'Ana Smith']) {
+      expect((await deleteProbe('--coach', coach)).named).toEqual([String(ids.spaced), 'console:local:Ana Smith']);
+    }
     expect((await deleteProbe('--coach', 'teams:tenant-1:29:1a2b:3c')).named).toEqual([
       String(ids.colons),
       'teams:tenant-1:29:1a2b:3c',
@@ -157,9 +161,9 @@ describe('CLI: one way to name a coach', () => {
     const blank = await cli('audit', '--coach', '  ');
     expect(blank.code).toBe(2);
     expect(blank.err).toContain('--coach: name the coach: a number, platform:tenant:user, or a user id');
-    const spaced = await cli('delete', '--coach', 'U ANA');
-    expect(spaced.code).toBe(2);
-    expect(spaced.err).toContain('--coach: has spaces or control characters');
+    const control = await cli('delete', '--coach', 'U-ANA\u0000');
+    expect(control.code).toBe(2);
+    expect(control.err).toContain('--coach: has control characters');
     const platform = await cli('summary', '--coach', 'U-ANA', '--platform', 'myspace', '--dry-run');
     expect(platform.code).toBe(2);
     expect(platform.err).toContain('--platform: must be one of slack, teams, console');
