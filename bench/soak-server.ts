@@ -8,48 +8,27 @@
  */
 import { createAppContext } from '../src/app';
 import { loadConfig } from '../src/config';
-import { HttpServer } from '../src/http/server';
-import { startSlack } from '../src/platforms/slack/app';
-import { inboundEventRepository } from '../src/store';
-import { startBackgroundCheckpoints } from '../src/store/checkpointer';
+import { exitOnSignals, startServer } from '../src/server';
 import { registerCoreRoute } from '../test/helpers/core-route';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = createAppContext(config);
-  const http = new HttpServer(app.log);
-  // As in src/main.ts: the WAL is checkpointed in a worker thread, not inside a request's commit.
-  const checkpoints = startBackgroundCheckpoints(app.db, app.log);
-  registerCoreRoute(http, app.trellis, '/bench/command');
-  http.route('GET', '/bench/rss', (req, res) => {
+  // src/main.ts's server (one HTTP server, WAL checkpoints in a worker thread), Slack only and without the scheduler:
+  // the soak measures requests, not scheduled sends.
+  const server = await startServer(app, { port: 0, host: '127.0.0.1', platforms: ['slack'], scheduler: false });
+  registerCoreRoute(server.http, app.trellis, '/bench/command');
+  server.http.route('GET', '/bench/rss', (req, res) => {
     // ?gc=1 (with --expose-gc): collect first, so heapUsed is what is still alive rather than garbage not yet swept.
     const gc = (globalThis as { gc?: () => void }).gc;
     if (req.url?.endsWith('?gc=1') && gc) gc();
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(process.memoryUsage()));
   });
-  const slack = config.slack
-    ? await startSlack({
-        config: config.slack,
-        trellis: app.trellis,
-        inbound: inboundEventRepository(app.db),
-        clock: app.clock,
-        log: app.log,
-        http,
-        commits: app.commits,
-      })
-    : undefined;
-  const address = await http.listen(0, '127.0.0.1');
-  process.stdout.write(`listening ${address.port}\n`);
-  process.once('SIGTERM', () => {
-    void http
-      .close()
-      .then(() => slack?.stop())
-      .then(() => checkpoints.stop())
-      .then(() => {
-        app.close();
-        process.exit(0);
-      });
-  });
+  process.stdout.write(`listening ${server.port}\n`);
+  exitOnSignals(app.log, async () => {
+    await server.stop();
+    app.close();
+  }, ['SIGTERM']);
 }
 
 void main();

@@ -1,45 +1,24 @@
 import { z } from 'zod';
-import type { AppContext } from '../app';
 import { isKey } from '../config';
-import type { Coach, Platform } from '../core/model';
 import { writeExportFiles } from '../platforms/console/export-files';
 import { EncryptionError } from '../store/crypto';
 import { rotateKey } from '../store/encryption';
+import { coachArgs, coachName, findCoach } from './coach-selector';
 import { defineCommand, noPositionals } from './command';
-
-/** A coach named by their number, or as platform:tenant:user (the user id may itself contain colons). */
-const coachOption = z.union([
-  z
-    .string()
-    .regex(/^\d+$/)
-    .transform((id) => ({ id: Number(id) })),
-  z
-    .string()
-    .regex(/^(slack|teams|console):[^:]+:.+$/, 'give a coach number or platform:tenant:user, e.g. slack:T0123:U0456')
-    .transform((ref) => {
-      const [platform, tenant, ...user] = ref.split(':');
-      return { ref: { platform: platform as Platform, tenant, user: user.join(':') } };
-    }),
-]);
-
-type CoachSelector = z.infer<typeof coachOption>;
-
-function findCoach(app: AppContext, selector: CoachSelector): Coach | undefined {
-  return 'id' in selector ? app.repos.coaches.byId(selector.id) : app.repos.coaches.find(selector.ref);
-}
 
 export const exportCommand = defineCommand({
   name: 'export',
-  usage: 'export --coach <id|platform:tenant:user> [--out DIR]',
+  usage: 'export --coach <id|platform:tenant:user|user> [--platform P] [--out DIR]',
   summary: "write one coach's data (self-checks, reflections, settings, prompts) as JSON and CSV files",
-  options: { coach: { type: 'string' }, out: { type: 'string' } },
-  schema: z.object({ coach: coachOption, out: z.string().min(1).optional(), positionals: noPositionals }),
+  options: { ...coachArgs.options, out: { type: 'string' } },
+  schema: z.object({ ...coachArgs.schema, out: z.string().min(1).optional(), positionals: noPositionals }),
   run(args, app, io) {
-    const coach = findCoach(app, args.coach);
-    if (!coach) {
-      io.err('No such coach; "npm run cli -- stats" shows how many there are.');
+    const found = findCoach(app, args.coach, args.platform);
+    if ('problem' in found) {
+      io.err(`${found.problem}; nothing was exported. "npm run cli -- stats" shows how many coaches there are.`);
       return 1;
     }
+    const { coach } = found;
     const reply = app.trellis.exportData(coach, 'admin');
     const dir = writeExportFiles(args.out ?? 'data/exports', `coach-${coach.id}`, app.clock.now(), reply.files ?? []);
     io.out(`exported coach ${coach.id} to ${dir}:`);
@@ -50,20 +29,19 @@ export const exportCommand = defineCommand({
 
 export const deleteCommand = defineCommand({
   name: 'delete',
-  usage: 'delete --coach <id|platform:tenant:user> --yes',
+  usage: 'delete --coach <id|platform:tenant:user|user> [--platform P] --yes',
   summary: 'delete every row about one coach, for real (asks for --yes)',
-  options: { coach: { type: 'string' }, yes: { type: 'boolean' } },
-  schema: z.object({ coach: coachOption, yes: z.boolean().optional(), positionals: noPositionals }),
+  options: { ...coachArgs.options, yes: { type: 'boolean' } },
+  schema: z.object({ ...coachArgs.schema, yes: z.boolean().optional(), positionals: noPositionals }),
   run(args, app, io) {
-    const coach = findCoach(app, args.coach);
-    if (!coach) {
-      io.err('No such coach; nothing was deleted.');
+    const found = findCoach(app, args.coach, args.platform);
+    if ('problem' in found) {
+      io.err(`${found.problem}; nothing was deleted.`);
       return 1;
     }
+    const { coach } = found;
     if (!args.yes) {
-      io.err(
-        `This deletes coach ${coach.id} (${coach.platform}:${coach.tenant}:${coach.user}) and all their data. Run again with --yes.`,
-      );
+      io.err(`This deletes coach ${coach.id} (${coachName(coach)}) and all their data. Run again with --yes.`);
       return 2;
     }
     const reply = app.trellis.confirmDelete(coach, 'admin');
@@ -124,14 +102,18 @@ export const rotateKeyCommand = defineCommand({
 
 export const auditCommand = defineCommand({
   name: 'audit',
-  usage: 'audit --coach <id|platform:tenant:user>',
+  usage: 'audit --coach <id|platform:tenant:user|user> [--platform P]',
   summary: 'who exported, deleted or shared what about one coach, and when (ids only)',
-  options: { coach: { type: 'string' } },
-  schema: z.object({ coach: coachOption, positionals: noPositionals }),
+  options: coachArgs.options,
+  schema: z.object({ ...coachArgs.schema, positionals: noPositionals }),
   run(args, app, io) {
-    const id = 'id' in args.coach ? args.coach.id : findCoach(app, args.coach)?.id;
-    if (id === undefined) {
-      io.err('No such coach. A deleted coach is found by number only.');
+    const found = findCoach(app, args.coach, args.platform);
+    let id: number;
+    if ('coach' in found) id = found.coach.id;
+    else if (args.coach.form === 'number')
+      id = args.coach.id; // the audit log outlives a deleted coach
+    else {
+      io.err(`${found.problem}. A deleted coach is found by number only.`);
       return 1;
     }
     for (const entry of app.repos.privacy.auditFor(id)) io.out(JSON.stringify(entry));

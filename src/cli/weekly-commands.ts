@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { AppContext } from '../app';
 import type { Message } from '../core/message';
 import { toPlainText } from '../core/message';
-import type { Coach } from '../core/model';
+import { coachArgs, findCoach } from './coach-selector';
 import { type CliIo, defineCommand, noPositionals } from './command';
 
 const dryRun = z.literal(true, {
@@ -26,40 +25,30 @@ function writePng(message: Message | undefined, file: string | undefined, io: Cl
   return 0;
 }
 
-function findCoach(app: AppContext, key: string, platform?: string): Coach | string {
-  const byId = /^\d+$/.test(key) ? app.repos.coaches.byId(Number(key)) : undefined;
-  if (byId) return byId;
-  const matches = app.repos.weeklyStats.coachesByUser(key).filter((c) => !platform || c.platform === platform);
-  if (matches.length === 1) return matches[0];
-  if (matches.length === 0) return `no coach with id or user id "${key}"`;
-  return `"${key}" is a user on ${matches.map((c) => `${c.platform}/${c.tenant}`).join(', ')}: add --platform`;
-}
-
 export const summaryCommand = defineCommand({
   name: 'summary',
-  usage: 'summary --coach <id|user> --dry-run [--platform P] [--at ISO] [--png FILE]',
+  usage: 'summary --coach <id|platform:tenant:user|user> --dry-run [--platform P] [--at ISO] [--png FILE]',
   summary: "print a coach's weekly summary exactly as it would be posted (plain text); --png writes the chart",
   options: {
-    coach: { type: 'string' },
-    platform: { type: 'string' },
+    ...coachArgs.options,
     'dry-run': { type: 'boolean' },
     at: { type: 'string' },
     png: { type: 'string' },
   },
   schema: z.object({
-    coach: z.string({ error: 'name the coach: --coach <id or user id>' }).min(1).max(64),
-    platform: z.enum(['slack', 'teams', 'console']).optional(),
+    ...coachArgs.schema,
     'dry-run': dryRun,
     at: instant,
     png: pngFile,
     positionals: noPositionals,
   }),
   async run(args, app, io) {
-    const coach = findCoach(app, args.coach, args.platform);
-    if (typeof coach === 'string') {
-      io.err(coach);
+    const found = findCoach(app, args.coach, args.platform);
+    if ('problem' in found) {
+      io.err(found.problem);
       return 1;
     }
+    const { coach } = found;
     const now = args.at ? new Date(args.at) : app.clock.now();
     const message = await app.trellis.weeklySummaryFor(coach.id, now, { chart: true });
     if (!message) {

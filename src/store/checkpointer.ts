@@ -106,6 +106,7 @@ export function startBackgroundCheckpoints(
     },
     stop: async () => {
       stopping = true;
+      worker.ref(); // the process waits for the worker's exit, even when nothing else keeps it alive
       worker.postMessage('stop');
       await exited;
       if (db.open) db.pragma('wal_autocheckpoint = 1000');

@@ -22,6 +22,8 @@ export interface ConversationReferenceRepository {
   /** Inserts or replaces the reference; an unchanged reference is not rewritten. */
   save(key: ConversationReferenceKey, reference: unknown): void;
   find(key: ConversationReferenceKey): StoredConversationReference | undefined;
+  /** Whether exactly this reference is stored under the key: one read by key, so a caller can skip an unneeded write. */
+  holds(key: ConversationReferenceKey, reference: unknown): boolean;
   list(platform: Platform, scope: ReferenceScope): StoredConversationReference[];
   count(): number;
   /** Forgets one reference (a coach who deleted their data); true when there was one. */
@@ -62,6 +64,9 @@ export function conversationReferenceRepository(
   const findOne = db.prepare<[string, string, string, string], Row>(
     'SELECT * FROM conversation_references WHERE platform = ? AND tenant = ? AND scope = ? AND key = ?',
   );
+  const holdsOne = db.prepare<[string, string, string, string, string], number>(
+    'SELECT 1 FROM conversation_references WHERE platform = ? AND tenant = ? AND scope = ? AND key = ? AND reference = ?',
+  );
   const listAll = db.prepare<[string, string], Row>(
     'SELECT * FROM conversation_references WHERE platform = ? AND scope = ? ORDER BY tenant, key',
   );
@@ -76,6 +81,9 @@ export function conversationReferenceRepository(
     find(key) {
       const row = findOne.get(key.platform, key.tenant, key.scope, key.key);
       return row ? toStored(row) : undefined;
+    },
+    holds(key, reference) {
+      return holdsOne.pluck().get(key.platform, key.tenant, key.scope, key.key, JSON.stringify(reference)) === 1;
     },
     list(platform, scope) {
       return listAll.all(platform, scope).map(toStored);

@@ -300,7 +300,9 @@ describe('export, delete and retention', () => {
     expect(exported.selfChecks).toHaveLength(2);
     expect(fs.statSync(path.join(exportDir, folder)).mode & 0o777).toBe(0o700);
 
-    expect(await runCli(['export', '--coach', 'nobody'], io, env)).toBe(2);
+    // "nobody" is a well-formed bare user id (src/cli/coach-selector.ts) that names no coach: exit 1, not a usage error.
+    expect(await runCli(['export', '--coach', 'nobody'], io, env)).toBe(1);
+    expect(out.at(-1)).toMatch(/^no coach with id or user id "nobody"; nothing was exported/);
     expect(await runCli(['delete', '--coach', String(anaId)], io, env)).toBe(2);
     expect(out.at(-1)).toMatch(/Run again with --yes/);
     expect(await runCli(['delete', '--coach', String(anaId), '--yes'], io, env)).toBe(0);

@@ -1,10 +1,9 @@
 import { type AppContext, createAppContext } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { HttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/log';
-import { type SlackPlatform, startSlack } from '../../src/platforms/slack/app';
-import { registerTeams, TEAMS_ROUTE } from '../../src/platforms/teams';
-import { conversationReferenceRepository, inboundEventRepository } from '../../src/store';
+import type { SlackPlatform } from '../../src/platforms/slack/app';
+import { TEAMS_ROUTE } from '../../src/platforms/teams';
+import { type RunningServer, startServer } from '../../src/server';
 import { FixedClock } from '../helpers/clock';
 import { FakeBotConnector } from '../helpers/fake-bot-connector';
 import { FakeSlackApi } from '../helpers/fake-slack-api';
@@ -27,9 +26,9 @@ const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
 
 /**
- * The server as src/main.ts wires it: one HttpServer with Slack (HTTP mode, Web API at a FakeSlackApi) and Teams
- * (with credentials, or in emulator mode, replying to a FakeBotConnector) on one port, the real core and a SQLite
- * file. The clock is fixed, so requests are signed at the server's time.
+ * The server of src/main.ts (startServer, without the scheduler): one HttpServer with Slack (HTTP mode, Web API at a
+ * FakeSlackApi) and Teams (with credentials, or in emulator mode, replying to a FakeBotConnector) on one port, the
+ * real core and a SQLite file. The clock is fixed, so requests are signed at the server's time.
  */
 export class PlatformServer {
   readonly slackApi = new FakeSlackApi({ teamId: TEAM });
@@ -39,7 +38,7 @@ export class PlatformServer {
   app!: AppContext;
   slack!: SlackPlatform;
   port = 0;
-  private http!: HttpServer;
+  private server!: RunningServer;
   private db = tempDbFile();
 
   constructor(readonly teamsMode: 'authenticated' | 'emulator') {}
@@ -62,31 +61,21 @@ export class PlatformServer {
     if (!config.slack || !config.teams) throw new Error('hostile server: Slack and Teams must both be on');
     const log = createLogger('debug', {}, (line) => this.logLines.push(line));
     this.app = createAppContext(config, { clock: this.clock, log });
-    this.http = new HttpServer(log, { requestTimeoutMs: 3000, headersTimeoutMs: 3000, timeoutCheckMs: 200 });
-    this.slack = await startSlack({
-      config: config.slack,
-      trellis: this.app.trellis,
-      inbound: inboundEventRepository(this.app.db),
-      clock: this.clock,
-      log,
-      http: this.http,
-      commits: this.app.commits,
-      sleep: async () => undefined,
+    this.server = await startServer(this.app, {
+      port: 0,
+      host: '127.0.0.1',
+      scheduler: false,
+      http: { requestTimeoutMs: 3000, headersTimeoutMs: 3000, timeoutCheckMs: 200 },
+      slackSleep: async () => undefined,
     });
-    registerTeams(this.http, {
-      config: config.teams,
-      trellis: this.app.trellis,
-      referenceRepo: conversationReferenceRepository(this.app.db, () => this.app.clock.now()),
-      log,
-      commits: this.app.commits,
-    });
-    this.port = (await this.http.listen(0, '127.0.0.1')).port;
+    if (!this.server.slack) throw new Error('hostile server: Slack did not start');
+    this.slack = this.server.slack;
+    this.port = this.server.port;
     return this;
   }
 
   async stop(): Promise<void> {
-    await this.http.close();
-    await this.slack.stop();
+    await this.server.stop();
     this.app.close();
     await this.slackApi.stop();
     await this.connector.stop();

@@ -37,22 +37,16 @@ export function isPersonal(activity: Partial<Activity>): boolean {
 
 /** Conversation references in SQLite: a coach's personal chat by user, a channel by its id. */
 export class TeamsReferences {
-  /**
-   * The last reference written per conversation, so a message from an unchanged conversation (nearly all of them)
-   * costs no database write. SQLite stays the source of truth: every read goes there.
-   */
-  private readonly written = new Map<string, string>();
-  private static readonly WRITTEN_MAX = 50_000;
-
   constructor(private readonly repo: ConversationReferenceRepository) {}
 
+  /**
+   * Writes the reference only when it is not already stored as it is, so a message from an unchanged conversation
+   * (nearly all of them) costs one read by key and no write. The check asks SQLite, not a copy in memory: another
+   * process (the admin CLI's delete) may have removed the row since, and the coach's next message must store it again.
+   */
   private save(key: { tenant: string; scope: 'personal' | 'channel'; key: string }, reference: object): void {
-    const cacheKey = `${key.scope}\u0000${key.tenant}\u0000${key.key}`;
-    const json = JSON.stringify(reference);
-    if (this.written.get(cacheKey) === json) return;
-    this.repo.save({ platform: 'teams', ...key }, reference);
-    if (this.written.size >= TeamsReferences.WRITTEN_MAX) this.written.clear();
-    this.written.set(cacheKey, json);
+    const stored = { platform: 'teams' as const, ...key };
+    if (!this.repo.holds(stored, reference)) this.repo.save(stored, reference);
   }
 
   /** Remembers where this activity came from, so Trellis can write there later on its own. */
@@ -72,7 +66,6 @@ export class TeamsReferences {
   /** Forgets a coach's personal chat (they deleted their data): their next message stores it afresh. */
   forgetPersonal(tenant: string, user: string): void {
     this.repo.remove({ platform: 'teams', tenant, scope: 'personal', key: user });
-    this.written.delete(`personal\u0000${tenant}\u0000${user}`);
   }
 
   personal(tenant: string, user: string): Partial<ConversationReference> | undefined {

@@ -1,0 +1,136 @@
+import type { AppContext } from './app';
+import type { Logger, Messenger } from './core/ports';
+import { HttpServer, type HttpServerOptions } from './http/server';
+import type { SlackPlatform } from './platforms/slack/app';
+import type { Sleep } from './platforms/slack/rate-limit';
+import type { TeamsPlatform } from './platforms/teams';
+import { startScheduler } from './schedule';
+import { conversationReferenceRepository, inboundEventRepository } from './store';
+import { startBackgroundCheckpoints } from './store/checkpointer';
+
+export type ServedPlatform = 'slack' | 'teams';
+
+/** What differs between the server of `npm start`, the soak bench's and the tests'; the rest comes from config. */
+export interface ServerOptions {
+  /** Default: PORT from config. 0 picks a free port. */
+  port?: number;
+  /** Default: HOST from config (all addresses when unset; loopback in Teams emulator mode). */
+  host?: string;
+  /** Which of the configured platforms to serve. Default: every platform config turns on. */
+  platforms?: ServedPlatform[];
+  /** Send scheduled prompts, summaries and digests from a minute tick. Default: true. */
+  scheduler?: boolean;
+  /** Request and header timeouts of the shared HTTP server (tests shorten them). */
+  http?: HttpServerOptions;
+  /** How Slack waits out a Retry-After (tests return at once). */
+  slackSleep?: Sleep;
+}
+
+export interface RunningServer {
+  http: HttpServer;
+  port: number;
+  host: string;
+  slack?: SlackPlatform;
+  teams?: TeamsPlatform;
+  /** The messengers of the platforms served, as the scheduler sends through them. */
+  messengers: Messenger[];
+  /**
+   * Stops the scheduler (sends in flight finish and are marked), takes no more requests, lets Slack finish the work
+   * after its acks, and stops the checkpoint worker. The app context stays open: its owner closes it.
+   */
+  stop(): Promise<void>;
+}
+
+/**
+ * The one server wiring: Slack and Teams on one HTTP server and port beside GET /healthz, WAL checkpoints in a
+ * worker thread, and the scheduler. A platform's SDK is loaded only when that platform is served: botbuilder alone
+ * adds some 40 MB resident (see src/schedule/messengers.ts for why `require`).
+ */
+export async function startServer(app: AppContext, options: ServerOptions = {}): Promise<RunningServer> {
+  const { config } = app;
+  const served = (platform: ServedPlatform) => !options.platforms || options.platforms.includes(platform);
+  const slackConfig = served('slack') ? config.slack : undefined;
+  const teamsConfig = served('teams') ? config.teams : undefined;
+
+  const http = new HttpServer(app.log, options.http);
+  const teamsPlatform = teamsConfig ? (require('./platforms/teams') as typeof import('./platforms/teams')) : undefined;
+  // Teams in emulator mode has no authentication: loopback only, or refuse to start (before anything starts).
+  const requestedHost = options.host ?? config.host;
+  const host = teamsPlatform ? teamsPlatform.teamsListenHost(teamsConfig, requestedHost) : requestedHost;
+  // A server checkpoints the WAL in a worker thread, not inside some request's commit (src/store/checkpointer.ts).
+  const checkpoints = startBackgroundCheckpoints(app.db, app.log);
+  let slack: SlackPlatform | undefined;
+  try {
+    if (slackConfig) {
+      const { startSlack } = require('./platforms/slack/app') as typeof import('./platforms/slack/app');
+      slack = await startSlack({
+        config: slackConfig,
+        trellis: app.trellis,
+        inbound: inboundEventRepository(app.db),
+        commits: app.commits,
+        clock: app.clock,
+        log: app.log,
+        http,
+        sleep: options.slackSleep,
+      });
+    }
+    const teams =
+      teamsPlatform && teamsConfig
+        ? teamsPlatform.registerTeams(http, {
+            config: teamsConfig,
+            trellis: app.trellis,
+            referenceRepo: conversationReferenceRepository(app.db, () => app.clock.now()),
+            log: app.log,
+            commits: app.commits,
+          })
+        : undefined;
+    const address = await http.listen(options.port ?? config.port, host);
+    app.log.info('listening', { port: address.port, host: address.address });
+
+    // Scheduled prompts, summaries and digests: one tick a minute, through every platform served.
+    const messengers: Messenger[] = [slack?.messenger, teams?.messenger].filter((m) => m !== undefined);
+    const schedule = options.scheduler === false ? undefined : startScheduler(app, messengers);
+    return {
+      http,
+      port: address.port,
+      host: address.address,
+      slack,
+      teams,
+      messengers,
+      async stop() {
+        await schedule?.stop(); // no new sends; the ones in flight finish and are marked
+        await http.close();
+        await slack?.stop();
+        await checkpoints.stop();
+      },
+    };
+  } catch (error) {
+    // A platform that cannot start (a wrong Slack token, a port in use) leaves nothing running behind it.
+    await slack?.stop();
+    await checkpoints.stop();
+    throw error;
+  }
+}
+
+/**
+ * On the first of these signals: log it, run `stop`, and exit (0, or 1 if stopping failed). The handlers come off
+ * at once, so a second signal ends the process the default way if stopping hangs.
+ */
+export function exitOnSignals(
+  log: Logger,
+  stop: () => Promise<void>,
+  signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'],
+): void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    for (const s of signals) process.off(s, onSignal);
+    log.info('shutting down', { signal });
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  for (const signal of signals) process.on(signal, onSignal);
+}
