@@ -188,20 +188,18 @@ async function main() {
       (line) => (line.includes('"msg":"listening"') ? (JSON.parse(line) as { port: number }).port : undefined),
     );
     children.push(trellis.child);
-    const bare = await startChild(
-      'bench/slack-ack-bare.ts',
-      { SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url },
-      'stdout',
-      (line) => (line.startsWith('READY ') ? Number(line.slice(6)) : undefined),
-    );
-    children.push(bare.child);
-    const tuned = await startChild(
-      'bench/slack-ack-bare.ts',
-      { SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, BARE_TUNED: '1' },
-      'stdout',
-      (line) => (line.startsWith('READY ') ? Number(line.slice(6)) : undefined),
-    );
-    children.push(tuned.child);
+    const startBareBolt = async (tuned: boolean) => {
+      const started = await startChild(
+        'bench/slack-ack-bare.ts',
+        { SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, BARE_TUNED: tuned ? '1' : '0' },
+        'stdout',
+        (line) => (line.startsWith('READY ') ? Number(line.slice(6)) : undefined),
+      );
+      children.push(started.child);
+      return started;
+    };
+    const bare = await startBareBolt(false);
+    const tuned = await startBareBolt(true);
 
     console.log(
       `slack-ack: ${settings.connections} connections, ${settings.seconds} s each (after ${settings.warmup} s warm-up), ${settings.users} coaches, node ${process.version}, ${os.cpus().length} CPUs`,

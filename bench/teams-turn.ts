@@ -14,10 +14,9 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createAppContext } from '../src/app';
 import { loadConfig } from '../src/config';
-import { HttpServer } from '../src/http/server';
-import { registerTeams, TEAMS_ROUTE } from '../src/platforms/teams';
+import { TEAMS_ROUTE } from '../src/platforms/teams';
 import { startEchoBaseline } from '../src/platforms/teams/echo-baseline';
-import { conversationReferenceRepository } from '../src/store';
+import { startServer } from '../src/server';
 
 const ROOT = path.resolve(__dirname, '..');
 const argsSchema = z.object({
@@ -106,16 +105,9 @@ async function main(): Promise<void> {
   });
   if (!config.teams) throw new Error('emulator config expected');
   const app = createAppContext(config);
-  const http = new HttpServer(app.log);
-  registerTeams(http, {
-    config: config.teams,
-    trellis: app.trellis,
-    referenceRepo: conversationReferenceRepository(app.db, () => app.clock.now()),
-    log: app.log,
-    commits: app.commits,
-  });
-  const address = await http.listen(0, '127.0.0.1');
-  const trellisUrl = `http://127.0.0.1:${address.port}${TEAMS_ROUTE}`;
+  // The server of `npm start` (src/server.ts), Teams only and without the scheduler's minute tick.
+  const server = await startServer(app, { port: 0, host: '127.0.0.1', platforms: ['teams'], scheduler: false });
+  const trellisUrl = `http://127.0.0.1:${server.port}${TEAMS_ROUTE}`;
   const echo = await startEchoBaseline();
 
   const targets = [
@@ -135,7 +127,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await http.close();
+    await server.stop();
     await echo.close();
     connectorProcess.stdin?.end();
     const checks = app.repos.selfChecks.count();

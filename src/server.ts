@@ -24,6 +24,8 @@ export interface ServerOptions {
   http?: HttpServerOptions;
   /** How Slack waits out a Retry-After (tests return at once). */
   slackSleep?: Sleep;
+  /** How long the upload of one Teams export file may take (tests shorten it). */
+  teamsUploadTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -82,6 +84,7 @@ export async function startServer(app: AppContext, options: ServerOptions = {}):
             referenceRepo: conversationReferenceRepository(app.db, () => app.clock.now()),
             log: app.log,
             commits: app.commits,
+            uploadTimeoutMs: options.teamsUploadTimeoutMs,
           })
         : undefined;
     const address = await http.listen(options.port ?? config.port, host);

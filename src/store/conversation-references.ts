@@ -64,9 +64,11 @@ export function conversationReferenceRepository(
   const findOne = db.prepare<[string, string, string, string], Row>(
     'SELECT * FROM conversation_references WHERE platform = ? AND tenant = ? AND scope = ? AND key = ?',
   );
-  const holdsOne = db.prepare<[string, string, string, string, string], number>(
-    'SELECT 1 FROM conversation_references WHERE platform = ? AND tenant = ? AND scope = ? AND key = ? AND reference = ?',
-  );
+  const holdsOne = db
+    .prepare<[string, string, string, string, string], number>(
+      'SELECT 1 FROM conversation_references WHERE platform = ? AND tenant = ? AND scope = ? AND key = ? AND reference = ?',
+    )
+    .pluck();
   const listAll = db.prepare<[string, string], Row>(
     'SELECT * FROM conversation_references WHERE platform = ? AND scope = ? ORDER BY tenant, key',
   );
@@ -83,7 +85,7 @@ export function conversationReferenceRepository(
       return row ? toStored(row) : undefined;
     },
     holds(key, reference) {
-      return holdsOne.pluck().get(key.platform, key.tenant, key.scope, key.key, JSON.stringify(reference)) === 1;
+      return holdsOne.get(key.platform, key.tenant, key.scope, key.key, JSON.stringify(reference)) === 1;
     },
     list(platform, scope) {
       return listAll.all(platform, scope).map(toStored);

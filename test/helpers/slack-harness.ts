@@ -1,10 +1,9 @@
 import { type AppContext, createAppContext } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import type { Clock } from '../../src/core/ports';
-import { HttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/log';
-import { type SlackPlatform, startSlack } from '../../src/platforms/slack/app';
-import { inboundEventRepository } from '../../src/store';
+import type { SlackPlatform } from '../../src/platforms/slack/app';
+import { type RunningServer, startServer } from '../../src/server';
 import { FixedClock } from './clock';
 import { FakeSlackApi, type RecordedCall } from './fake-slack-api';
 import { interactionBody, slackSignatureHeaders, slashCommandBody } from './slack-signing';
@@ -23,7 +22,7 @@ let counter = 0;
 const nextId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
 
 /**
- * The real Trellis Slack app (Bolt + our receiver) on the real HttpServer on 127.0.0.1 port 0, a fresh SQLite file,
+ * The real Trellis Slack app (Bolt + our receiver) on the real server of `npm start` on 127.0.0.1 port 0, a fresh SQLite file,
  * and a FakeSlackApi for the Web API. Requests are signed as Slack signs them, with the harness clock's time.
  */
 export class SlackHarness {
@@ -34,7 +33,7 @@ export class SlackHarness {
   readonly waits: number[] = [];
   ctx!: AppContext;
   slack!: SlackPlatform;
-  private http!: HttpServer;
+  private server?: RunningServer;
   private db?: { file: string; cleanup(): void };
   url = '';
 
@@ -62,27 +61,24 @@ export class SlackHarness {
     });
     const log = createLogger('debug', {}, (line) => this.logLines.push(line));
     this.ctx = createAppContext(config, { clock: this.clock as Clock, log });
-    this.http = new HttpServer(log);
-    this.slack = await startSlack({
-      config: config.slack!,
-      trellis: this.ctx.trellis,
-      inbound: inboundEventRepository(this.ctx.db),
-      commits: this.ctx.commits,
-      clock: this.clock,
-      log,
-      http: this.http,
-      sleep: async (ms) => {
+    // The server of `npm start` (src/server.ts), Slack only and without the scheduler's minute tick.
+    this.server = await startServer(this.ctx, {
+      port: 0,
+      host: '127.0.0.1',
+      platforms: ['slack'],
+      scheduler: false,
+      slackSleep: async (ms) => {
         this.waits.push(ms);
       },
     });
-    const address = await this.http.listen(0, '127.0.0.1');
-    this.url = `http://127.0.0.1:${address.port}`;
+    if (!this.server.slack) throw new Error('harness: Slack did not start');
+    this.slack = this.server.slack;
+    this.url = `http://127.0.0.1:${this.server.port}`;
     return this;
   }
 
   async stop(): Promise<void> {
-    await this.http?.close();
-    await this.slack?.stop();
+    await this.server?.stop();
     this.ctx?.close();
     await this.fake.stop();
     this.db?.cleanup();

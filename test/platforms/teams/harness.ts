@@ -1,15 +1,14 @@
 import { type AppContext, createAppContext } from '../../../src/app';
 import { loadConfig } from '../../../src/config';
 import type { Clock } from '../../../src/core/ports';
-import { HttpServer } from '../../../src/http/server';
 import { createLogger } from '../../../src/log';
-import { registerTeams, TEAMS_ROUTE, type TeamsPlatform } from '../../../src/platforms/teams';
-import { conversationReferenceRepository } from '../../../src/store';
+import { TEAMS_ROUTE, type TeamsPlatform } from '../../../src/platforms/teams';
+import { startServer } from '../../../src/server';
 
 export const TENANT = 'tenant-1';
 export const BOT = { id: '28:trellis-bot', name: 'Trellis' };
 
-/** The real server, real CloudAdapter and real core on a SQLite file, as main.ts wires them. */
+/** The real server, real CloudAdapter and real core on a SQLite file, wired by src/server.ts as `npm start` is. */
 export interface TeamsHarness {
   app: AppContext;
   teams: TeamsPlatform;
@@ -31,17 +30,17 @@ export async function startTeams(options: {
   const logLines: string[] = [];
   const log = createLogger('debug', {}, (line) => logLines.push(line));
   const app = createAppContext(config, { clock: options.clock, log });
-  const http = new HttpServer(app.log);
-  const teams = registerTeams(http, {
-    config: config.teams,
-    trellis: app.trellis,
-    referenceRepo: conversationReferenceRepository(app.db, () => app.clock.now()),
-    log: app.log,
-    commits: app.commits,
-    uploadTimeoutMs: options.uploadTimeoutMs,
+  // The server of `npm start` (src/server.ts), Teams only and without the scheduler's minute tick.
+  const server = await startServer(app, {
+    port: 0,
+    host: '127.0.0.1',
+    platforms: ['teams'],
+    scheduler: false,
+    teamsUploadTimeoutMs: options.uploadTimeoutMs,
   });
-  const address = await http.listen(0, '127.0.0.1');
-  const url = `http://127.0.0.1:${address.port}${TEAMS_ROUTE}`;
+  const teams = server.teams;
+  if (!teams) throw new Error('harness: Teams did not start');
+  const url = `http://127.0.0.1:${server.port}${TEAMS_ROUTE}`;
   return {
     app,
     teams,
@@ -56,7 +55,7 @@ export async function startTeams(options: {
       return { status: res.status, body: await res.text() };
     },
     async stop() {
-      await http.close();
+      await server.stop();
       app.close();
     },
   };
