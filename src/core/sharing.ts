@@ -114,7 +114,7 @@ export function sharePreview(
   if (warnings.length) {
     lines.push(
       `*Before you share: this may identify a client.* I found ${warnings.map(describeWarning).join('; ')}.`,
-      'Coaching is confidential: please re-read it and edit out anything that could point to your client, then write the reflection again without those details and share that one instead.',
+      'Coaching is confidential: please re-read it and edit those details out before you share: write the reflection again without them and share that one instead.',
     );
   }
   return message(lines, {

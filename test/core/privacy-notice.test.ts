@@ -61,7 +61,7 @@ describe('privacy sentences shown to coaches', () => {
       ),
       'manifest.yml',
     ].filter((f) => /\.(ts|json|yml)$/.test(f));
-    // Being rewritten on another branch (the digest and group texts); see the report of that change.
+    // The digest and group texts are being rewritten on another branch, which owns their wording.
     const elsewhere = new Set([path.join('src', 'core', 'group-commands.ts'), path.join('src', 'core', 'digest.ts')]);
     const overclaims = /only you (can|will) see|private to you|stays? private|nobody (else )?(can|will) (see|read)/i;
     const found = files

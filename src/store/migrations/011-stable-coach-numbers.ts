@@ -8,7 +8,7 @@ import type { Migration } from './index';
  *
  * SQLite cannot add AUTOINCREMENT in place: this is its documented 12-step table rebuild, run with foreign keys
  * off (the runner checks them before committing). The new table is made from the stored definition of the old one,
- * so every column, default and constraint carries over, whichever migration added it; so do the indexes. With
+ * so every column, default and constraint carries over, whichever migration added it; so do indexes and triggers. With
  * legacy_alter_table off, the other tables' REFERENCES coaches(id) point at the renamed table.
  */
 export const stableCoachNumbers: Migration = {
@@ -22,9 +22,10 @@ export const stableCoachNumbers: Migration = {
       .get();
     const idColumn = /^CREATE TABLE "?coaches"? \(\s*id INTEGER PRIMARY KEY,/;
     if (!definition || !idColumn.test(definition)) throw new Error('coaches is not in the shape migration 11 expects');
-    const indexes = db
+    // Dropping the table drops its indexes and triggers: their definitions are made again on the new one.
+    const dependents = db
       .prepare<[], string>(
-        "SELECT sql FROM sqlite_master WHERE tbl_name = 'coaches' AND type = 'index' AND sql NOT NULL",
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'coaches' AND type IN ('index', 'trigger') AND sql NOT NULL ORDER BY type",
       )
       .pluck()
       .all();
@@ -34,7 +35,7 @@ export const stableCoachNumbers: Migration = {
     db.exec(`INSERT INTO coaches_new (${columns}) SELECT ${columns} FROM coaches`);
     db.exec('DROP TABLE coaches');
     db.exec('ALTER TABLE coaches_new RENAME TO coaches');
-    for (const index of indexes) db.exec(index);
+    for (const sql of dependents) db.exec(sql);
 
     // Numbers of coaches deleted before today are not handed out either.
     db.prepare("DELETE FROM sqlite_sequence WHERE name = 'coaches'").run();
