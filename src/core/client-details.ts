@@ -121,6 +121,8 @@ const ROLE = [
     'chairman',
     'chairwoman',
     'chairperson',
+    'chair of the board',
+    'chairman of the board',
     'principal',
     'headteacher',
     'dean',
@@ -149,7 +151,7 @@ const ORG_NOUN = [
   'practice',
 ].join('|');
 const ORG_WORD = String.raw`\p{Lu}[\p{L}\d&'’-]*(?:\.[\p{L}\d]+)*`;
-const ORG = String.raw`${ORG_WORD}(?:\s+(?:&\s+)?${ORG_WORD})*|(?:(?:a|an|the|one|of|big|large|small|local|global|tech|law|accounting|consulting|investment|family|private|equity|public)\s+)+(?:${ORG_NOUN})`;
+const ORG = String.raw`${ORG_WORD}(?:\s+(?:&\s+)?${ORG_WORD})*|(?:(?:a|an|the|one of the)\s+)?(?:\p{Ll}[\p{Ll}-]*\s+){0,2}(?:${ORG_NOUN})`;
 const ROLE_AT_ORG = new RegExp(
   String.raw`(?<![\p{L}])(?:${ROLE})\s+(?:at|of|from)\s+(?:(?:a|an|the)\s+)?(?:${ORG})(?![\p{L}])`,
   'gu',

@@ -48,6 +48,12 @@ const MUST_WARN: [string, ShareWarning['kind'], string][] = [
   ['He commutes to São Paulo twice a month.', 'place', 'São Paulo'],
   ['They want to relocate the whole thing to New York.', 'place', 'New York'],
   ['The Riverside site is where the accident happened.', 'place', 'The Riverside site'],
+  ['When Dave spoke up I paused.', 'first_name', 'Dave'],
+  ['I coach the COO of a fintech startup.', 'role_at_organisation', 'COO of a fintech startup'],
+  ['The principal of Hillside School asked for help.', 'role_at_organisation', 'principal of Hillside School'],
+  ['In her mid-40s and starting over.', 'age', 'In her mid-40s'],
+  ['His father passed away in May.', 'health_or_family', 'passed away'],
+  ['She flew in from Singapore for it.', 'place', 'Singapore'],
 ];
 
 /** Typical reflections that name nobody: none of these may warn. */
