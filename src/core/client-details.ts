@@ -148,7 +148,6 @@ const ORG_NOUN = [
   'company',
   'nonprofit',
   'non-profit',
-  'practice',
 ].join('|');
 const ORG_WORD = String.raw`\p{Lu}[\p{L}\d&'’-]*(?:\.[\p{L}\d]+)*`;
 const ORG = String.raw`${ORG_WORD}(?:\s+(?:&\s+)?${ORG_WORD})*|(?:(?:a|an|the|one of the)\s+)?(?:\p{Ll}[\p{Ll}-]*\s+){0,2}(?:${ORG_NOUN})`;
