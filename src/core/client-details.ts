@@ -19,9 +19,21 @@ export interface ClientDetail {
   found: string;
 }
 
-const wordList = z.array(z.string().trim().min(1)).min(1);
+/** Each line of a list holds several entries, split by `separator`: the file stays short enough to read. */
+const entries = (separator: string) =>
+  z
+    .array(z.string().min(1))
+    .min(1)
+    .transform((lines) => lines.flatMap((line) => line.split(separator).map((entry) => entry.trim())))
+    .pipe(z.array(z.string().min(1, 'an empty entry (two separators in a row)')));
 const lists = z
-  .object({ commonWords: wordList, firstNames: wordList, healthAndFamily: wordList, places: wordList })
+  .object({
+    commonWords: entries(' '),
+    firstNames: entries(' '),
+    // Some of these have spaces ("New York", "sick leave").
+    healthAndFamily: entries(','),
+    places: entries(','),
+  })
   .parse(data);
 
 /** Ordinary words (lower case): a capitalised one at the start of a sentence is not a name. */
