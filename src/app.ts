@@ -42,6 +42,7 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
     retentionDays: config.retentionDays,
     minGroupSize: config.minGroupSize,
     charts: chartRenderer,
+    encryptedAtRest: config.encryptionKey !== undefined,
   });
   return {
     config,

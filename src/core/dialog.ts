@@ -27,7 +27,7 @@ export class SelfCheckDialog {
       const b = behaviour(BEHAVIOUR_KEYS[this.index]);
       return `(${this.index + 1}/6) ${b.label}\n   ${SCALE_HINT}, or - to skip`;
     }
-    return `Anything to add? A private note (up to ${NOTE_MAX.toLocaleString('en')} characters), or - for none.`;
+    return `Anything to add? A note for yourself (up to ${NOTE_MAX.toLocaleString('en')} characters), or - for none.`;
   }
 
   answer(line: string): DialogStep {

@@ -1,8 +1,9 @@
+import { type ClientDetailKind, escapeRegExp, moreClientDetails } from './client-details';
 import { type Message, message } from './message';
 
 /** Something in a reflection that may identify a client, found before it is shared. */
 export interface ShareWarning {
-  kind: 'client_name' | 'email' | 'phone' | 'mention' | 'company';
+  kind: 'client_name' | 'email' | 'phone' | 'mention' | 'company' | ClientDetailKind;
   /** The words found, shown back to the coach (in their own DM) so they can see what to change. */
   found: string;
 }
@@ -29,19 +30,17 @@ const NOT_NAMES = new Set([
   'Who',
   'We',
 ]);
-const EMAIL = /[\p{L}\d._%+-]+@[\p{L}\d-]+(?:\.[\p{L}\d-]+)+/gu;
+// Starts only where a local part can start, or a long run of letters is re-read from every position (seconds).
+const EMAIL = /(?<![\p{L}\d._%+-])[\p{L}\d._%+-]+@[\p{L}\d-]+(?:\.[\p{L}\d-]+)+/gu;
 const PHONE = /(?<![\d-])[+(]?\d[\d\s().-]{7,18}\d(?![\d-])/g;
 const MENTION = /(?:<@[A-Z0-9]+(?:\|[^>]+)?>|(?<![\p{L}\d._%+-])@[\p{L}\d._-]*[\p{L}\d])/gu;
 const DATE_LIKE = /^\d{4}-\d{2}-\d{2}$/;
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /**
  * What in `text` looks like it could identify a client: a name after "client"/"my coachee", an email address,
- * a phone number, an @mention, or one of the client companies the coach listed. A heuristic that errs towards
- * warning: the coach decides.
+ * a phone number, an @mention, one of the client companies the coach listed, and (src/core/client-details.ts)
+ * other first names, a name in lower case after "client", a role at an organisation, an age, a health or family
+ * matter, a city or a named office. A heuristic that errs towards warning: the coach decides.
  */
 export function clientDetailWarnings(text: string, companies: readonly string[] = []): ShareWarning[] {
   const warnings: ShareWarning[] = [];
@@ -71,6 +70,15 @@ export function clientDetailWarnings(text: string, companies: readonly string[] 
     const m = re.exec(text);
     if (m) add('company', m[0]);
   }
+  for (const detail of moreClientDetails(text)) {
+    // "client Maria" is already reported as a name after "client".
+    if (
+      detail.kind === 'first_name' &&
+      warnings.some((w) => w.kind === 'client_name' && w.found.includes(detail.found))
+    )
+      continue;
+    add(detail.kind, detail.found);
+  }
   return warnings;
 }
 
@@ -80,6 +88,12 @@ const WHAT: Record<ShareWarning['kind'], string> = {
   phone: 'a phone number',
   mention: 'an @mention',
   company: 'a client company you listed',
+  first_name: 'what looks like a first name',
+  lowercase_name: 'what looks like a name after "client" or "coachee"',
+  role_at_organisation: 'a role at an organisation',
+  age: 'an age',
+  health_or_family: 'a health or family matter',
+  place: 'a place or office',
 };
 
 export function describeWarning(w: ShareWarning): string {
@@ -100,7 +114,7 @@ export function sharePreview(
   if (warnings.length) {
     lines.push(
       `*Before you share: this may identify a client.* I found ${warnings.map(describeWarning).join('; ')}.`,
-      'Coaching is confidential: consider writing the reflection again without those details and sharing that one instead.',
+      'Coaching is confidential: please re-read it and edit those details out before you share: write the reflection again without them and share that one instead.',
     );
   }
   return message(lines, {

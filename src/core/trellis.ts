@@ -6,6 +6,7 @@ import { type FileAttachment, type Message, message } from './message';
 import type { Coach, CoachRef, PromptIssue, Ratings, Reflection, SelfCheck, Settings } from './model';
 import type { ChartRenderer, Clock, Logger, Repositories } from './ports';
 import { buildExport, type ExportFileKind, exportedIds, type RetentionResult, runRetention } from './privacy';
+import { NOTE_NOT_SHOWN, REFLECTION_NOT_SHOWN, whoCanRead } from './privacy-notice';
 import type { Prompt } from './prompt-schema';
 import { choosePrompt, type PromptCatalog, promptById, tipByKey, tipFor } from './prompts';
 import {
@@ -37,6 +38,8 @@ export interface TrellisDeps {
   minGroupSize?: number;
   /** Draws the weekly charts; without it summaries and digests are text only. */
   charts?: ChartRenderer;
+  /** TRELLIS_ENCRYPTION_KEY is set: what coaches are told about who can read their notes says so. */
+  encryptedAtRest?: boolean;
 }
 
 /** What a platform knows about a request beyond who sent it. */
@@ -62,7 +65,7 @@ const messages = (...list: Message[]): Reply => ({ type: 'messages', messages: l
 
 /** The commands every platform understands, with or without a leading "/selfcheck". */
 export const COMMANDS: readonly { usage: string; what: string }[] = [
-  { usage: '/selfcheck', what: 'rate the six behaviours, then add an optional private note' },
+  { usage: '/selfcheck', what: 'rate the six behaviours, then add an optional note for yourself' },
   { usage: '/selfcheck 4 3 5 4 4 2 [note]', what: 'record all six ratings in one go (use - to skip one)' },
   { usage: 'prompt', what: "today's reflection prompt; your next message is saved as your reflection" },
   { usage: 'history', what: 'your recent self-checks and reflections' },
@@ -185,7 +188,7 @@ export class Trellis {
   private selfCheckAcknowledgement(coach: Coach, check: SelfCheck): Message {
     const lowest = lowestBehaviour(check.ratings);
     const lines = [`Thanks, your self-check is saved. ${formatRatings(check.ratings)}`];
-    if (check.note) lines.push('Your note stays private to you.');
+    if (check.note) lines.push(`Your note is saved. ${NOTE_NOT_SHOWN}`);
     if (lowest) {
       const tip = tipFor(this.deps.catalog, lowest, check.id);
       if (tip) lines.push(`*A tip for ${behaviour(lowest).short.toLowerCase()}* (${tip.title}): ${tip.text}`);
@@ -228,7 +231,7 @@ export class Trellis {
     const tip = tipByKey(this.deps.catalog, prompt.tip);
     return message([prompt.text], {
       title: "Today's reflection",
-      footer: `${labels}${tip ? ` · from the tip "${tip.title}"` : ''} · reply with a few lines; they stay private.`,
+      footer: `${labels}${tip ? ` · from the tip "${tip.title}"` : ''} · reply with a few lines; your group sees them only if you share them.`,
       buttons: [
         { action: 'reflect', label: 'Reflect', value: String(issue.id), style: 'primary' },
         { action: 'skip', label: 'Skip', value: String(issue.id) },
@@ -284,7 +287,7 @@ export class Trellis {
       created: result.created,
       promptId: issue?.promptId ?? null,
     });
-    return { ...result, reply: message('Saved to your journal. It stays private to you.') };
+    return { ...result, reply: message(`Saved to your journal. ${REFLECTION_NOT_SHOWN}`) };
   }
 
   /** Skip or snooze the coach's prompt. Snoozing leaves it open, so a later plain reply still answers it. */
@@ -402,9 +405,15 @@ export class Trellis {
       [
         'Trellis helps you practise "Cultivates Trust and Safety" (ICF Core Competencies) a few minutes a day.',
         `Ratings: ${SCALE.map((s) => `${s.value} ${s.label}`).join(' · ')}. Behaviours in order: ${BEHAVIOUR_KEYS.join(', ')}.`,
+        this.privacyNotice(),
       ],
       { title: 'Trellis commands', fields: COMMANDS.map((c) => ({ label: c.usage, value: c.what })) },
     );
+  }
+
+  /** Who can read a coach's notes and reflections in this deployment (help, the Teams welcome). */
+  privacyNotice(): string {
+    return whoCanRead(this.deps.encryptedAtRest ?? false);
   }
 
   // ---- a coach's data: export, delete, retention (see privacy.ts) ----
@@ -503,7 +512,7 @@ export class Trellis {
   cancelAction(value: string | undefined): Message {
     if (value === 'delete') return this.cancelDelete();
     if (value !== undefined && /^\d{1,12}$/.test(value))
-      return message('Nothing was shared. The reflection stays private to you.');
+      return message('Nothing was shared. Your group does not see the reflection unless you share it.');
     return message('Cancelled; nothing changed.');
   }
 

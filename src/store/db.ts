@@ -47,11 +47,28 @@ export function migrate(
   }
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (m.version <= schemaVersion(db) || m.version > to) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    }).immediate();
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    if (m.foreignKeysOff) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        if (m.sql) db.exec(m.sql);
+        m.run?.(db);
+        if (m.foreignKeysOff) assertForeignKeysHold(db, m);
+        db.pragma(`user_version = ${m.version}`);
+      }).immediate();
+    } finally {
+      if (m.foreignKeysOff) db.pragma(`foreign_keys = ${foreignKeys}`);
+    }
     applied.push(m.version);
   }
   return applied;
+}
+
+/** After a migration ran with foreign keys off: every reference must still resolve, or the migration rolls back. */
+function assertForeignKeysHold(db: Db, m: Migration): void {
+  const broken = db.pragma('foreign_key_check') as { table: string }[];
+  if (broken.length > 0) {
+    const tables = [...new Set(broken.map((b) => b.table))].join(', ');
+    throw new Error(`Migration ${m.version} left ${broken.length} broken references (in ${tables}); rolled back.`);
+  }
 }

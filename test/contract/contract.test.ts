@@ -52,7 +52,7 @@ describe.each(DRIVERS.map((make) => [make().name, make] as const))('contract: %s
     60000,
   );
 
-  test('the form path records a self-check with a private note', async () => {
+  test('the form path records a self-check with a note', async () => {
     const ack = text(
       await driver.submitSelfCheck(
         'form',
@@ -61,7 +61,7 @@ describe.each(DRIVERS.map((make) => [make().name, make] as const))('contract: %s
       ),
     );
     expect(ack).toContain('your self-check is saved');
-    expect(ack).toContain('Your note stays private to you.');
+    expect(ack).toContain('Your note is saved. Not shown to your group or anyone in your organisation.');
     expect(ack).toContain('A tip for empathy');
     expect(text(await driver.send('form', '/selfcheck history'))).toContain(
       'Empathy 3 · Feelings 4 · Openness 4  (note)',

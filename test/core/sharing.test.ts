@@ -7,9 +7,9 @@ describe('client-detail warnings before sharing', () => {
   test.each([
     ['My client Maria went quiet.', ['client_name:Maria']],
     ['my coachee, Tom Baker, said no.', ['client_name:Tom Baker']],
-    ["The client's partner Sam; client Jo-Anne O'Neil agreed.", ["client_name:Jo-Anne O'Neil"]],
+    ["The client's partner Sam; client Jo-Anne O'Neil agreed.", ["client_name:Jo-Anne O'Neil", 'first_name:Sam']],
     ['Coachee named Priya asked for a pause.', ['client_name:Priya']],
-    ['Mentees Ana and Luis both hesitated.', ['client_name:Ana']],
+    ['Mentees Ana and Luis both hesitated.', ['client_name:Ana', 'first_name:Luis']],
   ])('a name after "client"/"coachee": %s', (text, expected) => {
     expect(kinds(text)).toEqual(expected);
   });
@@ -28,8 +28,8 @@ describe('client-detail warnings before sharing', () => {
 
   test('company names the coach listed, whole words, any case', () => {
     expect(kinds('The GLOBEX reorg came up again.', ['Globex', 'Initech'])).toEqual(['company:GLOBEX']);
-    expect(kinds('Globexian is not Globex Corp.', ['Globex Corp'])).toEqual(['company:Globex Corp']);
-    expect(kinds('Globexian culture.', ['Globex'])).toEqual([]);
+    expect(kinds('The Globexian is not Globex Corp.', ['Globex Corp'])).toEqual(['company:Globex Corp']);
+    expect(kinds('The Globexian culture.', ['Globex'])).toEqual([]);
   });
 
   test('ordinary reflections raise nothing: lower-case words, dates, times, ratings, "my client I"', () => {

@@ -2,6 +2,7 @@ import type { HomeView, KnownBlock, ModalView } from '@slack/types';
 import { BEHAVIOURS, SCALE } from '../../core/behaviours';
 import type { Message } from '../../core/message';
 import { LEVELS, type Settings, type Weekday } from '../../core/model';
+import { NOTE_NOT_SHOWN, REFLECTION_NOT_SHOWN } from '../../core/privacy-notice';
 import type { FieldErrors } from '../../core/selfcheck';
 import { NOTE_MAX } from '../../core/selfcheck';
 import { DAY_NAMES, parsePauseUntil } from '../../core/settings';
@@ -50,8 +51,8 @@ export function selfCheckModal(): ModalView {
       type: 'input',
       block_id: 'note',
       optional: true,
-      label: plain('Private note'),
-      hint: plain('Only you can see it. No client names, please.'),
+      label: plain('Note for yourself'),
+      hint: plain(`${NOTE_NOT_SHOWN} No client names, please.`),
       element: {
         type: 'plain_text_input',
         action_id: 'note',
@@ -86,7 +87,7 @@ export function reflectModal(issueId: number, promptText: string): ModalView {
         type: 'input',
         block_id: 'reflection',
         label: plain('Your reflection'),
-        hint: plain('Private to you. A few lines about one concrete moment is plenty.'),
+        hint: plain(`${REFLECTION_NOT_SHOWN} A few lines about one concrete moment is plenty.`),
         element: { type: 'plain_text_input', action_id: 'text', multiline: true, max_length: REFLECTION_MAX },
       },
     ],

@@ -70,7 +70,9 @@ export function buildManifest(options: PackageOptions): Record<string, unknown> 
       full:
         'Trellis helps coaches practise the ICF competency "Cultivates Trust and Safety": a short reflection prompt ' +
         'on your own schedule, a quick self-check of the six observable behaviours, a private journal, and weekly ' +
-        'trends. Peer-supervision channels get an anonymous group digest. What you write stays private to you.',
+        'trends. Peer-supervision channels get an anonymous group digest. Your notes and reflections are not shown to ' +
+        'your group or organisation unless you share a reflection; the people who run Trellis for your organisation ' +
+        'can export them.',
     },
     icons: { color: 'color.png', outline: 'outline.png' },
     accentColor: '#2E7D5B',

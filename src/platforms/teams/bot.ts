@@ -34,13 +34,16 @@ type Submit = z.infer<typeof submitSchema>;
 /** Commands a channel may run; everything else is personal and stays in the coach's own chat. */
 const CHANNEL_COMMANDS = new Set(['digest', 'group', 'help']);
 
-const WELCOME = message(
-  [
-    'Hi, I am Trellis: a few minutes a day of reflective practice on "Cultivates Trust and Safety" (ICF Core Competencies).',
-    'Type *selfcheck* to rate the six behaviours, *prompt* for a reflection question, or *help* for everything I do. What you write here stays private to you.',
-  ],
-  { title: 'Welcome to Trellis' },
-);
+/** The first message in a personal chat; the privacy sentence says what holds in this deployment. */
+const welcome = (trellis: Trellis) =>
+  message(
+    [
+      'Hi, I am Trellis: a few minutes a day of reflective practice on "Cultivates Trust and Safety" (ICF Core Competencies).',
+      'Type *selfcheck* to rate the six behaviours, *prompt* for a reflection question, or *help* for everything I do.',
+      trellis.privacyNotice(),
+    ],
+    { title: 'Welcome to Trellis' },
+  );
 
 /**
  * Trellis in Teams: translates activities into core calls and core replies into activities. It stores the
@@ -60,7 +63,7 @@ export class TrellisTeamsBot extends ActivityHandler {
       if (botAdded) {
         this.deps.references.remember(activity);
         this.deps.log.info('teams: installed', { personal: isPersonal(activity) });
-        if (isPersonal(activity)) await context.sendActivity(renderActivity(WELCOME));
+        if (isPersonal(activity)) await context.sendActivity(renderActivity(welcome(this.deps.trellis)));
       }
       await next();
     });

@@ -2,6 +2,7 @@ import { type Activity, ActivityTypes, type Attachment, CardFactory } from 'botb
 import { BEHAVIOUR_KEYS, BEHAVIOURS, SCALE } from '../../core/behaviours';
 import type { ActionId, Message } from '../../core/message';
 import { toPlainText } from '../../core/message';
+import { REFLECTION_NOT_SHOWN } from '../../core/privacy-notice';
 import { type FieldErrors, NOTE_MAX } from '../../core/selfcheck';
 import { REFLECTION_MAX } from '../../core/trellis';
 
@@ -125,10 +126,10 @@ export function selfCheckCard(state: SelfCheckFormState = {}): Attachment {
   body.push({
     type: 'Input.Text',
     id: 'note',
-    label: 'A private note (optional)',
+    label: 'A note for yourself (optional)',
     isMultiline: true,
     maxLength: NOTE_MAX,
-    placeholder: 'What stood out? Only you will see it.',
+    placeholder: `What stood out? ${REFLECTION_NOT_SHOWN}`,
     ...(state.note ? { value: state.note } : {}),
   });
   if (errors.note) body.push(errorBlock(errors.note));
@@ -142,7 +143,7 @@ export function reflectionCard(issueId: string, promptText?: string, error?: str
   body.push({
     type: 'Input.Text',
     id: 'reflection',
-    label: 'A few lines about one moment (private to you)',
+    label: 'A few lines about one moment (your group sees it only if you share it)',
     isMultiline: true,
     maxLength: REFLECTION_MAX,
   });

@@ -1,3 +1,4 @@
+import type { Db } from '../db';
 import { initial } from './001-initial';
 import { requestKeys } from './002-request-keys';
 import { schedule } from './003-schedule';
@@ -6,12 +7,20 @@ import { groups } from './005-groups';
 import { privacy } from './006-privacy';
 import { inboundEvents } from './007-inbound-events';
 import { coveringCoachIndex } from './008-covering-coach-index';
+import { stableCoachNumbers } from './011-stable-coach-numbers';
 
-/** One schema change. `version` becomes the database's user_version once `sql` has run. */
+/** One schema change. `version` becomes the database's user_version once `sql` (or `run`) has run. */
 export interface Migration {
   version: number;
   name: string;
-  sql: string;
+  sql?: string;
+  /** For a change that must read the schema first. Runs in the same transaction as `sql`. */
+  run?: (db: Db) => void;
+  /**
+   * Rebuilds a table other tables reference: foreign keys are off while it runs (they cannot change inside a
+   * transaction, and dropping the old table would cascade), and `PRAGMA foreign_key_check` must be empty to commit.
+   */
+  foreignKeysOff?: true;
 }
 
 /**
@@ -27,4 +36,5 @@ export const MIGRATIONS: readonly Migration[] = [
   privacy,
   inboundEvents,
   coveringCoachIndex,
+  stableCoachNumbers,
 ];

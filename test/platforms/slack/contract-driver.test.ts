@@ -14,7 +14,7 @@ describe('SlackDriver', () => {
 
   test('send: a slash command answers with what the coach sees', async () => {
     expect((await driver.send('ana', '/selfcheck help')).join('\n')).toMatch(/Trellis commands/);
-    expect((await driver.send('ana', '/selfcheck')).join('\n')).toMatch(/Self-check form[\s\S]*Private note/);
+    expect((await driver.send('ana', '/selfcheck')).join('\n')).toMatch(/Self-check form[\s\S]*Note for yourself/);
   });
 
   test('submitSelfCheck: errors say what to fix; a good form is acknowledged in the DM', async () => {

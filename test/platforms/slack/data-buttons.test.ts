@@ -203,7 +203,9 @@ describe('Slack: export files, confirm_delete and cancel', () => {
 
     const kept = await h.button('U7LEAD', 'cancel', String(reflection.id));
     await h.idle();
-    expect(answerTo(kept.triggerId)).toContain('Nothing was shared. The reflection stays private to you.');
+    expect(answerTo(kept.triggerId)).toContain(
+      'Nothing was shared. Your group does not see the reflection unless you share it.',
+    );
     expect(h.ctx.repos.sharedReflections.groupsSharedWith(reflection.id)).toEqual([]);
   });
 

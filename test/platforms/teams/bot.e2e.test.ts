@@ -1,3 +1,4 @@
+import { newKey } from '../../helpers/app';
 import { activityText, cardOf, FakeBotConnector } from '../../helpers/fake-bot-connector';
 import { tempDbFile } from '../../helpers/temp-db';
 import {
@@ -44,6 +45,25 @@ describe('Teams bot over HTTP (emulator mode)', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0].conversationId).toBe('a:personal-ana');
     expect(activityText(sent[0].body)).toContain('Welcome to Trellis');
+    // No encryption key in this deployment: the welcome says who can read notes, and does not promise secrecy.
+    expect(activityText(sent[0].body)).toContain(
+      'They are stored unencrypted; the people who run Trellis for your organisation can read and export them.',
+    );
+    expect(activityText(sent[0].body)).not.toMatch(/private to you|only you/i);
+  });
+
+  test('with an encryption key set, the welcome says notes are encrypted and that the key holders can export them', async () => {
+    const keyedDb = tempDbFile();
+    const keyed = await startTeams({ dbFile: keyedDb.file, env: { TRELLIS_ENCRYPTION_KEY: newKey() } });
+    try {
+      await keyed.post(personalInstall(connector.url, 'kai'));
+      expect(activityText(connector.activities()[0].body)).toContain(
+        'They are stored encrypted; the people who run Trellis for your organisation hold the key and can still export them.',
+      );
+    } finally {
+      await keyed.stop();
+      keyedDb.cleanup();
+    }
   });
 
   test('installationUpdate stores the reference without a second welcome', async () => {

@@ -130,7 +130,7 @@ describe('Teams: the buttons and commands between features', () => {
     connector.clear();
     await press('lead', keep, 'preview-card');
     expect(activityText(connector.activities()[0].body)).toBe(
-      'Nothing was shared. The reflection stays private to you.',
+      'Nothing was shared. Your group does not see the reflection unless you share it.',
     );
     expect(teams.app.repos.sharedReflections.groupsSharedWith(reflection.id)).toEqual([]);
 
