@@ -27,6 +27,8 @@ export interface ServerOptions {
   slackSleep?: Sleep;
   /** How long the upload of one Teams export file may take (tests shorten it). */
   teamsUploadTimeoutMs?: number;
+  /** How the remover waits out a backoff or Retry-After (tests move their clock instead). */
+  removalSleep?: (ms: number) => Promise<void>;
 }
 
 export interface RunningServer {
@@ -97,7 +99,7 @@ export async function startServer(app: AppContext, options: ServerOptions = {}):
 
     // Scheduled prompts, summaries and digests: one tick a minute, through every platform served.
     const messengers: Messenger[] = [slack?.messenger, teams?.messenger].filter((m) => m !== undefined);
-    const removals = createRemover(app, messengers);
+    const removals = createRemover(app, messengers, { sleep: options.removalSleep });
     // A delete answers at once (the button's ack never waits); the removals start right after, in the background.
     // (On the next turn: the delete may still be inside a group commit's transaction.)
     const stopKicks = app.removals.onQueued(() => {

@@ -26,13 +26,11 @@ export interface SchedulerOptions {
 export function createRemover(
   app: AppContext,
   messengers: Messenger[],
-  options: Partial<RemoverOptions> = {},
+  options: Partial<RemoverOptions> & { sleep?: (ms: number) => Promise<void> } = {},
 ): Remover {
-  return new Remover(
-    messengers,
-    { store: app.removals.store, clock: app.clock, log: app.log.child({ component: 'removal' }) },
-    options,
-  );
+  const { sleep, ...rest } = options;
+  const log = app.log.child({ component: 'removal' });
+  return new Remover(messengers, { store: app.removals.store, clock: app.clock, log, sleep }, rest);
 }
 
 /** The scheduler over the app's database and core, sending through the given platform messengers. */

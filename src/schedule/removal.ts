@@ -73,7 +73,11 @@ export class PlatformRemover {
     options: Partial<RemoverOptions> = {},
   ) {
     this.options = { ...DEFAULT_REMOVER_OPTIONS, ...options };
-    this.limiter = new AdaptiveRateLimiter({ sleep: (ms) => this.sleep(ms), ...this.options.limiter });
+    this.limiter = new AdaptiveRateLimiter({
+      sleep: (ms) => this.sleep(ms),
+      now: () => deps.clock.now().getTime(),
+      ...this.options.limiter,
+    });
   }
 
   get platform(): Platform {
