@@ -132,8 +132,7 @@ export function removalReport(platform: Platform, removed: number, failed: numbe
       ? 'hover over the message, choose More options (…), then Delete'
       : 'hover over the message, choose More actions, then Delete message';
   const items = (n: number) => (n === 1 ? '1 of its messages and files' : `${n} of its messages and files`);
-  const lines = [`Trellis removed ${items(removed)} from this chat.`];
-  if (failed > 0)
-    lines.push(`${failed} could not be removed: delete ${failed === 1 ? 'it' : 'them'} yourself (${how}).`);
-  return message(lines);
+  const left =
+    failed > 0 ? ` ${failed} could not be removed: delete ${failed === 1 ? 'it' : 'them'} yourself (${how}).` : '';
+  return message(`Trellis removed ${items(removed)} from this chat.${left}`);
 }
