@@ -48,8 +48,12 @@ export const deleteCommand = defineCommand({
     const { coach } = found;
     const messagesOnly = args['messages-only'] === true;
     if (!args.yes) {
-      const what = messagesOnly ? "Trellis's messages and files in the chat of" : 'all the data of';
-      io.err(`This deletes ${what} coach ${coach.id} (${coachName(coach)}). Run again with --yes.`);
+      const who = `coach ${coach.id} (${coachName(coach)})`;
+      io.err(
+        messagesOnly
+          ? `This removes Trellis's messages and files from the chat of ${who}; their journal stays. Run again with --yes.`
+          : `This deletes ${who} and all their data. Run again with --yes.`,
+      );
       return 2;
     }
     const reply = messagesOnly

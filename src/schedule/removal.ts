@@ -5,6 +5,7 @@ import type { Platform } from '../core/model';
 import type { Clock, Logger, Messenger } from '../core/ports';
 import type { PlatformMessageStore, QueuedRemoval } from '../store/platform-messages';
 import { AdaptiveRateLimiter, type RateLimiterOptions } from './rate-limiter';
+import { StoppableSleep } from './stoppable-sleep';
 
 /**
  * Drains the removal queue (src/store/platform-messages.ts): Slack chat.delete / files.delete and Teams
@@ -65,7 +66,7 @@ export class PlatformRemover {
   private running: Promise<RemovalSummary> | undefined;
   private again = false;
   private stopping = false;
-  private readonly wakers = new Set<() => void>();
+  private readonly sleeper: StoppableSleep;
 
   constructor(
     readonly messenger: Removing,
@@ -73,8 +74,9 @@ export class PlatformRemover {
     options: Partial<RemoverOptions> = {},
   ) {
     this.options = { ...DEFAULT_REMOVER_OPTIONS, ...options };
+    this.sleeper = new StoppableSleep(deps.sleep);
     this.limiter = new AdaptiveRateLimiter({
-      sleep: (ms) => this.sleep(ms),
+      sleep: (ms) => this.sleeper.sleep(ms),
       now: () => deps.clock.now().getTime(),
       ...this.options.limiter,
     });
@@ -105,22 +107,8 @@ export class PlatformRemover {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const wake of [...this.wakers]) wake();
+    this.sleeper.stop();
     await this.running;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    if (this.deps.sleep) return this.deps.sleep(ms);
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.wakers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.wakers.add(wake);
-    });
   }
 
   private nowIso(offsetMs = 0): string {
@@ -137,7 +125,7 @@ export class PlatformRemover {
       const wait = Date.parse(next) - this.deps.clock.now().getTime();
       if (wait > 0) {
         if (wait > this.options.maxWaitMs) break;
-        await this.sleep(wait);
+        await this.sleeper.sleep(wait);
         continue;
       }
       await Promise.all(Array.from({ length: this.options.concurrency }, () => this.worker(summary)));

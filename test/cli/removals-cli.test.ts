@@ -45,7 +45,7 @@ test('admin CLI: delete --messages-only queues, removals lists by ids, run-due r
     const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l) };
     const env = { TRELLIS_DB: file, LOG_LEVEL: 'silent' as const };
     expect(await runCli(['delete', '--coach', String(id), '--messages-only'], io, env)).toBe(2);
-    expect(out.at(-1)).toMatch(/messages and files in the chat of coach \d+.*--yes/);
+    expect(out.at(-1)).toMatch(/messages and files from the chat of coach \d+.*journal stays.*--yes/);
     expect(await runCli(['delete', '--coach', String(id), '--messages-only', '--yes'], io, env)).toBe(0);
     expect(out.at(-1)).toContain('Trellis is removing its 3 messages and files');
 

@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Settings } from '../../src/core/model';
 import { createRepositories, openDatabase } from '../../src/store';
 import { platformMessageStore } from '../../src/store/platform-messages';
+import { startScript } from '../helpers/child';
 import { FakeSlackApi } from '../helpers/fake-slack-api';
 import { tempDir } from '../helpers/temp-db';
 import { waitFor } from '../helpers/wait-for';
@@ -34,27 +34,8 @@ function seedQueuedRemovals(file: string): string[] {
   return stamps;
 }
 
-function startRemover(db: string, url: string): { child: ChildProcess; done: Promise<number | null>; out(): string } {
-  const child = spawn(
-    process.execPath,
-    ['--require', require.resolve('tsx/cjs'), CHILD, '--db', db, '--slack-url', url, '--lease-ms', '500'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const done = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => {
-      if (code) process.stderr.write(stderr);
-      resolve(code);
-    }),
-  );
-  return { child, done, out: () => stdout };
+function startRemover(db: string, url: string) {
+  return startScript(CHILD, ['--db', db, '--slack-url', url, '--lease-ms', '500']);
 }
 
 test('a remover killed with SIGKILL halfway and started again removes every message once, then reports once', async () => {
@@ -82,7 +63,7 @@ test('a remover killed with SIGKILL halfway and started again removes every mess
 
     const second = startRemover(file, fake.url);
     expect(await second.done).toBe(0);
-    const report = JSON.parse(second.out()) as { removed: number; gone: number; reported: number };
+    const report = JSON.parse(second.stdout()) as { removed: number; gone: number; reported: number };
     expect(report.reported).toBe(1);
 
     // Every message went, each once: a message removed just before the kill is at most asked again, and then
