@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { removalReport } from '../core/deletion';
 import { DeliveryError } from '../core/errors';
 import type { Platform } from '../core/model';
-import type { Clock, Logger, Messenger } from '../core/ports';
+import type { Messenger } from '../core/ports';
 import type { PlatformMessageStore, QueuedRemoval } from '../store/platform-messages';
-import { AdaptiveRateLimiter, type RateLimiterOptions } from './rate-limiter';
+import { DEFAULT_SENDER_OPTIONS, type SenderDeps, type SenderOptions } from './delivery';
+import { AdaptiveRateLimiter } from './rate-limiter';
 import { StoppableSleep } from './stoppable-sleep';
 
 /**
@@ -15,34 +16,16 @@ import { StoppableSleep } from './stoppable-sleep';
  * is settled, the coach gets one last plain message with the count.
  */
 
-export interface RemoverOptions {
-  concurrency: number;
-  maxAttempts: number;
-  backoffBaseMs: number;
-  backoffMaxMs: number;
-  /** Longest wait for a retry inside one run; later retries are picked up by a later tick. */
-  maxWaitMs: number;
+/** The sender's pacing and retry settings (src/schedule/delivery.ts), and a lease per claimed row. */
+export interface RemoverOptions extends SenderOptions {
   /** A row claimed longer ago than this belongs to a worker that died. */
   leaseMs: number;
-  limiter: RateLimiterOptions;
 }
 
-export const DEFAULT_REMOVER_OPTIONS: RemoverOptions = {
-  concurrency: 4,
-  maxAttempts: 5,
-  backoffBaseMs: 2_000,
-  backoffMaxMs: 5 * 60_000,
-  maxWaitMs: 60_000,
-  leaseMs: 60_000,
-  limiter: {},
-};
+export const DEFAULT_REMOVER_OPTIONS: RemoverOptions = { ...DEFAULT_SENDER_OPTIONS, concurrency: 4, leaseMs: 60_000 };
 
-export interface RemoverDeps {
+export interface RemoverDeps extends Pick<SenderDeps, 'clock' | 'log' | 'random' | 'sleep'> {
   store: PlatformMessageStore;
-  clock: Clock;
-  log: Logger;
-  random?: () => number;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface RemovalSummary {
