@@ -136,6 +136,17 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     else await sendDirect(ref, reply, key);
   };
 
+  /**
+   * After a deletion the App Home tab still shows the coach's last check-ins and reflections until it is published
+   * again: publish it empty. A failure is logged and the deletion stands.
+   */
+  const clearHome = async (client: WebClient, ref: CoachRef) => {
+    const gone = message('Trellis holds nothing about you now. Check in to start afresh.');
+    await client.views.publish({ user_id: ref.user, view: homeView(gone, message([])) }).catch((error: unknown) => {
+      log.warn('slack home not cleared after a deletion', { code: slackErrorCode(error) });
+    });
+  };
+
   const openModal = async (
     client: WebClient,
     triggerId: string | undefined,
@@ -473,6 +484,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       if (who.message?.ts && who.channel?.id) messenger.forgetPosted(who.channel.id, who.message.ts);
       const reply = kind === 'confirm_delete' ? trellis.confirmDelete(ref) : trellis.confirmDeleteMessages(ref);
       await answerInPlace(args, who, ref, reply);
+      if (kind === 'confirm_delete') await clearHome(args.client, ref);
     });
   }
 
@@ -557,6 +569,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       for (const m of messages) {
         await messenger.sendNotice({ tenant: ref.tenant, user: ref.user, conversation: dm.data.channel }, m);
       }
+      await clearHome(client, ref);
       inbound.finish('slack', envelope.event_id, clock.now().toISOString());
       return;
     }

@@ -78,6 +78,10 @@ describe('Slack: a delete removes Trellis messages and files from the DM', () =>
     expect(text).toContain('hover over one, choose More actions, then Delete message');
     expect(text).toContain('retention or compliance archives');
     expect(text).not.toContain('holds nothing more');
+    // The App Home tab no longer shows their check-ins and reflections.
+    const home = h.calls('views.publish').filter((c) => c.body.user_id === 'U8DAY');
+    expect(JSON.stringify(home.at(-1)?.body.view)).toContain('Trellis holds nothing about you now');
+    expect(JSON.stringify(home.at(-1)?.body.view)).not.toMatch(/silence|note/);
 
     const summary = await h.removals();
     expect(summary.slack?.failed).toBe(0);
