@@ -8,6 +8,7 @@ import { createLogger, type StructuredLogger } from './log';
 import { createGroupCommit, createRepositories, type Db, openDatabase } from './store';
 import { cipherFor, EncryptionError } from './store/crypto';
 import { type EncryptionStatus, prepareEncryption } from './store/encryption';
+import { type PlatformMessageStore, platformMessageStore } from './store/platform-messages';
 
 /** Everything a process needs, wired once: config → db → repositories → core. */
 export interface AppContext {
@@ -21,6 +22,12 @@ export interface AppContext {
   encryption: EncryptionStatus;
   /** Group commit for writes a platform acknowledges (src/store/group-commit.ts). */
   commits: WriteBatcher;
+  /** What Trellis posted on Slack and Teams, and the queue that removes it (src/schedule/removal.ts). */
+  removals: {
+    store: PlatformMessageStore;
+    /** Calls `listener` whenever a delete or retention queued removals; returns the unsubscribe. */
+    onQueued(listener: () => void): () => void;
+  };
   close(): void;
 }
 
@@ -33,6 +40,8 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
   if (encryption.encryptedNow > 0) log.info('encrypted existing text', { values: encryption.encryptedNow });
   const repos = createRepositories(db, () => clock.now(), cipherFor(config.encryptionKey));
   const commits = createGroupCommit(db);
+  const removalStore = platformMessageStore(db, () => clock.now());
+  const removalListeners = new Set<() => void>();
   const trellis = new Trellis({
     repos,
     catalog,
@@ -43,6 +52,10 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
     minGroupSize: config.minGroupSize,
     charts: chartRenderer,
     encryptedAtRest: config.encryptionKey !== undefined,
+    removals: removalStore,
+    onRemovalsQueued: () => {
+      for (const listener of removalListeners) listener();
+    },
   });
   return {
     config,
@@ -53,6 +66,13 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
     clock,
     encryption,
     commits,
+    removals: {
+      store: removalStore,
+      onQueued(listener) {
+        removalListeners.add(listener);
+        return () => removalListeners.delete(listener);
+      },
+    },
     close: () => {
       commits.flush();
       if (db.open) db.close();

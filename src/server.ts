@@ -4,7 +4,8 @@ import { HttpServer, type HttpServerOptions } from './http/server';
 import type { SlackPlatform } from './platforms/slack/app';
 import type { Sleep } from './platforms/slack/rate-limit';
 import type { TeamsPlatform } from './platforms/teams';
-import { startScheduler } from './schedule';
+import { createRemover, startScheduler } from './schedule';
+import type { Remover } from './schedule/removal';
 import { conversationReferenceRepository, inboundEventRepository } from './store';
 import { startBackgroundCheckpoints } from './store/checkpointer';
 
@@ -26,6 +27,8 @@ export interface ServerOptions {
   slackSleep?: Sleep;
   /** How long the upload of one Teams export file may take (tests shorten it). */
   teamsUploadTimeoutMs?: number;
+  /** How the remover waits out a backoff or Retry-After (tests move their clock instead). */
+  removalSleep?: (ms: number) => Promise<void>;
 }
 
 export interface RunningServer {
@@ -36,6 +39,8 @@ export interface RunningServer {
   teams?: TeamsPlatform;
   /** The messengers of the platforms served, as the scheduler sends through them. */
   messengers: Messenger[];
+  /** Removes what a delete or retention queued: kicked at once by them, and drained by every tick. */
+  removals: Remover;
   /**
    * Stops the scheduler (sends in flight finish and are marked), takes no more requests, lets Slack finish the work
    * after its acks, and stops the checkpoint worker. The app context stays open: its owner closes it.
@@ -74,6 +79,7 @@ export async function startServer(app: AppContext, options: ServerOptions = {}):
         log: app.log,
         http,
         sleep: options.slackSleep,
+        recorder: app.removals.store,
       });
     }
     const teams =
@@ -85,6 +91,7 @@ export async function startServer(app: AppContext, options: ServerOptions = {}):
             log: app.log,
             commits: app.commits,
             uploadTimeoutMs: options.teamsUploadTimeoutMs,
+            recorder: app.removals.store,
           })
         : undefined;
     const address = await http.listen(options.port ?? config.port, host);
@@ -92,7 +99,15 @@ export async function startServer(app: AppContext, options: ServerOptions = {}):
 
     // Scheduled prompts, summaries and digests: one tick a minute, through every platform served.
     const messengers: Messenger[] = [slack?.messenger, teams?.messenger].filter((m) => m !== undefined);
-    const schedule = options.scheduler === false ? undefined : startScheduler(app, messengers);
+    const removals = createRemover(app, messengers, { sleep: options.removalSleep });
+    // A delete answers at once (the button's ack never waits); the removals start right after, in the background.
+    // (On the next turn: the delete may still be inside a group commit's transaction.)
+    const stopKicks = app.removals.onQueued(() => {
+      setImmediate(() => {
+        removals.run().catch((error: unknown) => app.log.warn('removals could not run', { error }));
+      });
+    });
+    const schedule = options.scheduler === false ? undefined : startScheduler(app, messengers, { removals });
     return {
       http,
       port: address.port,
@@ -100,8 +115,11 @@ export async function startServer(app: AppContext, options: ServerOptions = {}):
       slack,
       teams,
       messengers,
+      removals,
       async stop() {
+        stopKicks();
         await schedule?.stop(); // no new sends; the ones in flight finish and are marked
+        await removals.stop();
         await http.close();
         await slack?.stop();
         await checkpoints.stop();

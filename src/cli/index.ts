@@ -4,6 +4,7 @@ import { isTrellisError } from '../core/errors';
 import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command';
 import { backupCommand, migrateCommand, seedDemoCommand, statsCommand } from './core-commands';
 import { auditCommand, deleteCommand, exportCommand, purgeCommand, rotateKeyCommand } from './privacy-commands';
+import { removalsCommand } from './removal-commands';
 import { dueCommand, runDueCommand } from './schedule-commands';
 import { digestCommand, summaryCommand } from './weekly-commands';
 
@@ -20,6 +21,7 @@ export const COMMANDS: CliCommand<never>[] = [
   auditCommand,
   dueCommand,
   runDueCommand,
+  removalsCommand,
   summaryCommand,
   digestCommand,
 ] as CliCommand<never>[];

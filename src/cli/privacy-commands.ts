@@ -29,10 +29,16 @@ export const exportCommand = defineCommand({
 
 export const deleteCommand = defineCommand({
   name: 'delete',
-  usage: 'delete --coach <id|platform:tenant:user|user> [--platform P] --yes',
-  summary: 'delete every row about one coach, for real (asks for --yes)',
-  options: { ...coachArgs.options, yes: { type: 'boolean' } },
-  schema: z.object({ ...coachArgs.schema, yes: z.boolean().optional(), positionals: noPositionals }),
+  usage: 'delete --coach <id|platform:tenant:user|user> [--platform P] [--messages-only] --yes',
+  summary:
+    "delete every row about one coach, for real, and queue Trellis's messages in their chat for removal (asks for --yes); --messages-only removes the messages and keeps the journal",
+  options: { ...coachArgs.options, yes: { type: 'boolean' }, 'messages-only': { type: 'boolean' } },
+  schema: z.object({
+    ...coachArgs.schema,
+    yes: z.boolean().optional(),
+    'messages-only': z.boolean().optional(),
+    positionals: noPositionals,
+  }),
   run(args, app, io) {
     const found = findCoach(app, args.coach, args.platform);
     if ('problem' in found) {
@@ -40,12 +46,22 @@ export const deleteCommand = defineCommand({
       return 1;
     }
     const { coach } = found;
+    const messagesOnly = args['messages-only'] === true;
     if (!args.yes) {
-      io.err(`This deletes coach ${coach.id} (${coachName(coach)}) and all their data. Run again with --yes.`);
+      const who = `coach ${coach.id} (${coachName(coach)})`;
+      io.err(
+        messagesOnly
+          ? `This removes Trellis's messages and files from the chat of ${who}; their journal stays. Run again with --yes.`
+          : `This deletes ${who} and all their data. Run again with --yes.`,
+      );
       return 2;
     }
-    const reply = app.trellis.confirmDelete(coach, 'admin');
-    io.out(`coach ${coach.id}: ${reply.lines[0]}`);
+    const reply = messagesOnly
+      ? app.trellis.confirmDeleteMessages(coach, 'admin')
+      : app.trellis.confirmDelete(coach, 'admin');
+    // The running server's tick removes what was queued within a minute; `run-due` does it at once.
+    const queued = coach.platform === 'console' ? '' : ` ${reply.lines[messagesOnly ? 0 : 1]}`;
+    io.out(`coach ${coach.id}: ${messagesOnly ? '' : reply.lines[0]}${queued}`.trim());
     return 0;
   },
 });
@@ -63,7 +79,7 @@ export const purgeCommand = defineCommand({
       return 0;
     }
     io.out(
-      `purged ${result.notes} notes and ${result.reflections} reflections from before ${result.cutoff} (ratings kept)`,
+      `purged ${result.notes} notes and ${result.reflections} reflections from before ${result.cutoff} (ratings kept); queued ${result.messages} of Trellis's platform messages and files from before then for removal`,
     );
     return 0;
   },

@@ -12,6 +12,7 @@ export type ActionId =
   | 'open_settings'
   | 'share'
   | 'confirm_delete'
+  | 'confirm_delete_messages'
   | 'cancel';
 
 export interface Button {

@@ -183,6 +183,52 @@ export interface ChannelAddress {
   channelId: string;
 }
 
+/**
+ * Something Trellis posted on a platform, by ids only (never content), so it can be removed again: a message in a
+ * coach's DM, a file, or a channel post. `user` names the coach whose DM it is (none for a channel post).
+ */
+export interface PostedItem {
+  platform: Platform;
+  tenant: string;
+  user?: string;
+  kind: 'message' | 'file' | 'channel';
+  /** Slack channel id or Teams conversation id. */
+  conversation: string;
+  /** Slack message ts, Slack file id, or Teams activity id. */
+  itemId: string;
+  /** Teams: the Bot Connector to call for this conversation. */
+  serviceUrl?: string;
+}
+
+/**
+ * Records what a messenger posted (src/store/platform-messages.ts). Never throws into a send: false when nothing
+ * was written (a DM to a coach Trellis no longer holds, a repeat, or a failed write).
+ */
+export interface PostedItemRecorder {
+  record(item: PostedItem): boolean;
+  /**
+   * Drops the record of one message, so no removal touches it: the delete question whose card or message the
+   * answer replaces in place (the answer says what Trellis could not remove, and holds no journal content).
+   */
+  forget(platform: Platform, conversation: string, itemId: string): void;
+}
+
+/** Where a coach's last word after a removal goes: their DM (Slack by user, Teams by the recorded chat). */
+export interface NoticeTarget {
+  tenant: string;
+  user: string;
+  conversation?: string;
+  serviceUrl?: string;
+}
+
+/** The removal queue as the core asks for it: the delete and the retention rule put rows in, a worker drains them. */
+export interface RemovalRequests {
+  /** Queues every recorded message and file in the coach's DM; returns how many. */
+  queueCoach(ref: CoachRef, reason: 'delete' | 'messages', at: string): number;
+  /** Queues every recorded item posted before `cutoff` (an ISO instant); returns how many. */
+  queuePostedBefore(cutoff: string, at: string): number;
+}
+
 /** Sends to a coach's private conversation on one platform. Platform adapters implement it. */
 export interface Messenger {
   readonly platform: Platform;
@@ -211,6 +257,13 @@ export interface Messenger {
     message: Message,
     deliveryKey: string,
   ): Promise<{ messageId?: string; imageDelivered?: boolean }>;
+  /**
+   * Removes something Trellis posted: 'removed', or 'gone' when the platform says it is already not there.
+   * Throws DeliveryError otherwise (rate_limited and transient are retried; unreachable is final).
+   */
+  removeItem?(item: PostedItem): Promise<'removed' | 'gone'>;
+  /** A plain message that is not recorded (the count after a removal). Throws DeliveryError on failure. */
+  sendNotice?(to: NoticeTarget, message: Message): Promise<void>;
 }
 
 /** Weekly means to draw: one series per behaviour over the same weeks. Missing weeks are null. */

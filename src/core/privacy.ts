@@ -1,6 +1,7 @@
 import { BEHAVIOUR_KEYS } from './behaviours';
+import type { DeletionDeps } from './deletion';
 import type { FileAttachment } from './message';
-import type { CoachData, Logger, Repositories } from './ports';
+import type { CoachData } from './ports';
 import { type PromptCatalog, promptById } from './prompts';
 
 /**
@@ -158,22 +159,32 @@ export interface RetentionResult {
   cutoff?: string;
   notes: number;
   reflections: number;
+  /** Trellis's own platform messages and files older than the cutoff, queued for removal. */
+  messages: number;
 }
 
 /**
- * Purges notes and reflections older than `retentionDays` (ratings stay, as numbers). The scheduler calls this
- * once a day; `npm run cli -- purge` runs it at once. Idempotent: a second run the same day purges nothing new.
+ * Purges notes and reflections older than `retentionDays` (ratings stay, as numbers), and queues Trellis's platform
+ * messages and files posted before then for removal. The scheduler calls this once a day; `npm run cli -- purge`
+ * runs it at once. Idempotent: a second run the same day purges nothing new.
  */
 export function runRetention(
-  repos: Repositories,
+  deps: Pick<DeletionDeps, 'repos' | 'log' | 'removals' | 'onRemovalsQueued'>,
   retentionDays: number | undefined,
   now: Date,
-  log: Logger,
   actor = 'scheduler',
 ): RetentionResult {
-  if (!retentionDays) return { ran: false, notes: 0, reflections: 0 };
+  if (!retentionDays) return { ran: false, notes: 0, reflections: 0, messages: 0 };
   const cutoff = retentionCutoff(now, retentionDays);
-  const purged = repos.privacy.purgeTextBefore(cutoff, { at: now.toISOString(), actor });
-  log.info('retention ran', { cutoff, retentionDays, notes: purged.notes, reflections: purged.reflections });
-  return { ran: true, cutoff, ...purged };
+  const purged = deps.repos.privacy.purgeTextBefore(cutoff, { at: now.toISOString(), actor });
+  const messages = deps.removals?.queuePostedBefore(cutoff, now.toISOString()) ?? 0;
+  if (messages > 0) deps.onRemovalsQueued?.();
+  deps.log.info('retention ran', {
+    cutoff,
+    retentionDays,
+    notes: purged.notes,
+    reflections: purged.reflections,
+    messages,
+  });
+  return { ran: true, cutoff, ...purged, messages };
 }

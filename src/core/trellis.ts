@@ -1,10 +1,11 @@
 import { BEHAVIOUR_KEYS, behaviour, SCALE } from './behaviours';
+import { count, deleteEverything, deleteMessagesOnly, deleteQuestion } from './deletion';
 import { digestMessage } from './digest';
 import { isTrellisError, TrellisError } from './errors';
 import { GroupCommands } from './group-commands';
 import { type FileAttachment, type Message, message } from './message';
 import type { Coach, CoachRef, PromptIssue, Ratings, Reflection, SelfCheck, Settings } from './model';
-import type { ChartRenderer, Clock, Logger, Repositories } from './ports';
+import type { ChartRenderer, Clock, Logger, RemovalRequests, Repositories } from './ports';
 import { buildExport, type ExportFileKind, exportedIds, type RetentionResult, runRetention } from './privacy';
 import { NOTE_NOT_SHOWN, REFLECTION_NOT_SHOWN, whoCanRead } from './privacy-notice';
 import type { Prompt } from './prompt-schema';
@@ -40,6 +41,10 @@ export interface TrellisDeps {
   charts?: ChartRenderer;
   /** TRELLIS_ENCRYPTION_KEY is set: what coaches are told about who can read their notes says so. */
   encryptedAtRest?: boolean;
+  /** The queue that removes Trellis's own platform messages (a delete, retention); see deletion.ts. */
+  removals?: RemovalRequests;
+  /** Told when removals were queued, so a running server starts on them at once. */
+  onRemovalsQueued?: () => void;
 }
 
 /** What a platform knows about a request beyond who sent it. */
@@ -470,35 +475,19 @@ export class Trellis {
     return { file, delivered };
   }
 
-  /** Asks before deleting: a button on platforms with buttons, a typed confirmation in the terminal. */
-  requestDelete(): Message {
-    return message(
-      [
-        'This deletes everything Trellis holds about you: self-checks, notes, reflections, prompts and settings. It cannot be undone.',
-        'To go ahead press *Delete everything*, or type "/selfcheck delete confirm". "/selfcheck export" first if you want a copy.',
-      ],
-      {
-        title: 'Delete your data?',
-        buttons: [
-          { action: 'confirm_delete', label: 'Delete everything', value: 'delete', style: 'danger' },
-          { action: 'cancel', label: 'Cancel', value: 'delete' },
-        ],
-      },
-    );
+  /** Asks before deleting: buttons on platforms with buttons, a typed confirmation everywhere (see deletion.ts). */
+  requestDelete(platform: CoachRef['platform'] = 'console', messagesOnly = false): Message {
+    return deleteQuestion(platform, messagesOnly);
   }
 
-  /** Deletes every row about the coach, for real (foreign keys cascade), and says what went. */
+  /** Deletes every row about the coach, for real, and queues Trellis's messages in their chat for removal. */
   confirmDelete(ref: CoachRef, actor = 'coach'): Message {
-    const { repos } = this.deps;
-    const coach = repos.coaches.find(ref);
-    const removed = coach ? repos.privacy.deleteCoach(coach.id, { at: this.now().toISOString(), actor }) : undefined;
-    if (!coach || !removed) return message('Trellis holds nothing about you; there was nothing to delete.');
-    this.deps.log.info('coach data deleted', { coach: coach.id, actor, tables: Object.keys(removed).length });
-    const n = (table: string, noun: string) => count(removed[table] ?? 0, noun);
-    return message([
-      `Deleted: ${n('self_checks', 'self-check')}, ${n('reflections', 'reflection')}, ${n('prompt_issues', 'prompt')} and your settings. Trellis holds nothing more about you.`,
-      'If you write to me again, you start afresh.',
-    ]);
+    return deleteEverything(this.deps, ref, actor);
+  }
+
+  /** "Delete messages only": Trellis's messages and files leave the coach's chat; the journal stays. */
+  confirmDeleteMessages(ref: CoachRef, actor = 'coach'): Message {
+    return deleteMessagesOnly(this.deps, ref, actor);
   }
 
   cancelDelete(): Message {
@@ -516,9 +505,12 @@ export class Trellis {
     return message('Cancelled; nothing changed.');
   }
 
-  /** Purges notes and reflections older than the retention period; the scheduler calls this daily. */
+  /**
+   * Purges notes and reflections older than the retention period, and queues Trellis's platform messages older than
+   * it for removal; the scheduler calls this daily.
+   */
   runRetention(now: Date = this.now(), actor = 'scheduler'): RetentionResult {
-    return runRetention(this.deps.repos, this.deps.retentionDays, now, this.deps.log, actor);
+    return runRetention(this.deps, this.deps.retentionDays, now, actor);
   }
 
   /** `digest here …`, `group …`, `share …`: peer-supervision commands (see group-commands.ts). */
@@ -594,9 +586,12 @@ export class Trellis {
         return messages(this.changeSettings(ref, args, ctx));
       case 'export':
         return messages(this.exportData(ref, 'coach', ctx));
-      case 'delete':
-        if (/^confirm$/i.test(args.trim())) return messages(this.confirmDelete(ref));
-        return messages(this.requestDelete());
+      case 'delete': {
+        const what = /^(messages\s*)?(confirm)?$/i.exec(args.trim());
+        if (what?.[1] && what[2]) return messages(this.confirmDeleteMessages(ref));
+        if (what?.[2]) return messages(this.confirmDelete(ref));
+        return messages(this.requestDelete(ref.platform, Boolean(what?.[1])));
+      }
       case 'digest':
       case 'group':
       case 'share':
@@ -620,9 +615,6 @@ export class Trellis {
   }
 }
 
-/** "1 reflection", "2 reflections". */
-const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
-
 const SUBCOMMANDS = new Set(['help', 'prompt', 'history', 'trend', 'settings']);
 const GROUP_SUBCOMMANDS = new Set(['digest', 'group', 'share', 'summary']);
 
@@ -638,7 +630,7 @@ export function parseCommand(text: string): { name: string; args: string } | und
   if (['prompt', '/prompt'].includes(lower)) return { name: 'prompt', args: '' };
   if (['history', '/history'].includes(lower)) return { name: 'history', args: '' };
   if (['trend', 'trends', '/trend'].includes(lower)) return { name: 'trend', args: '' };
-  const d = /^\/?(export|delete)(?:\s+(confirm))?$/i.exec(text);
+  const d = /^\/?(export|delete)(?:\s+(messages(?:\s+confirm)?|confirm))?$/i.exec(text);
   if (d && !(d[1].toLowerCase() === 'export' && d[2])) return { name: d[1].toLowerCase(), args: d[2] ?? '' };
   const digest = /^\/?digest(?:\s+here\b(.*))?$/i.exec(text);
   if (digest) return { name: 'digest', args: digest[1] === undefined ? '' : `here${digest[1]}`.trim() };

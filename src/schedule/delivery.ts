@@ -6,6 +6,7 @@ import { type Delivery, type DeliveryStore, deliveryKey } from '../store/deliver
 import type { ScheduleStore } from '../store/schedule';
 import type { ProducerRegistry } from './producers';
 import { AdaptiveRateLimiter, type RateLimiterOptions } from './rate-limiter';
+import { StoppableSleep } from './stoppable-sleep';
 
 /** A messenger that reaches only some coaches of its platform (the terminal chat: the coach at the terminal). */
 export interface ScopedMessenger extends Messenger {
@@ -93,8 +94,7 @@ export class PlatformSender {
   private readonly options: SenderOptions;
   private running: Promise<SendSummary> | undefined;
   private stopping = false;
-  /** Sleepers to wake at stop, so shutdown never waits out a Retry-After. */
-  private readonly wakers = new Set<() => void>();
+  private readonly sleeper: StoppableSleep;
 
   constructor(
     readonly messenger: Messenger,
@@ -102,6 +102,7 @@ export class PlatformSender {
     options: Partial<SenderOptions> = {},
   ) {
     this.options = { ...DEFAULT_SENDER_OPTIONS, ...options };
+    this.sleeper = new StoppableSleep(deps.sleep);
     this.limiter = new AdaptiveRateLimiter({ sleep: (ms) => this.sleep(ms), ...this.options.limiter });
   }
 
@@ -122,22 +123,12 @@ export class PlatformSender {
   /** Claims nothing new; resolves when the sends in flight have finished. */
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const wake of [...this.wakers]) wake();
+    this.sleeper.stop();
     await this.running;
   }
 
   private sleep(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    if (this.deps.sleep) return this.deps.sleep(ms);
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.wakers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.wakers.add(wake);
-    });
+    return this.sleeper.sleep(ms);
   }
 
   private async drain(): Promise<SendSummary> {

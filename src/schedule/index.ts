@@ -6,6 +6,7 @@ import { startMinuteTick } from './cron';
 import type { SenderOptions } from './delivery';
 import { type DuePlanner, Scheduler } from './jobs';
 import { ProducerRegistry, registerPromptProducers } from './producers';
+import { Remover, type RemoverOptions } from './removal';
 import { digestPlanner, registerWeeklyProducers } from './weekly';
 
 export { type DuePlanner, Scheduler } from './jobs';
@@ -17,6 +18,19 @@ export interface SchedulerOptions {
   /** More kinds ('weekly', 'digest'): registered next to the built-in 'prompt' and 'snooze'. */
   producers?: (registry: ProducerRegistry) => void;
   planners?: DuePlanner[];
+  /** The remover the tick drains; default: one over the same messengers. */
+  removals?: Remover;
+}
+
+/** The removal queue's worker over the app's store, removing through the given platform messengers. */
+export function createRemover(
+  app: AppContext,
+  messengers: Messenger[],
+  options: Partial<RemoverOptions> & { sleep?: (ms: number) => Promise<void> } = {},
+): Remover {
+  const { sleep, ...rest } = options;
+  const log = app.log.child({ component: 'removal' });
+  return new Remover(messengers, { store: app.removals.store, clock: app.clock, log, sleep }, rest);
 }
 
 /** The scheduler over the app's database and core, sending through the given platform messengers. */
@@ -39,6 +53,7 @@ export function createScheduler(app: AppContext, messengers: Messenger[], option
     sender: options.sender,
     leaseMs: options.leaseMs,
     planners: [digestPlanner(app.repos.groups, app.config.catchUpMinutes), ...(options.planners ?? [])],
+    removals: options.removals ?? createRemover(app, messengers),
   });
 }
 

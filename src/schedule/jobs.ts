@@ -6,6 +6,7 @@ import type { DeliveryStore, NewDelivery } from '../store/deliveries';
 import type { ScheduleStore } from '../store/schedule';
 import { coachRecipient, PlatformSender, reaches, type SenderOptions, type SendSummary } from './delivery';
 import { type ProducerRegistry, SNOOZE_MS } from './producers';
+import type { RemovalSummary, Remover } from './removal';
 
 /**
  * Plans deliveries that are not a coach's daily prompt (channel digests, for one): called every tick, returns
@@ -28,6 +29,8 @@ export interface SchedulerDeps {
   leaseMs?: number;
   planners?: DuePlanner[];
   random?: () => number;
+  /** Drains the removal queue after each tick's sends (Trellis's messages a delete or retention queued). */
+  removals?: Remover;
 }
 
 export interface PlanSummary {
@@ -39,6 +42,7 @@ export interface PlanSummary {
 export interface TickSummary extends PlanSummary {
   released: number;
   sent: Partial<Record<Platform, SendSummary>>;
+  removed?: Partial<Record<Platform, RemovalSummary>>;
 }
 
 /** One line of `due --at`: a delivery that would go out. */
@@ -108,7 +112,8 @@ export class Scheduler {
       );
       for (const [platform, summary] of results) sent[platform] = summary;
     }
-    return { ...plan, released, sent };
+    const removed = this.stopped ? undefined : await this.deps.removals?.run();
+    return { ...plan, released, sent, ...(removed ? { removed } : {}) };
   }
 
   /**
@@ -227,6 +232,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.all([...this.senders.values()].map((s) => s.stop()));
+    await this.deps.removals?.stop();
   }
 }
 

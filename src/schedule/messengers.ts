@@ -13,7 +13,9 @@ export function platformMessengers(app: AppContext): Messenger[] {
   const messengers: Messenger[] = [];
   if (config.slack) {
     const { SlackMessenger } = require('../platforms/slack/messenger') as typeof import('../platforms/slack/messenger');
-    messengers.push(new SlackMessenger(config.slack.botToken, { apiUrl: config.slack.apiUrl }));
+    messengers.push(
+      new SlackMessenger(config.slack.botToken, { apiUrl: config.slack.apiUrl, recorder: app.removals.store }),
+    );
   }
   if (config.teams) {
     const { teamsMessenger } = require('../platforms/teams') as typeof import('../platforms/teams');
@@ -22,6 +24,7 @@ export function platformMessengers(app: AppContext): Messenger[] {
         config.teams,
         conversationReferenceRepository(app.db, () => app.clock.now()),
         app.log,
+        app.removals.store,
       ),
     );
   }

@@ -161,7 +161,7 @@ describe('export, delete and retention', () => {
     const anaId = app.repos.coaches.find(ana)!.id;
     const benId = app.repos.coaches.find(ben)!.id;
     const [ask] = texts(app.trellis.handleText(ana, '/selfcheck delete'));
-    expect(ask.buttons?.map((b) => b.action)).toEqual(['confirm_delete', 'cancel']);
+    expect(ask.buttons?.map((b) => b.action)).toEqual(['confirm_delete', 'confirm_delete_messages', 'cancel']);
     expect(ask.lines.join(' ')).toMatch(/delete confirm/);
     expect(app.repos.selfChecks.count(anaId)).toBe(2); // asking deleted nothing
 
@@ -178,7 +178,7 @@ describe('export, delete and retention', () => {
 
     const [done] = texts(app.trellis.handleText(ana, 'delete confirm'));
     expect(done.lines[0]).toBe(
-      'Deleted: 2 self-checks, 1 reflection, 1 prompt and your settings. Trellis holds nothing more about you.',
+      "Deleted: 2 self-checks, 1 reflection, 1 prompt and your settings. Trellis's database holds no more data about you (the audit log keeps only a number and the counts).",
     );
     expect(app.repos.coaches.find(ana)).toBeUndefined();
     expect(rowsFor(anaId)).toBe(0);
@@ -230,17 +230,29 @@ describe('export, delete and retention', () => {
     app.trellis.handleText(ana, '/selfcheck 2 3 4 5 1 2 OLD-NOTE about client Chen');
     app.trellis.handleText(ana, 'prompt');
     app.trellis.handleText(ana, 'OLD-REFLECTION Chen went quiet');
+    const dm = { platform: 'slack', tenant: 'T1', user: 'U-ANA', kind: 'message', conversation: 'D-ANA' } as const;
+    app.removals.store.record({ ...dm, itemId: '100.1' });
     app.clock.advanceMinutes(60 * 24 * 29);
     app.trellis.handleText(ana, '/selfcheck 4 4 4 4 4 4 NEW-NOTE');
+    app.removals.store.record({ ...dm, itemId: '200.1' });
     expect(app.trellis.runRetention()).toEqual({
       ran: true,
       cutoff: '2026-11-23T09:00:00.000Z',
       notes: 0,
       reflections: 0,
+      messages: 0,
     });
     app.clock.advanceMinutes(60 * 24 * 2);
     const result = app.trellis.runRetention();
-    expect(result).toEqual({ ran: true, cutoff: retentionCutoff(app.clock.now(), 30), notes: 1, reflections: 1 });
+    expect(result).toEqual({
+      ran: true,
+      cutoff: retentionCutoff(app.clock.now(), 30),
+      notes: 1,
+      reflections: 1,
+      messages: 1,
+    });
+    // Trellis's own DM from before the cutoff is queued for removal from Slack; the newer one stays.
+    expect(app.removals.store.list('open').map((r) => [r.itemId, r.status])).toEqual([['100.1', 'queued']]);
     const id = app.repos.coaches.find(ana)!.id;
     const checks = app.repos.selfChecks.recent(id, 10);
     expect(checks.map((c) => c.note)).toEqual(['NEW-NOTE', null]);
@@ -261,7 +273,7 @@ describe('export, delete and retention', () => {
     const app = openApp(dir.file('t.db'));
     app.trellis.handleText(ana, '/selfcheck 2 3 4 5 1 2 kept');
     app.clock.advanceMinutes(60 * 24 * 3650);
-    expect(app.trellis.runRetention()).toEqual({ ran: false, notes: 0, reflections: 0 });
+    expect(app.trellis.runRetention()).toEqual({ ran: false, notes: 0, reflections: 0, messages: 0 });
     expect(app.repos.selfChecks.recent(app.repos.coaches.find(ana)!.id, 1)[0].note).toBe('kept');
     app.close();
   });

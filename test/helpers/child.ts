@@ -42,3 +42,26 @@ export function exited(child: ChildProcess): Promise<number | null> {
     else child.once('exit', (code) => resolve(code));
   });
 }
+
+/**
+ * A TypeScript script as a child process with tsx as a require hook in that very process (tsx's CLI would run the
+ * script in a grandchild, which a SIGKILL of the child misses). `done` resolves with the exit code (null when
+ * killed); stderr is printed when the script fails.
+ */
+export function startScript(
+  script: string,
+  args: string[],
+): { child: ChildProcess; done: Promise<number | null>; stdout(): string } {
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), script, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = collect(child.stdout as NodeJS.ReadableStream);
+  const err = collect(child.stderr as NodeJS.ReadableStream);
+  const done = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      if (code) process.stderr.write(err.text());
+      resolve(code);
+    }),
+  );
+  return { child, done, stdout: out.text };
+}

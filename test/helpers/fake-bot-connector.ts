@@ -3,7 +3,7 @@ import { closeServer, listenOnLoopback } from './loopback';
 
 /** One Bot Connector call as the fake received it. */
 export interface ConnectorCall {
-  kind: 'send' | 'reply' | 'update' | 'create' | 'other';
+  kind: 'send' | 'reply' | 'update' | 'create' | 'delete' | 'other';
   method: string;
   path: string;
   conversationId?: string;
@@ -26,6 +26,10 @@ export class FakeBotConnector {
   url = '';
   /** Calls answered, recorded or not. */
   answered = 0;
+  /** Activities sent and not deleted, as `conversation activityId`. */
+  readonly live = new Set<string>();
+  /** What DELETE really removed, as `conversation activityId`. */
+  readonly removed: string[] = [];
 
   /** `record: false` only counts calls (benchmarks), so memory stays flat under load. */
   constructor(private readonly options: { record?: boolean } = {}) {
@@ -84,6 +88,7 @@ export class FakeBotConnector {
     if (m && !m[1] && method === 'POST') kind = 'create';
     else if (m?.[1] && method === 'POST') kind = m[2] ? 'reply' : 'send';
     else if (m?.[1] && m[2] && method === 'PUT') kind = 'update';
+    else if (m?.[1] && m[2] && method === 'DELETE') kind = 'delete';
     const failure = this.failures.shift();
     if (failure) {
       res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
@@ -101,10 +106,26 @@ export class FakeBotConnector {
     };
     this.answered++;
     if (this.options.record !== false) this.calls.push(call);
+    if (kind === 'delete') {
+      // Like the Bot Connector: a 404 for an activity that is not (or no longer) there.
+      const key = `${call.conversationId} ${call.activityId}`;
+      const found = this.live.delete(key);
+      if (found) this.removed.push(key);
+      res.writeHead(found ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(found ? '{}' : JSON.stringify({ error: { code: 'ActivityNotFound', message: 'not found' } }));
+      return;
+    }
     res.writeHead(kind === 'create' ? 201 : 200, { 'content-type': 'application/json' });
-    if (kind === 'create') res.end(JSON.stringify({ id: `conv-${this.nextId++}`, activityId: `a-${this.nextId++}` }));
-    else if (kind === 'update') res.end(JSON.stringify({ id: call.activityId }));
-    else res.end(JSON.stringify({ id: `act-${this.nextId++}` }));
+    if (kind === 'create') {
+      const created = { id: `conv-${this.nextId++}`, activityId: `a-${this.nextId++}` };
+      this.live.add(`${created.id} ${created.activityId}`);
+      res.end(JSON.stringify(created));
+    } else if (kind === 'update') res.end(JSON.stringify({ id: call.activityId }));
+    else {
+      const id = `act-${this.nextId++}`;
+      if (call.conversationId && this.options.record !== false) this.live.add(`${call.conversationId} ${id}`);
+      res.end(JSON.stringify({ id }));
+    }
   }
 }
 

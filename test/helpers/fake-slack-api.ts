@@ -59,8 +59,12 @@ export class FakeSlackApi {
   private windowStart = 0;
   private windowCount = 0;
   private nextTs = 1_700_000_000;
-  /** Messages posted per channel, for conversations.history. */
+  /** Messages posted per channel, for conversations.history; chat.delete takes them out. */
   readonly posted = new Map<string, Record<string, unknown>[]>();
+  /** Files uploaded (by file id) and not deleted. */
+  readonly files = new Set<string>();
+  /** What chat.delete and files.delete really removed: `channel ts` for a message, the id for a file. */
+  readonly removed: string[] = [];
   url = '';
 
   constructor(private readonly options: FakeSlackOptions = {}) {
@@ -205,9 +209,25 @@ export class FakeSlackApi {
       case 'views.publish':
         return { json: { ok: true, view: { id: `V${this.nextTs++}` } } };
       case 'files.getUploadURLExternal':
+        this.files.add(`F${this.nextTs}`);
         return { json: { ok: true, upload_url: `${this.url}upload/F${this.nextTs}`, file_id: `F${this.nextTs++}` } };
-      case 'files.completeUploadExternal':
-        return { json: { ok: true, files: [{ id: 'F1' }] } };
+      case 'files.completeUploadExternal': {
+        const ids = Array.isArray(b.files) ? (b.files as { id?: unknown }[]).map((f) => ({ id: String(f.id) })) : [];
+        return { json: { ok: true, files: ids } };
+      }
+      case 'chat.delete': {
+        const list = this.posted.get(String(b.channel)) ?? [];
+        const at = list.findIndex((m) => m.ts === b.ts);
+        if (at < 0) return { json: { ok: false, error: 'message_not_found' } };
+        list.splice(at, 1);
+        this.removed.push(`${b.channel} ${b.ts}`);
+        return { json: { ok: true, channel: b.channel, ts: b.ts } };
+      }
+      case 'files.delete': {
+        if (!this.files.delete(String(b.file))) return { json: { ok: false, error: 'file_not_found' } };
+        this.removed.push(String(b.file));
+        return { json: { ok: true } };
+      }
       default:
         if (call.method.startsWith('upload/')) return { json: { ok: true } };
         return { json: { ok: true } };

@@ -31,6 +31,8 @@ export class SlackHarness {
   readonly logLines: string[] = [];
   /** Waits the app asked for (Retry-After), in ms; the harness sleeps none of them. */
   readonly waits: number[] = [];
+  /** Waits the remover asked for (pacing, backoff, Retry-After), in ms: the harness clock moves on by each instead. */
+  readonly removalWaits: number[] = [];
   ctx!: AppContext;
   slack!: SlackPlatform;
   private server?: RunningServer;
@@ -70,6 +72,10 @@ export class SlackHarness {
       slackSleep: async (ms) => {
         this.waits.push(ms);
       },
+      removalSleep: async (ms) => {
+        this.removalWaits.push(ms);
+        this.clock.advance(ms);
+      },
     });
     if (!this.server.slack) throw new Error('harness: Slack did not start');
     this.slack = this.server.slack;
@@ -82,6 +88,12 @@ export class SlackHarness {
     this.ctx?.close();
     await this.fake.stop();
     this.db?.cleanup();
+  }
+
+  /** Removes what is queued (a delete kicks this already; this joins it) and resolves with what it did. */
+  removals() {
+    if (!this.server) throw new Error('harness: not started');
+    return this.server.removals.run();
   }
 
   /** Everything the app is still doing after its acks. */

@@ -103,6 +103,11 @@ describe('coach numbers are never reused', () => {
     old.exec(
       'CREATE TRIGGER coaches_touched AFTER UPDATE OF display_name ON coaches BEGIN UPDATE coaches SET next_due_utc = NULL WHERE id = NEW.id; END',
     );
+    // Migrations between 8 and 11 add tables of their own: only what 11 does is compared.
+    migrate(
+      old,
+      MIGRATIONS.filter((m) => m.version < 11),
+    );
     const before = snapshot(old);
     expect(old.pragma('legacy_alter_table', { simple: true })).toBe(0);
     expect(

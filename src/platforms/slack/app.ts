@@ -1,7 +1,7 @@
 import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { type Config, ConfigError } from '../../config';
-import type { Clock, InboundEventRepository, Logger, WriteBatcher } from '../../core/ports';
+import type { Clock, InboundEventRepository, Logger, PostedItemRecorder, WriteBatcher } from '../../core/ports';
 import type { Trellis } from '../../core/trellis';
 import type { HttpServer } from '../../http/server';
 import { registerListeners } from './listeners';
@@ -24,6 +24,8 @@ export interface SlackDeps {
   /** The shared server Slack's HTTP mode registers POST /slack/events on. Unused in Socket Mode. */
   http: HttpServer;
   sleep?: Sleep;
+  /** Keeps the ids of what Trellis posts, so a delete can remove it (src/store/platform-messages.ts). */
+  recorder?: PostedItemRecorder;
 }
 
 export interface SlackPlatform {
@@ -76,7 +78,7 @@ export async function startSlack(deps: SlackDeps): Promise<SlackPlatform> {
   };
   const identity = await whoAmI(config.botToken, clientOptions);
   const logger = boltLogger(log);
-  const messenger = new SlackMessenger(config.botToken, { apiUrl: config.apiUrl });
+  const messenger = new SlackMessenger(config.botToken, { apiUrl: config.apiUrl, recorder: deps.recorder });
   const base = {
     token: config.botToken,
     botId: identity.botId,

@@ -1,18 +1,36 @@
 import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
 import type { FileAttachment, Message } from '../../core/message';
+
+/** What files.uploadV2 resolves with: one completion per upload job, each naming the files it shared. */
+const uploadResult = z.looseObject({
+  files: z.array(z.looseObject({ files: z.array(z.looseObject({ id: z.string().min(1) })).optional() })).optional(),
+});
+
+/** The ids of the files an upload shared, so they can be deleted again (files.delete). */
+export function uploadedFileIds(result: unknown): string[] {
+  const parsed = uploadResult.safeParse(result);
+  if (!parsed.success) return [];
+  return (parsed.data.files ?? []).flatMap((job) => (job.files ?? []).map((f) => f.id));
+}
 
 /**
  * Uploads a message's chart into a conversation (a DM or a channel) with files.uploadV2, which asks Slack for an
  * upload URL, sends the bytes there, and completes the upload into the conversation. Needs the `files:write` scope.
  */
-export async function uploadImage(client: WebClient, channelId: string, image: NonNullable<Message['image']>) {
-  await client.files.uploadV2({
+export async function uploadImage(
+  client: WebClient,
+  channelId: string,
+  image: NonNullable<Message['image']>,
+): Promise<string[]> {
+  const result = await client.files.uploadV2({
     channel_id: channelId,
     file: Buffer.from(image.png),
     filename: image.filename,
     title: image.filename.replace(/\.png$/, ''),
     alt_text: image.alt.slice(0, 1000),
   });
+  return uploadedFileIds(result);
 }
 
 /**
@@ -24,10 +42,11 @@ export async function attachChart(
   client: WebClient,
   channelId: string,
   image: Message['image'],
+  onUploaded: (fileIds: string[]) => void = () => undefined,
 ): Promise<boolean | undefined> {
   if (!image) return undefined;
   try {
-    await uploadImage(client, channelId, image);
+    onUploaded(await uploadImage(client, channelId, image));
     return true;
   } catch {
     return false;
@@ -42,8 +61,9 @@ export async function uploadExportFiles(
   client: WebClient,
   channelId: string,
   files: readonly FileAttachment[],
+  onUploaded: (fileIds: string[]) => void = () => undefined,
 ): Promise<void> {
-  await client.files.uploadV2({
+  const result = await client.files.uploadV2({
     channel_id: channelId,
     initial_comment: 'Your Trellis export. These files hold your private notes: keep them somewhere safe.',
     file_uploads: files.map((f) => ({
@@ -52,4 +72,5 @@ export async function uploadExportFiles(
       title: f.filename,
     })),
   });
+  onUploaded(uploadedFileIds(result));
 }

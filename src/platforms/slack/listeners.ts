@@ -136,6 +136,17 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     else await sendDirect(ref, reply, key);
   };
 
+  /**
+   * After a deletion the App Home tab still shows the coach's last check-ins and reflections until it is published
+   * again: publish it empty. A failure is logged and the deletion stands.
+   */
+  const clearHome = async (client: WebClient, ref: CoachRef) => {
+    const gone = message('Trellis holds nothing about you now. Check in to start afresh.');
+    await client.views.publish({ user_id: ref.user, view: homeView(gone, message([])) }).catch((error: unknown) => {
+      log.warn('slack home not cleared after a deletion', { code: slackErrorCode(error) });
+    });
+  };
+
   const openModal = async (
     client: WebClient,
     triggerId: string | undefined,
@@ -259,7 +270,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       const opened = await client.conversations.open({ users: ref.user });
       const dm = opened.channel?.id;
       if (!dm) throw new Error('conversations.open returned no channel');
-      await uploadExportFiles(client, dm, files);
+      await uploadExportFiles(client, dm, files, messenger.recordFiles(ref.tenant, ref.user, dm));
       log.info('slack export delivered', { files: files.length });
     } catch (error) {
       log.warn('slack export upload failed', { code: slackErrorCode(error) });
@@ -439,32 +450,49 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
    * Without a response_url it posts to the conversation the button was in, without registering the coach (after a
    * deletion that would bring a coach row back).
    */
-  const answerInPlace = async (args: ActionArgs, who: { channel?: { id: string } | null }, reply: Message) => {
+  const answerInPlace = async (
+    args: ActionArgs,
+    who: { channel?: { id: string } | null },
+    ref: CoachRef,
+    reply: Message,
+  ) => {
     const respondUrl = (args.body as { response_url?: string }).response_url;
     if (respondUrl) {
       await args.respond({ ...ephemeral([reply]), replace_original: true });
       return;
     }
     if (!who.channel?.id) return;
-    await args.client.chat.postMessage({
+    const posted = await args.client.chat.postMessage({
       channel: who.channel.id,
       text: renderFallbackText(reply),
       blocks: renderBlocks(reply),
     });
+    // Recorded for removal like every DM (not after a deletion: the store keeps no row for a coach it no longer holds).
+    if (posted.ts) {
+      const { tenant, user } = ref;
+      messenger.recordPosted({ tenant, user, kind: 'message', conversation: who.channel.id, itemId: posted.ts });
+    }
   };
 
   // "Delete everything" on the delete question: every row about the coach goes (core confirmDelete).
-  actions.set('confirm_delete', async (args) => {
-    await args.ack();
-    const { who, ref } = buttonContext(args);
-    await answerInPlace(args, who, trellis.confirmDelete(ref));
-  });
+  // "Delete messages only": Trellis's messages and files leave the DM; the journal stays. Either way the question,
+  // which the answer replaces, is not removed with the rest: the answer says what Trellis cannot remove.
+  for (const kind of ['confirm_delete', 'confirm_delete_messages'] as const) {
+    actions.set(kind, async (args) => {
+      await args.ack();
+      const { who, ref } = buttonContext(args);
+      if (who.message?.ts && who.channel?.id) messenger.forgetPosted(who.channel.id, who.message.ts);
+      const reply = kind === 'confirm_delete' ? trellis.confirmDelete(ref) : trellis.confirmDeleteMessages(ref);
+      await answerInPlace(args, who, ref, reply);
+      if (kind === 'confirm_delete') await clearHome(args.client, ref);
+    });
+  }
 
   // Cancel on the delete question (value 'delete') or "Keep it private" on a share preview (value = reflection id).
   actions.set('cancel', async (args) => {
     await args.ack();
-    const { who, action } = buttonContext(args);
-    await answerInPlace(args, who, trellis.cancelAction(action.value));
+    const { who, action, ref } = buttonContext(args);
+    await answerInPlace(args, who, ref, trellis.cancelAction(action.value));
   });
 
   for (const kind of ['open_selfcheck', 'open_settings'] as const) {
@@ -536,15 +564,12 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
               ],
             }),
           ];
-    // "delete confirm" typed in the DM: the answer goes into this DM without registering the coach again.
+    // "delete confirm" typed in the DM: the answer goes into this DM, unrecorded, without registering the coach again.
     if (knownBefore && !trellis.knows(ref)) {
-      for (const [i, m] of messages.entries()) {
-        await messenger.sendToChannel(
-          { tenant: ref.tenant, channelId: dm.data.channel },
-          m,
-          `reply:${envelope.event_id}:${i}`,
-        );
+      for (const m of messages) {
+        await messenger.sendNotice({ tenant: ref.tenant, user: ref.user, conversation: dm.data.channel }, m);
       }
+      await clearHome(client, ref);
       inbound.finish('slack', envelope.event_id, clock.now().toISOString());
       return;
     }
@@ -552,7 +577,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       await sendDirect(ref, { ...m, files: undefined }, `reply:${envelope.event_id}:${i}`, hint);
       // "export" typed in the DM: its files follow the message there.
       if (m.files?.length) {
-        await uploadExportFiles(client, dm.data.channel, m.files).then(
+        const onUploaded = messenger.recordFiles(ref.tenant, ref.user, dm.data.channel);
+        await uploadExportFiles(client, dm.data.channel, m.files, onUploaded).then(
           () => log.info('slack export delivered', { files: m.files?.length }),
           async (error) => {
             log.warn('slack export upload failed', { code: slackErrorCode(error) });

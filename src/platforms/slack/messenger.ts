@@ -2,7 +2,7 @@ import { ErrorCode, type WebAPICallError, WebClient } from '@slack/web-api';
 import { DeliveryError } from '../../core/errors';
 import type { Message } from '../../core/message';
 import type { Coach } from '../../core/model';
-import type { ChannelAddress, Messenger } from '../../core/ports';
+import type { ChannelAddress, Messenger, NoticeTarget, PostedItem, PostedItemRecorder } from '../../core/ports';
 import { attachChart } from './files';
 import { renderBlocks, renderFallbackText } from './render';
 import { timedFetch } from './timed-fetch';
@@ -26,6 +26,9 @@ const UNREACHABLE = new Set([
   'missing_scope',
 ]);
 
+/** Answers to chat.delete and files.delete that mean there is nothing left to remove. */
+const ALREADY_GONE = new Set(['message_not_found', 'file_not_found', 'file_deleted']);
+
 /** Turns a Web API failure into what delivery needs to know: wait, retry, or stop. */
 export function toDeliveryError(error: unknown): DeliveryError {
   const e = error as WebAPICallError & { retryAfter?: number; data?: { error?: string }; statusCode?: number };
@@ -47,8 +50,11 @@ export class SlackMessenger implements Messenger {
   readonly platform = 'slack' as const;
   private readonly client: WebClient;
   private readonly dmChannels = new Map<string, string>();
+  private readonly recorder?: PostedItemRecorder;
 
-  constructor(token: string, options: { apiUrl?: string; timeoutMs?: number } = {}) {
+  /** `recorder` keeps the ids of every message and file posted, so a delete can remove them (ids only). */
+  constructor(token: string, options: { apiUrl?: string; timeoutMs?: number; recorder?: PostedItemRecorder } = {}) {
+    this.recorder = options.recorder;
     this.client = new WebClient(token, {
       slackApiUrl: options.apiUrl,
       retryConfig: { retries: 0 },
@@ -58,7 +64,7 @@ export class SlackMessenger implements Messenger {
     });
   }
 
-  private async dmChannel(coach: Coach): Promise<string> {
+  private async dmChannel(coach: Pick<Coach, 'user'>): Promise<string> {
     const cached = this.dmChannels.get(coach.user);
     if (cached) return cached;
     const opened = await this.client.conversations.open({ users: coach.user });
@@ -66,6 +72,23 @@ export class SlackMessenger implements Messenger {
     if (!id) throw new DeliveryError('transient', 'Slack did not return a DM channel');
     this.dmChannels.set(coach.user, id);
     return id;
+  }
+
+  /** Keeps the ids of something Trellis posted (never its content), for removal later. */
+  recordPosted(item: Omit<PostedItem, 'platform'>): void {
+    this.recorder?.record({ platform: 'slack', ...item });
+  }
+
+  /** Drops the record of one message, so a removal leaves it (the delete question its answer replaced). */
+  forgetPosted(conversation: string, ts: string): void {
+    this.recorder?.forget('slack', conversation, ts);
+  }
+
+  /** Records each file an upload shared (files.ts calls it with the ids files.uploadV2 returned). */
+  recordFiles(tenant: string, user: string | undefined, conversation: string) {
+    return (fileIds: string[]) => {
+      for (const itemId of fileIds) this.recordPosted({ tenant, user, kind: 'file', conversation, itemId });
+    };
   }
 
   async sendDirect(
@@ -87,8 +110,11 @@ export class SlackMessenger implements Messenger {
     } catch (error) {
       throw error instanceof DeliveryError ? error : toDeliveryError(error);
     }
+    if (ts)
+      this.recordPosted({ tenant: coach.tenant, user: coach.user, kind: 'message', conversation: channel, itemId: ts });
     // A weekly summary's chart follows as a file in the same DM; its failure is reported, not thrown (see files.ts).
-    return { messageId: ts, imageDelivered: await attachChart(this.client, channel, message.image) };
+    const onUploaded = this.recordFiles(coach.tenant, coach.user, channel);
+    return { messageId: ts, imageDelivered: await attachChart(this.client, channel, message.image, onUploaded) };
   }
 
   /**
@@ -112,7 +138,37 @@ export class SlackMessenger implements Messenger {
     } catch (error) {
       throw toDeliveryError(error);
     }
-    return { messageId: ts, imageDelivered: await attachChart(this.client, channel.channelId, message.image) };
+    const { tenant, channelId } = channel;
+    if (ts) this.recordPosted({ tenant, kind: 'channel', conversation: channelId, itemId: ts });
+    const onUploaded = this.recordFiles(tenant, undefined, channelId);
+    return { messageId: ts, imageDelivered: await attachChart(this.client, channelId, message.image, onUploaded) };
+  }
+
+  /**
+   * Removes a message (chat.delete) or file (files.delete) Trellis posted. Slack's "already gone" answers count as
+   * removed; the bot token can delete only the bot's own messages and files, which is all Trellis records.
+   */
+  async removeItem(item: PostedItem): Promise<'removed' | 'gone'> {
+    try {
+      if (item.kind === 'file') await this.client.files.delete({ file: item.itemId });
+      else await this.client.chat.delete({ channel: item.conversation, ts: item.itemId });
+      return 'removed';
+    } catch (error) {
+      const code = (error as { data?: { error?: string } }).data?.error;
+      if (code && ALREADY_GONE.has(code)) return 'gone';
+      if (code?.startsWith('cant_delete')) throw new DeliveryError('unreachable', `Slack error: ${code}`);
+      throw toDeliveryError(error);
+    }
+  }
+
+  /** A plain DM that is not recorded and carries no delivery key: the count after a removal, a deletion's answer. */
+  async sendNotice(to: NoticeTarget, message: Message): Promise<void> {
+    try {
+      const channel = to.conversation ?? (await this.dmChannel(to));
+      await this.client.chat.postMessage({ channel, text: renderFallbackText(message), blocks: renderBlocks(message) });
+    } catch (error) {
+      throw error instanceof DeliveryError ? error : toDeliveryError(error);
+    }
   }
 
   /** Looks through the DM's recent history for a message carrying this delivery key. */

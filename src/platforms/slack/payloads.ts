@@ -47,6 +47,8 @@ export const interaction = z.looseObject({
   team: z.looseObject({ id: z.string() }).nullish(),
   response_url: z.string().optional(),
   channel: z.looseObject({ id: z.string().min(1) }).nullish(),
+  /** The message the button was on (absent for an ephemeral one). */
+  message: z.looseObject({ ts: z.string().min(1).max(40) }).nullish(),
 });
 
 /** A coach's own plain message in the DM: no subtype (edits, joins, bots), no bot id. */

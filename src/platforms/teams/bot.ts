@@ -4,7 +4,7 @@ import { BEHAVIOUR_KEYS } from '../../core/behaviours';
 import { isTrellisError } from '../../core/errors';
 import { type Message, message } from '../../core/message';
 import type { CoachRef } from '../../core/model';
-import type { Logger, WriteBatcher } from '../../core/ports';
+import type { Logger, PostedItemRecorder, WriteBatcher } from '../../core/ports';
 import { validateSelfCheckForm } from '../../core/selfcheck';
 import type { Reply, RequestContext, Trellis } from '../../core/trellis';
 import { consentActivities, FILE_CONSENT_INVOKE, handleFileConsent } from './file-consent';
@@ -19,6 +19,8 @@ export interface TeamsBotDeps {
   commits: WriteBatcher;
   /** How long the upload of one export file may take (file-consent.ts; tests shorten it). */
   uploadTimeoutMs?: number;
+  /** The record of what Trellis sent: the delete question's card is dropped from it (its answer replaces it). */
+  recorder?: PostedItemRecorder;
 }
 
 /** What an Action.Submit brings back in `activity.value` (see render.ts); inputs arrive as strings. */
@@ -178,7 +180,15 @@ export class TrellisTeamsBot extends ActivityHandler {
         await this.replaceCard(context, trellis.shareReflection(ref, Number(data.value), ctx));
         return;
       }
-      case 'confirm_delete': {
+      case 'confirm_delete':
+      case 'confirm_delete_messages': {
+        // The question's card shows the answer (what Trellis cannot remove), so it is kept out of the removal.
+        const { replyToId, conversation } = context.activity;
+        if (replyToId) this.deps.recorder?.forget('teams', conversation.id, replyToId);
+        if (data[ACTION_FIELD] === 'confirm_delete_messages') {
+          await this.replaceCard(context, trellis.confirmDeleteMessages(ref));
+          return;
+        }
         // Every row about the coach goes, and the conversation reference stored for proactive sends with it.
         const reply = trellis.confirmDelete(ref);
         this.deps.references.forgetPersonal(tenantOf(context.activity), ref.user);

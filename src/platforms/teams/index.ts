@@ -1,6 +1,6 @@
 import { ConfigError } from '../../config';
 import { message } from '../../core/message';
-import type { Logger, WriteBatcher } from '../../core/ports';
+import type { Logger, PostedItemRecorder, WriteBatcher } from '../../core/ports';
 import type { Trellis } from '../../core/trellis';
 import type { HttpServer } from '../../http/server';
 import type { ConversationReferenceRepository } from '../../store';
@@ -14,6 +14,7 @@ import {
 } from './adapter';
 import { TrellisTeamsBot } from './bot';
 import { TeamsMessenger } from './messenger';
+import { recordSends } from './recording';
 import { TeamsReferences } from './references';
 import { renderActivity } from './render';
 
@@ -56,6 +57,8 @@ export function registerTeams(
     commits: WriteBatcher;
     /** How long the upload of one export file may take; tests shorten it. */
     uploadTimeoutMs?: number;
+    /** Keeps the ids of every activity Trellis sends, so a delete can remove it (src/store/platform-messages.ts). */
+    recorder?: PostedItemRecorder;
   },
 ): TeamsPlatform {
   const log = deps.log;
@@ -67,6 +70,7 @@ export function registerTeams(
     log,
     commits: deps.commits,
     uploadTimeoutMs: deps.uploadTimeoutMs,
+    recorder: deps.recorder,
   });
   adapter.onTurnError = async (context, error) => {
     log.error('teams: turn failed', { error, activityType: context.activity.type });
@@ -77,10 +81,17 @@ export function registerTeams(
   http.route(
     'POST',
     TEAMS_ROUTE,
-    messagesRoute(adapter, (context) => bot.run(context), log),
+    messagesRoute(
+      adapter,
+      (context) => {
+        recordSends(context, deps.recorder);
+        return bot.run(context);
+      },
+      log,
+    ),
     { body: TEAMS_BODY },
   );
-  const messenger = new TeamsMessenger(adapter, botAppId(deps.config), references, log);
+  const messenger = new TeamsMessenger(adapter, botAppId(deps.config), references, log, deps.recorder);
   log.info('teams: on', { mode: deps.config.mode, route: TEAMS_ROUTE });
   return { adapter, bot, messenger, references };
 }
@@ -90,6 +101,8 @@ export function teamsMessenger(
   config: TeamsConfig,
   referenceRepo: ConversationReferenceRepository,
   log: Logger,
+  recorder?: PostedItemRecorder,
 ): TeamsMessenger {
-  return new TeamsMessenger(createTeamsAdapter(config), botAppId(config), new TeamsReferences(referenceRepo), log);
+  const references = new TeamsReferences(referenceRepo);
+  return new TeamsMessenger(createTeamsAdapter(config), botAppId(config), references, log, recorder);
 }

@@ -1,9 +1,10 @@
-import type { ConversationParameters, ConversationReference } from 'botbuilder';
+import type { ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
 import { DeliveryError } from '../../core/errors';
 import type { Message } from '../../core/message';
 import type { Coach } from '../../core/model';
-import type { ChannelAddress, Logger, Messenger } from '../../core/ports';
+import type { ChannelAddress, Logger, Messenger, NoticeTarget, PostedItem, PostedItemRecorder } from '../../core/ports';
 import type { TeamsAdapter } from './adapter';
+import { recordSends } from './recording';
 import type { TeamsReferences } from './references';
 import { renderActivity } from './render';
 
@@ -25,6 +26,8 @@ export class TeamsMessenger implements Messenger {
     private readonly appId: string,
     private readonly references: TeamsReferences,
     private readonly log: Logger,
+    /** Keeps the ids of what Trellis posts, so a delete can remove it. */
+    private readonly recorder?: PostedItemRecorder,
   ) {}
 
   async sendDirect(coach: Coach, m: Message, deliveryKey: string): Promise<{ messageId?: string }> {
@@ -32,7 +35,7 @@ export class TeamsMessenger implements Messenger {
     if (!reference) {
       throw new DeliveryError('unreachable', 'no Teams conversation with this coach yet: they have to install Trellis');
     }
-    return this.send(reference, m, { coach: coach.id, deliveryKey });
+    return this.send(reference, m, { coach: coach.id, deliveryKey }, { tenant: coach.tenant, user: coach.user });
   }
 
   /**
@@ -65,6 +68,12 @@ export class TeamsMessenger implements Messenger {
         parameters,
         async (context) => {
           messageId = context.activity.id;
+          // The new thread's first message is posted by the create call itself, not by a send of this turn.
+          const conversation = context.activity.conversation?.id;
+          if (messageId && conversation) {
+            const item = { tenant, kind: 'channel', conversation, itemId: messageId } as const;
+            this.recorder?.record({ platform: 'teams', ...item, serviceUrl: reference.serviceUrl });
+          }
         },
       );
     } catch (error) {
@@ -78,11 +87,13 @@ export class TeamsMessenger implements Messenger {
     reference: Partial<ConversationReference>,
     m: Message,
     fields: Record<string, unknown>,
+    owner?: { tenant: string; user: string },
   ): Promise<{ messageId?: string }> {
     let messageId: string | undefined;
     let failure: unknown;
     try {
       await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+        if (owner) recordSends(context, this.recorder, owner);
         // Caught here, not left to the adapter: its onTurnError would answer "something went wrong" into the
         // conversation and swallow the error, and the caller must know the send failed.
         try {
@@ -98,6 +109,62 @@ export class TeamsMessenger implements Messenger {
     if (failure !== undefined) throw toDeliveryError(failure);
     this.log.info('teams: sent', { ...fields, messageId });
     return { messageId };
+  }
+
+  /**
+   * Runs `work` in a turn on a conversation rebuilt from a removal record (conversation id and service URL): the
+   * coach's stored reference is gone once they deleted their data. Failures are thrown, not left to onTurnError.
+   */
+  private async inConversation(
+    conversation: string,
+    serviceUrl: string | undefined,
+    work: (context: TurnContext) => Promise<unknown>,
+  ): Promise<void> {
+    if (!serviceUrl) throw new DeliveryError('unreachable', 'no service URL recorded for this Teams conversation');
+    const reference: Partial<ConversationReference> = {
+      serviceUrl,
+      channelId: 'msteams',
+      conversation: { id: conversation } as ConversationReference['conversation'],
+    };
+    let failure: unknown;
+    try {
+      await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+        try {
+          await work(context);
+        } catch (error) {
+          failure = error;
+        }
+      });
+    } catch (error) {
+      failure = error;
+    }
+    if (failure !== undefined) throw failure;
+  }
+
+  /** Deletes an activity Trellis sent (DELETE /v3/conversations/{id}/activities/{id}); a 404 is already gone. */
+  async removeItem(item: PostedItem): Promise<'removed' | 'gone'> {
+    try {
+      await this.inConversation(item.conversation, item.serviceUrl, (context) => context.deleteActivity(item.itemId));
+      return 'removed';
+    } catch (error) {
+      if (error instanceof DeliveryError) throw error;
+      if ((error as { statusCode?: number }).statusCode === 404) return 'gone';
+      throw toDeliveryError(error);
+    }
+  }
+
+  /** A plain message into the coach's chat that is not recorded: the count after a removal. */
+  async sendNotice(to: NoticeTarget, m: Message): Promise<void> {
+    const stored = this.references.personal(to.tenant, to.user);
+    const conversation = to.conversation ?? stored?.conversation?.id;
+    if (!conversation) throw new DeliveryError('unreachable', 'no Teams conversation recorded for this coach');
+    try {
+      await this.inConversation(conversation, to.serviceUrl ?? stored?.serviceUrl, (context) =>
+        context.sendActivity(renderActivity(m)),
+      );
+    } catch (error) {
+      throw error instanceof DeliveryError ? error : toDeliveryError(error);
+    }
   }
 }
 

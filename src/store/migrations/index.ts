@@ -7,6 +7,7 @@ import { groups } from './005-groups';
 import { privacy } from './006-privacy';
 import { inboundEvents } from './007-inbound-events';
 import { coveringCoachIndex } from './008-covering-coach-index';
+import { platformMessages } from './010-platform-messages';
 import { stableCoachNumbers } from './011-stable-coach-numbers';
 
 /** One schema change. `version` becomes the database's user_version once `sql` (or `run`) has run. */
@@ -36,5 +37,6 @@ export const MIGRATIONS: readonly Migration[] = [
   privacy,
   inboundEvents,
   coveringCoachIndex,
+  platformMessages,
   stableCoachNumbers,
 ];

@@ -49,8 +49,9 @@ describe('Teams: the buttons and commands between features', () => {
     connector.clear();
     await say('bo', 'delete');
     const [question] = connector.activities();
-    const [confirm, cancel] = actionsOf(question);
+    const [confirm, messagesOnly, cancel] = actionsOf(question);
     expect(confirm.data).toEqual({ trellisAction: 'confirm_delete', value: 'delete' });
+    expect(messagesOnly.data).toEqual({ trellisAction: 'confirm_delete_messages', value: 'messages' });
     expect(cancel.data).toEqual({ trellisAction: 'cancel', value: 'delete' });
 
     connector.clear();

@@ -3,7 +3,7 @@ import { loadConfig } from '../../../src/config';
 import type { Clock } from '../../../src/core/ports';
 import { createLogger } from '../../../src/log';
 import { TEAMS_ROUTE, type TeamsPlatform } from '../../../src/platforms/teams';
-import { startServer } from '../../../src/server';
+import { type RunningServer, startServer } from '../../../src/server';
 
 export const TENANT = 'tenant-1';
 export const BOT = { id: '28:trellis-bot', name: 'Trellis' };
@@ -15,6 +15,8 @@ export interface TeamsHarness {
   url: string;
   logLines: string[];
   post(activity: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: string }>;
+  /** Removes what is queued (a delete kicks this already; this joins it). */
+  removals: RunningServer['removals']['run'];
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,10 @@ export async function startTeams(options: {
     platforms: ['teams'],
     scheduler: false,
     teamsUploadTimeoutMs: options.uploadTimeoutMs,
+    // With a clock that stands still, the remover's waits move it on instead of sleeping.
+    ...(clockThatMoves(options.clock)
+      ? { removalSleep: async (ms: number) => clockThatMoves(options.clock)?.advance(ms) }
+      : {}),
   });
   const teams = server.teams;
   if (!teams) throw new Error('harness: Teams did not start');
@@ -54,11 +60,17 @@ export async function startTeams(options: {
       });
       return { status: res.status, body: await res.text() };
     },
+    removals: () => server.removals.run(),
     async stop() {
       await server.stop();
       app.close();
     },
   };
+}
+
+function clockThatMoves(clock: Clock | undefined): { advance(ms: number): void } | undefined {
+  const advance = (clock as { advance?: unknown } | undefined)?.advance;
+  return typeof advance === 'function' ? (clock as unknown as { advance(ms: number): void }) : undefined;
 }
 
 let counter = 0;
