@@ -25,7 +25,7 @@ describe.each(PLATFORMS)('%s: the digest resists a determined colleague', (_labe
     const channel = p.channel(n);
     const users = members.map((_, i) => `U${n}M${i}`);
     p.clock.set(CHECK_IN_DAY);
-    expect(await p.say(users[0], channel, 'digest here')).toContain('every Monday at 09:00');
+    expect(await p.say(users[0], channel, 'digest here mon 09:00')).toContain('every Monday at 09:00');
     for (const [i, user] of users.entries()) {
       expect(await p.say(user, channel, 'group join')).toContain('You joined');
       expect(await p.selfcheck(user, members[i])).toContain('self-check is saved');
@@ -50,17 +50,20 @@ describe.each(PLATFORMS)('%s: the digest resists a determined colleague', (_labe
     const posted = await p.runDue(DIGEST_AT);
     for (const small of [three, four]) {
       const text = posted.get(small.channel) ?? '';
-      expect(text).toContain('fewer than 5 members checked in during the week, so there are no group figures');
-      expect(text).not.toContain('Often or Consistently  change');
+      // No mean, change, count of check-ins or band: nothing two members could subtract their own ratings from.
       expect(text).not.toMatch(/\d\.\d|[↑↓→]|\b\d checked in\b|\bof \d\b/);
+      expect(text).toContain('Peer-supervision digest');
+      expect(text).not.toContain('Often or Consistently  change');
+      expect(text).toContain('fewer than 5 members checked in during the week, so there are no group figures');
     }
     const seen = fives.map((f) => posted.get(f.channel));
-    expect(seen.every((text) => text?.includes('Often or Consistently'))).toBe(true);
+    expect(seen.every((text) => text?.includes('Peer-supervision digest'))).toBe(true);
     for (const [i, text] of seen.entries()) {
       const alike = candidates.filter((_, j) => seen[j] === text);
       // Every rating the target may have given leaves at least one other rating that reads exactly the same.
       expect({ candidate: candidates[i], alike: alike.length >= 2 }).toEqual({ candidate: candidates[i], alike: true });
     }
+    expect(seen.every((text) => text?.includes('Often or Consistently'))).toBe(true);
   });
 
   test('(d) five members all rating 5 read exactly like four rating 5 and one rating 3', async () => {
@@ -68,8 +71,9 @@ describe.each(PLATFORMS)('%s: the digest resists a determined colleague', (_labe
     const unanimous = await channelWith(1, all);
     const notQuite = await channelWith(2, [...all.slice(0, 4), sheet(3, 3, 3, 3, 3, 3)]);
     const posted = await p.runDue(DIGEST_AT);
-    expect(posted.get(unanimous.channel)).toContain('most');
+    expect(posted.get(unanimous.channel)).toContain('Peer-supervision digest');
     expect(posted.get(unanimous.channel)).toBe(posted.get(notQuite.channel));
+    expect(posted.get(unanimous.channel)).toContain('most');
   });
 
   test('(b) digest before and after a member checks in shows the same, last published week; never the open one', async () => {
@@ -87,11 +91,12 @@ describe.each(PLATFORMS)('%s: the digest resists a determined colleague', (_labe
     // Everyone in the open week checks in but one; then the last one does.
     for (const user of users.slice(0, 4)) await p.selfcheck(user, sheet(4, 4, 4, 4, 4, 4));
     const before = await p.say(users[1], channel, 'digest');
-    expect(before).toContain('4–10 Jan 2027');
-    expect(before).not.toContain('11–17 Jan 2027');
     expect(await p.selfcheck(users[4], sheet(5, 5, 5, 5, 5, 5))).toContain('self-check is saved');
     const after = await p.say(users[1], channel, 'digest');
+    expect(after).toContain('Peer-supervision digest');
     expect(after).toBe(before);
+    // The week shown is the one published, not the one still open.
+    expect(after).toContain('4–10 Jan 2027');
     expect(after).not.toContain('11–17 Jan 2027');
   });
 
