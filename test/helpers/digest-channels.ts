@@ -33,7 +33,8 @@ export interface ChannelPlatform {
 /** The scheduler of `npm start`, one tick at `at` (the clock moves there: senders read it). */
 async function runScheduler(app: AppContext, clock: FixedClock, messengers: Messenger[], at: string): Promise<void> {
   clock.set(at);
-  const scheduler = createScheduler(app, messengers);
+  // A retry is left for a later tick: the clock stands still, so waiting for it inside this run would never end.
+  const scheduler = createScheduler(app, messengers, { sender: { maxWaitMs: 0 } });
   await scheduler.runDue(new Date(at));
   await scheduler.stop();
 }
