@@ -42,7 +42,7 @@ function realPublisher(others: readonly Ratings[], target: Ratings, minGroupSize
     t.trellis.handleText(slackRef(`U${i + 1}`), 'group join', here);
     return t.trellis.coach(slackRef(`U${i + 1}`));
   });
-  others.forEach((r, i) => addCheck(t.repos, coaches[i], CHECK_DAY, r));
+  for (const [i, r] of others.entries()) addCheck(t.repos, coaches[i], CHECK_DAY, r);
   const targetCheck = addCheck(t.repos, coaches[coaches.length - 1], CHECK_DAY, target);
   const group = t.repos.groups.find('slack', 'T1', 'C0ORACLE')!;
   const update = t.db.prepare(
