@@ -1,12 +1,5 @@
-import { runCli } from '../../src/cli/index';
+import { cli } from '../helpers/cli';
 import { inChannel, makeWeeklyTrellis, slackRef } from '../helpers/weekly';
-
-async function cli(args: string[], env: NodeJS.ProcessEnv) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, env);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('CLI: peer-supervision channels', () => {
   const t = makeWeeklyTrellis('2027-01-06T10:00:00Z', { charts: false });

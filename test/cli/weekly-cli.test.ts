@@ -1,18 +1,11 @@
 import fs from 'node:fs';
-import { runCli } from '../../src/cli/index';
 import { toPlainText } from '../../src/core/message';
+import { cli } from '../helpers/cli';
 import { tempDir } from '../helpers/temp-db';
 import { addCheck, inChannel, makeWeeklyTrellis, ratings, slackRef } from '../helpers/weekly';
 
 // Monday 11 January 2027, 09:00: the digest reports on the closed week of 4–10 January.
 const AT = '2027-01-11T09:00:00Z';
-
-async function cli(args: string[], env: NodeJS.ProcessEnv) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, env);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('CLI: summary and digest dry-runs', () => {
   const t = makeWeeklyTrellis('2027-01-06T10:00:00Z');

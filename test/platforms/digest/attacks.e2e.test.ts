@@ -12,6 +12,14 @@ const FRIDAY_AFTER = '2027-01-15T10:00:00Z';
 
 /** Ratings in behaviour order as typed after /selfcheck. */
 const sheet = (...r: number[]) => r.join(' ');
+/** Five members' distinct weeks. */
+const FIVE = [
+  sheet(5, 4, 2, 1, 3, 5),
+  sheet(1, 2, 3, 4, 5, 1),
+  sheet(4, 4, 4, 2, 2, 2),
+  sheet(3, 5, 1, 5, 4, 3),
+  sheet(2, 2, 2, 2, 2, 2),
+];
 
 describe.each(PLATFORMS)('%s: the digest resists a determined colleague', (_label, start) => {
   let p: ChannelPlatform;
@@ -42,7 +50,7 @@ describe.each(PLATFORMS)('%s: the digest resists a determined colleague', (_labe
       sheet(2, 2, 3, 3, 4, 4),
     ]);
     // Five channels alike but for the target's ratings: what the others could see for each candidate 1..5.
-    const known = [sheet(5, 4, 2, 1, 3, 5), sheet(1, 2, 3, 4, 5, 1), sheet(4, 4, 4, 2, 2, 2), sheet(3, 5, 1, 5, 4, 3)];
+    const known = FIVE.slice(0, 4);
     const candidates = [1, 2, 3, 4, 5];
     const fives = [];
     for (const c of candidates) fives.push(await channelWith(2 + c, [...known, sheet(c, c, c, c, c, c)]));
@@ -77,13 +85,7 @@ describe.each(PLATFORMS)('%s: the digest resists a determined colleague', (_labe
   });
 
   test('(b) digest before and after a member checks in shows the same, last published week; never the open one', async () => {
-    const { channel, users } = await channelWith(1, [
-      sheet(5, 4, 2, 1, 3, 5),
-      sheet(1, 2, 3, 4, 5, 1),
-      sheet(4, 4, 4, 2, 2, 2),
-      sheet(3, 5, 1, 5, 4, 3),
-      sheet(2, 2, 2, 2, 2, 2),
-    ]);
+    const { channel, users } = await channelWith(1, FIVE);
     const posted = (await p.runDue(DIGEST_AT)).get(channel);
     expect(posted).toContain('4–10 Jan 2027');
 
@@ -101,13 +103,7 @@ describe.each(PLATFORMS)('%s: the digest resists a determined colleague', (_labe
   });
 
   test('(c) a member who joins and leaves again changes nothing shown', async () => {
-    const { channel, users } = await channelWith(1, [
-      sheet(5, 4, 2, 1, 3, 5),
-      sheet(1, 2, 3, 4, 5, 1),
-      sheet(4, 4, 4, 2, 2, 2),
-      sheet(3, 5, 1, 5, 4, 3),
-      sheet(2, 2, 2, 2, 2, 2),
-    ]);
+    const { channel, users } = await channelWith(1, FIVE);
     await p.runDue(DIGEST_AT);
     p.clock.set(FRIDAY_AFTER);
     const before = await p.say(users[0], channel, 'digest');
