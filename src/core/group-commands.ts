@@ -156,7 +156,7 @@ export class GroupCommands {
     this.deps.repos.groups.remove(group.id);
     this.deps.log.info('group unregistered', { group: group.id, by: coach.id });
     return message(
-      `${groupLabel(group)} is no longer a peer-supervision channel: no more digests, and its memberships, shared reflections and published figures are removed. Register it again any time with /selfcheck digest here.`,
+      `${groupLabel(group)} is no longer a peer-supervision channel: no more digests, and its memberships, its links to shared reflections (the reflections stay with their coaches) and its published figures are removed. Register it again any time with /selfcheck digest here.`,
     );
   }
 
