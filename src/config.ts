@@ -9,6 +9,9 @@ const optional = <T extends z.ZodType>(schema: T) =>
 const timeZone = z.string().refine(isValidTimeZone, 'not an IANA time zone such as Europe/London');
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
+/** Fewest members before a digest shows a group figure, unless TRELLIS_MIN_GROUP_SIZE says more (never fewer than 3). */
+export const DEFAULT_MIN_GROUP_SIZE = 5;
+
 const envSchema = z.object({
   TRELLIS_DB: optional(z.string()),
   TRELLIS_TZ: optional(timeZone),
@@ -25,8 +28,14 @@ const envSchema = z.object({
   TRELLIS_ENCRYPTION_KEY: optional(z.string()),
   /** Only for `npm run cli -- rotate-key`: the key to re-encrypt under. */
   TRELLIS_NEW_ENCRYPTION_KEY: optional(z.string()),
-  /** Fewest contributors before a group digest shows numbers; never below 3. */
-  TRELLIS_MIN_GROUP_SIZE: optional(z.coerce.number().int().min(3).max(1000)),
+  /** Fewest members before a group digest shows a figure; a value below 3 is refused, never clamped. */
+  TRELLIS_MIN_GROUP_SIZE: optional(
+    z.coerce
+      .number()
+      .int()
+      .min(3, 'at least 3: below that, two colleagues who know their own ratings could work out a third')
+      .max(1000),
+  ),
   SLACK_BOT_TOKEN: optional(z.string().regex(/^xox[a-z]-/, 'a bot token starts with "xoxb-"')),
   SLACK_SIGNING_SECRET: optional(z.string().min(8)),
   SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-/, 'an app-level token starts with "xapp-"')),
@@ -144,7 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionDays: e.TRELLIS_RETENTION_DAYS,
     encryptionKey: e.TRELLIS_ENCRYPTION_KEY,
     newEncryptionKey: e.TRELLIS_NEW_ENCRYPTION_KEY,
-    minGroupSize: e.TRELLIS_MIN_GROUP_SIZE ?? 3,
+    minGroupSize: e.TRELLIS_MIN_GROUP_SIZE ?? DEFAULT_MIN_GROUP_SIZE,
     slack,
     teams,
   };

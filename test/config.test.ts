@@ -7,7 +7,8 @@ describe('configuration', () => {
     expect(config.port).toBe(3000);
     expect(config.slack).toBeUndefined();
     expect(config.teams).toBeUndefined();
-    expect(config.minGroupSize).toBe(3);
+    expect(config.minGroupSize).toBe(5);
+    expect(loadConfig({ TRELLIS_MIN_GROUP_SIZE: '3' }).minGroupSize).toBe(3);
   });
 
   it('turns a platform on only with all its settings', () => {
@@ -36,7 +37,7 @@ describe('configuration', () => {
       const message = (error as Error).message;
       expect(message).toContain('TRELLIS_TZ: not an IANA time zone');
       expect(message).toContain('PORT');
-      expect(message).toContain('TRELLIS_MIN_GROUP_SIZE');
+      expect(message).toContain('TRELLIS_MIN_GROUP_SIZE: at least 3');
     }
     expect(() => loadConfig({ TRELLIS_ENCRYPTION_KEY: 'short' })).toThrow(/TRELLIS_ENCRYPTION_KEY: must be 32 bytes/);
   });

@@ -21,10 +21,14 @@ function weekLabel(monday: string): string {
 
 /**
  * The declarative chart: one grouped bar chart, a group of six bars (one per behaviour) for each week, on the
- * 1–5 scale. A week without data simply has no bar. Fixed size, so the PNG is always the same dimensions.
+ * 1–5 scale (or the named steps of `chart.scale`). A week without data simply has no bar. Fixed size, so the PNG is always the same dimensions.
  */
 export function weeklyChartSpec(chart: ChartData): vegaLite.TopLevelSpec {
   const weeks = chart.weekStarts.map(weekLabel);
+  const steps = chart.scale?.labels ?? ['1', '2', '3', '4', '5'];
+  // Vega label expression naming each step (a digest's bands); the rating scale keeps its numbers.
+  const named = steps.map((label, i) => `datum.value == ${i + 1} ? ${JSON.stringify(label)} : `).join('');
+  const labelExpr = `${named}''`;
   const values = chart.series.flatMap((s) =>
     s.values.map((v, i) => ({
       week: weeks[i],
@@ -50,9 +54,9 @@ export function weeklyChartSpec(chart: ChartData): vegaLite.TopLevelSpec {
       y: {
         field: 'mean',
         type: 'quantitative',
-        title: 'Mean rating (1–5)',
-        scale: { domain: [0, 5] },
-        axis: { values: [1, 2, 3, 4, 5] },
+        title: chart.scale?.title ?? 'Mean rating (1–5)',
+        scale: { domain: [0, steps.length] },
+        axis: { values: steps.map((_, i) => i + 1), labelExpr },
       },
       color: {
         field: 'behaviour',

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config';
 import { isTrellisError } from '../core/errors';
 import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command';
 import { backupCommand, migrateCommand, seedDemoCommand, statsCommand } from './core-commands';
+import { groupOwnerCommand, groupStopCommand, groupsCommand } from './group-commands';
 import { auditCommand, deleteCommand, exportCommand, purgeCommand, rotateKeyCommand } from './privacy-commands';
 import { removalsCommand } from './removal-commands';
 import { dueCommand, runDueCommand } from './schedule-commands';
@@ -24,6 +25,9 @@ export const COMMANDS: CliCommand<never>[] = [
   removalsCommand,
   summaryCommand,
   digestCommand,
+  groupsCommand,
+  groupStopCommand,
+  groupOwnerCommand,
 ] as CliCommand<never>[];
 
 export function helpText(): string {

@@ -5,6 +5,7 @@ import type { Message } from '../core/message';
 import { toPlainText } from '../core/message';
 import { coachArgs, findCoach } from './coach-selector';
 import { type CliIo, defineCommand, noPositionals } from './command';
+import { channelArgs, findGroup } from './group-commands';
 
 const dryRun = z.literal(true, {
   error: 'add --dry-run: the CLI only shows what would be posted; the scheduler does the sending',
@@ -62,34 +63,31 @@ export const summaryCommand = defineCommand({
 
 export const digestCommand = defineCommand({
   name: 'digest',
-  usage: 'digest --channel <id> --dry-run [--at ISO] [--png FILE]',
-  summary: "print a peer-supervision channel's weekly digest exactly as it would be posted; --png writes the chart",
+  usage: 'digest --channel <id> --dry-run [--platform P] [--at ISO] [--png FILE]',
+  summary: "print a peer-supervision channel's digest: as published when that week is, else a preview (nothing stored)",
   options: {
-    channel: { type: 'string' },
+    ...channelArgs.options,
     'dry-run': { type: 'boolean' },
     at: { type: 'string' },
     png: { type: 'string' },
   },
   schema: z.object({
-    channel: z.string({ error: 'name the channel: --channel <channel id>' }).min(1).max(128),
+    ...channelArgs.schema,
     'dry-run': dryRun,
     at: instant,
     png: pngFile,
     positionals: noPositionals,
   }),
   async run(args, app, io) {
-    const groups = app.repos.groups.all().filter((g) => g.channelId === args.channel);
-    if (groups.length !== 1) {
-      io.err(
-        groups.length === 0
-          ? `channel ${args.channel} is not a peer-supervision channel (register it with /selfcheck digest here)`
-          : `channel id ${args.channel} is registered on several platforms; this should not happen`,
-      );
+    const found = findGroup(app, args.channel, args.platform);
+    if ('problem' in found) {
+      io.err(found.problem);
       return 1;
     }
     const now = args.at ? new Date(args.at) : app.clock.now();
-    const message = await app.trellis.digestFor(groups[0].id, now, { chart: true });
-    if (!message) return 1;
+    // A dry run never publishes: a week not yet published stays open to the delivery's own build.
+    const digest = app.trellis.weekly.digestData(found.group, now);
+    const message = await app.trellis.weekly.digestMessageFor(digest, { chart: true });
     io.out(toPlainText(message));
     return writePng(message, args.png, io);
   },

@@ -1,4 +1,4 @@
-import type { Digest } from './digest';
+import { digestMessage } from './digest';
 import { TrellisError } from './errors';
 import type { Group } from './groups';
 import { type Message, message } from './message';
@@ -12,8 +12,16 @@ import type { WeeklyService } from './weekly';
 /** What a command about a channel knows of where it was typed. */
 export type ChannelContext = { id: string; kind: 'direct' | 'group'; name?: string } | undefined;
 
-export const DEFAULT_DIGEST_DAY: Weekday = 5;
-export const DEFAULT_DIGEST_TIME = '15:00';
+/** Monday morning: the digest arrives at the start of the week, about the week just closed. */
+export const DEFAULT_DIGEST_DAY: Weekday = 1;
+export const DEFAULT_DIGEST_TIME = '09:00';
+
+/** Who may change a channel's schedule or stop it, said to anyone else who tries. */
+export function onlyTheRegistrar(group: Group): string {
+  return group.createdBy === null
+    ? 'The coach who registered this channel has since deleted their data, so only an admin can change its schedule or stop it, with npm run cli -- group-stop.'
+    : 'Only the coach who registered this channel can change its schedule or stop it; an admin can with npm run cli -- group-stop.';
+}
 
 const FULL_DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
@@ -37,13 +45,36 @@ export interface GroupCommandDeps {
 export class GroupCommands {
   constructor(private readonly deps: GroupCommandDeps) {}
 
-  /** `digest here [day] [time]`: makes the channel the command came from a peer-supervision channel. */
+  /** `digest`, `digest here [day] [time]` and `digest stop`, typed in a channel. */
+  digestCommand(coach: Coach, args: string, channel: ChannelContext): Message {
+    const words = args.trim();
+    if (words === '') return this.lastDigest(coach, channel);
+    if (/^stop$/i.test(words)) return this.stop(coach, channel);
+    const here = /^here\b\s*(.*)$/i.exec(words);
+    if (!here) throw new TrellisError('unknown_command', 'Use /selfcheck digest here [day] [time] in the channel.');
+    return this.digestHere(coach, here[1], channel);
+  }
+
+  /**
+   * `digest here [day] [time]`: makes the channel the command came from a peer-supervision channel. On a channel
+   * that already is one, only the coach who registered it may change the schedule; bare, it tells the schedule.
+   */
   digestHere(coach: Coach, args: string, channel: ChannelContext): Message {
     if (channel?.kind !== 'group') {
       throw new TrellisError(
         'no_group',
         'Type "/selfcheck digest here" in the channel that should get the weekly digest, not in a direct message.',
       );
+    }
+    const existing = this.deps.repos.groups.find(coach.platform, coach.tenant, channel.id);
+    if (existing && args.trim() === '') {
+      return message(`This channel is a peer-supervision channel: the digest comes ${describeSchedule(existing)}.`, {
+        title: 'Peer-supervision digest',
+      });
+    }
+    if (existing && existing.createdBy !== coach.id) {
+      this.deps.log.info('group schedule change refused', { group: existing.id, by: coach.id });
+      return message(`${onlyTheRegistrar(existing)} The digest still comes ${describeSchedule(existing)}.`);
     }
     let day: Weekday = DEFAULT_DIGEST_DAY;
     let time = DEFAULT_DIGEST_TIME;
@@ -52,12 +83,12 @@ export class GroupCommands {
       if (asTime) time = asTime;
       else if (DAY_NAMES.some((d) => word.toLowerCase().startsWith(d))) {
         const days = parseDays(word);
-        if (days.length !== 1) throw new TrellisError('invalid_setting', 'Name one day for the digest, such as fri.');
+        if (days.length !== 1) throw new TrellisError('invalid_setting', 'Name one day for the digest, such as mon.');
         day = days[0];
       } else {
         throw new TrellisError(
           'invalid_setting',
-          `"${word}" is neither a day nor a time. Try: /selfcheck digest here fri 15:00`,
+          'That is neither a day nor a time. Try: /selfcheck digest here mon 09:00',
         );
       }
     }
@@ -70,14 +101,15 @@ export class GroupCommands {
       digestWeekday: day,
       digestTime: time,
       timeZone: coach.settings.timeZone,
-      createdBy: coach.id,
+      createdBy: existing ? existing.createdBy : coach.id,
       createdAt: now.toISOString(),
     });
     this.deps.log.info('group registered', { group: group.id, created, by: coach.id });
     return message(
       [
         `${created ? 'This channel is now' : 'This channel stays'} a peer-supervision channel: the digest comes ${describeSchedule(group)}.`,
-        `Coaches opt in here with /selfcheck group join and can leave any time with /selfcheck group leave. Group numbers appear only when at least ${this.deps.minGroupSize} members check in that week; nobody's own ratings, notes or reflections appear unless they share them.`,
+        `Coaches opt in here with /selfcheck group join and can leave any time with /selfcheck group leave. Group figures appear only for a week in which at least ${this.deps.minGroupSize} members check in, as broad bands; nobody's own ratings, notes or reflections appear unless they share them.`,
+        'Only you can change the schedule (/selfcheck digest here <day> <time>) or stop the digest (/selfcheck digest stop).',
       ],
       { title: 'Peer-supervision digest' },
     );
@@ -97,9 +129,35 @@ export class GroupCommands {
     return group;
   }
 
-  /** `digest` in a peer-supervision channel: the digest (aggregates only) as it would be posted now. */
-  digestPreview(coach: Coach, channel: ChannelContext): Digest {
-    return this.deps.weekly.digestData(this.groupHere(coach, channel), this.deps.clock.now());
+  /** `digest` in a peer-supervision channel, for its members: the last digest published there, as posted. */
+  private lastDigest(coach: Coach, channel: ChannelContext): Message {
+    const group = this.groupHere(coach, channel);
+    if (!this.deps.repos.groups.isMember(group.id, coach.id)) {
+      return message(
+        'The digest is for members of this group. To join, type /selfcheck group join here; the next digest then counts your check-ins.',
+      );
+    }
+    const last = this.deps.weekly.digests.lastPublished(group);
+    if (!last) {
+      return message(
+        `No digest has been published here yet. The first comes ${describeSchedule(group)}, about the week just closed.`,
+      );
+    }
+    return digestMessage(last);
+  }
+
+  /** `digest stop`: the registering coach unregisters the channel; its members, shares and digests go with it. */
+  private stop(coach: Coach, channel: ChannelContext): Message {
+    const group = this.groupHere(coach, channel);
+    if (group.createdBy !== coach.id) {
+      this.deps.log.info('group stop refused', { group: group.id, by: coach.id });
+      return message(onlyTheRegistrar(group));
+    }
+    this.deps.repos.groups.remove(group.id);
+    this.deps.log.info('group unregistered', { group: group.id, by: coach.id });
+    return message(
+      `${groupLabel(group)} is no longer a peer-supervision channel: no more digests, and its memberships, its links to shared reflections (the reflections stay with their coaches) and its published figures are removed. Register it again any time with /selfcheck digest here.`,
+    );
   }
 
   /** `group join | leave | (nothing)` in a peer-supervision channel. */

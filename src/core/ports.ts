@@ -1,4 +1,5 @@
-import type { CoachWeekTotals, Group, GroupWeekTotals, NewGroup } from './groups';
+import type { DigestFigures, GroupWeekShares } from './group-figures';
+import type { CoachWeekTotals, Group, NewGroup } from './groups';
 import type { Message } from './message';
 import type { Coach, CoachRef, Platform, PromptIssue, Reflection, SelfCheck, Settings } from './model';
 
@@ -79,6 +80,29 @@ export interface GroupRepository {
   memberCount(groupId: number): number;
   /** The groups the coach currently belongs to. */
   groupsOf(coachId: number): Group[];
+  /** Unregisters the channel: its memberships, shares and published digests go with it. False when it was not one. */
+  remove(groupId: number): boolean;
+  /** Hands the channel to another coach (an admin's act). */
+  setOwner(groupId: number, coachId: number): void;
+}
+
+/** One week's digest figures as first published. */
+export interface PublishedDigest {
+  /** Monday of the reported week. */
+  weekStart: string;
+  /** ISO instant of the digest they were built for. */
+  publishedAt: string;
+  figures: DigestFigures;
+}
+
+/** Published digest figures: written once per group and week, then only read. */
+export interface GroupDigestRepository {
+  /** Stores the week's figures unless that week is already published; returns what is stored either way. */
+  publish(groupId: number, weekStart: string, publishedAt: string, figures: DigestFigures): PublishedDigest;
+  get(groupId: number, weekStart: string): PublishedDigest | undefined;
+  /** Published weeks up to and including `weekStart`, newest first. */
+  upTo(groupId: number, weekStart: string, limit: number): PublishedDigest[];
+  latest(groupId: number): PublishedDigest | undefined;
 }
 
 /** Reflections a coach deliberately shared with a group. */
@@ -111,12 +135,11 @@ export interface WeeklyStatsRepository {
   /** Week numbers (see weekNumber) in which the coach has a self-check or a reflection dated in [from, to]. */
   activeWeeks(coachId: number, fromDate: string, toDate: string): number[];
   /**
-   * Per group and week, totals over each group's current members, for every group or only `groupId`.
-   * Aggregates only: no single coach's row leaves the store on the way to a digest.
+   * One group's closed week [from, to], counted over its members at `closeAt` (an ISO instant): per member a week
+   * mean per behaviour, then per group how many rated it and how many of those were at Often or above, all inside
+   * SQL. Counts only: no single coach's row leaves the store on the way to a digest.
    */
-  groupWeekTotals(fromDate: string, toDate: string, groupId?: number): (GroupWeekTotals & { groupId: number })[];
-  /** Current members per group. */
-  groupMemberCounts(): { groupId: number; members: number }[];
+  groupWeekShares(groupId: number, fromDate: string, toDate: string, closeAt: string): GroupWeekShares;
 }
 
 export interface Repositories {
@@ -125,6 +148,7 @@ export interface Repositories {
   reflections: ReflectionRepository;
   promptIssues: PromptIssueRepository;
   groups: GroupRepository;
+  groupDigests: GroupDigestRepository;
   sharedReflections: SharedReflectionRepository;
   clientCompanies: ClientCompanyRepository;
   weeklyStats: WeeklyStatsRepository;
@@ -272,6 +296,8 @@ export interface ChartData {
   /** Monday dates, oldest first. */
   weekStarts: string[];
   series: { label: string; values: (number | null)[] }[];
+  /** A scale of named steps 1..n (a digest's bands) instead of the 1–5 rating scale. */
+  scale?: { title: string; labels: readonly string[] };
 }
 
 /** Draws a chart to PNG. Implemented outside core (src/charts) so core does not depend on a drawing library. */

@@ -1,6 +1,6 @@
 import { BEHAVIOUR_KEYS, behaviour, SCALE } from './behaviours';
 import { count, deleteEverything, deleteMessagesOnly, deleteQuestion } from './deletion';
-import { digestMessage } from './digest';
+import { MIN_GROUP_SIZE_FLOOR } from './digest';
 import { isTrellisError, TrellisError } from './errors';
 import { GroupCommands } from './group-commands';
 import { type FileAttachment, type Message, message } from './message';
@@ -25,6 +25,8 @@ import { computeTrend, formatChange, formatMean, streak } from './trends';
 import { type SendOptions, WeeklyService } from './weekly';
 
 export const REFLECTION_MAX = 4000;
+/** Config's default (DEFAULT_MIN_GROUP_SIZE), for a core built without configuration. */
+const DEFAULT_GROUP_SIZE = 5;
 
 export interface TrellisDeps {
   repos: Repositories;
@@ -35,7 +37,7 @@ export interface TrellisDeps {
   defaultTimeZone: string;
   /** Notes and reflections older than this many days are purged by runRetention; unset keeps them. */
   retentionDays?: number;
-  /** Fewest contributors before a group digest shows numbers (Config.minGroupSize; never below 3). */
+  /** Fewest members before a group digest shows a figure (Config.minGroupSize, default 5; never below 3). */
   minGroupSize?: number;
   /** Draws the weekly charts; without it summaries and digests are text only. */
   charts?: ChartRenderer;
@@ -83,7 +85,8 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
   { usage: 'digest here [day] [time]', what: 'in a channel: make it a peer-supervision channel with a weekly digest' },
   { usage: 'group join | group leave', what: 'in a peer-supervision channel: opt in to or out of its digest' },
   { usage: 'summary', what: 'your weekly summary now: means, changes, streak and a focus for next week' },
-  { usage: 'digest', what: "in a peer-supervision channel: this week's digest as it would be posted" },
+  { usage: 'digest', what: 'in a peer-supervision channel, for its members: the last digest posted' },
+  { usage: 'digest stop', what: 'in a peer-supervision channel, for the coach who registered it: no more digests' },
 ];
 
 /**
@@ -109,7 +112,7 @@ export class Trellis {
   }
 
   private get minGroupSize(): number {
-    return Math.max(3, this.deps.minGroupSize ?? 3);
+    return Math.max(MIN_GROUP_SIZE_FLOOR, this.deps.minGroupSize ?? DEFAULT_GROUP_SIZE);
   }
 
   /** The weekly summary to send a coach (kind 'weekly'), or undefined when they get none (paused, unknown). */
@@ -520,12 +523,7 @@ export class Trellis {
       const summary = this.weekly.summaryData(coach.id, this.now());
       return summary ? summaryMessage(summary) : message('You are paused, so there is no weekly summary for now.');
     }
-    if (name === 'digest' && args.trim() === '') return digestMessage(this.groups.digestPreview(coach, ctx.channel));
-    if (name === 'digest') {
-      const here = /^here\b\s*(.*)$/i.exec(args.trim());
-      if (!here) throw new TrellisError('unknown_command', 'Use /selfcheck digest here [day] [time] in the channel.');
-      return this.groups.digestHere(coach, here[1], ctx.channel);
-    }
+    if (name === 'digest') return this.groups.digestCommand(coach, args, ctx.channel);
     if (name === 'group') return this.groups.group(coach, args, ctx.channel);
     const share = /^(confirm\s+)?(\d+)?$/i.exec(args.trim());
     if (!share) throw new TrellisError('unknown_command', 'Use "share" for your latest reflection, then press Share.');
@@ -632,8 +630,9 @@ export function parseCommand(text: string): { name: string; args: string } | und
   if (['trend', 'trends', '/trend'].includes(lower)) return { name: 'trend', args: '' };
   const d = /^\/?(export|delete)(?:\s+(messages(?:\s+confirm)?|confirm))?$/i.exec(text);
   if (d && !(d[1].toLowerCase() === 'export' && d[2])) return { name: d[1].toLowerCase(), args: d[2] ?? '' };
-  const digest = /^\/?digest(?:\s+here\b(.*))?$/i.exec(text);
-  if (digest) return { name: 'digest', args: digest[1] === undefined ? '' : `here${digest[1]}`.trim() };
+  const digest = /^\/?digest(?:\s+(?:(stop)|here\b(.*)))?$/i.exec(text);
+  if (digest)
+    return { name: 'digest', args: digest[1] ? 'stop' : digest[2] === undefined ? '' : `here${digest[2]}`.trim() };
   if (['summary', '/summary', 'week'].includes(lower)) return { name: 'summary', args: '' };
   const group = /^\/?group(?:\s+(join|leave))?$/i.exec(text);
   if (group) return { name: 'group', args: group[1] ?? '' };

@@ -1,5 +1,6 @@
-import { buildDigest, type Digest, digestChart, digestMessage } from './digest';
-import type { CoachWeekTotals, Group, GroupWeekTotals } from './groups';
+import { type Digest, digestChart, digestMessage } from './digest';
+import { DigestService } from './digests';
+import type { CoachWeekTotals, Group } from './groups';
 import type { Message } from './message';
 import type { Coach } from './model';
 import type { ChartRenderer, Repositories } from './ports';
@@ -11,7 +12,7 @@ import { reportWeekStart, weekNumber, weekStartOf } from './trends';
 export interface WeeklyDeps {
   repos: Repositories;
   catalog: PromptCatalog;
-  /** Fewest contributors before a digest shows a group number (never below 3). */
+  /** Fewest members before a digest shows a group figure (never below 3). */
   minGroupSize: number;
   /** Draws charts; without it messages go out as text only. */
   charts?: ChartRenderer;
@@ -149,71 +150,42 @@ export class WeeklyService {
     return count;
   }
 
-  /** The digest data for a group: aggregates over its members and what they shared; nothing per coach. */
+  private digestService?: DigestService;
+
+  /** Digests: published weeks and previews (src/core/digests.ts). */
+  get digests(): DigestService {
+    this.digestService ??= new DigestService(this.deps);
+    return this.digestService;
+  }
+
+  /** A preview of the digest for `now`: the published figures when that week is published; stores nothing. */
   digestData(group: Group, now: Date): Digest {
-    return this.digestsFor([group], now, group.id)[0];
+    return this.digests.build(group, now, false);
   }
 
   /**
-   * Digests for many groups in one pass: one aggregate query over the window for all of them (per member, then
-   * per group, inside SQL), then the shared reflections of each group's week.
+   * The message for a group's weekly digest at `now` (its scheduled instant), publishing the week's figures the
+   * first time; undefined when the group no longer exists (its pending deliveries are then skipped).
    */
-  private digestsFor(groups: readonly Group[], now: Date, onlyGroupId?: number): Digest[] {
-    if (groups.length === 0) return [];
-    const { repos, catalog, minGroupSize } = this.deps;
-    const reportWeeks = groups.map((g) => reportWeekStart(localDate(now, g.timeZone)));
-    const weeks = reportWeeks.map(weekNumber);
-    const from = weekStartOf(Math.min(...weeks) - WINDOW_WEEKS + 1);
-    const to = addDays(weekStartOf(Math.max(...weeks)), 6);
-    const totalsByGroup = new Map<number, GroupWeekTotals[]>();
-    for (const t of repos.weeklyStats.groupWeekTotals(from, to, onlyGroupId)) {
-      const list = totalsByGroup.get(t.groupId);
-      if (list) list.push(t);
-      else totalsByGroup.set(t.groupId, [t]);
-    }
-    const sharedSince = new Date(now.getTime() - 7 * 86_400_000).toISOString();
-    const members =
-      onlyGroupId === undefined
-        ? new Map(repos.weeklyStats.groupMemberCounts().map((m) => [m.groupId, m.members]))
-        : new Map([[onlyGroupId, repos.groups.memberCount(onlyGroupId)]]);
-    return groups.map((group, i) => {
-      const reportWeek = reportWeeks[i];
-      // Shared in the seven days up to now: with one digest a week, each shared reflection appears exactly once.
-      const shared = repos.sharedReflections
-        .between(group.id, sharedSince, now.toISOString())
-        .map((s) => repos.reflections.byId(s.reflectionId))
-        .filter((r) => r !== undefined)
-        .map((r) => ({ promptId: r.promptId, text: r.text }));
-      return buildDigest({
-        groupName: group.name,
-        reportWeek,
-        members: members.get(group.id) ?? 0,
-        totals: totalsByGroup.get(group.id) ?? [],
-        shared,
-        minGroupSize,
-        catalog,
-      });
-    });
-  }
-
-  /** The message for a group's weekly digest, or undefined when the group does not exist. */
   async digestFor(groupId: number, now: Date, options: SendOptions = {}): Promise<Message | undefined> {
     const group = this.deps.repos.groups.byId(groupId);
     if (!group) return undefined;
-    const digest = this.digestData(group, now);
+    return this.digestMessageFor(this.digests.build(group, now, true), options);
+  }
+
+  /** A digest as a message, with its chart when charts are on. */
+  digestMessageFor(digest: Digest, options: SendOptions = {}): Promise<Message> {
     return this.withChart(digestMessage(digest), digestChart(digest), options);
   }
 
-  /** Every registered group's digest, without charts (for the benchmark and admin checks). */
+  /** Every registered group's digest preview, without charts or storing (for the benchmark and admin checks). */
   allDigests(now: Date): { group: Group; digest: Digest }[] {
-    const groups = this.deps.repos.groups.all();
-    const digests = this.digestsFor(groups, now);
-    return groups.map((group, i) => ({ group, digest: digests[i] }));
+    return this.deps.repos.groups.all().map((group) => ({ group, digest: this.digestData(group, now) }));
   }
 
   private async withChart(
     text: Message,
-    chart: ReturnType<typeof summaryChart> | undefined,
+    chart: ReturnType<typeof summaryChart> | ReturnType<typeof digestChart> | undefined,
     options: SendOptions,
   ): Promise<Message> {
     const renderer = this.deps.charts;

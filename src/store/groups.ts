@@ -13,6 +13,7 @@ interface GroupRow {
   digest_weekday: number;
   digest_time: string;
   time_zone: string;
+  created_by: number | null;
   created_at: string;
 }
 
@@ -26,6 +27,7 @@ function toGroup(row: GroupRow): Group {
     digestWeekday: row.digest_weekday as Weekday,
     digestTime: row.digest_time,
     timeZone: row.time_zone,
+    createdBy: row.created_by,
     createdAt: row.created_at,
   };
 }
@@ -57,6 +59,8 @@ export function groupRepository(db: Db): GroupRepository {
   const memberCount = db.prepare<[number], { n: number }>(
     'SELECT count(*) AS n FROM group_members WHERE group_id = ? AND left_at IS NULL',
   );
+  const remove = db.prepare('DELETE FROM groups WHERE id = ?');
+  const setOwner = db.prepare('UPDATE groups SET created_by = ? WHERE id = ?');
   const groupsOf = db.prepare<[number], GroupRow>(
     `SELECT g.* FROM groups g JOIN group_members m ON m.group_id = g.id
      WHERE m.coach_id = ? AND m.left_at IS NULL ORDER BY g.id`,
@@ -82,6 +86,10 @@ export function groupRepository(db: Db): GroupRepository {
     isMember: (groupId, coachId) => (isMember.get(groupId, coachId) as { n: number }).n > 0,
     memberCount: (groupId) => (memberCount.get(groupId) as { n: number }).n,
     groupsOf: (coachId) => groupsOf.all(coachId).map(toGroup),
+    remove: (groupId) => remove.run(groupId).changes === 1,
+    setOwner: (groupId, coachId) => {
+      setOwner.run(coachId, groupId);
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import { coachRepository } from './coaches';
 import { plainTextCipher, type TextCipher } from './crypto';
 import type { Db } from './db';
 import { guardStorage } from './errors';
+import { groupDigestRepository } from './group-digests';
 import { clientCompanyRepository, groupRepository, sharedReflectionRepository } from './groups';
 import { privacyRepository } from './privacy';
 import { promptIssueRepository } from './prompt-issues';
@@ -35,6 +36,7 @@ export function createRepositories(
     reflections: reflectionRepository(db, cipher),
     promptIssues: promptIssueRepository(db),
     groups: groupRepository(db),
+    groupDigests: groupDigestRepository(db),
     sharedReflections: sharedReflectionRepository(db),
     clientCompanies: clientCompanyRepository(db, cipher),
     weeklyStats: weeklyStatsRepository(db),

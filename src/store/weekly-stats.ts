@@ -1,4 +1,5 @@
 import { BEHAVIOUR_KEYS, type BehaviourKey } from '../core/behaviours';
+import { HIGH_MEAN } from '../core/group-figures';
 import type { CoachWeekTotals } from '../core/groups';
 import type { WeeklyStatsRepository } from '../core/ports';
 import { type CoachRow, toCoach } from './coaches';
@@ -6,8 +7,6 @@ import type { Db } from './db';
 
 /** SQL for `weekNumber` in core/trends.ts: whole weeks since Monday 1970-01-05 (julian day 2440591.5). */
 const WEEK = 'CAST((julianday(s.local_date) - 2440591.5) / 7 AS INTEGER)';
-
-type TotalsRow = { week: number; check_ins: number } & Record<string, number>;
 
 function perBehaviour(row: Record<string, number>, suffix: string): Record<BehaviourKey, number> {
   const out = {} as Record<BehaviourKey, number>;
@@ -47,27 +46,24 @@ export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
        SELECT ${WEEK} AS week FROM reflections s WHERE s.coach_id = @coach AND s.local_date BETWEEN @from AND @to`,
     )
     .pluck();
-  // Per member and week first, then per group: "raters" counts members, not check-ins.
-  const groupTotalsSql = (where: string) => `
-    WITH per_member AS (
-      SELECT m.group_id, ${WEEK} AS week, count(*) AS check_ins,
-        ${BEHAVIOUR_KEYS.map((k) => `total(s.${k}) AS ${k}_sum, count(s.${k}) AS ${k}_n`).join(', ')}
-      FROM group_members m JOIN self_checks s ON s.coach_id = m.coach_id
-      WHERE m.left_at IS NULL AND s.local_date BETWEEN ? AND ? ${where}
-      GROUP BY m.group_id, week, m.coach_id
+  // Members at the week's close, then one week mean per member and behaviour, then per group: how many rated each
+  // behaviour and how many of those means reach HIGH_MEAN. Only the counts leave SQL.
+  const groupWeekShares = db.prepare<
+    [{ group: number; from: string; to: string; close: string; high: number }],
+    Record<string, number>
+  >(`
+    WITH members AS (
+      SELECT coach_id FROM group_members
+      WHERE group_id = @group AND joined_at <= @close AND (left_at IS NULL OR left_at > @close)
+    ), per_member AS (
+      SELECT ${BEHAVIOUR_KEYS.map((k) => `avg(s.${k}) AS ${k}`).join(', ')}
+      FROM members m JOIN self_checks s ON s.coach_id = m.coach_id
+      WHERE s.local_date BETWEEN @from AND @to
+      GROUP BY m.coach_id
     )
-    SELECT group_id, week, sum(check_ins) AS check_ins, count(*) AS contributors,
-      ${BEHAVIOUR_KEYS.map((k) => `sum(${k}_sum) AS ${k}_sum, sum(${k}_n) AS ${k}_n, sum(${k}_n > 0) AS ${k}_raters`).join(', ')}
-    FROM per_member GROUP BY group_id, week`;
-  const groupTotalsAll = db.prepare<[string, string], TotalsRow & { group_id: number; contributors: number }>(
-    groupTotalsSql(''),
-  );
-  const groupTotalsOne = db.prepare<[string, string, number], TotalsRow & { group_id: number; contributors: number }>(
-    groupTotalsSql('AND m.group_id = ?'),
-  );
-  const memberCounts = db.prepare<[], { group_id: number; n: number }>(
-    'SELECT group_id, count(*) AS n FROM group_members WHERE left_at IS NULL GROUP BY group_id',
-  );
+    SELECT (SELECT count(*) FROM members) AS members, count(*) AS contributors,
+      ${BEHAVIOUR_KEYS.map((k) => `count(${k}) AS ${k}_raters, total(${k} >= @high) AS ${k}_high`).join(', ')}
+    FROM per_member`);
 
   // Columns: coach_id, week, check_ins, reflections, then a (sum, count) pair per behaviour in BEHAVIOUR_KEYS order.
   const toTotals = (row: number[]): CoachWeekTotals => {
@@ -88,16 +84,17 @@ export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
         toTotals,
       ),
     activeWeeks: (coachId, from, to) => activeWeeks.all({ coach: coachId, from, to }),
-    groupWeekTotals: (from, to, groupId) =>
-      (groupId === undefined ? groupTotalsAll.all(from, to) : groupTotalsOne.all(from, to, groupId)).map((row) => ({
-        groupId: row.group_id,
-        week: row.week,
-        checkIns: row.check_ins,
+    groupWeekShares(groupId, from, to, closeAt) {
+      const row = groupWeekShares.get({ group: groupId, from, to, close: closeAt, high: HIGH_MEAN }) as Record<
+        string,
+        number
+      >;
+      return {
+        membersAtClose: row.members,
         contributors: row.contributors,
-        sums: perBehaviour(row, 'sum'),
-        counts: perBehaviour(row, 'n'),
         raters: perBehaviour(row, 'raters'),
-      })),
-    groupMemberCounts: () => memberCounts.all().map((r) => ({ groupId: r.group_id, members: r.n })),
+        high: perBehaviour(row, 'high'),
+      };
+    },
   };
 }

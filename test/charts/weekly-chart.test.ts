@@ -105,3 +105,18 @@ describe('weekly chart', () => {
     expect(bars).toHaveLength(6 * 7); // seven weeks with data, six behaviours each
   });
 });
+
+describe('the digest chart: band levels on a named scale', () => {
+  test('the y axis names the bands and no tick reads as a rating', async () => {
+    const chart: ChartData = {
+      title: 'Share rating each behaviour Often or Consistently',
+      weekStarts: ['2027-01-04', '2027-01-11'],
+      series: [{ label: 'Context', values: [2, 3] }],
+      scale: { title: 'Share at Often or Consistently', labels: ['few', 'about half', 'most'] },
+    };
+    const svg = await renderChartSvg(chart);
+    for (const label of ['few', 'about half', 'most', 'Share at Often or Consistently']) expect(svg).toContain(label);
+    expect(svg).not.toContain('Mean rating');
+    expect(svg).not.toMatch(/>[45]</); // the 1–5 ticks are gone
+  });
+});

@@ -1,38 +1,42 @@
 import fs from 'node:fs';
-import { runCli } from '../../src/cli/index';
 import { toPlainText } from '../../src/core/message';
+import { cli } from '../helpers/cli';
 import { tempDir } from '../helpers/temp-db';
 import { addCheck, inChannel, makeWeeklyTrellis, ratings, slackRef } from '../helpers/weekly';
 
-const AT = '2027-01-08T15:00:00Z';
-
-async function cli(args: string[], env: NodeJS.ProcessEnv) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, env);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+// Monday 11 January 2027, 09:00: the digest reports on the closed week of 4–10 January.
+const AT = '2027-01-11T09:00:00Z';
 
 describe('CLI: summary and digest dry-runs', () => {
-  const t = makeWeeklyTrellis(AT);
+  const t = makeWeeklyTrellis('2027-01-06T10:00:00Z');
   const dir = tempDir();
   const env = { TRELLIS_DB: t.file, TRELLIS_TZ: 'UTC', LOG_LEVEL: 'silent' };
   let coachId = 0;
   let expectedSummary = '';
-  let expectedDigest = '';
+  let published = '';
+  let preview = '';
+  const publishedRows = () => (t.db.prepare('SELECT count(*) AS n FROM group_digests').get() as { n: number }).n;
 
   beforeAll(async () => {
-    t.trellis.handleText(slackRef('U0'), '/selfcheck digest here fri 15:00', inChannel('C0PEERS'));
-    for (const [i, user] of ['U1', 'U2', 'U3'].entries()) {
-      t.trellis.handleText(slackRef(user), '/selfcheck group join', inChannel('C0PEERS'));
-      addCheck(t.repos, t.trellis.coach(slackRef(user)), '2027-01-05', ratings((3 + i) as 3 | 4 | 5));
+    // Two channels with the same five members: C0PEERS has had its digest published, C0LATER not yet.
+    for (const channel of ['C0PEERS', 'C0LATER']) {
+      t.trellis.handleText(slackRef('U0'), '/selfcheck digest here mon 09:00', inChannel(channel));
+    }
+    for (const [i, user] of ['U1', 'U2', 'U3', 'U4', 'U5'].entries()) {
+      for (const channel of ['C0PEERS', 'C0LATER']) {
+        t.trellis.handleText(slackRef(user), '/selfcheck group join', inChannel(channel));
+      }
+      addCheck(t.repos, t.trellis.coach(slackRef(user)), '2027-01-05', ratings(([3, 4, 5, 4, 2] as const)[i]));
     }
     coachId = t.trellis.coach(slackRef('U1')).id;
     // What the core would hand the platform, rendered the way the CLI promises to print it.
     expectedSummary = toPlainText((await t.trellis.weeklySummaryFor(coachId, new Date(AT)))!);
-    const group = t.repos.groups.find('slack', 'T1', 'C0PEERS')!;
-    expectedDigest = toPlainText((await t.trellis.digestFor(group.id, new Date(AT)))!);
-    t.db.close();
+    const peers = t.repos.groups.find('slack', 'T1', 'C0PEERS')!;
+    published = toPlainText((await t.trellis.digestFor(peers.id, new Date(AT)))!);
+    const later = t.repos.groups.find('slack', 'T1', 'C0LATER')!;
+    preview = toPlainText(await t.trellis.weekly.digestMessageFor(t.trellis.weekly.digestData(later, new Date(AT))));
+    // A late check-in in the published week, by a member of both: published figures do not move, a preview does.
+    addCheck(t.repos, t.trellis.coach(slackRef('U5')), '2027-01-06', ratings(5));
   });
   afterAll(() => {
     dir.cleanup();
@@ -52,12 +56,24 @@ describe('CLI: summary and digest dry-runs', () => {
     expect(byUser.out).toBe(expectedSummary);
   });
 
-  test('digest --channel --dry-run prints the anonymous digest', async () => {
+  test('digest --dry-run of a published week prints the published figures, whatever happened since', async () => {
     const result = await cli(['digest', '--channel', 'C0PEERS', '--dry-run', '--at', AT], env);
     expect(result.code).toBe(0);
-    expect(result.out).toBe(expectedDigest);
-    expect(result.out).toContain('3 members; 3 checked in during the week.');
-    expect(result.out).toMatch(/Context\s+4\.0/);
+    expect(result.out).toBe(published);
+    expect(result.out).toContain('5 members at the end of the week; at least 5 members checked in during the week.');
+    expect(result.out).toMatch(/Context\s+about half/); // 4, 5, 4 of 3, 4, 5, 4, 2: three of five
+    expect(result.out).not.toContain('Preview');
+  });
+
+  test('digest --dry-run of a week not yet published is a preview and stores nothing', async () => {
+    const before = publishedRows();
+    const result = await cli(['digest', '--channel', 'C0LATER', '--dry-run', '--at', AT], env);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('Preview, not yet published');
+    // Computed the same way, but live: the late check-in (a mean of 3.5 for U5) now counts.
+    expect(result.out).not.toBe(preview);
+    expect(result.out).toMatch(/Context\s+most/);
+    expect(publishedRows()).toBe(before);
   });
 
   test('arguments are checked and say what to fix', async () => {
@@ -72,6 +88,9 @@ describe('CLI: summary and digest dry-runs', () => {
     const unknown = await cli(['digest', '--channel', 'C0NOPE', '--dry-run'], env);
     expect(unknown.code).toBe(1);
     expect(unknown.err).toContain('not a peer-supervision channel');
+    const badPlatform = await cli(['digest', '--channel', 'C0PEERS', '--dry-run', '--platform', 'irc'], env);
+    expect(badPlatform.code).toBe(2);
+    expect(badPlatform.err).toContain('--platform: one of slack, teams, console');
     const nobody = await cli(['summary', '--coach', 'U404', '--dry-run'], env);
     expect(nobody.code).toBe(1);
     expect(nobody.err).toContain('no coach with id or user id "U404"');

@@ -6,8 +6,8 @@ import { renderBlocks, renderFallbackText } from '../../src/platforms/slack/rend
 import { FakeSlackApi } from '../helpers/fake-slack-api';
 import { addCheck, addReflection, inChannel, makeWeeklyTrellis, ratings, slackRef } from '../helpers/weekly';
 
-// Friday 8 January 2027, 15:00 UTC: the digest reports on the week of 4–10 Jan 2027.
-const NOW = '2027-01-08T15:00:00Z';
+// Monday 11 January 2027, 09:00 UTC: the digest reports on the closed week of 4–10 Jan 2027.
+const NOW = '2027-01-11T09:00:00Z';
 const CHANNEL = 'C0PEERS';
 const NOTE = 'Client Rosalind cried about the merger';
 const PRIVATE_REFLECTION = 'Private: I froze when Rosalind raised her divorce.';
@@ -22,75 +22,81 @@ function payloads(m: Message): string {
   return [JSON.stringify(renderBlocks(m)), renderFallbackText(m), toPlainText(m)].join('\n');
 }
 
-/** A group of four members; the first `checkingIn` of them check in this week with distinctive ratings. */
+/** A group of six members, joined on Wednesday; the first `checkingIn` check in that week with distinctive ratings. */
 function groupWith(checkingIn: number, minGroupSize?: number) {
-  const t = makeWeeklyTrellis(NOW, { minGroupSize });
+  const t = makeWeeklyTrellis('2027-01-06T10:00:00Z', { minGroupSize });
   const here = inChannel(CHANNEL);
-  expect(text(t.trellis.handleText(slackRef('U0'), '/selfcheck digest here fri 15:00', here))).toContain(
-    'every Friday at 15:00 (UTC)',
+  expect(text(t.trellis.handleText(slackRef('U0'), '/selfcheck digest here', here))).toContain(
+    'every Monday at 09:00 (UTC)',
   );
-  const members = ['U1', 'U2', 'U3', 'U4'].map((user) => {
+  const members = ['U1', 'U2', 'U3', 'U4', 'U5', 'U6'].map((user) => {
     expect(text(t.trellis.handleText(slackRef(user), '/selfcheck group join', here))).toContain('You joined');
     return t.trellis.coach(slackRef(user));
   });
   // Distinctive per-coach ratings (5, 4, 2 …) so any leaked single value would be recognisable.
-  const values = [5, 4, 2, 1] as const;
+  const values = [5, 4, 2, 1, 5, 3] as const;
   members.slice(0, checkingIn).forEach((coach, i) => {
     addCheck(t.repos, coach, '2027-01-05', ratings(values[i]), NOTE);
     addReflection(t.repos, coach, '2027-01-06', PRIVATE_REFLECTION);
   });
+  t.clock.set(NOW);
   const group = t.repos.groups.find('slack', 'T1', CHANNEL)!;
   return { t, members, group };
 }
 
+/** Band words as they appear in a table row. */
+const BAND_ROW = /^\w+\s+(most|about half|few)\b/;
+
 describe('the digest is anonymous by construction', () => {
-  test('two contributors: no numbers anywhere in what is posted, and it says why', async () => {
-    const { t, group } = groupWith(2);
+  test('four of the default five: no figure, no count anywhere in what is posted, and it says why', async () => {
+    const { t, group } = groupWith(4);
     try {
       const digest = (await t.trellis.digestFor(group.id, new Date(NOW)))!;
       const posted = payloads(digest);
-      expect(posted).toContain('4 members; 2 checked in during the week.');
-      expect(posted).toContain('not enough check-ins to share anonymously');
-      expect(posted).not.toMatch(/\d\.\d/); // no mean, no change
-      expect(posted).not.toMatch(/[↑↓→]/);
+      expect(posted).toContain(
+        '6 members at the end of the week; fewer than 5 members checked in during the week, so there are no group figures this week.',
+      );
+      expect(posted).not.toMatch(/\d\.\d|\b4 (members )?checked in|\b4 of\b|[↑↓→]/); // no mean, change or count of check-ins
+      expect(posted).not.toContain('Rated highest');
       expect(posted).not.toContain('Rosalind');
       expect(posted).not.toContain('Private:');
-      expect(digest.image).toBeUndefined(); // no chart without numbers
+      expect(digest.image).toBeUndefined(); // no chart without figures
       expect(digest.preformatted).toBeUndefined();
-      // The data handed to the message builder has no group numbers either.
+      // The data handed to the message builder has no group figures either.
       const data = t.trellis.weekly.digestData(group, new Date(NOW));
-      expect(data.behaviours.every((b) => !b.shown && b.mean === null && b.series.every((v) => v === null))).toBe(true);
+      expect(data.behaviours.every((b) => b.band === null && b.series.every((v) => v === null))).toBe(true);
     } finally {
       t.close();
     }
   });
 
-  test('three contributors: the group means and the chart appear, still no single coach', async () => {
-    const { t, group } = groupWith(3);
+  test('five contributors: share bands and the chart appear, never a mean or a single coach', async () => {
+    const { t, group } = groupWith(5);
     try {
       const digest = (await t.trellis.digestFor(group.id, new Date(NOW)))!;
       const posted = payloads(digest);
-      expect(posted).toContain('4 members; 3 checked in during the week.');
-      // (5 + 4 + 2) / 3 = 3.7 for every behaviour.
-      for (const row of digest.preformatted!.slice(1)) expect(row).toMatch(/^\w+\s+3\.7\s/);
-      expect(posted).not.toMatch(/\b5\.0\b|\b4\.0\b|\b2\.0\b/);
-      expect(posted).not.toContain('not enough check-ins');
+      expect(posted).toContain('at least 5 members checked in during the week.');
+      // 5, 4, 2, 1, 5: three of five at Often or above, for every behaviour.
+      for (const row of digest.preformatted!.slice(1)) expect(row).toMatch(/^\w+\s+about half$/);
+      expect(posted).not.toMatch(/\d\.\d/);
+      expect(posted).toContain('Figures are shares of members who rated each behaviour Often or Consistently');
       expect(posted).not.toContain('Rosalind');
       expect(digest.image?.png.length).toBeGreaterThan(1000);
+      expect(digest.image?.alt).toContain('as a band (1 few, 2 about half, 3 most)');
     } finally {
       t.close();
     }
   });
 
-  test('a behaviour rated by only two is withheld even when others are shown', async () => {
-    const { t, members, group } = groupWith(2);
+  test('a behaviour rated by fewer than five is withheld even when others are shown', async () => {
+    const { t, members, group } = groupWith(4);
     try {
-      addCheck(t.repos, members[2], '2027-01-07', { context: 3 }); // third coach rates only context
+      addCheck(t.repos, members[4], '2027-01-07', { context: 3 }); // a fifth coach rates only context
       const digest = (await t.trellis.digestFor(group.id, new Date(NOW)))!;
       const rows = digest.preformatted!;
-      expect(rows.find((r) => r.startsWith('Context'))).toMatch(/Context\s+4\.0\s/); // (5 + 4 + 3) / 3
+      expect(rows.find((r) => r.startsWith('Context'))).toMatch(/Context\s+about half/); // 5 and 4 of 5, 4, 2, 1, 3
       for (const key of BEHAVIOUR_KEYS.filter((k) => k !== 'context')) {
-        expect(rows.find((r) => r.toLowerCase().startsWith(key))).toContain('not enough check-ins');
+        expect(rows.find((r) => r.toLowerCase().startsWith(key))).toContain('too few members rated it to show');
       }
     } finally {
       t.close();
@@ -98,41 +104,55 @@ describe('the digest is anonymous by construction', () => {
   });
 
   test('the minimum comes from configuration but never drops below 3', async () => {
-    const four = groupWith(3, 4);
+    const six = groupWith(5, 6);
     try {
-      const posted = payloads((await four.t.trellis.digestFor(four.group.id, new Date(NOW)))!);
-      expect(posted).not.toMatch(/\d\.\d/);
-      expect(posted).toContain('at least 4 members');
+      const posted = payloads((await six.t.trellis.digestFor(six.group.id, new Date(NOW)))!);
+      expect(posted).not.toMatch(BAND_ROW);
+      expect(posted).toContain('fewer than 6 members checked in');
     } finally {
-      four.t.close();
+      six.t.close();
     }
     const one = groupWith(2, 1);
     try {
-      expect(payloads((await one.t.trellis.digestFor(one.group.id, new Date(NOW)))!)).not.toMatch(/\d\.\d/);
+      const posted = payloads((await one.t.trellis.digestFor(one.group.id, new Date(NOW)))!);
+      expect(posted).toContain('fewer than 3 members checked in');
     } finally {
       one.t.close();
     }
+    const three = groupWith(3, 3);
+    try {
+      expect((await three.t.trellis.digestFor(three.group.id, new Date(NOW)))!.preformatted).toBeDefined();
+    } finally {
+      three.t.close();
+    }
   });
 
-  test('a coach who left no longer counts', async () => {
-    const { t, group } = groupWith(3);
+  test("members at the week's close count: one who left before it does not, one who left after does", async () => {
+    const { t, group } = groupWith(5);
     try {
+      t.clock.set('2027-01-10T20:00:00Z'); // Sunday evening, before the close
       expect(text(t.trellis.handleText(slackRef('U3'), 'group leave', inChannel(CHANNEL)))).toContain('You left');
+      const preview = payloads(
+        await t.trellis.weekly.digestMessageFor(t.trellis.weekly.digestData(group, new Date(NOW))),
+      );
+      expect(preview).toContain('5 members at the end of the week; fewer than 5 members checked in');
+      t.clock.set('2027-01-11T08:00:00Z'); // Monday, after the close: U3 joins again, U4 leaves
+      t.trellis.handleText(slackRef('U3'), 'group join', inChannel(CHANNEL));
+      t.trellis.handleText(slackRef('U4'), 'group leave', inChannel(CHANNEL));
       const posted = payloads((await t.trellis.digestFor(group.id, new Date(NOW)))!);
-      expect(posted).toContain('3 members; 2 checked in during the week.');
-      expect(posted).not.toMatch(/\d\.\d/);
+      expect(posted).toContain('5 members at the end of the week; fewer than 5 members checked in');
     } finally {
       t.close();
     }
   });
 
-  test('as posted to Slack: chat.postMessage to the channel carries no numbers at 2, numbers and a file at 3', async () => {
+  test('as posted to Slack: chat.postMessage to the channel carries no figure at 4, bands and a file at 5', async () => {
     const slack = await new FakeSlackApi().start();
     try {
       const poster = new SlackMessenger('xoxb-test', { apiUrl: slack.url });
-      for (const [contributors, expectNumbers] of [
-        [2, false],
-        [3, true],
+      for (const [contributors, expectFigures] of [
+        [4, false],
+        [5, true],
       ] as const) {
         slack.clear();
         const { t, group } = groupWith(contributors);
@@ -150,14 +170,14 @@ describe('the digest is anonymous by construction', () => {
         expect(posts[0].body.channel).toBe(CHANNEL);
         const body = JSON.stringify(posts[0].body);
         expect(body).not.toContain('Rosalind');
-        if (expectNumbers) {
-          expect(body).toMatch(/3\.7/);
+        expect(body).not.toMatch(/\d\.\d/);
+        if (expectFigures) {
+          expect(body).toMatch(/Context\s+about half/);
           const completed = slack.callsTo('files.completeUploadExternal');
           expect(completed).toHaveLength(1);
           expect(completed[0].body.channel_id).toBe(CHANNEL);
         } else {
-          expect(body).not.toMatch(/\d\.\d/);
-          expect(body).toContain('not enough check-ins to share anonymously');
+          expect(body).toContain('so there are no group figures this week');
           expect(slack.callsTo('files.completeUploadExternal')).toHaveLength(0);
         }
       }
@@ -238,14 +258,15 @@ describe('all digests in one pass', () => {
     try {
       t.trellis.handleText(slackRef('U5'), '/selfcheck digest here mon 9am', inChannel('C0SECOND', 'second'));
       for (const coach of members.slice(1)) {
-        t.repos.groups.join(t.repos.groups.find('slack', 'T1', 'C0SECOND')!.id, coach.id, NOW);
+        t.repos.groups.join(t.repos.groups.find('slack', 'T1', 'C0SECOND')!.id, coach.id, '2027-01-06T10:00:00Z');
       }
       const all = t.trellis.weekly.allDigests(new Date(NOW));
       expect(all).toHaveLength(2);
       for (const { group, digest } of all) {
         expect(digest).toEqual(t.trellis.weekly.digestData(group, new Date(NOW)));
       }
-      expect(all[1].digest).toMatchObject({ members: 3, checkedIn: 2 });
+      expect(all[1].digest).toMatchObject({ members: 5, enough: false, published: false });
+      expect(t.repos.groupDigests.latest(all[1].group.id)).toBeUndefined(); // a preview stores nothing
     } finally {
       t.close();
     }
@@ -258,18 +279,18 @@ describe('shared reflections and the weekly rhythm', () => {
     try {
       const u1 = slackRef('U1');
       const coach = t.trellis.coach(u1);
-      const friday = new Date(NOW); // digest day, 15:00
-      const saturday = '2027-01-09T10:00:00Z';
-      const nextFriday = new Date('2027-01-15T15:00:00Z');
-      const reflection = addReflection(t.repos, coach, '2027-01-09', 'Shared on the Saturday after a digest.');
-      t.clock.set(saturday);
+      const monday = new Date(NOW); // digest day, 09:00
+      const tuesday = '2027-01-12T10:00:00Z';
+      const nextMonday = new Date('2027-01-18T09:00:00Z');
+      const reflection = addReflection(t.repos, coach, '2027-01-12', 'Shared on the Tuesday after a digest.');
+      t.clock.set(tuesday);
       t.trellis.shareReflection(u1, reflection.id);
       const texts = await Promise.all(
-        [friday, nextFriday, new Date('2027-01-22T15:00:00Z')].map(async (at) =>
+        [monday, nextMonday, new Date('2027-01-25T09:00:00Z')].map(async (at) =>
           toPlainText((await t.trellis.digestFor(group.id, at, { chart: false }))!),
         ),
       );
-      expect(texts.map((x) => x.includes('Shared on the Saturday'))).toEqual([false, true, false]);
+      expect(texts.map((x) => x.includes('Shared on the Tuesday'))).toEqual([false, true, false]);
     } finally {
       t.close();
     }

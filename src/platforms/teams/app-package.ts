@@ -48,7 +48,8 @@ export const CHANNEL_COMMANDS = [
   { title: 'digest here', description: 'Make this a peer-supervision channel with an anonymous weekly digest' },
   { title: 'group join', description: 'Take part in this channel’s anonymous group picture' },
   { title: 'group leave', description: 'Stop taking part; your check-ins no longer count towards this digest' },
-  { title: 'digest', description: 'This week’s digest as it would be posted (group numbers only)' },
+  { title: 'digest', description: 'For members: the last digest posted here (group figures only)' },
+  { title: 'digest stop', description: 'For the coach who registered this channel: stop its digest' },
   { title: 'help', description: 'What Trellis does' },
 ] as const;
 

@@ -7,6 +7,7 @@ import { groups } from './005-groups';
 import { privacy } from './006-privacy';
 import { inboundEvents } from './007-inbound-events';
 import { coveringCoachIndex } from './008-covering-coach-index';
+import { groupDigests } from './009-group-digests';
 import { platformMessages } from './010-platform-messages';
 import { stableCoachNumbers } from './011-stable-coach-numbers';
 
@@ -37,6 +38,7 @@ export const MIGRATIONS: readonly Migration[] = [
   privacy,
   inboundEvents,
   coveringCoachIndex,
+  groupDigests,
   platformMessages,
   stableCoachNumbers,
 ];

@@ -217,10 +217,10 @@ describe('Slack: export files, confirm_delete and cancel', () => {
       return [JSON.stringify(sent.response.json ?? {}), answerTo(sent.triggerId)].join('\n');
     };
     expect(await answer('U8LEAD', 'digest here')).toContain(
-      'This channel is now a peer-supervision channel: the digest comes every Friday at 15:00',
+      'This channel is now a peer-supervision channel: the digest comes every Monday at 09:00',
     );
     const group = h.ctx.repos.groups.find('slack', TEAM, channel)!;
-    expect(group).toMatchObject({ name: 'peer-supervision', digestWeekday: 5, digestTime: '15:00' });
+    expect(group).toMatchObject({ name: 'peer-supervision', digestWeekday: 1, digestTime: '09:00' });
     const lead = h.ctx.repos.coaches.find(refOf('U8LEAD'))!;
     expect(h.ctx.repos.selfChecks.count(lead.id)).toBe(0);
 

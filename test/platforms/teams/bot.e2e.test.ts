@@ -229,11 +229,11 @@ describe('Teams bot over HTTP (emulator mode)', () => {
     expect(stored).toMatchObject({ serviceUrl: connector.url, conversation: { id: channelId } });
     // The core registered this channel as a group (kind 'group', with the channel's name) and said so, in the thread.
     const group = teams.app.repos.groups.find('teams', TENANT, channelId);
-    expect(group).toMatchObject({ channelId, name: 'Peer supervision', digestWeekday: 5, digestTime: '15:00' });
+    expect(group).toMatchObject({ channelId, name: 'Peer supervision', digestWeekday: 1, digestTime: '09:00' });
     const [reply] = connector.activities();
     expect(reply.conversationId).toBe(`${channelId};messageid=1700000000000`);
     expect(activityText(reply.body)).toContain(
-      'This channel is now a peer-supervision channel: the digest comes every Friday at 15:00',
+      'This channel is now a peer-supervision channel: the digest comes every Monday at 09:00',
     );
     // Never read as a quick self-check.
     expect(count('self_checks')).toBe(0);

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import type { AppContext } from '../app';
+import { describeSchedule } from '../core/group-commands';
+import type { Group } from '../core/groups';
+import { type CliIo, defineCommand, noPositionals } from './command';
+
+const PLATFORMS = ['slack', 'teams', 'console'] as const;
+
+/** `--channel ID [--platform P]`: the options that name one peer-supervision channel. */
+export const channelArgs = {
+  options: { channel: { type: 'string' }, platform: { type: 'string' } },
+  schema: {
+    channel: z.string({ error: 'name the channel: --channel <channel id>' }).min(1).max(128),
+    platform: z.enum(PLATFORMS, { error: 'one of slack, teams, console' }).optional(),
+  },
+} as const;
+
+/** The one group registered for a channel id (on `platform`, when given), or a problem to print. */
+export function findGroup(app: AppContext, channel: string, platform?: string): { group: Group } | { problem: string } {
+  const groups = app.repos.groups
+    .all()
+    .filter((g) => g.channelId === channel && (platform === undefined || g.platform === platform));
+  if (groups.length === 1) return { group: groups[0] };
+  if (groups.length === 0) {
+    return {
+      problem: `channel ${channel} is not a peer-supervision channel${platform ? ` on ${platform}` : ''} (register it with /selfcheck digest here)`,
+    };
+  }
+  return {
+    problem: `channel id ${channel} is registered ${groups.length} times (${groups.map((g) => `${g.platform}:${g.tenant}`).join(', ')}): add --platform`,
+  };
+}
+
+function found(app: AppContext, io: CliIo, channel: string, platform?: string): Group | undefined {
+  const result = findGroup(app, channel, platform);
+  if ('problem' in result) {
+    io.err(result.problem);
+    return undefined;
+  }
+  return result.group;
+}
+
+export const groupsCommand = defineCommand({
+  name: 'groups',
+  usage: 'groups [--json]',
+  summary: 'peer-supervision channels: id, platform, tenant, channel, name, members, schedule, registered by',
+  options: { json: { type: 'boolean' } },
+  schema: z.object({ json: z.boolean().optional(), positionals: noPositionals }),
+  run(args, app, io) {
+    const rows = app.repos.groups.all().map((g) => ({
+      id: g.id,
+      platform: g.platform,
+      tenant: g.tenant,
+      channelId: g.channelId,
+      name: g.name,
+      members: app.repos.groups.memberCount(g.id),
+      schedule: describeSchedule(g),
+      registeredBy: g.createdBy,
+    }));
+    if (args.json) {
+      io.out(JSON.stringify(rows));
+      return 0;
+    }
+    if (rows.length === 0) io.out('no peer-supervision channels');
+    for (const r of rows) {
+      io.out(
+        `${r.id}  ${r.platform}:${r.tenant}  ${r.channelId}  ${r.name ?? '(no name)'}  ${r.members} members  digest ${r.schedule}  registered by ${r.registeredBy === null ? 'a coach since deleted' : `coach ${r.registeredBy}`}`,
+      );
+    }
+    return 0;
+  },
+});
+
+export const groupStopCommand = defineCommand({
+  name: 'group-stop',
+  usage: 'group-stop --channel <id> [--platform slack|teams|console]',
+  summary: 'unregister a peer-supervision channel: its memberships, shares and published digests are removed',
+  options: channelArgs.options,
+  schema: z.object({ ...channelArgs.schema, positionals: noPositionals }),
+  run(args, app, io) {
+    const group = found(app, io, args.channel, args.platform);
+    if (!group) return 1;
+    app.repos.groups.remove(group.id);
+    // The audit log records actions on one coach's data; this one is about a channel, so it goes to the log.
+    app.log.info('group unregistered', { group: group.id, by: 'admin' });
+    io.out(`channel ${group.channelId} (${group.platform}:${group.tenant}) is no longer a peer-supervision channel`);
+    return 0;
+  },
+});
+
+export const groupOwnerCommand = defineCommand({
+  name: 'group-owner',
+  usage: 'group-owner --channel <id> [--platform P] --coach <number>',
+  summary: 'hand a peer-supervision channel to another coach, who may then change its schedule or stop it',
+  options: { ...channelArgs.options, coach: { type: 'string' } },
+  schema: z.object({
+    ...channelArgs.schema,
+    coach: z
+      .string({ error: "name the coach by number: --coach <number> (npm run cli -- groups shows the current one's)" })
+      .regex(/^\d{1,12}$/, 'a coach number such as 12')
+      .transform(Number),
+    positionals: noPositionals,
+  }),
+  run(args, app, io) {
+    const group = found(app, io, args.channel, args.platform);
+    if (!group) return 1;
+    const coach = app.repos.coaches.byId(args.coach);
+    if (!coach || coach.platform !== group.platform || coach.tenant !== group.tenant) {
+      io.err(`no coach ${args.coach} in ${group.platform}:${group.tenant}, where the channel is`);
+      return 1;
+    }
+    app.repos.groups.setOwner(group.id, coach.id);
+    app.log.info('group handed on', { group: group.id, to: coach.id, by: 'admin' });
+    io.out(`channel ${group.channelId} now belongs to coach ${coach.id}`);
+    return 0;
+  },
+});

@@ -1,0 +1,75 @@
+import { buildDigest, type Digest, type DigestWeek } from './digest';
+import { figuresFrom } from './group-figures';
+import type { Group } from './groups';
+import type { Repositories } from './ports';
+import type { PromptCatalog } from './prompts';
+import { localTimeToUtc } from './schedule';
+import { addDays, localDate, weekStart } from './time';
+
+export interface DigestDeps {
+  repos: Repositories;
+  catalog: PromptCatalog;
+  /** Fewest members before a figure is shown (never below MIN_GROUP_SIZE_FLOOR). */
+  minGroupSize: number;
+}
+
+/** Published weeks the builder reads: the reported one and the seven the chart draws before it. */
+const HISTORY_WEEKS = 8;
+
+/**
+ * Peer-supervision digests. A digest reports the last closed week (Monday to Sunday in the group's time zone) before
+ * its moment. The first build for posting publishes that week's figures; every later build of the week reads them
+ * back, so a join, leave, late check-in or deletion never changes a figure once shown. Shared reflections are read
+ * live, so a reflection whose coach deleted it no longer appears.
+ */
+export class DigestService {
+  constructor(private readonly deps: DigestDeps) {}
+
+  /** The week a digest at `now` reports on (its Monday) and the instant that week closed. */
+  static closedWeek(group: Group, now: Date): { weekStart: string; closeAt: Date } {
+    const thisMonday = weekStart(localDate(now, group.timeZone));
+    return { weekStart: addDays(thisMonday, -7), closeAt: localTimeToUtc(thisMonday, '00:00', group.timeZone) };
+  }
+
+  /**
+   * The digest for `now`. `publish`: the delivery's build, which stores the week's figures when they are not yet
+   * stored. Otherwise a stored week is read and an unpublished one is only previewed (nothing stored).
+   */
+  build(group: Group, now: Date, publish: boolean): Digest {
+    const { repos, catalog, minGroupSize } = this.deps;
+    const { weekStart: reported, closeAt } = DigestService.closedWeek(group, now);
+    let stored = repos.groupDigests.get(group.id, reported);
+    let week: DigestWeek | undefined = stored;
+    if (!week) {
+      const shares = repos.weeklyStats.groupWeekShares(group.id, reported, addDays(reported, 6), closeAt.toISOString());
+      const figures = figuresFrom(shares, minGroupSize);
+      if (publish) stored = repos.groupDigests.publish(group.id, reported, now.toISOString(), figures);
+      week = stored ?? { weekStart: reported, figures };
+    }
+    const earlier = repos.groupDigests
+      .upTo(group.id, addDays(reported, -7), HISTORY_WEEKS - 1)
+      .map((p) => ({ weekStart: p.weekStart, figures: p.figures }));
+    const sharedSince = new Date(now.getTime() - 7 * 86_400_000).toISOString();
+    // Shared in the seven days up to now: with one digest a week, each shared reflection appears exactly once.
+    const shared = repos.sharedReflections
+      .between(group.id, sharedSince, now.toISOString())
+      .map((s) => repos.reflections.byId(s.reflectionId))
+      .filter((r) => r !== undefined)
+      .map((r) => ({ promptId: r.promptId, text: r.text }));
+    return buildDigest({
+      groupName: group.name,
+      week: { weekStart: week.weekStart, figures: week.figures },
+      published: stored !== undefined,
+      earlier,
+      shared,
+      minGroupSize,
+      catalog,
+    });
+  }
+
+  /** The last published digest as it was posted (shared reflections still read live), or undefined before the first. */
+  lastPublished(group: Group): Digest | undefined {
+    const latest = this.deps.repos.groupDigests.latest(group.id);
+    return latest ? this.build(group, new Date(latest.publishedAt), false) : undefined;
+  }
+}
