@@ -145,7 +145,7 @@ function changeWords(b: GroupBehaviour): string {
 
 /** The one line saying how the figures are made; true of every digest. */
 export function figuresFooter(min: number): string {
-  return `Figures are shares of members who rated each behaviour Often or Consistently, shown in broad bands (few, about half, most) and only when at least ${min} members rated it; figures are fixed when the week closes. No one's own ratings, notes or reflections appear here unless they shared them.`;
+  return `Figures are shares of members who rated each behaviour Often or Consistently, shown in broad bands (few, about half, most) and only when at least ${min} members rated it; figures are fixed when the week closes. No one's own ratings or notes appear here, and a reflection only when its author shared it, without their name.`;
 }
 
 /** The digest as a platform-neutral message for the group's channel. */

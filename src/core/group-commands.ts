@@ -108,7 +108,7 @@ export class GroupCommands {
     return message(
       [
         `${created ? 'This channel is now' : 'This channel stays'} a peer-supervision channel: the digest comes ${describeSchedule(group)}.`,
-        `Coaches opt in here with /selfcheck group join and can leave any time with /selfcheck group leave. Group figures appear only for a week in which at least ${this.deps.minGroupSize} members check in, as broad bands; nobody's own ratings, notes or reflections appear unless they share them.`,
+        `Coaches opt in here with /selfcheck group join and can leave any time with /selfcheck group leave. Group figures appear only for a week in which at least ${this.deps.minGroupSize} members check in, as broad bands; nobody's own ratings or notes appear, and a reflection only when its author shares it.`,
         'Only you can change the schedule (/selfcheck digest here <day> <time>) or stop the digest (/selfcheck digest stop).',
       ],
       { title: 'Peer-supervision digest' },
@@ -265,7 +265,7 @@ export class GroupCommands {
     this.deps.log.info('reflection shared', { coach: coach.id, reflectionId: reflection.id, groups: newly.length });
     if (newly.length === 0) return message('Already shared; nothing changed.');
     return message(
-      `Shared with ${newly.map(groupLabel).join(', ')}, without your name. It appears in the next digest (${newly.map(describeSchedule).join('; ')}).`,
+      `Shared with ${newly.map(groupLabel).join(', ')}, without your name (the words themselves may still tell your group who wrote them). It appears in the next digest (${newly.map(describeSchedule).join('; ')}).`,
     );
   }
 
@@ -288,7 +288,7 @@ export class GroupCommands {
     this.deps.log.info('client companies set', { coach: coach.id, count: names.length });
     return message(
       names.length
-        ? `Saved ${names.length} client compan${names.length === 1 ? 'y' : 'ies'}; sharing will warn when a reflection names one. They stay private to you.`
+        ? `Saved ${names.length} client compan${names.length === 1 ? 'y' : 'ies'}; sharing will warn when a reflection names one. The list is not shown to your group or anyone in your organisation.`
         : 'Client companies cleared.',
     );
   }
