@@ -26,7 +26,18 @@ export interface FakeSlackOptions {
   postMessageRate?: number;
   teamId?: string;
   botUserId?: string;
+  /** The clock message timestamps are taken from (ms since the epoch); default the real one. */
+  now?: () => number;
 }
+
+/** A file between files.getUploadURLExternal and its completion. */
+interface PendingFile {
+  filename: string;
+  length: number;
+  uploaded: boolean;
+}
+
+const SLACK_TS = /^\d+(\.\d+)?$/;
 
 function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
   if (!raw) return {};
@@ -59,8 +70,13 @@ export class FakeSlackApi {
   private windowStart = 0;
   private windowCount = 0;
   private nextTs = 1_700_000_000;
-  /** Messages posted per channel, for conversations.history. */
+  /** The last message timestamp handed out, in microseconds: each new one is later, as Slack's are. */
+  private lastTsMicros = 0;
+  /** Messages posted per channel (chat.postMessage), for conversations.history. */
   readonly posted = new Map<string, Record<string, unknown>[]>();
+  /** File share messages per channel (files.completeUploadExternal with a channel_id), also in the history. */
+  readonly shared = new Map<string, Record<string, unknown>[]>();
+  private readonly pendingFiles = new Map<string, PendingFile>();
   url = '';
 
   constructor(private readonly options: FakeSlackOptions = {}) {
@@ -132,6 +148,101 @@ export class FakeSlackApi {
     res.writeHead(response.status ?? 200, headers).end(JSON.stringify(response.json ?? { ok: false }));
   }
 
+  /** A message timestamp from the fake's clock, unique and increasing ("1764547200.000123"). */
+  private messageTs(): string {
+    const now = (this.options.now ?? Date.now)() * 1000;
+    this.lastTsMicros = Math.max(Math.floor(now), this.lastTsMicros + 1);
+    return `${Math.floor(this.lastTsMicros / 1e6)}.${String(this.lastTsMicros % 1e6).padStart(6, '0')}`;
+  }
+
+  /** Everything in a channel (posts and file shares), newest first, as conversations.history lists it. */
+  private timeline(channel: string): Record<string, unknown>[] {
+    const all = [...(this.posted.get(channel) ?? []), ...(this.shared.get(channel) ?? [])];
+    return all.sort((a, b) => Number(b.ts) - Number(a.ts));
+  }
+
+  /**
+   * conversations.history as Slack answers it: messages after `oldest` (exclusive unless `inclusive`) and up to
+   * `latest`, newest first, `limit` a page (default 100, at most 999) with a cursor for the next; message metadata
+   * only with include_all_metadata. A malformed timestamp or a cursor it never issued is refused.
+   */
+  private history(b: Record<string, unknown>): FakeResponse {
+    if (typeof b.channel !== 'string' || !b.channel) return { json: { ok: false, error: 'channel_not_found' } };
+    for (const field of ['oldest', 'latest'] as const) {
+      if (b[field] !== undefined && !SLACK_TS.test(String(b[field]))) {
+        return { json: { ok: false, error: `invalid_ts_${field}` } };
+      }
+    }
+    const flag = (v: unknown) => v === true || v === 'true' || v === '1' || v === 1;
+    const oldest = b.oldest === undefined ? 0 : Number(b.oldest);
+    const latest = b.latest === undefined ? Number.POSITIVE_INFINITY : Number(b.latest);
+    const inclusive = flag(b.inclusive);
+    const limit = Math.min(999, Math.max(1, b.limit === undefined ? 100 : Number(b.limit)));
+    let offset = 0;
+    if (b.cursor !== undefined) {
+      const decoded = /^offset:(\d+)$/.exec(Buffer.from(String(b.cursor), 'base64').toString('utf8'));
+      if (!decoded) return { json: { ok: false, error: 'invalid_cursor' } };
+      offset = Number(decoded[1]);
+    }
+    const inWindow = this.timeline(b.channel).filter((m) => {
+      const ts = Number(m.ts);
+      return (inclusive ? ts >= oldest : ts > oldest) && (inclusive ? ts <= latest : ts < latest);
+    });
+    const page = inWindow.slice(offset, offset + limit);
+    const withMetadata = flag(b.include_all_metadata);
+    const messages = page.map(({ metadata, ...m }) => (withMetadata && metadata ? { ...m, metadata } : m));
+    const hasMore = offset + limit < inWindow.length;
+    const next = hasMore ? Buffer.from(`offset:${offset + limit}`).toString('base64') : '';
+    return { json: { ok: true, messages, has_more: hasMore, response_metadata: { next_cursor: next } } };
+  }
+
+  /** files.getUploadURLExternal: a file name and a length are required. */
+  private uploadUrl(b: Record<string, unknown>): FakeResponse {
+    const length = Number(b.length);
+    if (typeof b.filename !== 'string' || !b.filename || !Number.isInteger(length) || length < 1) {
+      return { json: { ok: false, error: 'invalid_arguments' } };
+    }
+    const id = `F${this.nextTs++}`;
+    this.pendingFiles.set(id, { filename: b.filename, length, uploaded: false });
+    return { json: { ok: true, upload_url: `${this.url}upload/${id}`, file_id: id } };
+  }
+
+  /**
+   * files.completeUploadExternal: every file must have been asked for and its bytes sent; with a channel_id the
+   * files are shared there in one message (the file share that conversations.history then lists).
+   */
+  private completeUpload(b: Record<string, unknown>): FakeResponse {
+    const files = Array.isArray(b.files) ? (b.files as { id?: unknown; title?: unknown }[]) : undefined;
+    if (!files?.length) return { json: { ok: false, error: 'invalid_arguments' } };
+    const done: Record<string, unknown>[] = [];
+    for (const f of files) {
+      const pending = this.pendingFiles.get(String(f.id));
+      if (!pending?.uploaded) return { json: { ok: false, error: 'file_not_found' } };
+      done.push({
+        id: f.id,
+        name: pending.filename,
+        title: typeof f.title === 'string' ? f.title : pending.filename,
+        size: pending.length,
+        mimetype: pending.filename.endsWith('.png') ? 'image/png' : 'application/octet-stream',
+      });
+    }
+    for (const f of files) this.pendingFiles.delete(String(f.id));
+    if (typeof b.channel_id === 'string' && b.channel_id) {
+      const list = this.shared.get(b.channel_id) ?? [];
+      const text = typeof b.initial_comment === 'string' ? b.initial_comment : '';
+      list.push({
+        type: 'message',
+        ts: this.messageTs(),
+        user: this.options.botUserId ?? 'U0BOT',
+        text,
+        upload: true,
+        files: done,
+      });
+      this.shared.set(b.channel_id, list);
+    }
+    return { json: { ok: true, files: done } };
+  }
+
   private rateLimit(call: RecordedCall): FakeResponse | undefined {
     const rate = this.options.postMessageRate;
     if (!rate || call.method !== 'chat.postMessage') return undefined;
@@ -169,7 +280,14 @@ export class FakeSlackApi {
         return { json: { ok: true, channel: { id: `D${users.replace(/^U/, '')}` } } };
       }
       case 'chat.postMessage': {
-        const ts = `${this.nextTs++}.000100`;
+        const metadata = b.metadata as { event_type?: unknown; event_payload?: unknown } | undefined;
+        if (
+          metadata !== undefined &&
+          (typeof metadata.event_type !== 'string' || typeof metadata.event_payload !== 'object')
+        ) {
+          return { json: { ok: false, error: 'invalid_metadata_format' } };
+        }
+        const ts = this.messageTs();
         const channel = String(b.channel);
         const list = this.posted.get(channel) ?? [];
         list.push({ ...b, ts, type: 'message', bot_id: 'B0BOT' });
@@ -180,10 +298,8 @@ export class FakeSlackApi {
         return { json: { ok: true, message_ts: `${this.nextTs++}.000200` } };
       case 'chat.update':
         return { json: { ok: true, channel: b.channel, ts: b.ts } };
-      case 'conversations.history': {
-        const messages = [...(this.posted.get(String(b.channel)) ?? [])].reverse();
-        return { json: { ok: true, messages, has_more: false } };
-      }
+      case 'conversations.history':
+        return this.history(b);
       case 'users.info':
         return {
           json: {
@@ -205,11 +321,16 @@ export class FakeSlackApi {
       case 'views.publish':
         return { json: { ok: true, view: { id: `V${this.nextTs++}` } } };
       case 'files.getUploadURLExternal':
-        return { json: { ok: true, upload_url: `${this.url}upload/F${this.nextTs}`, file_id: `F${this.nextTs++}` } };
+        return this.uploadUrl(b);
       case 'files.completeUploadExternal':
-        return { json: { ok: true, files: [{ id: 'F1' }] } };
+        return this.completeUpload(b);
       default:
-        if (call.method.startsWith('upload/')) return { json: { ok: true } };
+        if (call.method.startsWith('upload/')) {
+          const pending = this.pendingFiles.get(call.method.slice('upload/'.length));
+          if (!pending) return { status: 404, json: { ok: false } };
+          pending.uploaded = true;
+          return { json: { ok: true } };
+        }
         return { json: { ok: true } };
     }
   }

@@ -1,5 +1,16 @@
+import { createHash } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { FileAttachment, Message } from '../../core/message';
+
+/**
+ * The chart's file name with a short digest of the delivery key in it ("trellis-week-2026-11-23-3f9a1c2b7d.png"),
+ * so after a crash mid-upload the conversation's history can tell whether this delivery's chart is already there.
+ */
+export function keyedFilename(filename: string, deliveryKey: string): string {
+  const digest = createHash('sha256').update(deliveryKey).digest('hex').slice(0, 10);
+  const dot = filename.lastIndexOf('.');
+  return dot > 0 ? `${filename.slice(0, dot)}-${digest}${filename.slice(dot)}` : `${filename}-${digest}`;
+}
 
 /**
  * Uploads a message's chart into a conversation (a DM or a channel) with files.uploadV2, which asks Slack for an

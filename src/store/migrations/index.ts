@@ -6,6 +6,7 @@ import { groups } from './005-groups';
 import { privacy } from './006-privacy';
 import { inboundEvents } from './007-inbound-events';
 import { coveringCoachIndex } from './008-covering-coach-index';
+import { deliveryStages } from './012-delivery-stages';
 
 /** One schema change. `version` becomes the database's user_version once `sql` has run. */
 export interface Migration {
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly Migration[] = [
   privacy,
   inboundEvents,
   coveringCoachIndex,
+  deliveryStages,
 ];
