@@ -116,6 +116,38 @@ export class FakeSlackApi {
     });
   }
 
+  /**
+   * Lets `method` take effect as Slack would (the message is posted, the file shared), then answers `response`
+   * instead of Slack's answer, once (or `times` times): a reply lost on the way back, as after a timeout or a 5xx
+   * from a proxy. The caller cannot tell from the answer that it landed.
+   */
+  landThenAnswer(
+    method: string,
+    response: FakeResponse,
+    times = 1,
+    match: (call: RecordedCall) => boolean = () => true,
+  ): void {
+    let left = times;
+    this.respond((call) => {
+      if (call.method !== method || left <= 0 || !match(call)) return undefined;
+      left--;
+      this.defaultResponse(call);
+      return response;
+    });
+  }
+
+  /** Messages carrying this delivery key in their metadata, in any conversation. */
+  postsWithKey(key: string): Record<string, unknown>[] {
+    return [...this.posted.values()]
+      .flat()
+      .filter((m) => (m.metadata as { event_payload?: { key?: unknown } } | undefined)?.event_payload?.key === key);
+  }
+
+  /** Files shared into a conversation, by name. */
+  sharedFiles(channel: string): string[] {
+    return (this.shared.get(channel) ?? []).flatMap((m) => (m.files as { name: string }[]).map((f) => f.name));
+  }
+
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
