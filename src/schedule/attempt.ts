@@ -47,6 +47,8 @@ const asDeliveryError = (error: unknown) =>
 export class DeliveryAttempt {
   private readonly key: string;
   private readonly fields: Record<string, unknown>;
+  /** Set once a call that may post is under way: an error before it left nothing on the platform. */
+  private posting = false;
 
   constructor(
     private readonly ctx: AttemptContext,
@@ -108,6 +110,7 @@ export class DeliveryAttempt {
     }
     const image = messenger.attachImage ? message.image : undefined;
     if (!this.ctx.deps.deliveries.markStage(d.id, this.token, 'posting')) return 'lost';
+    this.posting = true;
     let messageId: string | undefined;
     try {
       messageId = (await this.sendText(target, image ? { ...message, image: undefined } : message)).messageId;
@@ -260,10 +263,10 @@ export class DeliveryAttempt {
 
   /** Anything else that went wrong mid-attempt: handled as a failed send that may have landed. */
   onError(error: unknown): Outcome {
-    return this.onSendFailure(asDeliveryError(error));
+    return this.onSendFailure(asDeliveryError(error), this.posting);
   }
 
-  private onSendFailure(failure: DeliveryError): Outcome {
+  private onSendFailure(failure: DeliveryError, mayHaveLanded = true): Outcome {
     const { deliveries, log, schedule } = this.ctx.deps;
     const d = this.delivery;
     if (failure.kind === 'rate_limited') return this.waitOut(failure);
@@ -283,6 +286,6 @@ export class DeliveryAttempt {
       return 'failed';
     }
     // A timeout or 5xx may still have posted: ask the platform before the next try.
-    return this.retryLater(failure, true);
+    return this.retryLater(failure, mayHaveLanded);
   }
 }

@@ -27,8 +27,12 @@ export class FakeBotConnector {
   /** Calls answered, recorded or not. */
   answered = 0;
 
-  /** `record: false` only counts calls (benchmarks), so memory stays flat under load. */
-  constructor(private readonly options: { record?: boolean } = {}) {
+  /**
+   * `record: false` only counts calls (benchmarks), so memory stays flat under load. `latencyMs`: how long the
+   * connector takes to answer once it has taken a call (and recorded it): a sender killed meanwhile has posted
+   * without knowing.
+   */
+  constructor(private readonly options: { record?: boolean; latencyMs?: number } = {}) {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -101,6 +105,13 @@ export class FakeBotConnector {
     };
     this.answered++;
     if (this.options.record !== false) this.calls.push(call);
+    const latency = this.options.latencyMs ?? 0;
+    if (latency > 0) setTimeout(() => this.answer(res, kind, call), latency);
+    else this.answer(res, kind, call);
+  }
+
+  private answer(res: http.ServerResponse, kind: ConnectorCall['kind'], call: ConnectorCall): void {
+    if (res.destroyed) return;
     res.writeHead(kind === 'create' ? 201 : 200, { 'content-type': 'application/json' });
     if (kind === 'create') res.end(JSON.stringify({ id: `conv-${this.nextId++}`, activityId: `a-${this.nextId++}` }));
     else if (kind === 'update') res.end(JSON.stringify({ id: call.activityId }));
