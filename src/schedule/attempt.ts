@@ -90,7 +90,10 @@ export class DeliveryAttempt {
       try {
         found = messenger.wasDelivered ? await messenger.wasDelivered(target, this.key, this.since()) : undefined;
       } catch (error) {
-        return this.onLookupFailure(asDeliveryError(error));
+        const failure = asDeliveryError(error);
+        // Refused for good (no history scope, bot not in the channel): as good as a platform that cannot tell.
+        if (failure.kind !== 'unreachable') return this.onLookupFailure(failure);
+        this.ctx.deps.log.warn('history lookup refused by the platform', { ...this.fields, reason: failure.message });
       }
       if (found === true) return this.alreadyDelivered(target);
       if (found === undefined) {
@@ -168,18 +171,22 @@ export class DeliveryAttempt {
   ): Promise<Outcome> {
     const { messenger, deps } = this.ctx;
     if (!deps.deliveries.markStage(this.delivery.id, this.token, 'uploading')) return 'lost';
-    try {
-      if (step.check && messenger.wasImageDelivered) {
-        const after = { textMessageId: step.textMessageId ?? undefined, since: this.since() };
-        const found = await messenger.wasImageDelivered(target, image, this.key, after);
-        if (found !== false) {
-          // Found, or a platform that cannot tell: a chart is the lesser half, never worth a duplicate.
-          return this.finish(
-            done,
-            found ? { inDoubt: step.inDoubt } : { inDoubt: true, note: 'chart outcome unknown' },
-          );
-        }
+    if (step.check && messenger.wasImageDelivered) {
+      const after = { textMessageId: step.textMessageId ?? undefined, since: this.since() };
+      let found: boolean | undefined;
+      try {
+        found = await messenger.wasImageDelivered(target, image, this.key, after);
+      } catch (error) {
+        const failure = asDeliveryError(error);
+        // Refused for good (no history scope) counts as "cannot tell"; anything else is asked again later.
+        if (failure.kind !== 'unreachable') return this.onImageFailure(failure);
       }
+      if (found !== false) {
+        // Found, or nobody can tell: a chart is the lesser half of a delivery, never worth a duplicate.
+        return this.finish(done, found ? { inDoubt: step.inDoubt } : { inDoubt: true, note: 'chart outcome unknown' });
+      }
+    }
+    try {
       await messenger.attachImage?.(target, image, this.key);
     } catch (error) {
       return this.onImageFailure(asDeliveryError(error));

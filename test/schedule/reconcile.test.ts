@@ -115,6 +115,22 @@ describe.each(['prompt', 'digest'] as const)('a %s whose outcome was unknown', (
   });
 });
 
+test('a history Slack refuses for good (no channels:history) cannot tell: a digest errs at most once, a DM at least once', async () => {
+  const { x, keys, run, row } = await setUp();
+  x.fake.landThenAnswer('chat.postMessage', { status: 500, json: { ok: false } }, 2);
+  await run();
+  expect(x.fake.postsWithKey(keys.prompt)).toHaveLength(1);
+  expect(x.fake.postsWithKey(keys.digest)).toHaveLength(1);
+  x.fake.respond((call) =>
+    call.method === 'conversations.history' ? { json: { ok: false, error: 'missing_scope' } } : undefined,
+  );
+  expect(await run(1)).toMatchObject({ sent: 1, inDoubt: 1 });
+  expect(x.fake.postsWithKey(keys.digest)).toHaveLength(1);
+  expect(row('digest')).toMatchObject({ status: 'sent', inDoubt: true });
+  expect(x.fake.postsWithKey(keys.prompt)).toHaveLength(2);
+  expect(row('prompt')).toMatchObject({ status: 'sent', inDoubt: true });
+});
+
 describe('a chart after its text', () => {
   test('a failed upload is tried again alone: the text is never posted twice', async () => {
     const { x, coach, keys, run, row } = await setUp({ weeklyChart: true });
