@@ -4,7 +4,7 @@ import { isTrellisError } from '../core/errors';
 import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command';
 import { backupCommand, migrateCommand, seedDemoCommand, statsCommand } from './core-commands';
 import { auditCommand, deleteCommand, exportCommand, purgeCommand, rotateKeyCommand } from './privacy-commands';
-import { dueCommand, runDueCommand } from './schedule-commands';
+import { deliveriesCommand, dueCommand, runDueCommand } from './schedule-commands';
 import { digestCommand, summaryCommand } from './weekly-commands';
 
 /** Every admin command. Add new ones here. */
@@ -20,6 +20,7 @@ export const COMMANDS: CliCommand<never>[] = [
   auditCommand,
   dueCommand,
   runDueCommand,
+  deliveriesCommand,
   summaryCommand,
   digestCommand,
 ] as CliCommand<never>[];

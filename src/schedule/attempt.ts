@@ -49,6 +49,8 @@ export class DeliveryAttempt {
   private readonly fields: Record<string, unknown>;
   /** Set once a call that may post is under way: an error before it left nothing on the platform. */
   private posting = false;
+  /** The row was settled without the platform's answer (sent again blind, not sent, or given up unknown). */
+  settledInDoubt = false;
 
   constructor(
     private readonly ctx: AttemptContext,
@@ -196,6 +198,7 @@ export class DeliveryAttempt {
 
   private finish(outcome: Outcome, extra: { messageId?: string; inDoubt?: boolean; note?: string }): Outcome {
     const { messageId, ...rest } = extra;
+    if (rest.inDoubt) this.settledInDoubt = true;
     const marked = this.ctx.deps.deliveries.markSent(this.delivery.id, this.token, messageId ?? null, this.now(), rest);
     return marked ? outcome : 'lost';
   }
@@ -252,6 +255,7 @@ export class DeliveryAttempt {
       this.now(),
       { inDoubt: true },
     );
+    this.settledInDoubt = true;
     this.ctx.deps.log.warn('delivery in doubt past its catch-up window: given up, not sent blind', this.fields);
     return 'failed';
   }

@@ -68,7 +68,7 @@ export interface SenderDeps {
 export interface SendSummary {
   sent: number;
   alreadyDelivered: number;
-  /** Settled without the platform's answer (it cannot tell): see AT_MOST_ONCE_WHEN_IN_DOUBT. */
+  /** Settled without the platform's answer (sent again, not sent, or given up unknown): see attempt.ts. */
   inDoubt: number;
   skipped: number;
   retried: number;
@@ -156,6 +156,13 @@ export class PlatformSender {
       }
       await Promise.all(Array.from({ length: this.options.concurrency }, () => this.worker(summary)));
     }
+    if (summary.inDoubt > 0) {
+      this.deps.log.warn('deliveries settled in doubt (the platform could not say whether they had arrived)', {
+        platform: this.platform,
+        inDoubt: summary.inDoubt,
+        inDoubtEver: this.deps.deliveries.countInDoubt(),
+      });
+    }
     return summary;
   }
 
@@ -184,6 +191,8 @@ export class PlatformSender {
       outcome = attempt.onError(error);
     }
     if (outcome !== 'lost') summary[outcome]++;
+    // 'inDoubt' counts the rows not sent again; rows sent again blind, or given up unknown, count here too.
+    if (attempt.settledInDoubt && outcome !== 'inDoubt') summary.inDoubt++;
   }
 
   /** The coach's DM or the channel the row names; an outcome instead when there is nobody to send to. */

@@ -135,6 +135,8 @@ export interface DeliveryStore {
   countByStatus(): Partial<Record<DeliveryStatus, number>>;
   /** Rows settled in doubt, for an admin: sent without the platform's word, or given up while unknown. */
   countInDoubt(): number;
+  /** The most recent rows settled in doubt, newest first. */
+  inDoubt(limit: number): Delivery[];
 }
 
 export function deliveryStore(db: Db): DeliveryStore {
@@ -192,6 +194,9 @@ export function deliveryStore(db: Db): DeliveryStore {
     'SELECT status, count(*) AS n FROM deliveries GROUP BY status',
   );
   const inDoubt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM deliveries WHERE in_doubt = 1');
+  const inDoubtRows = db.prepare<[number], DeliveryRow>(
+    'SELECT * FROM deliveries WHERE in_doubt = 1 ORDER BY id DESC LIMIT ?',
+  );
 
   return {
     enqueue: (d, now) => insert.run({ ...d, now }).changes === 1,
@@ -216,5 +221,6 @@ export function deliveryStore(db: Db): DeliveryStore {
     },
     countByStatus: () => Object.fromEntries(byStatus.all().map((r) => [r.status, r.n])),
     countInDoubt: () => inDoubt.get()?.n ?? 0,
+    inDoubt: (limit) => inDoubtRows.all(limit).map(toDelivery),
   };
 }

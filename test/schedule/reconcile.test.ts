@@ -124,7 +124,7 @@ test('a history Slack refuses for good (no channels:history) cannot tell: a dige
   x.fake.respond((call) =>
     call.method === 'conversations.history' ? { json: { ok: false, error: 'missing_scope' } } : undefined,
   );
-  expect(await run(1)).toMatchObject({ sent: 1, inDoubt: 1 });
+  expect(await run(1)).toMatchObject({ sent: 1, inDoubt: 2 });
   expect(x.fake.postsWithKey(keys.digest)).toHaveLength(1);
   expect(row('digest')).toMatchObject({ status: 'sent', inDoubt: true });
   expect(x.fake.postsWithKey(keys.prompt)).toHaveLength(2);
