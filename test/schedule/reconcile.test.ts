@@ -142,6 +142,9 @@ describe('a chart after its text', () => {
     await run(1);
     expect(x.fake.postsWithKey(keys.weekly)).toHaveLength(1);
     expect(x.fake.sharedFiles(coach.channel)).toEqual([keyedFilename('week.png', keys.weekly)]);
+    // The title a coach reads stays the plain one.
+    const [share] = x.fake.shared.get(coach.channel) ?? [];
+    expect(share?.files).toMatchObject([{ title: 'week', mimetype: 'image/png' }]);
     expect(row('weekly')).toMatchObject({ status: 'sent', messageId: x.fake.postsWithKey(keys.weekly)[0].ts });
   });
 

@@ -16,11 +16,17 @@ export function keyedFilename(filename: string, deliveryKey: string): string {
  * Uploads a message's chart into a conversation (a DM or a channel) with files.uploadV2, which asks Slack for an
  * upload URL, sends the bytes there, and completes the upload into the conversation. Needs the `files:write` scope.
  */
-export async function uploadImage(client: WebClient, channelId: string, image: NonNullable<Message['image']>) {
+export async function uploadImage(
+  client: WebClient,
+  channelId: string,
+  image: NonNullable<Message['image']>,
+  /** The stored file's name (keyedFilename when the outbox must find it again); the title stays the plain one. */
+  filename = image.filename,
+) {
   await client.files.uploadV2({
     channel_id: channelId,
     file: Buffer.from(image.png),
-    filename: image.filename,
+    filename,
     title: image.filename.replace(/\.png$/, ''),
     alt_text: image.alt.slice(0, 1000),
   });

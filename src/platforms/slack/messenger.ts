@@ -134,7 +134,7 @@ export class SlackMessenger implements Messenger {
   async attachImage(target: DeliveryTarget, image: NonNullable<Message['image']>, deliveryKey: string): Promise<void> {
     const channel = await this.lookupChannel(target);
     try {
-      await uploadImage(this.client, channel, { ...image, filename: keyedFilename(image.filename, deliveryKey) });
+      await uploadImage(this.client, channel, image, keyedFilename(image.filename, deliveryKey));
     } catch (error) {
       throw toDeliveryError(error);
     }
