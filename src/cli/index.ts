@@ -6,7 +6,7 @@ import { backupCommand, migrateCommand, seedDemoCommand, statsCommand } from './
 import { groupOwnerCommand, groupStopCommand, groupsCommand } from './group-commands';
 import { auditCommand, deleteCommand, exportCommand, purgeCommand, rotateKeyCommand } from './privacy-commands';
 import { removalsCommand } from './removal-commands';
-import { dueCommand, runDueCommand } from './schedule-commands';
+import { deliveriesCommand, dueCommand, runDueCommand } from './schedule-commands';
 import { digestCommand, summaryCommand } from './weekly-commands';
 
 /** Every admin command. Add new ones here. */
@@ -23,6 +23,7 @@ export const COMMANDS: CliCommand<never>[] = [
   dueCommand,
   runDueCommand,
   removalsCommand,
+  deliveriesCommand,
   summaryCommand,
   digestCommand,
   groupsCommand,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isValidDate } from '../core/time';
 import { createScheduler } from '../schedule';
 import { platformMessengers } from '../schedule/messengers';
+import { deliveryStore } from '../store/deliveries';
 import { defineCommand, noPositionals } from './command';
 
 const isoInstant = z
@@ -46,6 +47,29 @@ export const runDueCommand = defineCommand({
     }
     const summary = await createScheduler(app, messengers).runDue();
     io.out(JSON.stringify(summary));
+    return 0;
+  },
+});
+
+export const deliveriesCommand = defineCommand({
+  name: 'deliveries',
+  usage: 'deliveries [--in-doubt] [--limit N]',
+  summary: 'outbox rows per status and how many were settled in doubt; --in-doubt lists those (ids, no content)',
+  options: { 'in-doubt': { type: 'boolean' }, limit: { type: 'string' } },
+  schema: z.object({
+    'in-doubt': z.boolean().optional(),
+    limit: z.coerce.number().int().min(1, 'must be at least 1').max(10_000, 'must be at most 10000').default(100),
+    positionals: noPositionals,
+  }),
+  run(args, app, io) {
+    const outbox = deliveryStore(app.db);
+    io.out(JSON.stringify({ byStatus: outbox.countByStatus(), inDoubt: outbox.countInDoubt() }));
+    if (args['in-doubt']) {
+      for (const d of outbox.inDoubt(args.limit)) {
+        const { id, platform, kind, recipient, localDate, status, attempts, error } = d;
+        io.out(JSON.stringify({ id, platform, kind, recipient, localDate, status, attempts, error }));
+      }
+    }
     return 0;
   },
 });

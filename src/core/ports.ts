@@ -252,6 +252,8 @@ export interface RemovalRequests {
   /** Queues every recorded item posted before `cutoff` (an ISO instant); returns how many. */
   queuePostedBefore(cutoff: string, at: string): number;
 }
+/** Where a delivery goes: a coach's DM or a channel. */
+export type DeliveryTarget = { kind: 'coach'; coach: Coach } | { kind: 'channel'; channel: ChannelAddress };
 
 /** Sends to a coach's private conversation on one platform. Platform adapters implement it. */
 export interface Messenger {
@@ -269,8 +271,29 @@ export interface Messenger {
     /** Whether the message's image reached the coach; undefined when it had none. The text counts as delivered. */
     imageDelivered?: boolean;
   }>;
-  /** After a crash: did a send with this key reach the coach? undefined when the platform cannot tell. */
-  wasDelivered?(coach: Coach, deliveryKey: string): Promise<boolean | undefined>;
+  /**
+   * After an unknown outcome (a crash or a timeout mid-send): is a message carrying this key in the target's
+   * conversation, posted since `since`? true or false when the platform answered; undefined when it has no way to
+   * tell (no history to read). Throws DeliveryError when the lookup itself failed (rate limit, 5xx, timeout): that
+   * is "not known yet", never "not delivered".
+   */
+  wasDelivered?(target: DeliveryTarget, deliveryKey: string, since: Date): Promise<boolean | undefined>;
+  /**
+   * Platforms that upload an image as its own step after the text implement these two; the outbox then sends the
+   * text without the image, records that it was posted, and only then calls `attachImage`, so a crash between the
+   * two resumes with the upload alone. Throws DeliveryError when the upload failed.
+   */
+  attachImage?(target: DeliveryTarget, image: NonNullable<Message['image']>, deliveryKey: string): Promise<void>;
+  /**
+   * After an unknown upload outcome: is this delivery's image in the conversation, after the text `textMessageId`
+   * (or since `since` when the text's id is not known)? Same answers as `wasDelivered`.
+   */
+  wasImageDelivered?(
+    target: DeliveryTarget,
+    image: NonNullable<Message['image']>,
+    deliveryKey: string,
+    after: { textMessageId?: string; since: Date },
+  ): Promise<boolean | undefined>;
   /**
    * Posts `message` (with its image, where it has one) to a peer-supervision group's channel: the weekly digest.
    * Platforms that cannot reach channels leave it out. Throws DeliveryError when the text was not posted; a chart

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { DeliveryError } from '../core/errors';
 import type { Coach, Platform } from '../core/model';
-import type { Clock, CoachRepository, Logger, Messenger } from '../core/ports';
-import { type Delivery, type DeliveryStore, deliveryKey } from '../store/deliveries';
+import type { Clock, CoachRepository, DeliveryTarget, Logger, Messenger } from '../core/ports';
+import type { Delivery, DeliveryStore } from '../store/deliveries';
 import type { ScheduleStore } from '../store/schedule';
+import { DeliveryAttempt, type Outcome } from './attempt';
 import type { ProducerRegistry } from './producers';
 import { AdaptiveRateLimiter, type RateLimiterOptions } from './rate-limiter';
 import { StoppableSleep } from './stoppable-sleep';
@@ -16,10 +16,6 @@ export interface ScopedMessenger extends Messenger {
 export function reaches(m: Messenger, coach: Coach): boolean {
   const scoped = m as Partial<ScopedMessenger>;
   return typeof scoped.reaches === 'function' ? scoped.reaches(coach) : true;
-}
-
-function canPostToChannels(m: Messenger): m is Messenger & Required<Pick<Messenger, 'sendToChannel'>> {
-  return typeof m.sendToChannel === 'function';
 }
 
 export const coachRecipient = (coachId: number) => `coach:${coachId}`;
@@ -45,6 +41,8 @@ export interface SenderOptions {
   /** Longest wait for a retry inside one run; later retries are picked up by a later tick. */
   maxWaitMs: number;
   limiter: RateLimiterOptions;
+  /** How late a delivery may still go out (the catch-up window): a lookup that keeps failing is given up after it. */
+  catchUpMs: number;
 }
 
 export const DEFAULT_SENDER_OPTIONS: SenderOptions = {
@@ -54,6 +52,7 @@ export const DEFAULT_SENDER_OPTIONS: SenderOptions = {
   backoffMaxMs: 5 * 60_000,
   maxWaitMs: 60_000,
   limiter: {},
+  catchUpMs: 180 * 60_000,
 };
 
 export interface SenderDeps {
@@ -70,6 +69,8 @@ export interface SenderDeps {
 export interface SendSummary {
   sent: number;
   alreadyDelivered: number;
+  /** Settled without the platform's answer (sent again, not sent, or given up unknown): see attempt.ts. */
+  inDoubt: number;
   skipped: number;
   retried: number;
   failed: number;
@@ -79,6 +80,7 @@ export interface SendSummary {
 const emptySummary = (): SendSummary => ({
   sent: 0,
   alreadyDelivered: 0,
+  inDoubt: 0,
   skipped: 0,
   retried: 0,
   failed: 0,
@@ -145,6 +147,13 @@ export class PlatformSender {
       }
       await Promise.all(Array.from({ length: this.options.concurrency }, () => this.worker(summary)));
     }
+    if (summary.inDoubt > 0) {
+      this.deps.log.warn('deliveries settled in doubt (the platform could not say whether they had arrived)', {
+        platform: this.platform,
+        inDoubt: summary.inDoubt,
+        inDoubtEver: this.deps.deliveries.countInDoubt(),
+      });
+    }
     return summary;
   }
 
@@ -160,122 +169,38 @@ export class PlatformSender {
   }
 
   private async deliver(delivery: Delivery, token: string, summary: SendSummary): Promise<void> {
-    const { deliveries, log } = this.deps;
-    const now = () => this.deps.clock.now().toISOString();
-    const key = deliveryKey(delivery);
-    const fields = {
-      delivery: delivery.id,
-      kind: delivery.kind,
-      localDate: delivery.localDate,
-      platform: this.platform,
-    };
+    const attempt = new DeliveryAttempt(
+      { messenger: this.messenger, deps: this.deps, options: this.options, limiter: this.limiter },
+      delivery,
+      token,
+    );
+    let outcome: Outcome;
     try {
-      const target = parseRecipient(delivery.recipient);
-      if (!target) {
-        deliveries.markFailed(delivery.id, token, `unknown recipient ${delivery.recipient}`, now());
-        summary.failed++;
-        return;
-      }
-      let coach: Coach | undefined;
-      if (target.kind === 'coach') {
-        coach = this.deps.coaches.byId(target.coachId);
-        if (!coach || this.deps.schedule.isUnreachable(target.coachId)) {
-          deliveries.markSkipped(delivery.id, token, coach ? 'coach unreachable' : 'coach deleted', now());
-          summary.skipped++;
-          return;
-        }
-      }
-      // A send whose outcome is unknown (crash or timeout mid-send): ask the platform before sending again.
-      if (delivery.uncertain && coach && this.messenger.wasDelivered) {
-        if ((await this.messenger.wasDelivered(coach, key)) === true) {
-          deliveries.markSent(delivery.id, token, null, now());
-          summary.alreadyDelivered++;
-          log.info('delivery found on the platform after an unknown outcome; not sent again', fields);
-          return;
-        }
-      }
-      const producer = this.deps.producers.get(delivery.kind);
-      if (!producer) {
-        deliveries.markFailed(delivery.id, token, `no producer for kind "${delivery.kind}"`, now());
-        summary.failed++;
-        log.error('delivery has no producer', fields);
-        return;
-      }
-      const message = await producer({ delivery, coach, now: this.deps.clock.now() });
-      if (!message) {
-        deliveries.markSkipped(delivery.id, token, 'nothing to send', now());
-        summary.skipped++;
-        return;
-      }
-      let result: { messageId?: string };
-      if (target.kind === 'coach' && coach) {
-        result = await this.messenger.sendDirect(coach, message, key);
-      } else if (target.kind === 'channel' && canPostToChannels(this.messenger)) {
-        result = await this.messenger.sendToChannel({ tenant: target.tenant, channelId: target.id }, message, key);
-      } else {
-        throw new DeliveryError('unreachable', `${this.platform} cannot post to channels`);
-      }
-      deliveries.markSent(delivery.id, token, result.messageId ?? null, now());
-      this.limiter.onSuccess();
-      summary.sent++;
+      const target = this.targetOf(delivery, token);
+      outcome = typeof target === 'string' ? target : await attempt.run(target);
     } catch (error) {
-      this.onFailure(delivery, token, error, summary, fields);
+      outcome = attempt.onError(error);
     }
+    if (outcome !== 'lost') summary[outcome]++;
+    // 'inDoubt' counts the rows not sent again; rows sent again blind, or given up unknown, count here too.
+    if (attempt.settledInDoubt && outcome !== 'inDoubt') summary.inDoubt++;
   }
 
-  private onFailure(
-    delivery: Delivery,
-    token: string,
-    error: unknown,
-    summary: SendSummary,
-    fields: Record<string, unknown>,
-  ): void {
-    const { deliveries, log, clock } = this.deps;
-    const now = clock.now();
-    const failure =
-      error instanceof DeliveryError ? error : new DeliveryError('transient', (error as Error)?.message ?? 'error');
-    if (failure.kind === 'rate_limited') {
-      const wait = failure.retryAfterMs ?? 1000;
-      this.limiter.onRateLimited(wait);
-      deliveries.markRetry(delivery.id, token, {
-        nextAttemptAt: new Date(now.getTime() + wait).toISOString(),
-        error: failure.message,
-        countAttempt: false,
-        uncertain: false,
-      });
-      summary.retried++;
-      return;
+  /** The coach's DM or the channel the row names; an outcome instead when there is nobody to send to. */
+  private targetOf(delivery: Delivery, token: string): DeliveryTarget | Outcome {
+    const { deliveries } = this.deps;
+    const now = this.deps.clock.now().toISOString();
+    const target = parseRecipient(delivery.recipient);
+    if (!target) {
+      deliveries.markFailed(delivery.id, token, `unknown recipient ${delivery.recipient}`, now);
+      return 'failed';
     }
-    if (failure.kind === 'unreachable') {
-      deliveries.markSkipped(delivery.id, token, `unreachable: ${failure.message}`, now.toISOString());
-      if (delivery.coachId !== null) {
-        this.deps.schedule.markUnreachable(delivery.coachId, failure.message, now.toISOString());
-      }
-      summary.unreachable++;
-      log.warn('recipient unreachable: marked, no more sends until they write again', {
-        ...fields,
-        coach: delivery.coachId,
-        reason: failure.message,
-      });
-      return;
+    if (target.kind === 'channel') return { kind: 'channel', channel: { tenant: target.tenant, channelId: target.id } };
+    const coach = this.deps.coaches.byId(target.coachId);
+    if (!coach || this.deps.schedule.isUnreachable(target.coachId)) {
+      deliveries.markSkipped(delivery.id, token, coach ? 'coach unreachable' : 'coach deleted', now);
+      return 'skipped';
     }
-    if (delivery.attempts >= this.options.maxAttempts) {
-      deliveries.markFailed(delivery.id, token, failure.message, now.toISOString());
-      summary.failed++;
-      log.error('delivery failed after its last attempt', { ...fields, attempts: delivery.attempts, error: failure });
-      return;
-    }
-    const random = this.deps.random ?? Math.random;
-    const backoff = Math.min(this.options.backoffMaxMs, this.options.backoffBaseMs * 2 ** (delivery.attempts - 1));
-    const jittered = Math.round(backoff * (0.5 + random()));
-    // A timeout or 5xx may still have posted: ask the platform before the next try.
-    deliveries.markRetry(delivery.id, token, {
-      nextAttemptAt: new Date(now.getTime() + jittered).toISOString(),
-      error: failure.message,
-      countAttempt: true,
-      uncertain: true,
-    });
-    summary.retried++;
-    log.warn('delivery failed; will retry', { ...fields, attempts: delivery.attempts, retryInMs: jittered });
+    return { kind: 'coach', coach };
   }
 }

@@ -84,7 +84,7 @@ export class Scheduler {
             log: deps.log,
             random: deps.random,
           },
-          deps.sender,
+          { catchUpMs: deps.catchUpMinutes * 60_000, ...deps.sender },
         ),
       );
     }

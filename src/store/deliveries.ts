@@ -3,6 +3,12 @@ import type { Db } from './db';
 
 export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
 
+/**
+ * Where a send stands inside its claim (migration 12): nothing sent yet, the text's call in flight, the text
+ * posted (the chart next), the chart's upload in flight. null on rows from before stages were recorded.
+ */
+export type DeliveryStage = 'claimed' | 'posting' | 'posted' | 'uploading';
+
 /** One row of the outbox. */
 export interface Delivery {
   id: number;
@@ -21,6 +27,9 @@ export interface Delivery {
   claimToken: string | null;
   messageId: string | null;
   error: string | null;
+  stage: DeliveryStage | null;
+  /** Settled without knowing whether the platform had it (see the README on reconciliation). */
+  inDoubt: boolean;
 }
 
 export interface NewDelivery {
@@ -48,6 +57,8 @@ interface DeliveryRow {
   claim_token: string | null;
   message_id: string | null;
   error: string | null;
+  stage: DeliveryStage | null;
+  in_doubt: number;
 }
 
 function toDelivery(row: DeliveryRow): Delivery {
@@ -66,6 +77,8 @@ function toDelivery(row: DeliveryRow): Delivery {
     claimToken: row.claim_token,
     messageId: row.message_id,
     error: row.error,
+    stage: row.stage,
+    inDoubt: row.in_doubt === 1,
   };
 }
 
@@ -84,9 +97,25 @@ export interface DeliveryStore {
   enqueue(d: NewDelivery, now: string): boolean;
   /** Claims the next ready row of a platform, or undefined. */
   claimNext(platform: Platform, now: string, token: string): Delivery | undefined;
-  /** Rows stuck in 'sending' since before `claimedBefore` (their sender died): back to pending, flagged uncertain. */
+  /**
+   * Rows stuck in 'sending' since before `claimedBefore` (their sender died): back to pending. Flagged uncertain
+   * when the text's call may have been in flight (stage 'posting', or unknown); a row that died while its message
+   * was still being built ('claimed') is not. 'posted' and 'uploading' keep their stage: only the chart is left.
+   */
   releaseAbandoned(claimedBefore: string): number;
-  markSent(id: number, token: string, messageId: string | null, now: string): boolean;
+  /** Records the claim's stage (and the text's message id once posted); false when the claim was taken over. */
+  markStage(id: number, token: string, stage: DeliveryStage, messageId?: string | null): boolean;
+  /**
+   * Done. `note` is kept as the row's error (a chart that did not follow its text); `inDoubt` when the sender
+   * settled it without the platform's answer.
+   */
+  markSent(
+    id: number,
+    token: string,
+    messageId: string | null,
+    now: string,
+    extra?: { note?: string; inDoubt?: boolean },
+  ): boolean;
   /**
    * Back to pending for another try at `nextAttemptAt`. `countAttempt: false` for rate limits, which are not
    * failures; `uncertain` when the send may have landed (a timeout), so the platform is asked before the next try.
@@ -96,7 +125,7 @@ export interface DeliveryStore {
     token: string,
     retry: { nextAttemptAt: string; error: string; countAttempt: boolean; uncertain: boolean },
   ): boolean;
-  markFailed(id: number, token: string, error: string, now: string): boolean;
+  markFailed(id: number, token: string, error: string, now: string, extra?: { inDoubt?: boolean }): boolean;
   markSkipped(id: number, token: string, reason: string, now: string): boolean;
   /** The earliest next attempt among a platform's pending rows. */
   nextPendingAt(platform: Platform): string | undefined;
@@ -104,6 +133,10 @@ export interface DeliveryStore {
   openCount(platform?: Platform): number;
   byKey(recipient: string, kind: string, localDate: string): Delivery | undefined;
   countByStatus(): Partial<Record<DeliveryStatus, number>>;
+  /** Rows settled in doubt, for an admin: sent without the platform's word, or given up while unknown. */
+  countInDoubt(): number;
+  /** The most recent rows settled in doubt, newest first. */
+  inDoubt(limit: number): Delivery[];
 }
 
 export function deliveryStore(db: Db): DeliveryStore {
@@ -113,7 +146,8 @@ export function deliveryStore(db: Db): DeliveryStore {
      ON CONFLICT (recipient, kind, local_date) DO NOTHING`,
   );
   const claim = db.prepare<[string, string, string, string], DeliveryRow>(
-    `UPDATE deliveries SET status = 'sending', claim_token = ?, claimed_at = ?, attempts = attempts + 1
+    `UPDATE deliveries SET status = 'sending', claim_token = ?, claimed_at = ?, attempts = attempts + 1,
+       stage = CASE WHEN stage IN ('posted', 'uploading') THEN stage ELSE 'claimed' END
      WHERE id = (SELECT id FROM deliveries WHERE platform = ? AND status = 'pending' AND next_attempt_at <= ?
                  ORDER BY next_attempt_at, id LIMIT 1)
      RETURNING *`,
@@ -122,11 +156,17 @@ export function deliveryStore(db: Db): DeliveryStore {
     claim.get(token, now, platform, now),
   );
   const releaseAbandoned = db.prepare(
-    `UPDATE deliveries SET status = 'pending', uncertain = 1, claim_token = NULL
+    `UPDATE deliveries SET status = 'pending', claim_token = NULL,
+       uncertain = CASE WHEN stage IS NULL OR stage = 'posting' THEN 1 ELSE uncertain END
      WHERE status = 'sending' AND claimed_at < ?`,
   );
+  const markStage = db.prepare(
+    `UPDATE deliveries SET stage = ?, message_id = coalesce(?, message_id)
+     WHERE id = ? AND claim_token = ? AND status = 'sending'`,
+  );
   const markSent = db.prepare(
-    `UPDATE deliveries SET status = 'sent', message_id = ?, finished_at = ?, error = NULL, claim_token = NULL
+    `UPDATE deliveries SET status = 'sent', message_id = coalesce(?, message_id), finished_at = ?, error = ?,
+       in_doubt = max(in_doubt, ?), claim_token = NULL
      WHERE id = ? AND claim_token = ? AND status = 'sending'`,
   );
   const markRetry = db.prepare(
@@ -135,7 +175,7 @@ export function deliveryStore(db: Db): DeliveryStore {
      WHERE id = ? AND claim_token = ? AND status = 'sending'`,
   );
   const markDone = db.prepare(
-    `UPDATE deliveries SET status = ?, error = ?, finished_at = ?, claim_token = NULL
+    `UPDATE deliveries SET status = ?, error = ?, finished_at = ?, claim_token = NULL, in_doubt = max(in_doubt, ?)
      WHERE id = ? AND claim_token = ? AND status = 'sending'`,
   );
   const nextPending = db.prepare<[Platform], { at: string | null }>(
@@ -153,6 +193,10 @@ export function deliveryStore(db: Db): DeliveryStore {
   const byStatus = db.prepare<[], { status: DeliveryStatus; n: number }>(
     'SELECT status, count(*) AS n FROM deliveries GROUP BY status',
   );
+  const inDoubt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM deliveries WHERE in_doubt = 1');
+  const inDoubtRows = db.prepare<[number], DeliveryRow>(
+    'SELECT * FROM deliveries WHERE in_doubt = 1 ORDER BY id DESC LIMIT ?',
+  );
 
   return {
     enqueue: (d, now) => insert.run({ ...d, now }).changes === 1,
@@ -161,11 +205,14 @@ export function deliveryStore(db: Db): DeliveryStore {
       return row ? toDelivery(row) : undefined;
     },
     releaseAbandoned: (claimedBefore) => releaseAbandoned.run(claimedBefore).changes,
-    markSent: (id, token, messageId, now) => markSent.run(messageId, now, id, token).changes === 1,
+    markStage: (id, token, stage, messageId = null) => markStage.run(stage, messageId, id, token).changes === 1,
+    markSent: (id, token, messageId, now, extra = {}) =>
+      markSent.run(messageId, now, extra.note ?? null, extra.inDoubt ? 1 : 0, id, token).changes === 1,
     markRetry: (id, token, r) =>
       markRetry.run(r.nextAttemptAt, r.error, r.countAttempt ? 0 : 1, r.uncertain ? 1 : 0, id, token).changes === 1,
-    markFailed: (id, token, error, now) => markDone.run('failed', error, now, id, token).changes === 1,
-    markSkipped: (id, token, reason, now) => markDone.run('skipped', reason, now, id, token).changes === 1,
+    markFailed: (id, token, error, now, extra = {}) =>
+      markDone.run('failed', error, now, extra.inDoubt ? 1 : 0, id, token).changes === 1,
+    markSkipped: (id, token, reason, now) => markDone.run('skipped', reason, now, 0, id, token).changes === 1,
     nextPendingAt: (platform) => nextPending.get(platform)?.at ?? undefined,
     openCount: (platform) => (platform ? openFor.get(platform)?.n : openAll.get()?.n) ?? 0,
     byKey(recipient, kind, localDate) {
@@ -173,5 +220,7 @@ export function deliveryStore(db: Db): DeliveryStore {
       return row ? toDelivery(row) : undefined;
     },
     countByStatus: () => Object.fromEntries(byStatus.all().map((r) => [r.status, r.n])),
+    countInDoubt: () => inDoubt.get()?.n ?? 0,
+    inDoubt: (limit) => inDoubtRows.all(limit).map(toDelivery),
   };
 }

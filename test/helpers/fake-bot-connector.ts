@@ -31,8 +31,12 @@ export class FakeBotConnector {
   /** What DELETE really removed, as `conversation activityId`. */
   readonly removed: string[] = [];
 
-  /** `record: false` only counts calls (benchmarks), so memory stays flat under load. */
-  constructor(private readonly options: { record?: boolean } = {}) {
+  /**
+   * `record: false` only counts calls (benchmarks), so memory stays flat under load. `latencyMs`: how long the
+   * connector takes to answer once it has taken a call (and recorded it): a sender killed meanwhile has posted
+   * without knowing.
+   */
+  constructor(private readonly options: { record?: boolean; latencyMs?: number } = {}) {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -106,6 +110,13 @@ export class FakeBotConnector {
     };
     this.answered++;
     if (this.options.record !== false) this.calls.push(call);
+    const latency = this.options.latencyMs ?? 0;
+    if (latency > 0) setTimeout(() => this.answer(res, kind, call), latency);
+    else this.answer(res, kind, call);
+  }
+
+  private answer(res: http.ServerResponse, kind: ConnectorCall['kind'], call: ConnectorCall): void {
+    if (res.destroyed) return;
     if (kind === 'delete') {
       // Like the Bot Connector: a 404 for an activity that is not (or no longer) there.
       const key = `${call.conversationId} ${call.activityId}`;

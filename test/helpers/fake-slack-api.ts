@@ -26,7 +26,18 @@ export interface FakeSlackOptions {
   postMessageRate?: number;
   teamId?: string;
   botUserId?: string;
+  /** The clock message timestamps are taken from (ms since the epoch); default the real one. */
+  now?: () => number;
 }
+
+/** A file between files.getUploadURLExternal and its completion. */
+interface PendingFile {
+  filename: string;
+  length: number;
+  uploaded: boolean;
+}
+
+const SLACK_TS = /^\d+(\.\d+)?$/;
 
 function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
   if (!raw) return {};
@@ -59,9 +70,14 @@ export class FakeSlackApi {
   private windowStart = 0;
   private windowCount = 0;
   private nextTs = 1_700_000_000;
-  /** Messages posted per channel, for conversations.history; chat.delete takes them out. */
+  /** The last message timestamp handed out, in microseconds: each new one is later, as Slack's are. */
+  private lastTsMicros = 0;
+  /** Messages posted per channel (chat.postMessage), for conversations.history; chat.delete takes them out. */
   readonly posted = new Map<string, Record<string, unknown>[]>();
-  /** Files uploaded (by file id) and not deleted. */
+  /** File share messages per channel (files.completeUploadExternal with a channel_id), also in the history. */
+  readonly shared = new Map<string, Record<string, unknown>[]>();
+  private readonly pendingFiles = new Map<string, PendingFile>();
+  /** Files uploaded and completed (by file id) and not deleted. */
   readonly files = new Set<string>();
   /** What chat.delete and files.delete really removed: `channel ts` for a message, the id for a file. */
   readonly removed: string[] = [];
@@ -104,6 +120,38 @@ export class FakeSlackApi {
     });
   }
 
+  /**
+   * Lets `method` take effect as Slack would (the message is posted, the file shared), then answers `response`
+   * instead of Slack's answer, once (or `times` times): a reply lost on the way back, as after a timeout or a 5xx
+   * from a proxy. The caller cannot tell from the answer that it landed.
+   */
+  landThenAnswer(
+    method: string,
+    response: FakeResponse,
+    times = 1,
+    match: (call: RecordedCall) => boolean = () => true,
+  ): void {
+    let left = times;
+    this.respond((call) => {
+      if (call.method !== method || left <= 0 || !match(call)) return undefined;
+      left--;
+      this.defaultResponse(call);
+      return response;
+    });
+  }
+
+  /** Messages carrying this delivery key in their metadata, in any conversation. */
+  postsWithKey(key: string): Record<string, unknown>[] {
+    return [...this.posted.values()]
+      .flat()
+      .filter((m) => (m.metadata as { event_payload?: { key?: unknown } } | undefined)?.event_payload?.key === key);
+  }
+
+  /** Files shared into a conversation, by name. */
+  sharedFiles(channel: string): string[] {
+    return (this.shared.get(channel) ?? []).flatMap((m) => (m.files as { name: string }[]).map((f) => f.name));
+  }
+
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -134,6 +182,104 @@ export class FakeSlackApi {
     else this.refused.push(call);
     const headers = { 'content-type': 'application/json', ...('headers' in response ? response.headers : {}) };
     res.writeHead(response.status ?? 200, headers).end(JSON.stringify(response.json ?? { ok: false }));
+  }
+
+  /** A message timestamp from the fake's clock, unique and increasing ("1764547200.000123"). */
+  private messageTs(): string {
+    const now = (this.options.now ?? Date.now)() * 1000;
+    this.lastTsMicros = Math.max(Math.floor(now), this.lastTsMicros + 1);
+    return `${Math.floor(this.lastTsMicros / 1e6)}.${String(this.lastTsMicros % 1e6).padStart(6, '0')}`;
+  }
+
+  /** Everything in a channel (posts and file shares), newest first, as conversations.history lists it. */
+  private timeline(channel: string): Record<string, unknown>[] {
+    const all = [...(this.posted.get(channel) ?? []), ...(this.shared.get(channel) ?? [])];
+    return all.sort((a, b) => Number(b.ts) - Number(a.ts));
+  }
+
+  /**
+   * conversations.history as Slack answers it: messages after `oldest` (exclusive unless `inclusive`) and up to
+   * `latest`, newest first, `limit` a page (default 100, at most 999) with a cursor for the next; message metadata
+   * only with include_all_metadata. A malformed timestamp or a cursor it never issued is refused.
+   */
+  private history(b: Record<string, unknown>): FakeResponse {
+    if (typeof b.channel !== 'string' || !b.channel) return { json: { ok: false, error: 'channel_not_found' } };
+    for (const field of ['oldest', 'latest'] as const) {
+      if (b[field] !== undefined && !SLACK_TS.test(String(b[field]))) {
+        return { json: { ok: false, error: `invalid_ts_${field}` } };
+      }
+    }
+    const flag = (v: unknown) => v === true || v === 'true' || v === '1' || v === 1;
+    const oldest = b.oldest === undefined ? 0 : Number(b.oldest);
+    const latest = b.latest === undefined ? Number.POSITIVE_INFINITY : Number(b.latest);
+    const inclusive = flag(b.inclusive);
+    const limit = Math.min(999, Math.max(1, b.limit === undefined ? 100 : Number(b.limit)));
+    let offset = 0;
+    if (b.cursor !== undefined) {
+      const decoded = /^offset:(\d+)$/.exec(Buffer.from(String(b.cursor), 'base64').toString('utf8'));
+      if (!decoded) return { json: { ok: false, error: 'invalid_cursor' } };
+      offset = Number(decoded[1]);
+    }
+    const inWindow = this.timeline(b.channel).filter((m) => {
+      const ts = Number(m.ts);
+      return (inclusive ? ts >= oldest : ts > oldest) && (inclusive ? ts <= latest : ts < latest);
+    });
+    const page = inWindow.slice(offset, offset + limit);
+    const withMetadata = flag(b.include_all_metadata);
+    const messages = page.map(({ metadata, ...m }) => (withMetadata && metadata ? { ...m, metadata } : m));
+    const hasMore = offset + limit < inWindow.length;
+    const next = hasMore ? Buffer.from(`offset:${offset + limit}`).toString('base64') : '';
+    return { json: { ok: true, messages, has_more: hasMore, response_metadata: { next_cursor: next } } };
+  }
+
+  /** files.getUploadURLExternal: a file name and a length are required. */
+  private uploadUrl(b: Record<string, unknown>): FakeResponse {
+    const length = Number(b.length);
+    if (typeof b.filename !== 'string' || !b.filename || !Number.isInteger(length) || length < 1) {
+      return { json: { ok: false, error: 'invalid_arguments' } };
+    }
+    const id = `F${this.nextTs++}`;
+    this.pendingFiles.set(id, { filename: b.filename, length, uploaded: false });
+    return { json: { ok: true, upload_url: `${this.url}upload/${id}`, file_id: id } };
+  }
+
+  /**
+   * files.completeUploadExternal: every file must have been asked for and its bytes sent; with a channel_id the
+   * files are shared there in one message (the file share that conversations.history then lists).
+   */
+  private completeUpload(b: Record<string, unknown>): FakeResponse {
+    const files = Array.isArray(b.files) ? (b.files as { id?: unknown; title?: unknown }[]) : undefined;
+    if (!files?.length) return { json: { ok: false, error: 'invalid_arguments' } };
+    const done: Record<string, unknown>[] = [];
+    for (const f of files) {
+      const pending = this.pendingFiles.get(String(f.id));
+      if (!pending?.uploaded) return { json: { ok: false, error: 'file_not_found' } };
+      done.push({
+        id: f.id,
+        name: pending.filename,
+        title: typeof f.title === 'string' ? f.title : pending.filename,
+        size: pending.length,
+        mimetype: pending.filename.endsWith('.png') ? 'image/png' : 'application/octet-stream',
+      });
+    }
+    for (const f of files) {
+      this.pendingFiles.delete(String(f.id));
+      this.files.add(String(f.id));
+    }
+    if (typeof b.channel_id === 'string' && b.channel_id) {
+      const list = this.shared.get(b.channel_id) ?? [];
+      const text = typeof b.initial_comment === 'string' ? b.initial_comment : '';
+      list.push({
+        type: 'message',
+        ts: this.messageTs(),
+        user: this.options.botUserId ?? 'U0BOT',
+        text,
+        upload: true,
+        files: done,
+      });
+      this.shared.set(b.channel_id, list);
+    }
+    return { json: { ok: true, files: done } };
   }
 
   private rateLimit(call: RecordedCall): FakeResponse | undefined {
@@ -173,7 +319,14 @@ export class FakeSlackApi {
         return { json: { ok: true, channel: { id: `D${users.replace(/^U/, '')}` } } };
       }
       case 'chat.postMessage': {
-        const ts = `${this.nextTs++}.000100`;
+        const metadata = b.metadata as { event_type?: unknown; event_payload?: unknown } | undefined;
+        if (
+          metadata !== undefined &&
+          (typeof metadata.event_type !== 'string' || typeof metadata.event_payload !== 'object')
+        ) {
+          return { json: { ok: false, error: 'invalid_metadata_format' } };
+        }
+        const ts = this.messageTs();
         const channel = String(b.channel);
         const list = this.posted.get(channel) ?? [];
         list.push({ ...b, ts, type: 'message', bot_id: 'B0BOT' });
@@ -184,10 +337,8 @@ export class FakeSlackApi {
         return { json: { ok: true, message_ts: `${this.nextTs++}.000200` } };
       case 'chat.update':
         return { json: { ok: true, channel: b.channel, ts: b.ts } };
-      case 'conversations.history': {
-        const messages = [...(this.posted.get(String(b.channel)) ?? [])].reverse();
-        return { json: { ok: true, messages, has_more: false } };
-      }
+      case 'conversations.history':
+        return this.history(b);
       case 'users.info':
         return {
           json: {
@@ -209,12 +360,9 @@ export class FakeSlackApi {
       case 'views.publish':
         return { json: { ok: true, view: { id: `V${this.nextTs++}` } } };
       case 'files.getUploadURLExternal':
-        this.files.add(`F${this.nextTs}`);
-        return { json: { ok: true, upload_url: `${this.url}upload/F${this.nextTs}`, file_id: `F${this.nextTs++}` } };
-      case 'files.completeUploadExternal': {
-        const ids = Array.isArray(b.files) ? (b.files as { id?: unknown }[]).map((f) => ({ id: String(f.id) })) : [];
-        return { json: { ok: true, files: ids } };
-      }
+        return this.uploadUrl(b);
+      case 'files.completeUploadExternal':
+        return this.completeUpload(b);
       case 'chat.delete': {
         const list = this.posted.get(String(b.channel)) ?? [];
         const at = list.findIndex((m) => m.ts === b.ts);
@@ -229,7 +377,12 @@ export class FakeSlackApi {
         return { json: { ok: true } };
       }
       default:
-        if (call.method.startsWith('upload/')) return { json: { ok: true } };
+        if (call.method.startsWith('upload/')) {
+          const pending = this.pendingFiles.get(call.method.slice('upload/'.length));
+          if (!pending) return { status: 404, json: { ok: false } };
+          pending.uploaded = true;
+          return { json: { ok: true } };
+        }
         return { json: { ok: true } };
     }
   }

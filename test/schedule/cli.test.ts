@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { runCli } from '../../src/cli/index';
 import type { Settings } from '../../src/core/model';
 import { createRepositories, openDatabase } from '../../src/store';
+import { deliveryStore } from '../../src/store/deliveries';
 import { FakeSlackApi } from '../helpers/fake-slack-api';
 import { tempDbFile } from '../helpers/temp-db';
 
@@ -118,4 +119,43 @@ test('run-due sends what is due now through Slack, once', async () => {
   } finally {
     await fake.stop();
   }
+});
+
+test('deliveries: counts per status and the rows settled in doubt, by id and kind only', async () => {
+  seed(db.file, new Date('2026-11-23T12:00:00Z'), { UA: {}, UB: {} });
+  const raw = openDatabase(db.file);
+  const outbox = deliveryStore(raw);
+  const row = (coachId: number) => ({
+    recipient: `coach:${coachId}`,
+    coachId,
+    platform: 'teams' as const,
+    kind: 'prompt',
+    localDate: '2026-11-24',
+    dueAt: '2026-11-24T09:00:00.000Z',
+  });
+  for (const coachId of [1, 2]) outbox.enqueue(row(coachId), '2026-11-24T08:00:00.000Z');
+  const first = outbox.claimNext('teams', '2026-11-24T09:00:00.000Z', 'token-1');
+  outbox.markSent(first?.id ?? 0, 'token-1', 'act-1', '2026-11-24T09:00:01.000Z', { inDoubt: true });
+  raw.close();
+
+  const c = capture();
+  expect(await runCli(['deliveries', '--in-doubt'], c.io, { TRELLIS_DB: db.file, LOG_LEVEL: 'silent' })).toBe(0);
+  expect(JSON.parse(c.out[0])).toEqual({ byStatus: { sent: 1, pending: 1 }, inDoubt: 1 });
+  expect(c.out.slice(1).map((l) => JSON.parse(l))).toEqual([
+    {
+      id: first?.id,
+      platform: 'teams',
+      kind: 'prompt',
+      recipient: 'coach:1',
+      localDate: '2026-11-24',
+      status: 'sent',
+      attempts: 1,
+      error: null,
+    },
+  ]);
+  const bad = capture();
+  expect(await runCli(['deliveries', '--limit', '0'], bad.io, { TRELLIS_DB: db.file, LOG_LEVEL: 'silent' })).not.toBe(
+    0,
+  );
+  expect(bad.err.join('\n')).toContain('must be at least 1');
 });

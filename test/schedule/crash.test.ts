@@ -1,11 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { createRepositories, openDatabase } from '../../src/store';
 import { FakeSlackApi } from '../helpers/fake-slack-api';
 import { tempDir } from '../helpers/temp-db';
+import { startSender, until } from './crash-helpers';
 
 const COACHES = 300;
-const CHILD = path.join(__dirname, 'send-due-child.ts');
 
 /** Registers coaches whose daily prompt fell due a few minutes ago by the real clock. */
 function seedDueCoaches(file: string, count: number): string[] {
@@ -28,46 +26,6 @@ function seedDueCoaches(file: string, count: number): string[] {
   return channels;
 }
 
-function startSender(db: string, url: string, leaseMs: number): { child: ChildProcess; done: Promise<number | null> } {
-  const child = spawn(
-    process.execPath,
-    [
-      // tsx as a require hook in this very process (its CLI would run the script in a grandchild SIGKILL misses).
-      '--require',
-      require.resolve('tsx/cjs'),
-      CHILD,
-      '--db',
-      db,
-      '--slack-url',
-      url,
-      '--lease-ms',
-      String(leaseMs),
-      '--concurrency',
-      '8',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const done = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => {
-      if (code) process.stderr.write(stderr);
-      resolve(code);
-    }),
-  );
-  return { child, done };
-}
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 test('a sender killed with SIGKILL mid-fan-out and restarted leaves every coach exactly one prompt', async () => {
   const dir = tempDir();
   const file = dir.file('trellis.db');
@@ -88,21 +46,17 @@ test('a sender killed with SIGKILL mid-fan-out and restarted leaves every coach 
       ).length;
     const total = () => channels.reduce((n, c) => n + prompts(c), 0);
 
-    const first = startSender(file, fake.url, 1_000);
+    const first = startSender(file, { slackUrl: fake.url }, 1_000);
     await until(() => total() >= COACHES / 3, 60_000);
     first.child.kill('SIGKILL');
     expect(await first.done).toBeNull();
     const atKill = total();
     expect(atKill).toBeLessThan(COACHES);
 
-    const second = startSender(file, fake.url, 1_000);
-    let report = '';
-    second.child.stdout?.on('data', (chunk) => {
-      report += chunk;
-    });
+    const second = startSender(file, { slackUrl: fake.url }, 1_000);
     expect(await second.done).toBe(0);
     // The kill did land mid-send: the restart found rows left 'sending' and settled them.
-    expect(JSON.parse(report).released).toBeGreaterThanOrEqual(1);
+    expect(second.report().released).toBeGreaterThanOrEqual(1);
 
     const perCoach = channels.map(prompts);
     expect(perCoach.filter((n) => n === 0)).toHaveLength(0); // none lost

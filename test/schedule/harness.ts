@@ -29,8 +29,9 @@ export interface HarnessOptions {
  */
 export async function makeSchedulerHarness(options: HarnessOptions) {
   const t = makeTrellis(options.start);
-  const fake = await new FakeSlackApi(options.fake).start();
   const clock: Clock = options.clock ?? t.clock;
+  // Message timestamps from the test's clock, so history lookups bounded by a due time see what was posted.
+  const fake = await new FakeSlackApi({ now: () => clock.now().getTime(), ...options.fake }).start();
   const build = (db = t.db) => {
     const producers = registerPromptProducers(new ProducerRegistry(), {
       trellis: t.trellis,

@@ -1,7 +1,9 @@
 /**
  * A Trellis sender in its own process, for the crash test and the fan-out benchmark: runs the scheduler's
- * `runDue` against a database file and a (fake) Slack Web API until the outbox is empty, then prints one JSON
- * line with its figures. Arguments: --db FILE --slack-url URL [--lease-ms N] [--concurrency N] [--deadline-ms N]
+ * `runDue` against a database file and a (fake) Slack Web API and/or Teams (`--teams`: emulator mode, sending to
+ * each stored conversation reference's service URL, a fake Bot Connector) until the outbox is empty, then prints
+ * one JSON line with its figures.
+ * Arguments: --db FILE [--slack-url URL] [--teams] [--lease-ms N] [--concurrency N] [--deadline-ms N]
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -14,7 +16,8 @@ import { deliveryStore } from '../../src/store/deliveries';
 const args = z
   .object({
     db: z.string().min(1),
-    'slack-url': z.url(),
+    'slack-url': z.url().optional(),
+    teams: z.boolean().default(false),
     'lease-ms': z.coerce.number().int().min(1).default(60_000),
     concurrency: z.coerce.number().int().min(1).max(256).default(16),
     'deadline-ms': z.coerce.number().int().min(1).default(120_000),
@@ -25,6 +28,7 @@ const args = z
       options: {
         db: { type: 'string' },
         'slack-url': { type: 'string' },
+        teams: { type: 'boolean' },
         'lease-ms': { type: 'string' },
         concurrency: { type: 'string' },
         'deadline-ms': { type: 'string' },
@@ -34,12 +38,18 @@ const args = z
   );
 
 async function main(): Promise<void> {
+  const slackUrl = args['slack-url'];
   const config = loadConfig({
     TRELLIS_DB: args.db,
-    SLACK_BOT_TOKEN: 'xoxb-child-sender',
-    SLACK_SIGNING_SECRET: 'not-used-by-the-sender',
-    SLACK_API_URL: args['slack-url'],
     LOG_LEVEL: 'warn',
+    ...(slackUrl
+      ? {
+          SLACK_BOT_TOKEN: 'xoxb-child-sender',
+          SLACK_SIGNING_SECRET: 'not-used-by-the-sender',
+          SLACK_API_URL: slackUrl,
+        }
+      : {}),
+    ...(args.teams ? { BOT_EMULATOR: '1' } : {}),
   });
   const app = createAppContext(config);
   const scheduler = createScheduler(app, platformMessengers(app), {
@@ -49,16 +59,19 @@ async function main(): Promise<void> {
   const outbox = deliveryStore(app.db);
   const started = performance.now();
   const deadline = Date.now() + args['deadline-ms'];
-  const totals = { sent: 0, alreadyDelivered: 0, retried: 0, released: 0, enqueued: 0 };
+  const totals = { sent: 0, alreadyDelivered: 0, inDoubt: 0, retried: 0, released: 0, enqueued: 0 };
   let runs = 0;
   do {
     runs++;
     const summary = await scheduler.runDue();
     totals.enqueued += summary.enqueued;
     totals.released += summary.released;
-    totals.sent += summary.sent.slack?.sent ?? 0;
-    totals.alreadyDelivered += summary.sent.slack?.alreadyDelivered ?? 0;
-    totals.retried += summary.sent.slack?.retried ?? 0;
+    for (const platform of Object.values(summary.sent)) {
+      totals.sent += platform.sent;
+      totals.alreadyDelivered += platform.alreadyDelivered;
+      totals.inDoubt += platform.inDoubt;
+      totals.retried += platform.retried;
+    }
     // Rows another (dead) process left mid-send are released once their lease is over: look again shortly.
     if (outbox.openCount() > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(500, args['lease-ms'])));
   } while (outbox.openCount() > 0 && Date.now() < deadline);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { FileAttachment, Message } from '../../core/message';
@@ -15,6 +16,16 @@ export function uploadedFileIds(result: unknown): string[] {
 }
 
 /**
+ * The chart's file name with a short digest of the delivery key in it ("trellis-week-2026-11-23-3f9a1c2b7d.png"),
+ * so after a crash mid-upload the conversation's history can tell whether this delivery's chart is already there.
+ */
+export function keyedFilename(filename: string, deliveryKey: string): string {
+  const digest = createHash('sha256').update(deliveryKey).digest('hex').slice(0, 10);
+  const dot = filename.lastIndexOf('.');
+  return dot > 0 ? `${filename.slice(0, dot)}-${digest}${filename.slice(dot)}` : `${filename}-${digest}`;
+}
+
+/**
  * Uploads a message's chart into a conversation (a DM or a channel) with files.uploadV2, which asks Slack for an
  * upload URL, sends the bytes there, and completes the upload into the conversation. Needs the `files:write` scope.
  */
@@ -22,11 +33,13 @@ export async function uploadImage(
   client: WebClient,
   channelId: string,
   image: NonNullable<Message['image']>,
+  /** The stored file's name (keyedFilename when the outbox must find it again); the title stays the plain one. */
+  filename = image.filename,
 ): Promise<string[]> {
   const result = await client.files.uploadV2({
     channel_id: channelId,
     file: Buffer.from(image.png),
-    filename: image.filename,
+    filename,
     title: image.filename.replace(/\.png$/, ''),
     alt_text: image.alt.slice(0, 1000),
   });

@@ -2,8 +2,16 @@ import { ErrorCode, type WebAPICallError, WebClient } from '@slack/web-api';
 import { DeliveryError } from '../../core/errors';
 import type { Message } from '../../core/message';
 import type { Coach } from '../../core/model';
-import type { ChannelAddress, Messenger, NoticeTarget, PostedItem, PostedItemRecorder } from '../../core/ports';
-import { attachChart } from './files';
+import type {
+  ChannelAddress,
+  DeliveryTarget,
+  Messenger,
+  NoticeTarget,
+  PostedItem,
+  PostedItemRecorder,
+} from '../../core/ports';
+import { attachChart, keyedFilename, uploadImage } from './files';
+import { carriesKey, historyHas, sharesFile, slackTs } from './history';
 import { renderBlocks, renderFallbackText } from './render';
 import { timedFetch } from './timed-fetch';
 
@@ -171,18 +179,51 @@ export class SlackMessenger implements Messenger {
     }
   }
 
-  /** Looks through the DM's recent history for a message carrying this delivery key. */
-  async wasDelivered(coach: Coach, deliveryKey: string): Promise<boolean | undefined> {
+  /** The conversation a target lives in: the coach's DM (opened once, then cached), or the channel itself. */
+  private async conversationOf(target: DeliveryTarget): Promise<string> {
+    return target.kind === 'coach' ? this.dmChannel(target.coach) : target.channel.channelId;
+  }
+
+  /**
+   * Looks through the conversation's history since `since` for a message carrying this delivery key in its
+   * metadata. A failed lookup throws (see historyHas): unknown is not "not delivered".
+   */
+  async wasDelivered(target: DeliveryTarget, deliveryKey: string, since: Date): Promise<boolean> {
+    const channel = await this.lookupChannel(target);
+    return historyHas(this.client, channel, slackTs(since), carriesKey(deliveryKey), toDeliveryError);
+  }
+
+  /** The chart as its own step after the text, under a file name that carries the delivery key. */
+  async attachImage(target: DeliveryTarget, image: NonNullable<Message['image']>, deliveryKey: string): Promise<void> {
+    const channel = await this.lookupChannel(target);
     try {
-      const channel = await this.dmChannel(coach);
-      const history = await this.client.conversations.history({ channel, limit: 50, include_all_metadata: true });
-      return (history.messages ?? []).some(
-        (m) =>
-          (m as { metadata?: { event_type?: string; event_payload?: { key?: string } } }).metadata?.event_payload
-            ?.key === deliveryKey,
-      );
-    } catch {
-      return undefined;
+      const fileIds = await uploadImage(this.client, channel, image, keyedFilename(image.filename, deliveryKey));
+      const tenant = target.kind === 'coach' ? target.coach.tenant : target.channel.tenant;
+      const user = target.kind === 'coach' ? target.coach.user : undefined;
+      this.recordFiles(tenant, user, channel)(fileIds);
+    } catch (error) {
+      throw toDeliveryError(error);
+    }
+  }
+
+  /** Whether the chart's file share is in the conversation after its text (the upload completes after it). */
+  async wasImageDelivered(
+    target: DeliveryTarget,
+    image: NonNullable<Message['image']>,
+    deliveryKey: string,
+    after: { textMessageId?: string; since: Date },
+  ): Promise<boolean> {
+    const channel = await this.lookupChannel(target);
+    const oldest = after.textMessageId ?? slackTs(after.since);
+    const filename = keyedFilename(image.filename, deliveryKey);
+    return historyHas(this.client, channel, oldest, sharesFile(filename), toDeliveryError);
+  }
+
+  private async lookupChannel(target: DeliveryTarget): Promise<string> {
+    try {
+      return await this.conversationOf(target);
+    } catch (error) {
+      throw error instanceof DeliveryError ? error : toDeliveryError(error);
     }
   }
 }

@@ -126,7 +126,10 @@ describe('a coach’s day in Slack', () => {
       ['skip', String(issue.id)],
       ['snooze', String(issue.id)],
     ]);
-    expect(await h.slack.messenger.wasDelivered(coachRow, `prompt:${coachRow.id}:2026-11-24`)).toBe(true);
+    const target = { kind: 'coach', coach: coachRow } as const;
+    const since = new Date('2026-11-24T13:55:00Z');
+    expect(await h.slack.messenger.wasDelivered(target, `prompt:${coachRow.id}:2026-11-24`, since)).toBe(true);
+    expect(await h.slack.messenger.wasDelivered(target, `prompt:${coachRow.id}:2026-11-25`, since)).toBe(false);
   });
 
   test('a plain reply in the DM is saved as the reflection; Slack’s retry of the same event stores nothing twice', async () => {

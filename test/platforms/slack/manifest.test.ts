@@ -28,7 +28,16 @@ describe('manifest.yml', () => {
       .split('\n')
       .map((l) => l.replace(/#.*/, '').trim().replace(/^- /, ''))
       .filter(Boolean);
-    expect(scopes.sort()).toEqual(['chat:write', 'commands', 'files:write', 'im:history', 'im:write', 'users:read']);
+    expect(scopes.sort()).toEqual([
+      'channels:history',
+      'chat:write',
+      'commands',
+      'files:write',
+      'groups:history',
+      'im:history',
+      'im:write',
+      'users:read',
+    ]);
   });
 
   test('turns on interactivity, the Home tab and the Messages tab, with Socket Mode off by default', () => {
