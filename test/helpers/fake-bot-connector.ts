@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { closeServer, listenOnLoopback } from './loopback';
+import { recordSent } from './sent-payloads';
 
 /** One Bot Connector call as the fake received it. */
 export interface ConnectorCall {
@@ -100,6 +101,7 @@ export class FakeBotConnector {
       headers: req.headers,
     };
     this.answered++;
+    if (this.options.record !== false) recordSent({ platform: 'teams', method: kind, body });
     if (this.options.record !== false) this.calls.push(call);
     res.writeHead(kind === 'create' ? 201 : 200, { 'content-type': 'application/json' });
     if (kind === 'create') res.end(JSON.stringify({ id: `conv-${this.nextId++}`, activityId: `a-${this.nextId++}` }));

@@ -1,3 +1,4 @@
+import { pngDimensions } from '../../../src/charts/fit';
 import { FixedClock } from '../../helpers/clock';
 import { activityText, type ConnectorCall, cardOf, FakeBotConnector } from '../../helpers/fake-bot-connector';
 import { tempDbFile } from '../../helpers/temp-db';
@@ -147,7 +148,7 @@ describe('Teams: the buttons and commands between features', () => {
     expect(activityText(connector.activities()[0].body)).toContain('not one of yours');
   });
 
-  test("the weekly summary's chart is an inline PNG image in the Adaptive Card", async () => {
+  test("the weekly summary's chart is an inline PNG image in the Adaptive Card, at most 1024 pixels wide", async () => {
     await teams.post(personalInstall(connector.url, 'cy'));
     const coach = teams.app.trellis.coach(refOf('cy'));
     addCheck(teams.app.repos, coach, '2027-01-05', ratings(4));
@@ -163,7 +164,9 @@ describe('Teams: the buttons and commands between features', () => {
     const m = /^data:image\/png;base64,(.+)$/.exec(image.url)!;
     const png = Buffer.from(m[1], 'base64');
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    expect(png.equals(Buffer.from(summary.image!.png))).toBe(true);
+    // Slack's chart (1440×640) scaled to Teams' 1024-pixel limit, proportions kept.
+    expect(pngDimensions(summary.image!.png)).toEqual({ width: 1440, height: 640 });
+    expect(pngDimensions(png)).toEqual({ width: 1024, height: 455 });
     // The text reads whole beside it.
     expect(activityText(sent.body)).toContain('Your week');
   });
