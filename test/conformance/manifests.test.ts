@@ -81,6 +81,14 @@ describe('Slack app manifest (manifest.yml)', () => {
     expect(slackDocumentedProblems(manifest)).toEqual([]);
   });
 
+  test("the README's install steps name exactly the bot scopes manifest.yml asks for", () => {
+    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    const step = /_Install to Workspace_([\s\S]*?)\n3\. /.exec(readme)?.[1] ?? '';
+    const named = [...step.matchAll(/`([a-z]+(?::[a-z.]+)?)`/g)].map((m) => m[1]);
+    const scopes = ((slackManifest().oauth_config as Json).scopes as { bot: string[] }).bot;
+    expect(named.sort()).toEqual([...scopes].sort());
+  });
+
   test('the checks catch a broken manifest', () => {
     const manifest = slackManifest();
     const display = manifest.display_information as Json;
