@@ -1,5 +1,4 @@
 import { type Activity, ActivityTypes, type Attachment, CardFactory } from 'botbuilder';
-import { fitPng } from '../../charts/fit';
 import { BEHAVIOUR_KEYS, BEHAVIOURS, SCALE } from '../../core/behaviours';
 import type { ActionId, Message } from '../../core/message';
 import { toPlainText } from '../../core/message';
@@ -14,9 +13,6 @@ import { REFLECTION_MAX } from '../../core/trellis';
  */
 
 export const CARD_VERSION = '1.4';
-
-/** Teams shows no card image wider or taller than this (pixels); the weekly chart is scaled down to fit. */
-export const TEAMS_IMAGE_MAX = 1024;
 
 /** Notifications and clients that cannot show cards read an activity's `summary`; Teams' preview shows ~200. */
 const SUMMARY_MAX = 200;
@@ -71,7 +67,8 @@ export function messageCard(m: Message): Attachment {
   if (m.image) {
     body.push({
       type: 'Image',
-      url: `data:image/png;base64,${Buffer.from(fitPng(m.image.png, TEAMS_IMAGE_MAX)).toString('base64')}`,
+      // At most 1024×1024 pixels, or Teams does not show it: the weekly chart is drawn at 1024×455 (src/charts).
+      url: `data:image/png;base64,${Buffer.from(m.image.png).toString('base64')}`,
       altText: m.image.alt,
     });
   }
