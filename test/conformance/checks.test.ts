@@ -73,6 +73,21 @@ describe('Block Kit checks', () => {
       /elements: 11 items, limit 10/,
     ],
     ['an unknown block', message([{ type: 'carousel' }]), /unknown block "carousel"/],
+    [
+      '26 buttons in one actions block',
+      message([{ type: 'actions', elements: Array.from({ length: 26 }, () => button()) }]),
+      /elements: 26 items, limit 25/,
+    ],
+    [
+      'a button url over 3000',
+      message([{ type: 'actions', elements: [button({ url: `https://x/${'u'.repeat(3000)}` })] }]),
+      /url: 3010/,
+    ],
+    [
+      'an unknown element',
+      message([{ type: 'actions', elements: [{ type: 'slider', action_id: 's' }] }]),
+      /unknown element "slider"/,
+    ],
     ['an empty text', message([section('')]), /text.text: empty/],
   ])('a message with %s is caught', (_what, body, problem) => {
     expect(checkSlackMessage('m', body).join('\n')).toMatch(problem);
@@ -110,6 +125,33 @@ describe('Block Kit checks', () => {
       /76 characters, limit 75/,
     ],
     ['inputs without submit', modal({}, [input({ type: 'plain_text_input' })]), /needs a submit button/],
+    [
+      'an option value over 150',
+      modal({ submit: plain('Save') }, [
+        input({ type: 'static_select', options: [{ text: plain('o'), value: 'v'.repeat(151) }] }),
+      ]),
+      /value: 151 characters, limit 150/,
+    ],
+    [
+      '11 checkboxes',
+      modal({ submit: plain('Save') }, [input({ type: 'checkboxes', options: options(11) })]),
+      /options: 11 items, limit 10/,
+    ],
+    [
+      'a placeholder over 150',
+      modal({ submit: plain('Save') }, [input({ type: 'plain_text_input', placeholder: plain('p'.repeat(151)) })]),
+      /placeholder.text: 151/,
+    ],
+    [
+      'a label over 2000',
+      modal({ submit: plain('Save') }, [{ ...input({ type: 'plain_text_input' }), label: plain('l'.repeat(2001)) }]),
+      /label.text: 2001/,
+    ],
+    [
+      'a hint over 2000',
+      modal({ submit: plain('Save') }, [{ ...input({ type: 'plain_text_input' }), hint: plain('h'.repeat(2001)) }]),
+      /hint.text: 2001/,
+    ],
     ['no view type', { blocks: [] }, /is not a view type/],
   ])('a view with %s is caught', (_what, view, problem) => {
     expect(checkSlackView('v', view).join('\n')).toMatch(problem);
@@ -195,6 +237,11 @@ describe('Teams checks', () => {
       /1440×640 pixels/,
     ],
     ['an image without alt text', activity(card([{ type: 'Image', url: png(10, 10) }])), /no altText/],
+    [
+      'an image over 1 MB',
+      activity(card([{ type: 'Image', url: `${png(10, 10)}${'A'.repeat(1_500_000)}`, altText: 'c' }])),
+      /bytes, limit 1048576/,
+    ],
     [
       'a data URI that is not a PNG',
       activity(card([{ type: 'Image', url: 'data:image/png;base64,AAAA', altText: 'c' }])),

@@ -18,7 +18,10 @@ import adaptiveCardSchema from './vendor/adaptive-card-1.4.0.json';
 type Json = Record<string, unknown>;
 
 export const TEAMS_LIMITS = {
-  /** The strictest figure Microsoft has published for a bot message (28 KB), base64 images not counted. */
+  /**
+   * 28 KB, the card payload size Teams documents for Adaptive Cards and the strictest of Microsoft's published
+   * figures (a whole bot message: 100 KB now, 40 KB in older pages), counted as UTF-8 JSON without base64 images.
+   */
   messageBytes: 28 * 1024,
   imagePixels: 1024,
   imageBytes: 1024 * 1024,

@@ -14,7 +14,7 @@ import { REFLECTION_MAX } from '../../core/trellis';
 
 export const CARD_VERSION = '1.4';
 
-/** Notifications and clients that cannot show cards read an activity's `summary`; Teams' preview shows ~200. */
+/** An activity's `summary` is what notifications and clients that cannot show cards display: kept to a line or two. */
 const SUMMARY_MAX = 200;
 
 /** What a card's Action.Submit carries back in `activity.value`. */
