@@ -5,5 +5,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testTimeout: 30000,
+  // Checks everything each test file sent to the fake Slack and Bot Connector against the vendors' rules.
+  setupFilesAfterEnv: ['<rootDir>/test/conformance/after-each-file.ts'],
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
 };

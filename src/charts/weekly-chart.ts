@@ -7,8 +7,13 @@ import type { ChartData, ChartRenderer } from '../core/ports';
 export const CHART_FONT = 'DejaVu Sans';
 export const CHART_WIDTH = 720;
 export const CHART_HEIGHT = 320;
-/** Pixels per chart unit in the PNG: 2 keeps text sharp on high-density screens. */
-export const CHART_SCALE = 2;
+/**
+ * The PNG's width in pixels: the most Teams shows in a card (1024×1024), and sharp enough for Slack, so one image
+ * serves both (the chart is 1024×455).
+ */
+export const CHART_PIXEL_WIDTH = 1024;
+/** Pixels per chart unit in the PNG (about 1.4, which keeps text sharp on high-density screens). */
+export const CHART_SCALE = CHART_PIXEL_WIDTH / CHART_WIDTH;
 
 const COLOURS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#b07aa1'];
 

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { closeServer, listenOnLoopback } from './loopback';
+import { recordSent } from './sent-payloads';
 
 /** One Bot Connector call as the fake received it. */
 export interface ConnectorCall {
@@ -109,6 +110,7 @@ export class FakeBotConnector {
       headers: req.headers,
     };
     this.answered++;
+    if (this.options.record !== false) recordSent({ platform: 'teams', method: kind, body });
     if (this.options.record !== false) this.calls.push(call);
     const latency = this.options.latencyMs ?? 0;
     if (latency > 0) setTimeout(() => this.answer(res, kind, call), latency);

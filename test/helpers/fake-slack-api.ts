@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { recordSent } from './sent-payloads';
 
 /** One Web API call as the fake received it. */
 export interface RecordedCall {
@@ -170,6 +171,7 @@ export class FakeSlackApi {
       return;
     }
     const call: RecordedCall = { method, body, headers: req.headers, at: Date.now() };
+    if (!method.startsWith('upload/')) recordSent({ platform: 'slack', method, body });
     if (method.startsWith('upload/')) call.raw = raw;
     let response: FakeResponse | undefined;
     for (const responder of this.responders) {

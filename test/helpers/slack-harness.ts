@@ -6,6 +6,7 @@ import type { SlackPlatform } from '../../src/platforms/slack/app';
 import { type RunningServer, startServer } from '../../src/server';
 import { FixedClock } from './clock';
 import { FakeSlackApi, type RecordedCall } from './fake-slack-api';
+import { recordSent } from './sent-payloads';
 import { interactionBody, slackSignatureHeaders, slashCommandBody } from './slack-signing';
 import { tempDbFile } from './temp-db';
 
@@ -115,6 +116,8 @@ export class SlackHarness {
     const text = await res.text();
     let json: Record<string, unknown> | undefined;
     if (res.headers.get('content-type')?.includes('application/json') && text) json = JSON.parse(text);
+    // An acknowledgement body is a message (slash command) or a view answer (view submission) Slack renders.
+    if (json && res.status === 200) recordSent({ platform: 'slack', method: 'ack', body: json });
     return { status: res.status, text, json };
   }
 

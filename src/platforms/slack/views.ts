@@ -17,6 +17,17 @@ const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: tru
 
 const SKIP = '-';
 
+/**
+ * Slack refuses a modal whose plain_text_input allows more than 3,000 characters (Block Kit reference), while a
+ * reflection may be 4,000 long; so the modal's box stops at 3,000 and its hint says a DM reply takes the rest.
+ */
+export const SLACK_TEXT_INPUT_MAX = 3000;
+const REFLECT_BOX_MAX = Math.min(REFLECTION_MAX, SLACK_TEXT_INPUT_MAX);
+const REFLECT_LIMIT_HINT =
+  REFLECT_BOX_MAX < REFLECTION_MAX
+    ? ` Up to ${REFLECT_BOX_MAX.toLocaleString('en')} characters here; for a longer one, reply in our DM instead (up to ${REFLECTION_MAX.toLocaleString('en')}).`
+    : '';
+
 /** `/selfcheck`: the six behaviours, each 1–5 with the scale's labels or skipped, and a private note. */
 export function selfCheckModal(): ModalView {
   const options = [
@@ -87,8 +98,8 @@ export function reflectModal(issueId: number, promptText: string): ModalView {
         type: 'input',
         block_id: 'reflection',
         label: plain('Your reflection'),
-        hint: plain(`${REFLECTION_NOT_SHOWN} A few lines about one concrete moment is plenty.`),
-        element: { type: 'plain_text_input', action_id: 'text', multiline: true, max_length: REFLECTION_MAX },
+        hint: plain(`${REFLECTION_NOT_SHOWN} A few lines about one concrete moment is plenty.${REFLECT_LIMIT_HINT}`),
+        element: { type: 'plain_text_input', action_id: 'text', multiline: true, max_length: REFLECT_BOX_MAX },
       },
     ],
   };

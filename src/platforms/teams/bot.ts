@@ -1,4 +1,4 @@
-import { type Activity, ActivityHandler, ActivityTypes, type InvokeResponse, TurnContext } from 'botbuilder';
+import { type Activity, ActivityHandler, type InvokeResponse, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { BEHAVIOUR_KEYS } from '../../core/behaviours';
 import { isTrellisError } from '../../core/errors';
@@ -9,7 +9,7 @@ import { validateSelfCheckForm } from '../../core/selfcheck';
 import type { Reply, RequestContext, Trellis } from '../../core/trellis';
 import { consentActivities, FILE_CONSENT_INVOKE, handleFileConsent } from './file-consent';
 import { channelIdOf, coachRefOf, isPersonal, type TeamsReferences, tenantOf } from './references';
-import { ACTION_FIELD, messageCard, reflectionCard, renderActivity, selfCheckCard } from './render';
+import { ACTION_FIELD, cardUpdate, reflectionActivity, renderActivity, selfCheckActivity } from './render';
 
 export interface TeamsBotDeps {
   trellis: Trellis;
@@ -164,13 +164,13 @@ export class TrellisTeamsBot extends ActivityHandler {
       case 'selfcheck_submit':
         return this.submitSelfCheck(context, ref, ctx, data);
       case 'open_selfcheck':
-        await context.sendActivity({ type: ActivityTypes.Message, attachments: [selfCheckCard()] });
+        await context.sendActivity(selfCheckActivity());
         return;
       case 'open_settings':
         await context.sendActivity(renderActivity(trellis.settings(ref, ctx)));
         return;
       case 'reflect':
-        await context.sendActivity({ type: ActivityTypes.Message, attachments: [reflectionCard(data.value ?? '')] });
+        await context.sendActivity(reflectionActivity(data.value ?? ''));
         return;
       case 'reflection_submit':
         return this.submitReflection(context, ref, ctx, data);
@@ -223,10 +223,7 @@ export class TrellisTeamsBot extends ActivityHandler {
     const result = validateSelfCheckForm({ ratings: values, note: data.note ?? null });
     if (!result.ok) {
       // Send the card again with the coach's answers kept and each problem beside its field.
-      await context.sendActivity({
-        type: ActivityTypes.Message,
-        attachments: [selfCheckCard({ values, note: data.note, errors: result.errors })],
-      });
+      await context.sendActivity(selfCheckActivity({ values, note: data.note, errors: result.errors }));
       return;
     }
     const { reply } = this.deps.trellis.recordSelfCheck(ref, result.value, ctx);
@@ -245,10 +242,7 @@ export class TrellisTeamsBot extends ActivityHandler {
       await this.replaceCard(context, reply);
     } catch (error) {
       if (!isTrellisError(error)) throw error;
-      await context.sendActivity({
-        type: ActivityTypes.Message,
-        attachments: [reflectionCard(data.value ?? '', undefined, error.message)],
-      });
+      await context.sendActivity(reflectionActivity(data.value ?? '', undefined, error.message));
     }
   }
 
@@ -259,12 +253,12 @@ export class TrellisTeamsBot extends ActivityHandler {
       await context.sendActivity(renderActivity(reply));
       return;
     }
-    await context.updateActivity({ id: cardId, type: ActivityTypes.Message, attachments: [messageCard(reply)] });
+    await context.updateActivity(cardUpdate(cardId, reply));
   }
 
   private async sendReply(context: TurnContext, ref: CoachRef, ctx: RequestContext, reply: Reply): Promise<void> {
     if (reply.type === 'selfcheck_form') {
-      await context.sendActivity({ type: ActivityTypes.Message, attachments: [selfCheckCard()] });
+      await context.sendActivity(selfCheckActivity());
     } else if (reply.type === 'settings_form') {
       await context.sendActivity(renderActivity(this.deps.trellis.settings(ref, ctx)));
     } else if (reply.messages.length > 0) {

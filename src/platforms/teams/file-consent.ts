@@ -79,7 +79,12 @@ export function consentActivities(files: readonly FileAttachment[], coach: Coach
         declineContext: context,
       },
     };
-    return { type: ActivityTypes.Message, attachments: [attachment] };
+    // The summary is what a notification shows: the card itself asks Allow / Decline.
+    return {
+      type: ActivityTypes.Message,
+      attachments: [attachment],
+      summary: `Save ${file.filename} to your OneDrive?`,
+    };
   });
 }
 

@@ -14,6 +14,9 @@ import { REFLECTION_MAX } from '../../core/trellis';
 
 export const CARD_VERSION = '1.4';
 
+/** An activity's `summary` is what notifications and clients that cannot show cards display: kept to a line or two. */
+const SUMMARY_MAX = 200;
+
 /** What a card's Action.Submit carries back in `activity.value`. */
 export type SubmitAction = ActionId | 'selfcheck_submit' | 'reflection_submit';
 export const ACTION_FIELD = 'trellisAction';
@@ -64,6 +67,7 @@ export function messageCard(m: Message): Attachment {
   if (m.image) {
     body.push({
       type: 'Image',
+      // At most 1024×1024 pixels, or Teams does not show it: the weekly chart is drawn at 1024×455 (src/charts).
       url: `data:image/png;base64,${Buffer.from(m.image.png).toString('base64')}`,
       altText: m.image.alt,
     });
@@ -85,7 +89,17 @@ export function renderActivity(m: Message): Partial<Activity> {
   if (isTextOnly(m)) {
     return { type: ActivityTypes.Message, text: teamsMarkdown(m.lines.join('\n\n')), textFormat: 'markdown' };
   }
-  return { type: ActivityTypes.Message, attachments: [messageCard(m)], summary: toPlainText(m).slice(0, 200) };
+  return cardActivity(messageCard(m), toPlainText(m));
+}
+
+/** A message activity carrying one card, with the plain-text summary shown where the card cannot be. */
+export function cardActivity(attachment: Attachment, summary: string): Partial<Activity> {
+  return { type: ActivityTypes.Message, attachments: [attachment], summary: summary.slice(0, SUMMARY_MAX) };
+}
+
+/** A submitted card replaced by its answer (same summary as the answer sent on its own). */
+export function cardUpdate(activityId: string, reply: Message): Partial<Activity> {
+  return { ...cardActivity(messageCard(reply), toPlainText(reply)), id: activityId };
 }
 
 export interface SelfCheckFormState {
@@ -134,6 +148,21 @@ export function selfCheckCard(state: SelfCheckFormState = {}): Attachment {
   });
   if (errors.note) body.push(errorBlock(errors.note));
   return card(body, [submit('Save self-check', 'selfcheck_submit', undefined, 'positive')]);
+}
+
+/** The self-check card as an activity. */
+export function selfCheckActivity(state: SelfCheckFormState = {}): Partial<Activity> {
+  const problems = Object.values(state.errors ?? {}).filter(Boolean);
+  const summary = problems.length ? `Self-check: ${problems.join(' ')}` : 'Self-check: rate the six behaviours';
+  return cardActivity(selfCheckCard(state), summary);
+}
+
+/** The reflection card as an activity. */
+export function reflectionActivity(issueId: string, promptText?: string, error?: string): Partial<Activity> {
+  return cardActivity(
+    reflectionCard(issueId, promptText, error),
+    error ?? 'Your reflection: a few lines about one moment',
+  );
 }
 
 /** The card behind a prompt's Reflect button: the prompt and a text box. */

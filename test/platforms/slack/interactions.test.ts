@@ -130,6 +130,27 @@ describe('Slack interactions and failures', () => {
     expect(h.dmTexts(coach)).toEqual([expect.stringMatching(/Saved to your journal/)]);
   });
 
+  test("Reflect's text box stops at Slack's 3,000 characters and says so; a longer reflection by DM reply is kept whole", async () => {
+    const coach = 'U2LONG';
+    const { issue } = h.ctx.trellis.todaysPrompt(refOf(coach));
+    await h.button(coach, 'reflect', String(issue.id));
+    await h.idle();
+    type InputBlock = { block_id?: string; hint: { text: string }; element: { max_length: number } };
+    const view = h.calls('views.open').at(-1)!.body.view as { blocks: InputBlock[] };
+    const box = view.blocks.find((b) => b.block_id === 'reflection')!;
+    expect(box.element.max_length).toBe(3000);
+    expect(box.hint.text).toContain(
+      'Up to 3,000 characters here; for a longer one, reply in our DM instead (up to 4,000)',
+    );
+    const long = `${'I noticed the pause and stayed with it. '.repeat(90)}`.slice(0, 3600);
+    await h.dm(coach, long);
+    await h.idle();
+    const coachId = h.ctx.repos.coaches.find(refOf(coach))!.id;
+    const [saved] = h.ctx.repos.reflections.recent(coachId, 1);
+    expect(saved.text).toBe(long.trim());
+    expect(saved.promptIssueId).toBe(issue.id);
+  });
+
   test('Skip and Snooze set the prompt’s status and answer through response_url', async () => {
     const coach = 'U2SKIP';
     const { issue } = h.ctx.trellis.todaysPrompt(refOf(coach));

@@ -150,7 +150,7 @@ describe('Teams: the buttons and commands between features', () => {
     expect(activityText(connector.activities()[0].body)).toContain('not one of yours');
   });
 
-  test("the weekly summary's chart is an inline PNG image in the Adaptive Card", async () => {
+  test("the weekly summary's chart is an inline PNG image in the Adaptive Card, at most 1024 pixels wide", async () => {
     await teams.post(personalInstall(connector.url, 'cy'));
     const coach = teams.app.trellis.coach(refOf('cy'));
     addCheck(teams.app.repos, coach, '2027-01-05', ratings(4));
@@ -167,6 +167,8 @@ describe('Teams: the buttons and commands between features', () => {
     const png = Buffer.from(m[1], 'base64');
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect(png.equals(Buffer.from(summary.image!.png))).toBe(true);
+    // Teams shows no card image over 1024×1024 pixels (the PNG's IHDR: width, then height).
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1024, 455]);
     // The text reads whole beside it.
     expect(activityText(sent.body)).toContain('Your week');
   });
