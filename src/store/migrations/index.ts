@@ -9,6 +9,7 @@ import { inboundEvents } from './007-inbound-events';
 import { coveringCoachIndex } from './008-covering-coach-index';
 import { platformMessages } from './010-platform-messages';
 import { stableCoachNumbers } from './011-stable-coach-numbers';
+import { pendingTexts } from './013-pending-texts';
 
 /** One schema change. `version` becomes the database's user_version once `sql` (or `run`) has run. */
 export interface Migration {
@@ -39,4 +40,5 @@ export const MIGRATIONS: readonly Migration[] = [
   coveringCoachIndex,
   platformMessages,
   stableCoachNumbers,
+  pendingTexts,
 ];
