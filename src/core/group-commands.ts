@@ -57,7 +57,7 @@ export class GroupCommands {
       } else {
         throw new TrellisError(
           'invalid_setting',
-          `"${word}" is neither a day nor a time. Try: /selfcheck digest here fri 15:00`,
+          'One of those words is neither a day nor a time. Try: /selfcheck digest here fri 15:00',
         );
       }
     }

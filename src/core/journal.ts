@@ -125,8 +125,10 @@ export class Journal {
         text: c.note ?? '',
       }));
     const words = query.search?.toLocaleLowerCase('en').split(/\s+/);
-    return [...reflections, ...notes]
+    // Oldest first (stable, each list already in the order it was written), then turned round: newest first.
+    return [...notes, ...reflections]
       .filter((e) => !words || words.every((w) => e.text.toLocaleLowerCase('en').includes(w)))
-      .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
+      .reverse();
   }
 }

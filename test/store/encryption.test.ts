@@ -123,8 +123,8 @@ describe('encryption at rest', () => {
     expect(await runCli(['rotate-key'], io, env)).toBe(2);
     expect(out.join('\n')).toMatch(/Give the new key/);
     expect(await runCli(['rotate-key'], io, { ...env, TRELLIS_NEW_ENCRYPTION_KEY: nextKey })).toBe(0);
-    // Two notes and one reflection (the second day's text found no open prompt: the prompt was answered).
-    expect(out.join('\n')).toMatch(/re-encrypted 3 values/);
+    // Two notes and two reflections (the second day's text found the prompt answered: it is a journal entry).
+    expect(out.join('\n')).toMatch(/re-encrypted 4 values/);
     expect(() => openApp(file, { TRELLIS_ENCRYPTION_KEY: oldKey })).toThrow(/not the key/);
     const app = openApp(file, { TRELLIS_ENCRYPTION_KEY: nextKey });
     const c = app.repos.coaches.find(coach)!;
