@@ -159,6 +159,8 @@ export interface CoachData {
   selfChecks: SelfCheck[];
   reflections: Reflection[];
   promptIssues: PromptIssue[];
+  /** Texts waiting for "Should it go in your journal?" (see conversation.ts); absent when there are none. */
+  pendingTexts?: PendingText[];
   /** Peer-supervision groups the coach is in, what they shared with which group, their client companies. */
   peerSupervision?: {
     groups: { channelId: string; name: string | null }[];

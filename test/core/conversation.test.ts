@@ -63,6 +63,14 @@ describe('the conversation keeps every word', () => {
     expect(t.db.prepare('SELECT count(*) FROM pending_texts').pluck().get()).toBe(0);
   });
 
+  test('a pending text is part of the coach\'s export', () => {
+    t.trellis.handleText(me, 'histroy');
+    const json = t.trellis.exportData(me).files?.find((f) => f.mimeType === 'application/json');
+    expect(JSON.parse(json?.content ?? '{}').pendingTexts).toEqual([
+      expect.objectContaining({ text: 'histroy', createdAt: '2026-11-24T09:00:00.000Z' }),
+    ]);
+  });
+
   test('typed skip and snooze act on the open prompt and save nothing', () => {
     t.trellis.handleText(me, 'prompt');
     expect(toPlainText(only(t.trellis.handleText(me, 'snooze')))).toContain('Snoozed');

@@ -37,7 +37,7 @@ describe('the Trellis core', () => {
       `/selfcheck 4 3 5 4 4 2 ${'x'.repeat(2001)}`,
     ]) {
       const [answer] = texts(t.trellis.handleText(me, bad));
-      expect(answer).toMatch(/six behaviours|out of range|not a rating|limit is 2,000/);
+      expect(answer).toMatch(/six behaviours|out of range|not a number|limit is 2,000/);
     }
     expect(t.repos.selfChecks.count()).toBe(0);
   });
