@@ -35,6 +35,9 @@ const COMMAND_WORDS = [
   'discard',
 ];
 
+/** The commands parseConversationCommand reads, also as `/selfcheck <name>`. */
+export const CONVERSATION_COMMANDS = ['journal', 'skip', 'snooze', 'keep', 'discard', 'cancel'] as const;
+
 /** At most this many words, on one line, for a text to be taken for a command gone wrong. */
 const AMBIGUOUS_MAX_WORDS = 3;
 const AMBIGUOUS_MAX_CHARS = 40;
@@ -211,6 +214,14 @@ export class Conversation {
         this.deps.repos.pendingTexts.remove(pending.id);
       });
     }
+  }
+
+  /** Typed skip, snooze, keep, discard and cancel. */
+  command(ref: CoachRef, name: string, ctx: Ctx): Message {
+    if (name === 'skip' || name === 'snooze')
+      return this.promptStatus(ref, name === 'skip' ? 'skipped' : 'snoozed', ctx);
+    if (name === 'keep' || name === 'discard') return this.answer(ref, name === 'keep', ctx);
+    return this.cancel(ref, ctx);
   }
 
   /** Typed skip / snooze: they act on the open prompt. */

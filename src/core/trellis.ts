@@ -1,5 +1,5 @@
 import { BEHAVIOUR_KEYS, behaviour, SCALE } from './behaviours';
-import { Conversation, parseConversationCommand } from './conversation';
+import { CONVERSATION_COMMANDS, Conversation, parseConversationCommand } from './conversation';
 import { count, deleteEverything, deleteMessagesOnly, deleteQuestion } from './deletion';
 import { digestMessage } from './digest';
 import { isTrellisError, TrellisError } from './errors';
@@ -377,11 +377,6 @@ export class Trellis {
     return message(lines, { title: 'Your history' });
   }
 
-  /** The first page of the coach's journal, for a platform's home view (the Slack App Home). */
-  journalHome(ref: CoachRef, ctx: RequestContext = {}): Message {
-    return this.journal.show(this.coach(ref, ctx), '', { ...ctx, channel: undefined });
-  }
-
   trend(ref: CoachRef, ctx: RequestContext = {}): Message {
     const coach = this.coach(ref, ctx);
     const today = this.today(coach);
@@ -611,12 +606,10 @@ export class Trellis {
         return messages(this.journal.show(this.coach(ref, ctx), args, ctx));
       case 'skip':
       case 'snooze':
-        return messages(this.conversation.promptStatus(ref, name === 'skip' ? 'skipped' : 'snoozed', ctx));
       case 'keep':
       case 'discard':
-        return messages(this.conversation.answer(ref, name === 'keep', ctx));
       case 'cancel':
-        return messages(this.conversation.cancel(ref, ctx));
+        return messages(this.conversation.command(ref, name, ctx));
       case 'trend':
         return messages(this.trend(ref, ctx));
       case 'settings':
@@ -652,19 +645,7 @@ export class Trellis {
   }
 }
 
-const SUBCOMMANDS = new Set([
-  'help',
-  'prompt',
-  'history',
-  'trend',
-  'settings',
-  'journal',
-  'skip',
-  'snooze',
-  'keep',
-  'discard',
-  'cancel',
-]);
+const SUBCOMMANDS = new Set(['help', 'prompt', 'history', 'trend', 'settings', ...CONVERSATION_COMMANDS]);
 const GROUP_SUBCOMMANDS = new Set(['digest', 'group', 'share', 'summary']);
 
 /**

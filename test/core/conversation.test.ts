@@ -63,7 +63,7 @@ describe('the conversation keeps every word', () => {
     expect(t.db.prepare('SELECT count(*) FROM pending_texts').pluck().get()).toBe(0);
   });
 
-  test('a pending text is part of the coach\'s export', () => {
+  test("a pending text is part of the coach's export", () => {
     t.trellis.handleText(me, 'histroy');
     const json = t.trellis.exportData(me).files?.find((f) => f.mimeType === 'application/json');
     expect(JSON.parse(json?.content ?? '{}').pendingTexts).toEqual([

@@ -609,7 +609,11 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     if (!opened.success || opened.data.tab !== 'home') return;
     const ref = coachRef(context, { user: opened.data.user });
     const hint = await profileOf(client, ref);
-    const view = homeView(trellis.history(ref, hint), trellis.trend(ref, hint), trellis.journalHome(ref, hint));
+    const view = homeView(
+      trellis.history(ref, hint),
+      trellis.trend(ref, hint),
+      trellis.journal.show(trellis.coach(ref, hint), '', {}),
+    );
     await withRateLimitRetry(() => client.views.publish({ user_id: opened.data.user, view }), {
       budgetMs: DM_RATE_BUDGET_MS,
       sleep: deps.sleep,
