@@ -121,7 +121,7 @@ export const MAX_SHARED_SHOWN = 10;
 const LINE_MAX = 2800;
 
 /** A long text as lines no longer than LINE_MAX, broken between words, so no platform cuts it short. */
-function paragraphs(text: string): string[] {
+export function paragraphs(text: string): string[] {
   const out: string[] = [];
   let rest = text;
   while (rest.length > LINE_MAX) {

@@ -23,7 +23,8 @@ export type TrellisErrorCode =
   | 'no_reflection'
   | 'prompts'
   | 'storage_unavailable'
-  | 'no_data';
+  | 'no_data'
+  | 'invalid_journal';
 
 export function isTrellisError(error: unknown): error is TrellisError {
   return error instanceof TrellisError;

@@ -88,7 +88,7 @@ export class GroupCommands {
       } else {
         throw new TrellisError(
           'invalid_setting',
-          'That is neither a day nor a time. Try: /selfcheck digest here mon 09:00',
+          'One of those words is neither a day nor a time. Try: /selfcheck digest here mon 09:00',
         );
       }
     }

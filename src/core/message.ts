@@ -13,7 +13,9 @@ export type ActionId =
   | 'share'
   | 'confirm_delete'
   | 'confirm_delete_messages'
-  | 'cancel';
+  | 'cancel'
+  | 'journal_keep'
+  | 'journal_discard';
 
 export interface Button {
   action: ActionId;

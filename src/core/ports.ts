@@ -53,6 +53,25 @@ export interface ReflectionRepository {
   byId(id: number): Reflection | undefined;
 }
 
+/** A text that might have been a mistyped command, kept until the coach says what it was (core/conversation.ts). */
+export interface PendingText {
+  id: number;
+  coachId: number;
+  text: string;
+  promptIssueId: number | null;
+  /** ISO instant (UTC). */
+  createdAt: string;
+}
+
+export interface PendingTextRepository {
+  add(text: Omit<PendingText, 'id'>): PendingText;
+  byId(id: number): PendingText | undefined;
+  /** The coach's pending texts, oldest first. */
+  forCoach(coachId: number): PendingText[];
+  /** False when it was already gone (answered twice). */
+  remove(id: number): boolean;
+}
+
 export interface PromptIssueRepository {
   /** Records that `promptId` is the coach's prompt for `localDate`; returns the existing row if there is one. */
   issue(coachId: number, promptId: string, localDate: string, issuedAt: string): PromptIssue;
@@ -152,6 +171,7 @@ export interface Repositories {
   sharedReflections: SharedReflectionRepository;
   clientCompanies: ClientCompanyRepository;
   weeklyStats: WeeklyStatsRepository;
+  pendingTexts: PendingTextRepository;
   /** Runs `work` in one transaction: all of it is stored, or none. */
   transaction<T>(work: () => T): T;
   privacy: PrivacyRepository;
@@ -163,6 +183,8 @@ export interface CoachData {
   selfChecks: SelfCheck[];
   reflections: Reflection[];
   promptIssues: PromptIssue[];
+  /** Texts waiting for "Should it go in your journal?" (see conversation.ts); absent when there are none. */
+  pendingTexts?: PendingText[];
   /** Peer-supervision groups the coach is in, what they shared with which group, their client companies. */
   peerSupervision?: {
     groups: { channelId: string; name: string | null }[];

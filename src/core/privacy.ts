@@ -83,6 +83,9 @@ export function buildExport(data: CoachData, catalog: PromptCatalog, exportedAt:
       status: p.status,
     })),
     ...(data.peerSupervision ? { peerSupervision: data.peerSupervision } : {}),
+    ...(data.pendingTexts?.length
+      ? { pendingTexts: data.pendingTexts.map((p) => ({ id: p.id, createdAt: p.createdAt, text: p.text })) }
+      : {}),
   };
   const s = coach.settings;
   return [

@@ -30,19 +30,19 @@ export function cleanNote(note: string | null | undefined): string | null {
 
 const scaleText = SCALE.map((s) => `${s.value} ${s.label}`).join(', ');
 
-/** Reads one rating token: "1"–"5", or "-" / "skip" for a skipped behaviour. Throws with what to fix. */
+/** Reads one rating token: "1"–"5", or "-" / "skip" for a skipped behaviour. Throws with what to fix (never the token). */
 export function parseRatingToken(token: string, key: BehaviourKey): Rating | null {
   const t = token.trim().toLowerCase();
   if (t === '-' || t === 'skip' || t === 's') return null;
   if (/^\d+$/.test(t)) {
     const n = Number(t);
     if (n >= 1 && n <= 5) return n as Rating;
-    return fail(`"${token}" for ${behaviour(key).short} is out of range: ratings go from 1 to 5 (${scaleText}).`);
+    return fail(`The rating for ${behaviour(key).short} is out of range: ratings go from 1 to 5 (${scaleText}).`);
   }
   if (/^\d*[.,]\d+$/.test(t)) {
-    return fail(`"${token}" for ${behaviour(key).short} is not a whole number: use 1, 2, 3, 4 or 5.`);
+    return fail(`The rating for ${behaviour(key).short} is not a whole number: use 1, 2, 3, 4 or 5.`);
   }
-  return fail(`"${token}" is not a rating for ${behaviour(key).short}: use a number from 1 to 5, or - to skip it.`);
+  return fail(`The rating for ${behaviour(key).short} is not a number: use a number from 1 to 5, or - to skip it.`);
 }
 
 function fail(message: string): never {

@@ -24,7 +24,7 @@ export function parseDays(input: string): Weekday[] {
     const ends = range ? [range[1], range[2]] : [part, part];
     const [from, to] = ends.map((name) => DAY_NAMES.findIndex((d) => name.startsWith(d)) + 1);
     if (from === 0 || to === 0)
-      invalid(`"${part}" is not a day: use mon, tue, wed, thu, fri, sat, sun, a range like mon-fri, or "weekdays".`);
+      invalid(`One of those is not a day: use mon, tue, wed, thu, fri, sat, sun, a range like mon-fri, or "weekdays".`);
     for (let d = from; ; d = (d % 7) + 1) {
       days.add(d as Weekday);
       if (d === to) break;
@@ -58,7 +58,7 @@ export function applySettingsCommand(args: string, current: Settings, today: str
   switch (what.toLowerCase()) {
     case 'time': {
       const time = parseTimeOfDay(value);
-      if (!time) invalid(`"${value}" is not a time of day: use 24-hour HH:MM such as 08:30, or 8:30am.`);
+      if (!time) invalid(`That is not a time of day: use 24-hour HH:MM such as 08:30, or 8:30am.`);
       next.promptTime = time;
       return {
         kind: 'update',
@@ -80,7 +80,7 @@ export function applySettingsCommand(args: string, current: Settings, today: str
     case 'timezone':
     case 'zone': {
       if (!isValidTimeZone(value))
-        invalid(`"${value}" is not a time zone I know: use an IANA name such as Europe/London or America/New_York.`);
+        invalid(`That is not a time zone I know: use an IANA name such as Europe/London or America/New_York.`);
       next.timeZone = value;
       return { kind: 'update', settings: next, summary: `Time zone set to ${value}.`, timeZoneSetByCoach: true };
     }
@@ -88,7 +88,7 @@ export function applySettingsCommand(args: string, current: Settings, today: str
       const upper = value.toUpperCase();
       if (upper === 'NONE' || upper === 'ANY') next.level = null;
       else if ((LEVELS as readonly string[]).includes(upper)) next.level = upper as Level;
-      else invalid(`"${value}" is not a level: use ACC, PCC, MCC, or none.`);
+      else invalid(`That is not a level: use ACC, PCC, MCC, or none.`);
       return {
         kind: 'update',
         settings: next,
@@ -111,7 +111,7 @@ export function applySettingsCommand(args: string, current: Settings, today: str
       return { kind: 'update', settings: next, summary: 'Prompts resumed.', timeZoneSetByCoach: false };
     }
     default:
-      invalid(`I don't know the setting "${what}". ${USAGE}`);
+      invalid(`I do not know that setting. ${USAGE}`);
   }
 }
 
@@ -125,8 +125,7 @@ export function parsePauseUntil(value: string, today: string): string {
     const days = rel[2].startsWith('w') ? n * 7 : n;
     return addDays(today, days - 1);
   }
-  if (!isValidDate(text))
-    invalid(`"${value}" is not a date or a length: use YYYY-MM-DD, or a length such as 3d or 2w.`);
+  if (!isValidDate(text)) invalid(`That is not a date or a length: use YYYY-MM-DD, or a length such as 3d or 2w.`);
   if (text < today) invalid(`${text} is in the past: choose today or a later date.`);
   return text;
 }

@@ -1,8 +1,10 @@
 import { BEHAVIOUR_KEYS, behaviour, SCALE } from './behaviours';
+import { CONVERSATION_COMMANDS, Conversation, parseConversationCommand } from './conversation';
 import { count, deleteEverything, deleteMessagesOnly, deleteQuestion } from './deletion';
 import { MIN_GROUP_SIZE_FLOOR } from './digest';
 import { isTrellisError, TrellisError } from './errors';
 import { GroupCommands } from './group-commands';
+import { Journal } from './journal';
 import { type FileAttachment, type Message, message } from './message';
 import type { Coach, CoachRef, PromptIssue, Ratings, Reflection, SelfCheck, Settings } from './model';
 import type { ChartRenderer, Clock, Logger, RemovalRequests, Repositories } from './ports';
@@ -76,6 +78,9 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
   { usage: '/selfcheck 4 3 5 4 4 2 [note]', what: 'record all six ratings in one go (use - to skip one)' },
   { usage: 'prompt', what: "today's reflection prompt; your next message is saved as your reflection" },
   { usage: 'history', what: 'your recent self-checks and reflections' },
+  { usage: 'journal [more | page N | YYYY-MM | search WORD]', what: 're-read your reflections and notes in full' },
+  { usage: 'skip | snooze', what: "skip today's prompt, or have it brought back later" },
+  { usage: 'keep | discard', what: 'answer "Should it go in your journal?" about a text that looked like a command' },
   { usage: 'trend', what: 'per behaviour: this week, the change against the four weeks before, a sparkline' },
   { usage: 'settings', what: 'show or change prompt time, days, time zone, level and pause' },
   { usage: 'help', what: 'this list' },
@@ -98,6 +103,20 @@ export class Trellis {
 
   private groupCommands?: GroupCommands;
   private weeklyService?: WeeklyService;
+  private conversationFlow?: Conversation;
+  private journalView?: Journal;
+
+  /** Free text and the prompt's typed commands: nothing a coach writes is discarded (see conversation.ts). */
+  get conversation(): Conversation {
+    this.conversationFlow ??= new Conversation(this.deps, this);
+    return this.conversationFlow;
+  }
+
+  /** `journal …`: the coach re-reads their own reflections and notes (see journal.ts). */
+  get journal(): Journal {
+    this.journalView ??= new Journal(this.deps);
+    return this.journalView;
+  }
 
   /** Peer-supervision groups: registering channels, membership, sharing. */
   get groups(): GroupCommands {
@@ -260,7 +279,8 @@ export class Trellis {
     ref: CoachRef,
     text: string,
     ctx: RequestContext = {},
-    promptIssueId?: number,
+    promptIssueId?: number | null,
+    writtenAt?: Date,
   ): { reflection: Reflection; created: boolean; reply: Message } {
     const coach = this.coach(ref, ctx);
     const cleaned = cleanText(text);
@@ -273,9 +293,15 @@ export class Trellis {
       );
     }
     const { repos } = this.deps;
-    let issue = promptIssueId === undefined ? this.openPrompt(coach) : repos.promptIssues.byId(promptIssueId);
+    // undefined: the open prompt, if any; null: an entry of its own; a number: that prompt.
+    let issue =
+      promptIssueId === undefined
+        ? this.openPrompt(coach)
+        : promptIssueId === null
+          ? undefined
+          : repos.promptIssues.byId(promptIssueId);
     if (issue && issue.coachId !== coach.id) issue = undefined;
-    const now = this.now();
+    const now = writtenAt ?? this.now();
     const result = repos.transaction(() => {
       const saved = repos.reflections.add({
         coachId: coach.id,
@@ -295,7 +321,10 @@ export class Trellis {
       created: result.created,
       promptId: issue?.promptId ?? null,
     });
-    return { ...result, reply: message(`Saved to your journal. ${REFLECTION_NOT_SHOWN}`) };
+    const saved = issue
+      ? 'Saved to your journal as your reply to the prompt.'
+      : 'Saved to your journal as an entry of its own.';
+    return { ...result, reply: message(`${saved} ${REFLECTION_NOT_SHOWN}`) };
   }
 
   /** Skip or snooze the coach's prompt. Snoozing leaves it open, so a later plain reply still answers it. */
@@ -537,7 +566,7 @@ export class Trellis {
   // ---- typed commands ----
 
   /**
-   * Handles one typed message: a command, or, while a prompt is open, a reflection.
+   * Handles one typed message: a command, or free text, which is never discarded (see conversation.ts).
    * Errors a user can fix come back as a message saying what to fix; anything else is thrown.
    */
   handleText(ref: CoachRef, raw: string, ctx: RequestContext = {}): Reply {
@@ -556,14 +585,7 @@ export class Trellis {
     const text = raw.trim();
     const command = parseCommand(text);
     if (command) return this.runCommand(ref, command.name, command.args, ctx);
-    const coach = this.coach(ref, ctx);
-    if (this.openPrompt(coach)) return messages(this.saveReflection(ref, text, ctx).reply);
-    if (text === '') return messages(this.help());
-    return messages(
-      message(
-        `I didn't recognise "${text.length > 40 ? `${text.slice(0, 40)}…` : text}". Type "help" for what I can do, or "prompt" for today's reflection question.`,
-      ),
-    );
+    return messages(this.conversation.freeText(ref, text, ctx));
   }
 
   /** Runs a `/selfcheck` subcommand or a top-level command; `args` is what follows its name. */
@@ -578,6 +600,14 @@ export class Trellis {
         return messages(this.todaysPrompt(ref, ctx).reply);
       case 'history':
         return messages(this.history(ref, ctx));
+      case 'journal':
+        return messages(this.journal.show(this.coach(ref, ctx), args, ctx));
+      case 'skip':
+      case 'snooze':
+      case 'keep':
+      case 'discard':
+      case 'cancel':
+        return messages(this.conversation.command(ref, name, ctx));
       case 'trend':
         return messages(this.trend(ref, ctx));
       case 'settings':
@@ -596,7 +626,7 @@ export class Trellis {
       case 'summary':
         return messages(this.weeklyCommand(ref, name, args, ctx));
       default:
-        throw new TrellisError('unknown_command', `I don't know "${name}". Type "help" for the list.`);
+        throw new TrellisError('unknown_command', 'I do not know that command. Type "help" for the list.');
     }
   }
 
@@ -613,7 +643,7 @@ export class Trellis {
   }
 }
 
-const SUBCOMMANDS = new Set(['help', 'prompt', 'history', 'trend', 'settings']);
+const SUBCOMMANDS = new Set(['help', 'prompt', 'history', 'trend', 'settings', ...CONVERSATION_COMMANDS]);
 const GROUP_SUBCOMMANDS = new Set(['digest', 'group', 'share', 'summary']);
 
 /**
@@ -623,6 +653,8 @@ const GROUP_SUBCOMMANDS = new Set(['digest', 'group', 'share', 'summary']);
 export function parseCommand(text: string): { name: string; args: string } | undefined {
   const m = /^\/?(selfcheck|check)(?:\s+([\s\S]*))?$/i.exec(text);
   if (m) return { name: 'selfcheck', args: (m[2] ?? '').trim() };
+  const conversation = parseConversationCommand(text);
+  if (conversation) return conversation;
   const lower = text.toLowerCase();
   if (['help', '?', '/help'].includes(lower)) return { name: 'help', args: '' };
   if (['prompt', '/prompt'].includes(lower)) return { name: 'prompt', args: '' };

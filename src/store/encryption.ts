@@ -19,6 +19,7 @@ export const ENCRYPTED_FIELDS: readonly { table: string; column: string }[] = [
   { table: 'self_checks', column: 'note' },
   { table: 'reflections', column: 'text' },
   { table: 'coach_client_companies', column: 'company_text' },
+  { table: 'pending_texts', column: 'text' },
 ];
 
 /** The additional data bound into each encrypted value: the field it belongs to. */

@@ -5,6 +5,7 @@ import type { Db } from './db';
 import { guardStorage } from './errors';
 import { groupDigestRepository } from './group-digests';
 import { clientCompanyRepository, groupRepository, sharedReflectionRepository } from './groups';
+import { pendingTextRepository } from './pending-texts';
 import { privacyRepository } from './privacy';
 import { promptIssueRepository } from './prompt-issues';
 import { reflectionRepository } from './reflections';
@@ -40,6 +41,7 @@ export function createRepositories(
     sharedReflections: sharedReflectionRepository(db),
     clientCompanies: clientCompanyRepository(db, cipher),
     weeklyStats: weeklyStatsRepository(db),
+    pendingTexts: pendingTextRepository(db, cipher),
     transaction: <T>(work: () => T): T => db.transaction(work)(),
   };
   return guardStorage({ ...repos, privacy: privacyRepository(db, repos) });

@@ -4,6 +4,7 @@ import type {
   CoachData,
   CoachRepository,
   GroupRepository,
+  PendingTextRepository,
   PrivacyRepository,
   PromptIssueRepository,
   ReflectionRepository,
@@ -68,8 +69,13 @@ export function privacyRepository(
     groups?: GroupRepository;
     sharedReflections?: SharedReflectionRepository;
     clientCompanies?: ClientCompanyRepository;
+    pendingTexts?: PendingTextRepository;
   },
 ): PrivacyRepository {
+  const pendingOf = (coachId: number) => {
+    const pending = repos.pendingTexts?.forCoach(coachId) ?? [];
+    return pending.length ? { pendingTexts: pending } : {};
+  };
   const issues = db.prepare<[number], { id: number }>('SELECT id FROM prompt_issues WHERE coach_id = ? ORDER BY id');
   const deleteCoach = db.prepare('DELETE FROM coaches WHERE id = ?');
   // A Teams personal conversation reference holds the coach's name and is keyed by user, not by coach row.
@@ -116,6 +122,7 @@ export function privacyRepository(
             .map((r) => repos.promptIssues.byId(r.id))
             .filter((i) => i !== undefined),
           peerSupervision: peerSupervisionOf(coachId),
+          ...pendingOf(coachId),
         };
       })();
     },

@@ -33,6 +33,15 @@ export class ConsoleDriver implements PlatformDriver {
     return this.chat(user, [text]);
   }
 
+  press(user: string, action: 'journal_keep' | 'journal_discard'): Promise<string[]> {
+    return this.chat(user, [action === 'journal_keep' ? 'keep' : 'discard']);
+  }
+
+  /** The chat's simulated channel: "channel NAME", then the text. */
+  sendInChannel(user: string, text: string): Promise<string[]> {
+    return this.chat(user, ['channel peer-supervision', text]);
+  }
+
   private chat(user: string, lines: string[]): Promise<string[]> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {

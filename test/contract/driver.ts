@@ -22,4 +22,11 @@ export interface PlatformDriver {
   submitSelfCheck(user: string, ratings: Partial<Record<string, string>>, note?: string): Promise<string[]>;
   /** Answers today's prompt by the platform's usual way (plain reply in the DM or chat). */
   reply(user: string, text: string): Promise<string[]>;
+  /**
+   * Presses the button `action` on the latest message that carried it (Slack block button, Teams card submit); in the
+   * terminal chat, which draws no such buttons, types the word the message names instead (keep, discard).
+   */
+  press(user: string, action: 'journal_keep' | 'journal_discard'): Promise<string[]>;
+  /** Types `text` in a team channel rather than the DM (a Slack slash command there, an @mention in Teams). */
+  sendInChannel(user: string, text: string): Promise<string[]>;
 }

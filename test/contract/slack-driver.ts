@@ -94,6 +94,31 @@ export class SlackDriver implements PlatformDriver {
     });
   }
 
+  async press(user: string, action: 'journal_keep' | 'journal_discard'): Promise<string[]> {
+    const u = this.user(user);
+    type Element = { action_id?: string; value?: string };
+    const buttons = (this.h.fake.calls as RecordedCall[])
+      .filter((c) => c.method === 'chat.postMessage' && c.body.channel === `D${u.slice(1)}`)
+      .flatMap((c) => ((c.body.blocks ?? []) as { elements?: Element[] }[]).flatMap((b) => b.elements ?? []))
+      .filter((e) => e.action_id === action);
+    const button = buttons.at(-1);
+    if (!button) throw new Error(`slack driver: no ${action} button in the DM`);
+    return this.seen(u, async () => {
+      await this.h.button(u, action, button.value);
+      return {};
+    });
+  }
+
+  /** The slash command typed in a public channel. */
+  sendInChannel(user: string, text: string): Promise<string[]> {
+    const u = this.user(user);
+    const args = text.replace(/^\/?selfcheck\b\s*/i, '');
+    return this.seen(u, async () => {
+      const { response } = await this.h.command(u, args, { channel: 'C0PEERS' });
+      return { ackText: response.json ? String(response.json.text ?? '') : undefined };
+    });
+  }
+
   reply(user: string, text: string): Promise<string[]> {
     const u = this.user(user);
     return this.seen(u, async () => {

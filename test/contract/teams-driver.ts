@@ -1,5 +1,5 @@
 import { activityText, cardOf, FakeBotConnector } from '../helpers/fake-bot-connector';
-import { personalMessage, startTeams, type TeamsHarness } from '../platforms/teams/harness';
+import { channelMention, personalMessage, startTeams, type TeamsHarness } from '../platforms/teams/harness';
 import type { PlatformDriver } from './driver';
 
 /**
@@ -48,6 +48,23 @@ export class TeamsDriver implements PlatformDriver {
         value: { ...action.data, ...inputs },
       }),
     );
+  }
+
+  /** Submits the card button as Teams does: a message whose value is the button's data, replying to its card. */
+  press(user: string, action: 'journal_keep' | 'journal_discard'): Promise<string[]> {
+    type Submit = { type: string; data?: Record<string, string> };
+    const data = this.sent()
+      .flatMap((c) => ((cardOf(c.body)?.actions ?? []) as Submit[]).map((a) => a.data))
+      .filter((d) => d?.trellisAction === action)
+      .at(-1);
+    if (!data) throw new Error(`teams driver: no ${action} button was sent`);
+    return this.exchange(
+      personalMessage(this.url, user, undefined, { replyToId: `card-${++this.cards}`, value: data }),
+    );
+  }
+
+  sendInChannel(user: string, text: string): Promise<string[]> {
+    return this.exchange(channelMention(this.url, user, '19:peers@thread.tacv2', text));
   }
 
   reply(user: string, text: string): Promise<string[]> {

@@ -40,12 +40,14 @@ describe('parseQuickSelfCheck', () => {
 
   it('names the behaviour and the range for a 6', () => {
     const e = errorOf(() => parseQuickSelfCheck('4 6 5 4 4 2'));
-    expect(e.message).toContain('"6" for Respect is out of range');
+    expect(e.message).toContain('The rating for Respect is out of range');
     expect(e.message).toContain('1 to 5');
   });
 
   it('explains letters, decimals and too few ratings', () => {
-    expect(errorOf(() => parseQuickSelfCheck('4 3 x 4 4 2')).message).toContain('"x" is not a rating for Talents');
+    expect(errorOf(() => parseQuickSelfCheck('4 3 x 4 4 2')).message).toContain(
+      'The rating for Talents is not a number',
+    );
     expect(errorOf(() => parseQuickSelfCheck('4 3 3.5 4 4 2')).message).toContain('not a whole number');
     expect(errorOf(() => parseQuickSelfCheck('4 3 5')).message).toContain('I found 3');
     expect(errorOf(() => parseQuickSelfCheck('- - - - - -')).message).toContain('rate at least one');

@@ -37,7 +37,7 @@ describe('the Trellis core', () => {
       `/selfcheck 4 3 5 4 4 2 ${'x'.repeat(2001)}`,
     ]) {
       const [answer] = texts(t.trellis.handleText(me, bad));
-      expect(answer).toMatch(/six behaviours|out of range|not a rating|limit is 2,000/);
+      expect(answer).toMatch(/six behaviours|out of range|not a number|limit is 2,000/);
     }
     expect(t.repos.selfChecks.count()).toBe(0);
   });
@@ -60,9 +60,10 @@ describe('the Trellis core', () => {
     const [reflection] = t.repos.reflections.recent(coach?.id ?? 0, 1);
     expect(reflection.promptId).toBe(t.repos.promptIssues.latest(coach?.id ?? 0)?.promptId);
     expect(t.repos.promptIssues.latest(coach?.id ?? 0)?.status).toBe('answered');
-    // With the prompt answered, an unknown line is not taken as a reflection.
-    expect(texts(t.trellis.handleText(me, 'hello there'))[0]).toContain("I didn't recognise");
-    expect(t.repos.reflections.count()).toBe(1);
+    // With the prompt answered, a further line is kept as a journal entry of its own, not thrown away.
+    expect(texts(t.trellis.handleText(me, 'hello there'))[0]).toContain('Saved to your journal as an entry of its own');
+    expect(t.repos.reflections.count()).toBe(2);
+    expect(t.repos.reflections.recent(coach?.id ?? 0, 1)[0].promptId).toBeNull();
   });
 
   it('a reflection that starts with a command word is still a reflection', () => {

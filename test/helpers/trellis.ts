@@ -39,6 +39,7 @@ export function makeTrellis(start = '2026-11-24T09:00:00Z', timeZone = 'UTC', op
     catalog,
     file,
     logLines,
+    log,
     close() {
       db.close();
       cleanup();

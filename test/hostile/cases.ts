@@ -245,6 +245,9 @@ export const ROUTE_CASES: HostileCase[] = [
     headers: json,
     body: Buffer.concat([Buffer.from('{"user":"x","text":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}')]),
     expect: [200, 200],
+    // Free text is never discarded: what arrived (replacement characters) is kept whole as a journal entry.
+    stores: 1,
+    bodyMatches: /Saved to your journal/,
   },
   {
     name: 'control characters in a note',

@@ -131,6 +131,9 @@ describe('coach numbers are never reused', () => {
     const file = dir.file('t.db');
     schema8(file);
     const db = openDatabase(file);
+    db.exec(
+      `INSERT INTO pending_texts (coach_id, text, created_at) VALUES (1, 'p', '2026-11-20T08:00:00.000Z'), (2, 'p', '2026-11-20T08:00:00.000Z')`,
+    );
     const referencing = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[])
       .flatMap((table) =>
         (db.pragma(`foreign_key_list("${table}")`) as { table: string; from: string; on_delete: string }[])
@@ -144,6 +147,7 @@ describe('coach numbers are never reused', () => {
         { table: 'deliveries', column: 'coach_id', onDelete: 'CASCADE' },
         { table: 'group_members', column: 'coach_id', onDelete: 'CASCADE' },
         { table: 'groups', column: 'created_by', onDelete: 'SET NULL' },
+        { table: 'pending_texts', column: 'coach_id', onDelete: 'CASCADE' },
         { table: 'prompt_issues', column: 'coach_id', onDelete: 'CASCADE' },
         { table: 'reflections', column: 'coach_id', onDelete: 'CASCADE' },
         { table: 'self_checks', column: 'coach_id', onDelete: 'CASCADE' },

@@ -69,6 +69,21 @@ describe('encryption at rest', () => {
     expect(freeText.sort()).toEqual(ENCRYPTED_FIELDS.map((f) => `${f.table}.${f.column}`).sort());
   });
 
+  it('a text kept pending is sealed at rest, and journal search finds it once kept, with the key', () => {
+    const file = dir.file('t.db');
+    const key = newKey();
+    const app = openApp(file, { TRELLIS_ENCRYPTION_KEY: key });
+    app.trellis.handleText(coach, 'histroy PENDINGmark');
+    app.db.pragma('wal_checkpoint(TRUNCATE)');
+    expect(containsText(file, 'PENDINGmark')).toBe(false);
+    app.trellis.handleText(coach, 'keep');
+    const found = app.trellis.handleText(coach, 'journal search pendingmark');
+    expect(JSON.stringify(found)).toContain('histroy PENDINGmark');
+    app.db.pragma('wal_checkpoint(TRUNCATE)');
+    app.close();
+    expect(containsText(file, 'PENDINGmark')).toBe(false);
+  });
+
   it('without encryption the same text is in the file (the test above can fail)', () => {
     const file = dir.file('plain.db');
     writeMarkers(file, {}, 'p1');
@@ -123,8 +138,8 @@ describe('encryption at rest', () => {
     expect(await runCli(['rotate-key'], io, env)).toBe(2);
     expect(out.join('\n')).toMatch(/Give the new key/);
     expect(await runCli(['rotate-key'], io, { ...env, TRELLIS_NEW_ENCRYPTION_KEY: nextKey })).toBe(0);
-    // Two notes and one reflection (the second day's text found no open prompt: the prompt was answered).
-    expect(out.join('\n')).toMatch(/re-encrypted 3 values/);
+    // Two notes and two reflections (the second day's text found the prompt answered: it is a journal entry).
+    expect(out.join('\n')).toMatch(/re-encrypted 4 values/);
     expect(() => openApp(file, { TRELLIS_ENCRYPTION_KEY: oldKey })).toThrow(/not the key/);
     const app = openApp(file, { TRELLIS_ENCRYPTION_KEY: nextKey });
     const c = app.repos.coaches.find(coach)!;

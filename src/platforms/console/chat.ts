@@ -5,8 +5,9 @@ import { isTrellisError } from '../../core/errors';
 import { type Message, toPlainText } from '../../core/message';
 import type { CoachRef } from '../../core/model';
 import type { Logger } from '../../core/ports';
-import type { RequestContext, Trellis } from '../../core/trellis';
+import { parseCommand, type RequestContext, type Trellis } from '../../core/trellis';
 import { writeExportFiles } from './export-files';
+import { lineChunks, MessageAssembler, PASTE_MS } from './input';
 
 export interface ConsoleChatOptions {
   trellis: Trellis;
@@ -20,7 +21,10 @@ export interface ConsoleChatOptions {
   exportDir?: string;
 }
 
-const PROMPT_BUTTONS = new Set(['reflect', 'skip', 'snooze']);
+/** The chat's own words, each a line of its own: leave, and the simulated channel. */
+const CHAT_WORDS = /^(quit|exit|bye|dm|channel\s+#?[\w-]{1,40})$/i;
+
+const TYPED_BUTTONS = new Set(['reflect', 'skip', 'snooze', 'journal_keep', 'journal_discard']);
 
 /** The local terminal chat: the same core and store as Slack and Teams, typed instead of clicked. */
 export async function runConsoleChat(options: ConsoleChatOptions): Promise<void> {
@@ -28,8 +32,8 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
   const ref: CoachRef = { platform: 'console', tenant: 'local', user: options.user };
   const say = (text: string) => output.write(`${text}\n${interactive ? '' : '\n'}`);
   const show = (shown: Message) => {
-    // Prompt buttons have typed equivalents here (a reply is the reflection), so they are not drawn.
-    const m = { ...shown, buttons: shown.buttons?.filter((b) => !PROMPT_BUTTONS.has(b.action)) };
+    // Buttons with typed equivalents (a reply is the reflection, skip, keep, discard) are not drawn here.
+    const m = { ...shown, buttons: shown.buttons?.filter((b) => !TYPED_BUTTONS.has(b.action)) };
     if (!m.files?.length) return say(toPlainText(m));
     // An export: the files go to a folder, and the chat says where.
     const dir = writeExportFiles(options.exportDir ?? 'data/exports', options.user, trellis.now(), m.files);
@@ -43,52 +47,89 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
   const rl = readline.createInterface({ input, output: interactive ? output : undefined, terminal: interactive });
   if (interactive) {
     say(
-      'Trellis, local chat. Type "help" for commands, "/selfcheck" to check in, "prompt" to reflect, "quit" to leave.',
+      'Trellis, local chat. Type "help" for commands, "/selfcheck" to check in, "prompt" to reflect, "quit" to leave. Anything else you write is kept in your journal: it can run over several lines, and an empty line sends it.',
     );
     rl.setPrompt('> ');
     rl.prompt();
   }
 
-  for await (const line of rl) {
-    try {
-      if (dialog) {
-        const step = dialog.answer(line);
-        if (!step.done) {
-          if (step.error) say(step.error);
-          say(step.question);
-        } else {
-          dialog = undefined;
-          if ('cancelled' in step) say('Cancelled; nothing was saved.');
-          else show(trellis.recordSelfCheck(ref, step.input).reply);
-        }
-      } else if (/^(quit|exit|bye)$/i.test(line.trim())) {
-        break;
-      } else if (/^channel\s+#?[\w-]{1,40}$/i.test(line.trim())) {
-        const name = line.trim().split(/\s+/)[1].replace(/^#/, '');
-        ctx = { channel: { id: `local-${name}`, kind: 'group', name } };
-        say(`Now typing in #${name}, a simulated channel ("dm" to go back).`);
-      } else if (/^dm$/i.test(line.trim())) {
-        ctx = {};
-        say('Back in your direct messages.');
-      } else if (line.trim() !== '') {
-        const reply = trellis.handleText(ref, line, ctx);
-        if (reply.type === 'messages') reply.messages.forEach(show);
-        else if (reply.type === 'settings_form') show(trellis.settings(ref));
-        else {
-          dialog = new SelfCheckDialog();
-          const first = dialog.start();
-          if (!first.done) say(`Rate each behaviour from your recent sessions ("cancel" to stop).\n${first.question}`);
-        }
+  const isChatCommand = (line: string) => CHAT_WORDS.test(line) || parseCommand(line) !== undefined;
+  const assembler = new MessageAssembler(isChatCommand);
+
+  /** One answer to the self-check dialog. */
+  const answerDialog = (current: SelfCheckDialog, line: string) => {
+    const step = current.answer(line);
+    if (!step.done) {
+      if (step.error) say(step.error);
+      say(step.question);
+      return;
+    }
+    dialog = undefined;
+    if ('cancelled' in step) say('Cancelled; nothing was saved.');
+    else show(trellis.recordSelfCheck(ref, step.input).reply);
+  };
+
+  /** One whole message: a chat word, a command, or free text; false once the coach leaves. */
+  const handle = (text: string): boolean => {
+    const trimmed = text.trim();
+    if (/^(quit|exit|bye)$/i.test(trimmed)) return false;
+    if (/^channel\s+#?[\w-]{1,40}$/i.test(trimmed)) {
+      const name = trimmed.split(/\s+/)[1].replace(/^#/, '');
+      ctx = { channel: { id: `local-${name}`, kind: 'group', name } };
+      say(`Now typing in #${name}, a simulated channel ("dm" to go back).`);
+    } else if (/^dm$/i.test(trimmed)) {
+      ctx = {};
+      say('Back in your direct messages.');
+    } else {
+      const reply = trellis.handleText(ref, text, ctx);
+      if (reply.type === 'messages') reply.messages.forEach(show);
+      else if (reply.type === 'settings_form') show(trellis.settings(ref));
+      else {
+        dialog = new SelfCheckDialog();
+        const first = dialog.start();
+        if (!first.done) say(`Rate each behaviour from your recent sessions ("cancel" to stop).\n${first.question}`);
       }
+    }
+    return true;
+  };
+
+  /** Runs `work`; a problem the coach can fix gets its message, anything else is ours: logged, the chat goes on. */
+  const guarded = (work: () => boolean): boolean => {
+    try {
+      return work();
     } catch (error) {
-      // A problem the coach can fix gets its message; anything else is ours: log it and keep the chat going.
       if (isTrellisError(error)) say(error.message);
       else {
         options.log.error('console chat: command failed', { error });
         say('Something went wrong on my side and nothing was saved. Please try again.');
       }
+      return true;
     }
-    if (interactive) rl.prompt();
+  };
+
+  let going = true;
+  for await (const chunk of lineChunks(rl, interactive ? PASTE_MS : undefined)) {
+    const lines = [...chunk];
+    // The self-check dialog takes one answer per line, typed or pasted.
+    while (dialog && lines.length > 0) {
+      const current = dialog;
+      const line = lines.shift() ?? '';
+      guarded(() => {
+        answerDialog(current, line);
+        return true;
+      });
+    }
+    for (const text of lines.length > 0 ? assembler.feed(lines) : []) {
+      going = guarded(() => handle(text));
+      if (!going) break;
+    }
+    if (!going) break;
+    if (interactive) {
+      rl.setPrompt(assembler.drafting ? '… ' : '> ');
+      rl.prompt();
+    }
   }
+  // End of input sends what was being written.
+  if (going) for (const text of assembler.end()) if (!guarded(() => handle(text))) break;
   rl.close();
 }

@@ -445,6 +445,19 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     await tell(ref, reply, `share:${reflectionId.data}:${who.trigger_id}`, respond);
   });
 
+  // "Save as a journal entry" / "That was a command" on a text that looked like a command; value = its pending id.
+  for (const kind of ['journal_keep', 'journal_discard'] as const) {
+    actions.set(kind, async (args) => {
+      await args.ack();
+      const { who, action, ref } = buttonContext(args);
+      const respond = who.response_url ? args.respond : undefined;
+      const pendingId = issueIdValue.safeParse(action.value ?? '');
+      if (!pendingId.success) return;
+      const reply = trellis.conversation.answer(ref, kind === 'journal_keep', {}, pendingId.data);
+      await tell(ref, reply, `${kind}:${pendingId.data}:${who.trigger_id}`, respond);
+    });
+  }
+
   /**
    * Answers a button on an ephemeral question (delete, share preview) in its place, so it cannot be pressed twice.
    * Without a response_url it posts to the conversation the button was in, without registering the coach (after a
@@ -596,7 +609,11 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     if (!opened.success || opened.data.tab !== 'home') return;
     const ref = coachRef(context, { user: opened.data.user });
     const hint = await profileOf(client, ref);
-    const view = homeView(trellis.history(ref, hint), trellis.trend(ref, hint));
+    const view = homeView(
+      trellis.history(ref, hint),
+      trellis.trend(ref, hint),
+      trellis.journal.show(trellis.coach(ref, hint), '', {}),
+    );
     await withRateLimitRetry(() => client.views.publish({ user_id: opened.data.user, view }), {
       budgetMs: DM_RATE_BUDGET_MS,
       sleep: deps.sleep,

@@ -176,7 +176,8 @@ export function settingsModal(settings: Settings, timeZoneSetByCoach: boolean): 
 }
 
 /** The App Home tab: buttons, then the coach's recent check-ins and trend as the core renders them. */
-export function homeView(history: Message, trend: Message): HomeView {
+/** The App Home: buttons, the trend, recent history and, when given, the first page of the coach's journal. */
+export function homeView(history: Message, trend: Message, journal?: Message): HomeView {
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain('Trellis: trust and safety, a few minutes a day') },
     {
@@ -190,6 +191,7 @@ export function homeView(history: Message, trend: Message): HomeView {
     ...renderBlocks(trend),
     { type: 'divider' },
     ...renderBlocks(history),
+    ...(journal ? [{ type: 'divider' } as const, ...renderBlocks(journal)] : []),
   ];
   return { type: 'home', blocks: blocks.slice(0, 100) };
 }

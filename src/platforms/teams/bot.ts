@@ -199,6 +199,14 @@ export class TrellisTeamsBot extends ActivityHandler {
         // The delete question's Cancel (value 'delete') or a share preview's "Keep it private" (a reflection id).
         await this.replaceCard(context, trellis.cancelAction(data.value));
         return;
+      case 'journal_keep':
+      case 'journal_discard': {
+        // "Save as a journal entry" / "That was a command"; value = the pending text's id.
+        if (!/^\d{1,12}$/.test(data.value ?? '')) break;
+        const keep = data[ACTION_FIELD] === 'journal_keep';
+        await this.replaceCard(context, trellis.conversation.answer(ref, keep, ctx, Number(data.value)));
+        return;
+      }
       case 'skip':
       case 'snooze':
         if (!Number.isInteger(issueId)) break;

@@ -11,6 +11,7 @@ import { groupDigests } from './009-group-digests';
 import { platformMessages } from './010-platform-messages';
 import { stableCoachNumbers } from './011-stable-coach-numbers';
 import { deliveryStages } from './012-delivery-stages';
+import { pendingTexts } from './013-pending-texts';
 
 /** One schema change. `version` becomes the database's user_version once `sql` (or `run`) has run. */
 export interface Migration {
@@ -43,4 +44,5 @@ export const MIGRATIONS: readonly Migration[] = [
   platformMessages,
   stableCoachNumbers,
   deliveryStages,
+  pendingTexts,
 ];

@@ -46,7 +46,7 @@ describe('the local terminal chat', () => {
   it('asks the six behaviours one at a time, then the note', async () => {
     const result = await chat(['/selfcheck', '4', '-', 'seven', '5', '3', '2', '1', 'a private note'].join('\n'));
     expect(result.stdout).toContain('(1/6) Seeks to understand the client within their context');
-    expect(result.stdout).toContain('"seven" is not a rating for Talents');
+    expect(result.stdout).toContain('The rating for Talents is not a number');
     expect(result.stdout).toContain('Context 4 · Respect – · Talents 5 · Empathy 3 · Feelings 2 · Openness 1');
     const db = new Database(t.file, { readonly: true });
     expect(db.prepare('SELECT context, respect, talents, note FROM self_checks').all()).toEqual([
@@ -69,8 +69,8 @@ describe('the local terminal chat', () => {
     );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('more than six ratings');
-    expect(result.stdout).toContain('"6" for Respect is out of range');
-    expect(result.stdout).toContain('"x" is not a rating for Context');
+    expect(result.stdout).toContain('The rating for Respect is out of range');
+    expect(result.stdout).toContain('The rating for Context is not a number');
     expect(result.stdout).toContain('the limit is 2,000');
     expect(result.stdout).toContain('Cancelled; nothing was saved.');
     const db = new Database(t.file, { readonly: true });

@@ -200,7 +200,7 @@ describe('a coach’s day in Slack', () => {
     expect(h.ctx.repos.selfChecks.count()).toBe(1);
   });
 
-  test('the App Home tab shows check-ins, trend sparklines, and Check in / Settings buttons', async () => {
+  test('the App Home tab shows check-ins, trend sparklines, Check in / Settings buttons and the journal in full', async () => {
     await h.event({ type: 'app_home_opened', user: coach, channel: 'D1DAY', tab: 'home', event_ts: '1.3' });
     await h.idle();
     const publish = h.calls('views.publish').at(-1)!;
@@ -212,5 +212,10 @@ describe('a coach’s day in Slack', () => {
     expect(text).toContain('"action_id":"open_settings"');
     expect(text).toMatch(/Recent self-checks/);
     expect(text).toMatch(/[▁▂▃▄▅▆▇█]/);
+    // The journal re-reads the note and the reflection whole, where history shows "(note)".
+    expect(text).toMatch(/Your journal/);
+    expect(text).toContain('Felt rushed with my 10am client.');
+    expect(text).toContain('When my client went quiet I waited, and she named the fear.');
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
   });
 });

@@ -33,7 +33,7 @@ describe('Slack interactions and failures', () => {
   test('a quick form with a mistake says what to fix and stores nothing', async () => {
     const { response } = await h.command('U2QUICK', '4 3 7 4 4 2');
     expect(response.json?.response_type).toBe('ephemeral');
-    expect(String(response.json?.text)).toMatch(/"7" for Talents is out of range/);
+    expect(String(response.json?.text)).toMatch(/The rating for Talents is out of range/);
     const coach = h.ctx.repos.coaches.find(refOf('U2QUICK'))!;
     expect(h.ctx.repos.selfChecks.count(coach.id)).toBe(1);
   });

@@ -150,8 +150,8 @@ describe('Teams bot over HTTP (emulator mode)', () => {
     const [reply] = connector.activities();
     expect(reply.kind).toBe('reply');
     const text = activityText(reply.body);
-    expect(text).toContain('"6" for Context is out of range');
-    expect(text).toContain('is not a rating for Respect');
+    expect(text).toContain('The rating for Context is out of range');
+    expect(text).toContain('The rating for Respect is not a number');
     expect(text).toContain('the limit is 2,000');
     // The coach's answers are kept in the re-sent card.
     const card = cardOf(reply.body)!;
