@@ -2,7 +2,13 @@ import type { Message } from '../../../src/core/message';
 import { FixedClock } from '../../helpers/clock';
 import { activityText, FakeBotConnector } from '../../helpers/fake-bot-connector';
 import { tempDbFile } from '../../helpers/temp-db';
+
 import { personalInstall, personalMessage, startTeams, TENANT, type TeamsHarness } from './harness';
+
+/** A real 1×1 PNG: the conformance check reads every inline image's size from its header. */
+const ONE_PIXEL_PNG = new Uint8Array(
+  Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64'),
+);
 
 const refOf = (user: string) => ({ platform: 'teams' as const, tenant: TENANT, user: `aad-${user}` });
 
@@ -69,7 +75,7 @@ describe('Teams: a delete removes the activities Trellis sent', () => {
     const weekly: Message = {
       title: 'Your week',
       lines: ['Means this week.'],
-      image: { png: new Uint8Array([137, 80, 78, 71]), filename: 'week.png', alt: 'Weekly means' },
+      image: { png: ONE_PIXEL_PNG, filename: 'week.png', alt: 'Weekly means' },
     };
     await teams.teams.messenger.sendDirect(coach, weekly, 'weekly:test'); // proactive, with its chart inline
     return coach;
