@@ -2,7 +2,6 @@ import type { Message } from '../../../src/core/message';
 import { FixedClock } from '../../helpers/clock';
 import { activityText, FakeBotConnector } from '../../helpers/fake-bot-connector';
 import { tempDbFile } from '../../helpers/temp-db';
-
 import { personalInstall, personalMessage, startTeams, TENANT, type TeamsHarness } from './harness';
 
 /** A real 1×1 PNG: the conformance check reads every inline image's size from its header. */
