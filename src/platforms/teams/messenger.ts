@@ -71,7 +71,7 @@ export class TeamsMessenger implements Messenger {
           // The new thread's first message is posted by the create call itself, not by a send of this turn.
           const conversation = context.activity.conversation?.id;
           if (messageId && conversation) {
-            const item = { tenant, kind: 'channel', conversation, itemId: messageId } as const;
+            const item = { tenant, kind: 'channel', conversation, channel: channelId, itemId: messageId } as const;
             this.recorder?.record({ platform: 'teams', ...item, serviceUrl: reference.serviceUrl });
           }
         },

@@ -10,6 +10,7 @@ import { coveringCoachIndex } from './008-covering-coach-index';
 import { groupDigests } from './009-group-digests';
 import { platformMessages } from './010-platform-messages';
 import { stableCoachNumbers } from './011-stable-coach-numbers';
+import { channelPosts } from './014-channel-posts';
 
 /** One schema change. `version` becomes the database's user_version once `sql` (or `run`) has run. */
 export interface Migration {
@@ -41,4 +42,5 @@ export const MIGRATIONS: readonly Migration[] = [
   groupDigests,
   platformMessages,
   stableCoachNumbers,
+  channelPosts,
 ];
