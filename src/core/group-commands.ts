@@ -212,7 +212,8 @@ export class GroupCommands {
       case '':
         return message(
           [
-            `${groupLabel(group)}: ${groups.memberCount(group.id)} members; digest ${describeSchedule(group)}.`,
+            // Never today's count: watching it move would tell who just joined or left.
+            `${groupLabel(group)}: digest ${describeSchedule(group)}. ${this.membersAtLastClose(group)}`,
             groups.isMember(group.id, coach.id)
               ? 'You are a member (/selfcheck group leave to leave).'
               : 'You are not a member (/selfcheck group join to join).',
@@ -222,6 +223,14 @@ export class GroupCommands {
       default:
         throw new TrellisError('unknown_command', 'Use /selfcheck group join or /selfcheck group leave.');
     }
+  }
+
+  /** Members as the last published digest counted them (at its week's close), the only count a channel sees. */
+  private membersAtLastClose(group: Group): string {
+    const last = this.deps.repos.groupDigests.latest(group.id);
+    if (!last) return 'The first digest will say how many members the group had when its week closed.';
+    const n = last.figures.members;
+    return `${n} member${n === 1 ? '' : 's'} when the last published week closed; the count is only updated with each digest.`;
   }
 
   /** The groups a reflection would go to: the channel's group when typed there, else every group the coach is in. */
