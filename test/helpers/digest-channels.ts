@@ -137,7 +137,12 @@ export async function teamsPlatform(start: string): Promise<ChannelPlatform> {
     async removeQueued() {
       await teams.removals();
       const deletes = connector.calls.filter((c) => c.kind === 'delete');
-      const fresh = deletes.slice(teamsRemovalsSeen).map((c) => `delete ${c.conversationId} ${c.activityId}`);
+      // Only deletes of an activity that was there: a wrong id gets a 404, which the remover counts as gone.
+      const fresh = deletes
+        .slice(teamsRemovalsSeen)
+        .map((c) => `${c.conversationId} ${c.activityId}`)
+        .filter((key) => connector.removed.includes(key))
+        .map((key) => `delete ${key}`);
       teamsRemovalsSeen = deletes.length;
       return fresh;
     },
