@@ -73,17 +73,41 @@ export const groupsCommand = defineCommand({
 
 export const groupStopCommand = defineCommand({
   name: 'group-stop',
-  usage: 'group-stop --channel <id> [--platform slack|teams|console]',
-  summary: 'unregister a peer-supervision channel: its memberships, shares and published digests are removed',
-  options: channelArgs.options,
-  schema: z.object({ ...channelArgs.schema, positionals: noPositionals }),
+  usage: 'group-stop --channel <id> [--platform slack|teams|console] [--remove-posts]',
+  summary:
+    "unregister a peer-supervision channel: its memberships, shares and published digests are removed; --remove-posts also removes Trellis's posts there (works on a channel already stopped)",
+  options: { ...channelArgs.options, 'remove-posts': { type: 'boolean' } },
+  schema: z.object({ ...channelArgs.schema, 'remove-posts': z.boolean().optional(), positionals: noPositionals }),
   run(args, app, io) {
-    const group = found(app, io, args.channel, args.platform);
-    if (!group) return 1;
-    app.repos.groups.remove(group.id);
-    // The audit log records actions on one coach's data; this one is about a channel, so it goes to the log.
-    app.log.info('group unregistered', { group: group.id, by: 'admin' });
-    io.out(`channel ${group.channelId} (${group.platform}:${group.tenant}) is no longer a peer-supervision channel`);
+    const result = findGroup(app, args.channel, args.platform);
+    const group = 'group' in result ? result.group : undefined;
+    if (!group && !args['remove-posts']) {
+      io.err((result as { problem: string }).problem);
+      return 1;
+    }
+    if (group) {
+      app.repos.groups.remove(group.id);
+      // The audit log records actions on one coach's data; this one is about a channel, so it goes to the log.
+      app.log.info('group unregistered', { group: group.id, by: 'admin' });
+      io.out(`channel ${group.channelId} (${group.platform}:${group.tenant}) is no longer a peer-supervision channel`);
+    }
+    if (!args['remove-posts']) {
+      io.out(`Trellis's earlier posts there stay; add --remove-posts to remove them`);
+      return 0;
+    }
+    // A stopped channel has no group row left: its posts are found by channel id (and platform, when given).
+    const queued = app.removals.store.queueChannel(
+      group
+        ? { platform: group.platform, tenant: group.tenant, conversation: group.channelId }
+        : { conversation: args.channel, ...(args.platform ? { platform: args.platform } : {}) },
+      app.clock.now().toISOString(),
+    );
+    app.log.info('channel posts queued for removal', { queued, by: 'admin' });
+    io.out(
+      queued > 0
+        ? `queued ${queued} of Trellis's posts in channel ${args.channel} for removal; the running server removes them (npm run cli -- removals shows what is left)`
+        : `no posts of Trellis's recorded in channel ${args.channel}`,
+    );
     return 0;
   },
 });

@@ -83,6 +83,15 @@ function queuedLine(platform: Platform, queued: number): string {
   return `Trellis is removing ${what} from this chat now; you get one last message with the count when it is done.`;
 }
 
+/**
+ * What stays until the removals are done: the queue holds the ids of Trellis's messages in the chat (never their
+ * content), and a message the platform refuses to remove keeps its id and the chat's, without the coach, for an admin.
+ */
+function afterRemoval(platform: Platform, queued: number): string {
+  if (platform === 'console' || queued === 0) return '';
+  return ", except the ids of Trellis's messages in this chat, kept until they are removed; one the platform refuses to remove keeps its id and this chat's, without your name, for an admin to remove by hand";
+}
+
 function queue(deps: DeletionDeps, ref: CoachRef, reason: 'delete' | 'messages'): number {
   if (!deps.removals || ref.platform === 'console') return 0;
   return deps.removals.queueCoach(ref, reason, deps.clock.now().toISOString());
@@ -106,7 +115,7 @@ export function deleteEverything(deps: DeletionDeps, ref: CoachRef, actor: strin
   const n = (table: string, noun: string) => count(removed[table] ?? 0, noun);
   return message(
     [
-      `Deleted: ${n('self_checks', 'self-check')}, ${n('reflections', 'reflection')}, ${n('prompt_issues', 'prompt')} and your settings. Trellis's database holds no more data about you (the audit log keeps only a number and the counts).`,
+      `Deleted: ${n('self_checks', 'self-check')}, ${n('reflections', 'reflection')}, ${n('prompt_issues', 'prompt')} and your settings. Trellis's database holds no more data about you (the audit log keeps only a number and the counts)${afterRemoval(ref.platform, queued)}.`,
       queuedLine(ref.platform, queued),
       ...cannotRemove(ref.platform),
       'If you write to me again, you start afresh.',

@@ -46,13 +46,14 @@ export class DigestService {
       if (publish) stored = repos.groupDigests.publish(group.id, reported, now.toISOString(), figures);
       week = stored ?? { weekStart: reported, figures };
     }
-    const earlier = repos.groupDigests
-      .upTo(group.id, addDays(reported, -7), HISTORY_WEEKS - 1)
-      .map((p) => ({ weekStart: p.weekStart, figures: p.figures }));
-    const sharedSince = new Date(now.getTime() - 7 * 86_400_000).toISOString();
-    // Shared in the seven days up to now: with one digest a week, each shared reflection appears exactly once.
+    const published = repos.groupDigests.upTo(group.id, addDays(reported, -7), HISTORY_WEEKS - 1);
+    const earlier = published.map((p) => ({ weekStart: p.weekStart, figures: p.figures }));
+    // Shared since the publication before this one, up to this one: each shared reflection appears in exactly one
+    // digest, however the schedule moved. Before any publication, the seven days before.
+    const sharedUntil = stored?.publishedAt ?? now.toISOString();
+    const sharedSince = published[0]?.publishedAt ?? new Date(Date.parse(sharedUntil) - 7 * 86_400_000).toISOString();
     const shared = repos.sharedReflections
-      .between(group.id, sharedSince, now.toISOString())
+      .between(group.id, sharedSince, sharedUntil)
       .map((s) => repos.reflections.byId(s.reflectionId))
       .filter((r) => r !== undefined)
       .map((r) => ({ promptId: r.promptId, text: r.text }));
@@ -65,6 +66,17 @@ export class DigestService {
       minGroupSize,
       catalog,
     });
+  }
+
+  /**
+   * The delivery's digest for its scheduled instant `now`, or undefined when another delivery already published
+   * the week it reports (the owner moved the schedule mid-week): one digest per closed week. A retry of the
+   * publishing delivery has the same instant, so it builds the same digest again.
+   */
+  forDelivery(group: Group, now: Date): Digest | undefined {
+    const already = this.deps.repos.groupDigests.get(group.id, DigestService.closedWeek(group, now).weekStart);
+    if (already && Date.parse(already.publishedAt) !== now.getTime()) return undefined;
+    return this.build(group, now, true);
   }
 
   /** The last published digest as it was posted (shared reflections still read live), or undefined before the first. */

@@ -3,7 +3,7 @@ import { TrellisError } from './errors';
 import type { Group } from './groups';
 import { type Message, message } from './message';
 import type { Coach, Weekday } from './model';
-import type { Clock, Logger, Repositories } from './ports';
+import type { Clock, Logger, RemovalRequests, Repositories } from './ports';
 import { DAY_NAMES, parseDays } from './settings';
 import { clientDetailWarnings, parseCompanyList, sharePreview } from './sharing';
 import { parseTimeOfDay } from './time';
@@ -39,7 +39,13 @@ export interface GroupCommandDeps {
   log: Logger;
   minGroupSize: number;
   weekly: WeeklyService;
+  /** Removes Trellis's own posts from a channel whose digest stops, when its coach asks (src/schedule/removal.ts). */
+  removals?: RemovalRequests;
+  onRemovalsQueued?: () => void;
 }
+
+/** The words after `digest stop` that also remove Trellis's posts from the channel. */
+const REMOVE_POSTS = /^stop\s+remove[- ]posts$/i;
 
 /** Peer-supervision groups: registering a channel, joining and leaving, sharing a reflection deliberately. */
 export class GroupCommands {
@@ -49,7 +55,8 @@ export class GroupCommands {
   digestCommand(coach: Coach, args: string, channel: ChannelContext): Message {
     const words = args.trim();
     if (words === '') return this.lastDigest(coach, channel);
-    if (/^stop$/i.test(words)) return this.stop(coach, channel);
+    if (/^stop$/i.test(words)) return this.stop(coach, channel, false);
+    if (REMOVE_POSTS.test(words)) return this.stop(coach, channel, true);
     const here = /^here\b\s*(.*)$/i.exec(words);
     if (!here) throw new TrellisError('unknown_command', 'Use /selfcheck digest here [day] [time] in the channel.');
     return this.digestHere(coach, here[1], channel);
@@ -146,18 +153,36 @@ export class GroupCommands {
     return digestMessage(last);
   }
 
-  /** `digest stop`: the registering coach unregisters the channel; its members, shares and digests go with it. */
-  private stop(coach: Coach, channel: ChannelContext): Message {
+  /**
+   * `digest stop [remove-posts]`: the registering coach unregisters the channel; its members, shares and digests go
+   * with it. Trellis's earlier digests stay in the channel unless asked to go, and the answer says which.
+   */
+  private stop(coach: Coach, channel: ChannelContext, removePosts: boolean): Message {
     const group = this.groupHere(coach, channel);
     if (group.createdBy !== coach.id) {
       this.deps.log.info('group stop refused', { group: group.id, by: coach.id });
       return message(onlyTheRegistrar(group));
     }
     this.deps.repos.groups.remove(group.id);
-    this.deps.log.info('group unregistered', { group: group.id, by: coach.id });
-    return message(
+    const { removals } = this.deps;
+    const queued =
+      removePosts && removals && group.platform !== 'console'
+        ? removals.queueChannel(
+            { platform: group.platform, tenant: group.tenant, conversation: group.channelId },
+            this.deps.clock.now().toISOString(),
+          )
+        : 0;
+    if (queued > 0) this.deps.onRemovalsQueued?.();
+    this.deps.log.info('group unregistered', { group: group.id, by: coach.id, postsQueued: queued });
+    const posts = removePosts
+      ? queued > 0
+        ? `Trellis is removing its ${queued} earlier post${queued === 1 ? '' : 's'} here (digests and charts), a few at a time.`
+        : 'Trellis has no earlier posts here to remove.'
+      : `Trellis's earlier digests stay in this channel. To remove them too, register it again with /selfcheck digest here and stop it with /selfcheck digest stop remove-posts, or ask an admin to run npm run cli -- group-stop --channel ${group.channelId} --remove-posts.`;
+    return message([
       `${groupLabel(group)} is no longer a peer-supervision channel: no more digests, and its memberships, its links to shared reflections (the reflections stay with their coaches) and its published figures are removed. Register it again any time with /selfcheck digest here.`,
-    );
+      posts,
+    ]);
   }
 
   /** `group join | leave | (nothing)` in a peer-supervision channel. */
@@ -187,7 +212,8 @@ export class GroupCommands {
       case '':
         return message(
           [
-            `${groupLabel(group)}: ${groups.memberCount(group.id)} members; digest ${describeSchedule(group)}.`,
+            // Never today's count: watching it move would tell who just joined or left.
+            `${groupLabel(group)}: digest ${describeSchedule(group)}. ${this.membersAtLastClose(group)}`,
             groups.isMember(group.id, coach.id)
               ? 'You are a member (/selfcheck group leave to leave).'
               : 'You are not a member (/selfcheck group join to join).',
@@ -197,6 +223,14 @@ export class GroupCommands {
       default:
         throw new TrellisError('unknown_command', 'Use /selfcheck group join or /selfcheck group leave.');
     }
+  }
+
+  /** Members as the last published digest counted them (at its week's close), the only count a channel sees. */
+  private membersAtLastClose(group: Group): string {
+    const last = this.deps.repos.groupDigests.latest(group.id);
+    if (!last) return 'The first digest will say how many members the group had when its week closed.';
+    const n = last.figures.members;
+    return `${n} member${n === 1 ? '' : 's'} when the last published week closed; the count is only updated with each digest.`;
   }
 
   /** The groups a reflection would go to: the channel's group when typed there, else every group the coach is in. */

@@ -244,6 +244,11 @@ export interface PostedItem {
   itemId: string;
   /** Teams: the Bot Connector to call for this conversation. */
   serviceUrl?: string;
+  /**
+   * A channel post's channel, when the conversation is not the channel itself (a Teams digest starts its own
+   * thread): what `queueChannel` finds it by. Defaults to `conversation`.
+   */
+  channel?: string;
 }
 
 /**
@@ -273,6 +278,11 @@ export interface RemovalRequests {
   queueCoach(ref: CoachRef, reason: 'delete' | 'messages', at: string): number;
   /** Queues every recorded item posted before `cutoff` (an ISO instant); returns how many. */
   queuePostedBefore(cutoff: string, at: string): number;
+  /**
+   * Queues Trellis's own posts in one channel (digests and their charts), on `platform` and in `tenant` when given;
+   * returns how many. Nobody is told a count: a channel has no coach to tell.
+   */
+  queueChannel(channel: { platform?: Platform; tenant?: string; conversation: string }, at: string): number;
 }
 /** Where a delivery goes: a coach's DM or a channel. */
 export type DeliveryTarget = { kind: 'coach'; coach: Coach } | { kind: 'channel'; channel: ChannelAddress };

@@ -91,7 +91,10 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
   { usage: 'group join | group leave', what: 'in a peer-supervision channel: opt in to or out of its digest' },
   { usage: 'summary', what: 'your weekly summary now: means, changes, streak and a focus for next week' },
   { usage: 'digest', what: 'in a peer-supervision channel, for its members: the last digest posted' },
-  { usage: 'digest stop', what: 'in a peer-supervision channel, for the coach who registered it: no more digests' },
+  {
+    usage: 'digest stop [remove-posts]',
+    what: 'in a peer-supervision channel, for the coach who registered it: no more digests (and remove its posts)',
+  },
 ];
 
 /**
@@ -662,9 +665,9 @@ export function parseCommand(text: string): { name: string; args: string } | und
   if (['trend', 'trends', '/trend'].includes(lower)) return { name: 'trend', args: '' };
   const d = /^\/?(export|delete)(?:\s+(messages(?:\s+confirm)?|confirm))?$/i.exec(text);
   if (d && !(d[1].toLowerCase() === 'export' && d[2])) return { name: d[1].toLowerCase(), args: d[2] ?? '' };
-  const digest = /^\/?digest(?:\s+(?:(stop)|here\b(.*)))?$/i.exec(text);
+  const digest = /^\/?digest(?:\s+(?:(stop(?:\s+remove[- ]posts)?)|here\b(.*)))?$/i.exec(text);
   if (digest)
-    return { name: 'digest', args: digest[1] ? 'stop' : digest[2] === undefined ? '' : `here${digest[2]}`.trim() };
+    return { name: 'digest', args: digest[1] ? digest[1] : digest[2] === undefined ? '' : `here${digest[2]}`.trim() };
   if (['summary', '/summary', 'week'].includes(lower)) return { name: 'summary', args: '' };
   const group = /^\/?group(?:\s+(join|leave))?$/i.exec(text);
   if (group) return { name: 'group', args: group[1] ?? '' };

@@ -165,12 +165,13 @@ export class WeeklyService {
 
   /**
    * The message for a group's weekly digest at `now` (its scheduled instant), publishing the week's figures the
-   * first time; undefined when the group no longer exists (its pending deliveries are then skipped).
+   * first time; undefined when the group no longer exists or its week went out already (the delivery is then
+   * skipped).
    */
   async digestFor(groupId: number, now: Date, options: SendOptions = {}): Promise<Message | undefined> {
     const group = this.deps.repos.groups.byId(groupId);
-    if (!group) return undefined;
-    return this.digestMessageFor(this.digests.build(group, now, true), options);
+    const digest = group ? this.digests.forDelivery(group, now) : undefined;
+    return digest ? this.digestMessageFor(digest, options) : undefined;
   }
 
   /** A digest as a message, with its chart when charts are on. */

@@ -116,8 +116,9 @@ export interface PlatformMessageStore extends PostedItemRecorder, RemovalRequest
 export function platformMessageStore(db: Db, now: () => Date = () => new Date()): PlatformMessageStore {
   // A DM is recorded only while its coach exists: a reply sent after a deletion must not bring a row about them back.
   const insert = db.prepare(
-    `INSERT INTO platform_messages (platform, tenant, user_id, kind, conversation, item_id, service_url, posted_at)
-     SELECT @platform, @tenant, @user, @kind, @conversation, @itemId, @serviceUrl, @now
+    `INSERT INTO platform_messages
+       (platform, tenant, user_id, kind, conversation, channel, item_id, service_url, posted_at)
+     SELECT @platform, @tenant, @user, @kind, @conversation, @channel, @itemId, @serviceUrl, @now
      WHERE @user IS NULL
         OR EXISTS (SELECT 1 FROM coaches WHERE platform = @platform AND tenant = @tenant AND user_id = @user)
      ON CONFLICT (platform, kind, conversation, item_id) DO NOTHING`,
@@ -142,6 +143,12 @@ export function platformMessageStore(db: Db, now: () => Date = () => new Date())
   );
   const queueBefore = db.prepare(
     `UPDATE platform_messages SET status = 'queued', next_attempt_at = @at WHERE status = 'posted' AND posted_at < @cutoff`,
+  );
+  // A channel's posts are the rows that name it (migration 14): digests and their charts.
+  const queueChannel = db.prepare(
+    `UPDATE platform_messages SET status = 'queued', next_attempt_at = @at
+     WHERE status = 'posted' AND channel = @conversation
+       AND (@platform IS NULL OR platform = @platform) AND (@tenant IS NULL OR tenant = @tenant)`,
   );
   const claim = db.prepare<[string, string, Platform, string], ItemRow>(
     `UPDATE platform_messages SET status = 'removing', claim_token = ?, claimed_at = ?, attempts = attempts + 1
@@ -219,6 +226,8 @@ export function platformMessageStore(db: Db, now: () => Date = () => new Date())
       user: item.kind === 'channel' ? null : (item.user ?? null),
       kind: item.kind,
       conversation: item.conversation,
+      // Only a channel's posts (no user) name a channel: a DM's conversation is no channel to stop.
+      channel: item.kind === 'channel' || !item.user ? (item.channel ?? item.conversation) : null,
       itemId: item.itemId,
       serviceUrl: item.serviceUrl ?? null,
       now: now().toISOString(),
@@ -264,6 +273,13 @@ export function platformMessageStore(db: Db, now: () => Date = () => new Date())
       })();
     },
     queuePostedBefore: (cutoff, at) => queueBefore.run({ cutoff, at }).changes,
+    queueChannel: (channel, at) =>
+      queueChannel.run({
+        conversation: channel.conversation,
+        platform: channel.platform ?? null,
+        tenant: channel.tenant ?? null,
+        at,
+      }).changes,
     claimNext(platform, now, token) {
       const row = claimTx.immediate(platform, now, token);
       return row ? toItem(row) : undefined;

@@ -58,7 +58,9 @@ export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
     ), per_member AS (
       SELECT ${BEHAVIOUR_KEYS.map((k) => `avg(s.${k}) AS ${k}`).join(', ')}
       FROM members m JOIN self_checks s ON s.coach_id = m.coach_id
-      WHERE s.local_date BETWEEN @from AND @to
+      -- Dated in the week and made before it closed: a member further west checking in on their Sunday evening,
+      -- after the group's week closed, counts towards nothing, so the figures are those of the close.
+      WHERE s.local_date BETWEEN @from AND @to AND s.checked_at < @close
       GROUP BY m.coach_id
     )
     SELECT (SELECT count(*) FROM members) AS members, count(*) AS contributors,

@@ -25,6 +25,13 @@ export interface ChannelPlatform {
   /** Runs the scheduler at `at`; returns what it posted to each channel (text only, without the channel id). */
   runDue(at: string): Promise<Map<string, string>>;
   coachId(user: string): number | undefined;
+  /**
+   * Drains the server's removal queue (a delete or stop kicks it at once, so it may be running already); returns the
+   * platform's removal calls since the last time (`method conversation id`).
+   */
+  removeQueued(): Promise<string[]>;
+  /** The database file, for the admin CLI. */
+  dbFile: string;
   /** Slack only: the next `times` posts to `channel` fail as a Slack outage would (HTTP 500). */
   failChannelPosts?(channel: string, times: number): void;
   stop(): Promise<void>;
@@ -41,6 +48,7 @@ async function runScheduler(app: AppContext, clock: FixedClock, messengers: Mess
 
 export async function slackPlatform(start: string): Promise<ChannelPlatform> {
   const h = await new SlackHarness({ start }).start();
+  const slackRemovalsSeen = new Set<string>();
   // What the coach sees: the ack's own body (a fast answer) or what came later via response_url, as Block Kit.
   const shown = (body: unknown) => {
     const b = (body ?? {}) as { text?: string; blocks?: unknown };
@@ -70,6 +78,17 @@ export async function slackPlatform(start: string): Promise<ChannelPlatform> {
       }
       return posted;
     },
+    async removeQueued() {
+      await h.removals();
+      const calls = [
+        ...h.calls('chat.delete').map((c) => `chat.delete ${c.body.channel} ${c.body.ts}`),
+        ...h.calls('files.delete').map((c) => `files.delete ${c.body.file}`),
+      ];
+      const fresh = calls.filter((c) => !slackRemovalsSeen.has(c));
+      for (const c of fresh) slackRemovalsSeen.add(c);
+      return fresh;
+    },
+    dbFile: h.ctx.config.dbFile,
     coachId: (user) => h.ctx.repos.coaches.find({ platform: 'slack', tenant: 'T0TEAM', user })?.id,
     failChannelPosts(channel, times) {
       let left = times;
@@ -88,6 +107,7 @@ export async function teamsPlatform(start: string): Promise<ChannelPlatform> {
   const db = tempDbFile();
   const clock = new FixedClock(start);
   const teams: TeamsHarness = await startTeams({ dbFile: db.file, clock });
+  let teamsRemovalsSeen = 0;
   const reply = async (activity: Record<string, unknown>) => {
     const before = connector.calls.length;
     await teams.post(activity);
@@ -114,6 +134,19 @@ export async function teamsPlatform(start: string): Promise<ChannelPlatform> {
       }
       return posted;
     },
+    async removeQueued() {
+      await teams.removals();
+      const deletes = connector.calls.filter((c) => c.kind === 'delete');
+      // Only deletes of an activity that was there: a wrong id gets a 404, which the remover counts as gone.
+      const fresh = deletes
+        .slice(teamsRemovalsSeen)
+        .map((c) => `${c.conversationId} ${c.activityId}`)
+        .filter((key) => connector.removed.includes(key))
+        .map((key) => `delete ${key}`);
+      teamsRemovalsSeen = deletes.length;
+      return fresh;
+    },
+    dbFile: db.file,
     coachId: (user) => teams.app.repos.coaches.find({ platform: 'teams', tenant: TENANT, user: `aad-${user}` })?.id,
     async stop() {
       await teams.stop();

@@ -67,11 +67,12 @@ export class TeamsMessenger implements Messenger {
         BOT_FRAMEWORK_SCOPE,
         parameters,
         async (context) => {
-          messageId = context.activity.id;
-          // The new thread's first message is posted by the create call itself, not by a send of this turn.
+          // The new thread's first message is posted by the create call itself, not by a send of this turn. Its id
+          // ends the thread's conversation id; botbuilder's context.activity.id is the conversation id, no activity.
           const conversation = context.activity.conversation?.id;
+          messageId = (conversation && /;messageid=([^;]+)$/.exec(conversation)?.[1]) || context.activity.id;
           if (messageId && conversation) {
-            const item = { tenant, kind: 'channel', conversation, itemId: messageId } as const;
+            const item = { tenant, kind: 'channel', conversation, channel: channelId, itemId: messageId } as const;
             this.recorder?.record({ platform: 'teams', ...item, serviceUrl: reference.serviceUrl });
           }
         },

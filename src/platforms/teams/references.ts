@@ -58,7 +58,10 @@ export class TeamsReferences {
       this.save({ tenant: tenantOf(activity), scope: 'personal', key }, reference);
     } else {
       const id = channelIdOf(activity);
-      const channelReference = { ...reference, conversation: { ...reference.conversation, id } };
+      // Without the user who typed: a post to the channel needs none, and a coach who deletes their data must not
+      // stay named in the channel's reference.
+      const { user: _typedBy, ...toChannel } = reference;
+      const channelReference = { ...toChannel, conversation: { ...reference.conversation, id } };
       this.save({ tenant: tenantOf(activity), scope: 'channel', key: id }, channelReference);
     }
   }

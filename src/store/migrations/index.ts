@@ -12,6 +12,7 @@ import { platformMessages } from './010-platform-messages';
 import { stableCoachNumbers } from './011-stable-coach-numbers';
 import { deliveryStages } from './012-delivery-stages';
 import { pendingTexts } from './013-pending-texts';
+import { channelPosts } from './014-channel-posts';
 
 /** One schema change. `version` becomes the database's user_version once `sql` (or `run`) has run. */
 export interface Migration {
@@ -45,4 +46,5 @@ export const MIGRATIONS: readonly Migration[] = [
   stableCoachNumbers,
   deliveryStages,
   pendingTexts,
+  channelPosts,
 ];
