@@ -131,7 +131,8 @@ export class FakeBotConnector {
     res.writeHead(kind === 'create' ? 201 : 200, { 'content-type': 'application/json' });
     if (kind === 'create') {
       // Like Teams: a post to a channel starts a thread whose id is the channel's with ";messageid=" and the post's id.
-      const channel = (body as { channelData?: { channel?: { id?: string } } } | undefined)?.channelData?.channel?.id;
+      const channel = (call.body as { channelData?: { channel?: { id?: string } } } | undefined)?.channelData?.channel
+        ?.id;
       const activityId = `${this.nextId++}`;
       const created = { id: channel ? `${channel};messageid=${activityId}` : `conv-${activityId}`, activityId };
       this.live.add(`${created.id} ${created.activityId}`);
