@@ -42,7 +42,9 @@ describe('terminal chat: a simulated channel for peer-supervision commands', () 
       expect(first).toContain('No digest has been published here yet.');
       expect(first).toContain('This is what #peers would see in the next weekly digest');
       expect(first).toContain('[Share] [Keep it private]');
-      expect(first).toContain('Shared with #peers, without your name (the words themselves may still tell your group who wrote them).');
+      expect(first).toContain(
+        'Shared with #peers, without your name (the words themselves may still tell your group who wrote them).',
+      );
       expect(t.repos.groups.all()).toMatchObject([{ platform: 'console', channelId: 'local-peers', name: 'peers' }]);
 
       // Monday 09:00: the scheduler's build publishes the week; "digest" then shows it.

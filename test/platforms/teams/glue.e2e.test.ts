@@ -139,7 +139,9 @@ describe('Teams: the buttons and commands between features', () => {
     await press('lead', share, 'preview-card');
     const [shared] = connector.activities();
     expect(shared.kind).toBe('update');
-    expect(activityText(shared.body)).toContain('Shared with #Peer supervision, without your name (the words themselves may still tell your group who wrote them).');
+    expect(activityText(shared.body)).toContain(
+      'Shared with #Peer supervision, without your name (the words themselves may still tell your group who wrote them).',
+    );
     expect(teams.app.repos.sharedReflections.groupsSharedWith(reflection.id)).toEqual([group.id]);
 
     // Someone else pressing Share with that id shares nothing.
