@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BEHAVIOUR_KEYS, type BehaviourKey, behaviour, type Rating, SCALE } from './behaviours';
 import { TrellisError } from './errors';
+import { excerpt } from './excerpt';
 import type { Ratings } from './model';
 
 export const NOTE_MAX = 2000;
@@ -37,12 +38,16 @@ export function parseRatingToken(token: string, key: BehaviourKey): Rating | nul
   if (/^\d+$/.test(t)) {
     const n = Number(t);
     if (n >= 1 && n <= 5) return n as Rating;
-    return fail(`"${token}" for ${behaviour(key).short} is out of range: ratings go from 1 to 5 (${scaleText}).`);
+    return fail(
+      `"${excerpt(token)}" for ${behaviour(key).short} is out of range: ratings go from 1 to 5 (${scaleText}).`,
+    );
   }
   if (/^\d*[.,]\d+$/.test(t)) {
-    return fail(`"${token}" for ${behaviour(key).short} is not a whole number: use 1, 2, 3, 4 or 5.`);
+    return fail(`"${excerpt(token)}" for ${behaviour(key).short} is not a whole number: use 1, 2, 3, 4 or 5.`);
   }
-  return fail(`"${token}" is not a rating for ${behaviour(key).short}: use a number from 1 to 5, or - to skip it.`);
+  return fail(
+    `"${excerpt(token)}" is not a rating for ${behaviour(key).short}: use a number from 1 to 5, or - to skip it.`,
+  );
 }
 
 function fail(message: string): never {
@@ -132,7 +137,7 @@ export function validateSelfCheckForm(
     }
   }
   for (const key of Object.keys(parsed.data.ratings)) {
-    if (!(BEHAVIOUR_KEYS as readonly string[]).includes(key)) errors.form = `Unknown behaviour "${key.slice(0, 40)}".`;
+    if (!(BEHAVIOUR_KEYS as readonly string[]).includes(key)) errors.form = `Unknown behaviour "${excerpt(key)}".`;
   }
   let note: string | null = null;
   try {

@@ -1,8 +1,16 @@
 import { TrellisError } from './errors';
+import { excerpt } from './excerpt';
 import { LEVELS, type Level, type Settings, type Weekday } from './model';
-import { addDays, isValidDate, isValidTimeZone, parseTimeOfDay } from './time';
+import { addDays, canonicalTimeZone, isValidDate, parseTimeOfDay } from './time';
 
 export const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const FULL_DAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+
+/** 1-7 for a day's name or an abbreviation of at least three letters ("thu", "thurs", "thursday"); 0 otherwise. */
+function dayNumber(name: string): number {
+  if (name.length < 3) return 0;
+  return FULL_DAY_NAMES.findIndex((full) => full.startsWith(name)) + 1;
+}
 
 export function defaultSettings(timeZone: string): Settings {
   return { promptTime: '09:00', promptDays: [1, 2, 3, 4, 5], timeZone, level: null, pausedUntil: null };
@@ -22,9 +30,11 @@ export function parseDays(input: string): Weekday[] {
   for (const part of text.split(/[\s,]+/).filter(Boolean)) {
     const range = /^([a-z]+)-([a-z]+)$/.exec(part);
     const ends = range ? [range[1], range[2]] : [part, part];
-    const [from, to] = ends.map((name) => DAY_NAMES.findIndex((d) => name.startsWith(d)) + 1);
+    const [from, to] = ends.map(dayNumber);
     if (from === 0 || to === 0)
-      invalid(`"${part}" is not a day: use mon, tue, wed, thu, fri, sat, sun, a range like mon-fri, or "weekdays".`);
+      invalid(
+        `"${excerpt(part)}" is not a day: use mon, tue, wed, thu, fri, sat, sun, a range like mon-fri, or "weekdays".`,
+      );
     for (let d = from; ; d = (d % 7) + 1) {
       days.add(d as Weekday);
       if (d === to) break;
@@ -58,7 +68,7 @@ export function applySettingsCommand(args: string, current: Settings, today: str
   switch (what.toLowerCase()) {
     case 'time': {
       const time = parseTimeOfDay(value);
-      if (!time) invalid(`"${value}" is not a time of day: use 24-hour HH:MM such as 08:30, or 8:30am.`);
+      if (!time) invalid(`"${excerpt(value)}" is not a time of day: use 24-hour HH:MM such as 08:30, or 8:30am.`);
       next.promptTime = time;
       return {
         kind: 'update',
@@ -79,16 +89,20 @@ export function applySettingsCommand(args: string, current: Settings, today: str
     case 'tz':
     case 'timezone':
     case 'zone': {
-      if (!isValidTimeZone(value))
-        invalid(`"${value}" is not a time zone I know: use an IANA name such as Europe/London or America/New_York.`);
-      next.timeZone = value;
-      return { kind: 'update', settings: next, summary: `Time zone set to ${value}.`, timeZoneSetByCoach: true };
+      // Stored under Intl's canonical spelling: "europe/london" becomes "Europe/London".
+      const zone = canonicalTimeZone(value);
+      if (!zone)
+        invalid(
+          `"${excerpt(value)}" is not a time zone I know: use an IANA name such as Europe/London or America/New_York.`,
+        );
+      next.timeZone = zone;
+      return { kind: 'update', settings: next, summary: `Time zone set to ${zone}.`, timeZoneSetByCoach: true };
     }
     case 'level': {
       const upper = value.toUpperCase();
       if (upper === 'NONE' || upper === 'ANY') next.level = null;
       else if ((LEVELS as readonly string[]).includes(upper)) next.level = upper as Level;
-      else invalid(`"${value}" is not a level: use ACC, PCC, MCC, or none.`);
+      else invalid(`"${excerpt(value)}" is not a level: use ACC, PCC, MCC, or none.`);
       return {
         kind: 'update',
         settings: next,
@@ -111,7 +125,7 @@ export function applySettingsCommand(args: string, current: Settings, today: str
       return { kind: 'update', settings: next, summary: 'Prompts resumed.', timeZoneSetByCoach: false };
     }
     default:
-      invalid(`I don't know the setting "${what}". ${USAGE}`);
+      invalid(`I don't know the setting "${excerpt(what)}". ${USAGE}`);
   }
 }
 
@@ -126,7 +140,7 @@ export function parsePauseUntil(value: string, today: string): string {
     return addDays(today, days - 1);
   }
   if (!isValidDate(text))
-    invalid(`"${value}" is not a date or a length: use YYYY-MM-DD, or a length such as 3d or 2w.`);
+    invalid(`"${excerpt(value)}" is not a date or a length: use YYYY-MM-DD, or a length such as 3d or 2w.`);
   if (text < today) invalid(`${text} is in the past: choose today or a later date.`);
   return text;
 }

@@ -1,0 +1,47 @@
+import { toPlainText } from '../../src/core/message';
+import type { CoachRef } from '../../src/core/model';
+import { parseDays } from '../../src/core/settings';
+import { makeTrellis } from '../helpers/trellis';
+
+const ana: CoachRef = { platform: 'console', tenant: 'local', user: 'ana' };
+
+describe('parser corners: what a mistake quotes back, day names, time-zone spelling', () => {
+  let t: ReturnType<typeof makeTrellis>;
+  beforeEach(() => {
+    t = makeTrellis();
+  });
+  afterEach(() => t.close());
+  const say = (text: string) => {
+    const reply = t.trellis.handleText(ana, text);
+    return reply.type === 'messages' ? reply.messages.map(toPlainText).join('\n') : reply.type;
+  };
+
+  it('an oversized token is quoted back as a short excerpt, with control and escape characters removed', () => {
+    const token = `\u001b[31m\u0007${'z'.repeat(70_000)}`;
+    for (const command of [`settings days ${token}`, `settings tz ${token}`, `/selfcheck ${token} 1 1 1 1 1`]) {
+      const answer = say(command);
+      expect(answer.length).toBeLessThan(400);
+      expect(answer).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+      expect(answer).not.toContain('z'.repeat(41));
+      expect(answer).toContain('z'.repeat(20));
+    }
+  });
+
+  it('"monkey" and other words starting like a day are refused with what to type; real names and abbreviations work', () => {
+    expect(() => parseDays('monkey')).toThrow(/"monkey" is not a day: use mon, tue/);
+    expect(() => parseDays('mo')).toThrow(/not a day/);
+    expect(() => parseDays('sunny-fri')).toThrow(/not a day/);
+    expect(parseDays('monday,thurs')).toEqual([1, 4]);
+    expect(parseDays('Tue-Thursday')).toEqual([2, 3, 4]);
+    expect(parseDays('fri-mon')).toEqual([1, 5, 6, 7]);
+    expect(say('settings days monkey')).toMatch(/"monkey" is not a day/);
+    expect(t.trellis.coach(ana).settings.promptDays).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('a time zone is stored under its canonical name ("europe/london" becomes Europe/London)', () => {
+    expect(say('settings tz europe/london')).toContain('Time zone set to Europe/London.');
+    expect(t.trellis.coach(ana).settings.timeZone).toBe('Europe/London');
+    expect(say('settings tz mars/olympus')).toMatch(/not a time zone I know/);
+    expect(t.trellis.coach(ana).settings.timeZone).toBe('Europe/London');
+  });
+});
