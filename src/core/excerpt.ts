@@ -1,8 +1,9 @@
 /** Longest piece of a user's own input an error message may quote back. */
 export const EXCERPT_MAX = 40;
 
-// C0 and C1 controls, DEL, and the bidirectional and zero-width marks that can disguise text in a terminal or chat.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+// Control characters (C0, C1, DEL) and format characters (bidirectional overrides, zero-width marks) that can
+// disguise text or drive a terminal.
+const UNSAFE = /[\p{Cc}\p{Cf}]/gu;
 
 /**
  * A short, safe quote of what the user typed, for a message saying what to fix: control and escape characters
