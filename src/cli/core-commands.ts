@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { schemaVersion } from '../store';
+import { createPrivateFile, PRIVATE_FILE_MODE } from '../store/file-modes';
 import { MIGRATIONS } from '../store/migrations';
 import { defineCommand, intOption, noPositionals } from './command';
 import { seedDemo } from './seed-demo';
@@ -109,8 +110,10 @@ export const backupCommand = defineCommand({
       io.err(`${target} already exists; choose a new file name.`);
       return 1;
     }
-    fs.mkdirSync(path.dirname(target), { recursive: true });
+    // Created owner-only before a byte is copied into it: a backup holds every coach's ratings.
+    createPrivateFile(target);
     await app.db.backup(target);
+    fs.chmodSync(target, PRIVATE_FILE_MODE);
     io.out(`backed up ${app.config.dbFile} to ${target} (${(fs.statSync(target).size / 1024).toFixed(0)} KiB)`);
     return 0;
   },

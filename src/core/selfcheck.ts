@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BEHAVIOUR_KEYS, type BehaviourKey, behaviour, type Rating, SCALE } from './behaviours';
 import { TrellisError } from './errors';
+import { excerpt } from './excerpt';
 import type { Ratings } from './model';
 
 export const NOTE_MAX = 2000;
@@ -132,7 +133,7 @@ export function validateSelfCheckForm(
     }
   }
   for (const key of Object.keys(parsed.data.ratings)) {
-    if (!(BEHAVIOUR_KEYS as readonly string[]).includes(key)) errors.form = `Unknown behaviour "${key.slice(0, 40)}".`;
+    if (!(BEHAVIOUR_KEYS as readonly string[]).includes(key)) errors.form = `Unknown behaviour "${excerpt(key)}".`;
   }
   let note: string | null = null;
   try {

@@ -1,8 +1,15 @@
 import { TrellisError } from './errors';
 import { LEVELS, type Level, type Settings, type Weekday } from './model';
-import { addDays, isValidDate, isValidTimeZone, parseTimeOfDay } from './time';
+import { addDays, canonicalTimeZone, isValidDate, parseTimeOfDay } from './time';
 
 export const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const FULL_DAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+
+/** 1-7 for a day's name or an abbreviation of at least three letters ("thu", "thurs", "thursday"); 0 otherwise. */
+function dayNumber(name: string): number {
+  if (name.length < 3) return 0;
+  return FULL_DAY_NAMES.findIndex((full) => full.startsWith(name)) + 1;
+}
 
 export function defaultSettings(timeZone: string): Settings {
   return { promptTime: '09:00', promptDays: [1, 2, 3, 4, 5], timeZone, level: null, pausedUntil: null };
@@ -22,7 +29,7 @@ export function parseDays(input: string): Weekday[] {
   for (const part of text.split(/[\s,]+/).filter(Boolean)) {
     const range = /^([a-z]+)-([a-z]+)$/.exec(part);
     const ends = range ? [range[1], range[2]] : [part, part];
-    const [from, to] = ends.map((name) => DAY_NAMES.findIndex((d) => name.startsWith(d)) + 1);
+    const [from, to] = ends.map(dayNumber);
     if (from === 0 || to === 0)
       invalid(`One of those is not a day: use mon, tue, wed, thu, fri, sat, sun, a range like mon-fri, or "weekdays".`);
     for (let d = from; ; d = (d % 7) + 1) {
@@ -79,10 +86,11 @@ export function applySettingsCommand(args: string, current: Settings, today: str
     case 'tz':
     case 'timezone':
     case 'zone': {
-      if (!isValidTimeZone(value))
-        invalid(`That is not a time zone I know: use an IANA name such as Europe/London or America/New_York.`);
-      next.timeZone = value;
-      return { kind: 'update', settings: next, summary: `Time zone set to ${value}.`, timeZoneSetByCoach: true };
+      // Stored under Intl's canonical spelling: "europe/london" becomes "Europe/London".
+      const zone = canonicalTimeZone(value);
+      if (!zone) invalid(`That is not a time zone I know: use an IANA name such as Europe/London or America/New_York.`);
+      next.timeZone = zone;
+      return { kind: 'update', settings: next, summary: `Time zone set to ${zone}.`, timeZoneSetByCoach: true };
     }
     case 'level': {
       const upper = value.toUpperCase();

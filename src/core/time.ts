@@ -34,6 +34,20 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+/** Zone names as Intl lists them, by lower case, to find the right capitals for what a coach typed. */
+let zonesByLowerCase: Map<string, string> | undefined;
+
+/**
+ * The IANA name of `timeZone` spelled as Intl lists it ("europe/london" -> "Europe/London"), or undefined when it
+ * is no zone. A valid name Intl does not list (an alias such as "Etc/GMT+5") is kept as typed.
+ */
+export function canonicalTimeZone(timeZone: string): string | undefined {
+  const name = timeZone.trim();
+  if (!isValidTimeZone(name)) return undefined;
+  zonesByLowerCase ??= new Map(Intl.supportedValuesOf('timeZone').map((zone) => [zone.toLowerCase(), zone]));
+  return zonesByLowerCase.get(name.toLowerCase()) ?? name;
+}
+
 export interface LocalParts {
   date: string;
   hour: number;

@@ -25,6 +25,33 @@ export interface HttpServerOptions {
   headersTimeoutMs?: number;
   /** How often the timeouts above are checked (default 1 s). */
   timeoutCheckMs?: number;
+  /**
+   * A connection that sends nothing for this long is closed (default 30 s): the timeouts above start only with a
+   * request's first byte, so a socket opened and left silent would otherwise hold a file descriptor for ever.
+   */
+  idleTimeoutMs?: number;
+  /** Open connections one address may hold (default 64); more are closed at once, so one client cannot use them all. */
+  maxConnectionsPerAddress?: number;
+}
+
+/** Connections open per remote address; a new one over the cap is destroyed before any byte is read. */
+function capConnectionsPerAddress(server: http.Server, cap: number, log: Logger): void {
+  const open = new Map<string, number>();
+  server.on('connection', (socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const count = (open.get(address) ?? 0) + 1;
+    if (count > cap) {
+      log.warn('http connection refused: too many from one address', { open: cap });
+      socket.destroy();
+      return;
+    }
+    open.set(address, count);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left <= 0) open.delete(address);
+      else open.set(address, left);
+    });
+  });
 }
 
 /**
@@ -49,6 +76,11 @@ export class HttpServer {
       },
       (req, res) => void this.dispatch(req, res),
     );
+    // Idle sockets (silent from the start, or kept alive after a response) are destroyed after this long.
+    const idleTimeout = options.idleTimeoutMs ?? 30_000;
+    this.server.setTimeout(idleTimeout);
+    this.server.keepAliveTimeout = Math.min(5_000, idleTimeout);
+    capConnectionsPerAddress(this.server, options.maxConnectionsPerAddress ?? 64, log);
     // A request Node cannot even parse (a lying Content-Length, garbage instead of HTTP) gets a plain 400.
     this.server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
       this.log.debug('http client error', { code: error.code });

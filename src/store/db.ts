@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
+import { ensurePrivateDir, restrictDatabaseFiles } from './file-modes';
 import { MIGRATIONS, type Migration } from './migrations';
 
 export type Db = Database.Database;
@@ -13,7 +12,8 @@ export interface OpenOptions {
 
 /** Opens the SQLite file with WAL, foreign keys and a busy timeout, and brings its schema up to date. */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
-  if (file !== ':memory:' && !options.readonly) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const onDisk = file !== ':memory:' && file !== '';
+  if (onDisk && !options.readonly) ensurePrivateDir(file);
   const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
@@ -22,6 +22,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   if (!options.readonly) {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // Every coach's ratings are in here: owner-only whatever the umask (SQLite gives -wal and -shm the same mode).
+    if (onDisk) restrictDatabaseFiles(file);
     migrate(db, MIGRATIONS, options.migrateTo);
   }
   return db;
