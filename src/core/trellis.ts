@@ -1,6 +1,7 @@
 import { BEHAVIOUR_KEYS, behaviour, SCALE } from './behaviours';
 import { CONVERSATION_COMMANDS, Conversation, parseConversationCommand } from './conversation';
 import { count, deleteEverything, deleteMessagesOnly, deleteQuestion } from './deletion';
+import { type DepartedTenants, purgeDeparted } from './departures';
 import { MIN_GROUP_SIZE_FLOOR } from './digest';
 import { isTrellisError, TrellisError } from './errors';
 import { GroupCommands } from './group-commands';
@@ -49,6 +50,8 @@ export interface TrellisDeps {
   removals?: RemovalRequests;
   /** Told when removals were queued, so a running server starts on them at once. */
   onRemovalsQueued?: () => void;
+  /** Workspaces that uninstalled Trellis: their data goes `days` after (runRetention; see departures.ts). */
+  departures?: { tenants: DepartedTenants; days: number };
 }
 
 /** What a platform knows about a request beyond who sent it. */
@@ -545,6 +548,8 @@ export class Trellis {
    * it for removal; the scheduler calls this daily.
    */
   runRetention(now: Date = this.now(), actor = 'scheduler'): RetentionResult {
+    const departures = this.deps.departures;
+    if (departures) purgeDeparted(this.deps, departures.tenants, departures.days, now);
     return runRetention(this.deps, this.deps.retentionDays, now, actor);
   }
 

@@ -13,6 +13,26 @@ export interface RecordedCall {
   raw?: string;
   /** What the fake answered (status and JSON body). */
   response?: { status: number; json?: Record<string, unknown> };
+  /** The bearer token the call carried (Authorization header), if any. */
+  token?: string;
+}
+
+/** A workspace (or Enterprise Grid org) the fake can install Trellis in through oauth.v2.access. */
+export interface FakeWorkspace {
+  teamId: string;
+  teamName?: string;
+  /** With `orgWide`, an org-wide install: oauth.v2.access answers `team: null` and `is_enterprise_install: true`. */
+  enterpriseId?: string;
+  orgWide?: boolean;
+  botUserId: string;
+  botId?: string;
+  /** The grant code Slack hands the admin's browser on the redirect. */
+  code: string;
+  /** The bot token the grant is exchanged for. */
+  botToken: string;
+  /** Token rotation on: the grant also carries a refresh token, and the token expires in `expiresIn` seconds. */
+  refreshToken?: string;
+  expiresIn?: number;
 }
 
 /** What the fake answers: a JSON body, or an HTTP status with headers (429 + Retry-After, 500). */
@@ -23,6 +43,9 @@ export type FakeResponse =
 export type Responder = (call: RecordedCall) => FakeResponse | undefined | Promise<FakeResponse | undefined>;
 
 export interface FakeSlackOptions {
+  /** The app's OAuth credentials; oauth.v2.access refuses others (default: any). */
+  clientId?: string;
+  clientSecret?: string;
   /** Messages a second chat.postMessage allows before answering 429 + Retry-After (unset: unlimited). */
   postMessageRate?: number;
   teamId?: string;
@@ -82,6 +105,13 @@ export class FakeSlackApi {
   readonly files = new Set<string>();
   /** What chat.delete and files.delete really removed: `channel ts` for a message, the id for a file. */
   readonly removed: string[] = [];
+  /** Workspaces by grant code, and by every bot token issued for them (auth.test answers the token's own). */
+  private readonly grants = new Map<string, FakeWorkspace>();
+  private readonly byToken = new Map<string, FakeWorkspace>();
+  private readonly byRefresh = new Map<string, FakeWorkspace>();
+  /** Tokens Slack no longer accepts (an uninstall, a revocation, a rotated-away token): calls get token_revoked. */
+  readonly revoked = new Set<string>();
+  private rotations = 0;
   url = '';
 
   constructor(private readonly options: FakeSlackOptions = {}) {
@@ -153,6 +183,21 @@ export class FakeSlackApi {
     return (this.shared.get(channel) ?? []).flatMap((m) => (m.files as { name: string }[]).map((f) => f.name));
   }
 
+  /** Makes a workspace installable: its grant code exchanges for its bot token at oauth.v2.access. */
+  addWorkspace(workspace: FakeWorkspace): void {
+    this.grants.set(workspace.code, workspace);
+  }
+
+  /** Slack forgets a token (the app was uninstalled, or the token revoked). */
+  revoke(token: string): void {
+    this.revoked.add(token);
+  }
+
+  /** Calls made with this bearer token. */
+  callsWith(token: string): RecordedCall[] {
+    return this.calls.filter((c) => c.token === token);
+  }
+
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -170,7 +215,8 @@ export class FakeSlackApi {
       res.writeHead(400).end();
       return;
     }
-    const call: RecordedCall = { method, body, headers: req.headers, at: Date.now() };
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const call: RecordedCall = { method, body, headers: req.headers, at: Date.now(), token: bearer };
     if (!method.startsWith('upload/')) recordSent({ platform: 'slack', method, body });
     if (method.startsWith('upload/')) call.raw = raw;
     let response: FakeResponse | undefined;
@@ -300,20 +346,78 @@ export class FakeSlackApi {
     return undefined;
   }
 
+  /**
+   * oauth.v2.access as Slack answers it: a grant code for the bot token (and, with rotation, a refresh token and
+   * expiry), or `grant_type=refresh_token` for a fresh token (the old one stops working, as Slack's does).
+   */
+  private oauthAccess(b: Record<string, unknown>): FakeResponse {
+    if (this.options.clientId !== undefined && b.client_id !== this.options.clientId)
+      return { json: { ok: false, error: 'invalid_client_id' } };
+    if (this.options.clientSecret !== undefined && b.client_secret !== this.options.clientSecret)
+      return { json: { ok: false, error: 'bad_client_secret' } };
+    if (b.grant_type === 'refresh_token') {
+      const ws = this.byRefresh.get(String(b.refresh_token));
+      if (!ws) return { json: { ok: false, error: 'invalid_refresh_token' } };
+      this.byRefresh.delete(String(b.refresh_token));
+      const n = ++this.rotations;
+      for (const [token, owner] of this.byToken) if (owner === ws) this.revoked.add(token);
+      const token = `${ws.botToken}-r${n}`;
+      const refresh = `${ws.refreshToken}-r${n}`;
+      this.byToken.set(token, ws);
+      this.byRefresh.set(refresh, ws);
+      return {
+        json: {
+          ok: true,
+          token_type: 'bot',
+          access_token: token,
+          refresh_token: refresh,
+          // A refreshed token lives twelve hours, as Slack's do.
+          expires_in: 43_200,
+        },
+      };
+    }
+    const ws = this.grants.get(String(b.code));
+    if (!ws) return { json: { ok: false, error: 'invalid_code' } };
+    this.grants.delete(String(b.code)); // a code is good once
+    this.byToken.set(ws.botToken, ws);
+    if (ws.refreshToken) this.byRefresh.set(ws.refreshToken, ws);
+    const org = ws.enterpriseId ? { id: ws.enterpriseId, name: 'Example Org' } : null;
+    return {
+      json: {
+        ok: true,
+        app_id: 'A0TRELLIS',
+        authed_user: { id: 'U0ADMIN' },
+        scope: 'commands,chat:write,im:write,im:history,users:read,files:write,channels:history,groups:history',
+        token_type: 'bot',
+        access_token: ws.botToken,
+        bot_user_id: ws.botUserId,
+        team: ws.orgWide ? null : { id: ws.teamId, name: ws.teamName ?? ws.teamId },
+        enterprise: org,
+        is_enterprise_install: ws.orgWide === true,
+        ...(ws.refreshToken ? { refresh_token: ws.refreshToken, expires_in: ws.expiresIn ?? 43_200 } : {}),
+      },
+    };
+  }
+
   private defaultResponse(call: RecordedCall): FakeResponse {
-    const team = this.options.teamId ?? 'T0TEAM';
+    if (call.token && this.revoked.has(call.token)) return { json: { ok: false, error: 'token_revoked' } };
+    const ws = call.token ? this.byToken.get(call.token) : undefined;
+    const team = ws?.teamId ?? this.options.teamId ?? 'T0TEAM';
     const b = call.body;
     switch (call.method) {
+      case 'oauth.v2.access':
+        return this.oauthAccess(b);
       case 'auth.test':
         return {
           json: {
             ok: true,
             url: 'https://example.slack.com/',
-            team: 'Example',
+            team: ws?.teamName ?? 'Example',
             user: 'trellis',
             team_id: team,
-            user_id: this.options.botUserId ?? 'U0BOT',
-            bot_id: 'B0BOT',
+            user_id: ws?.botUserId ?? this.options.botUserId ?? 'U0BOT',
+            bot_id: ws?.botId ?? 'B0BOT',
+            ...(ws?.enterpriseId ? { enterprise_id: ws.enterpriseId, is_enterprise_install: ws.orgWide === true } : {}),
           },
         };
       case 'conversations.open': {
