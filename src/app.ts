@@ -46,6 +46,8 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
   const removalStore = platformMessageStore(db, () => clock.now());
   const removalListeners = new Set<() => void>();
   const slackInstallations = slackInstallationStore(db, () => clock.now(), cipherFor(config.encryptionKey));
+  if (config.slack?.oauth && !config.encryptionKey)
+    log.warn('slack installations (bot tokens) are stored unencrypted: set TRELLIS_ENCRYPTION_KEY');
   const trellis = new Trellis({
     repos,
     catalog,

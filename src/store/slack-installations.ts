@@ -16,6 +16,10 @@ import { nextDueUtc } from './next-due';
 
 /** Why an uninstalled workspace's coaches get nothing more (stored on their coach rows). */
 export const UNINSTALLED_REASON = 'Trellis was uninstalled from this Slack workspace';
+/** What a send to a tenant without an installation fails with (src/platforms/slack/messenger.ts). */
+export const NOT_INSTALLED = 'Trellis is not installed in this Slack workspace';
+/** Reasons a reinstall takes back: the uninstall's own, and what sends met before Slack's event arrived. */
+const RESUMED = new Set([UNINSTALLED_REASON, NOT_INSTALLED, 'Slack error: token_revoked', 'Slack error: invalid_auth']);
 
 const FIELD = fieldName('slack_installations', 'installation');
 
@@ -97,9 +101,12 @@ export function slackInstallationStore(
   const coachesOfTenant = db.prepare<[string], CoachRow & { unreachable_reason: string | null }>(
     "SELECT * FROM coaches WHERE platform = 'slack' AND tenant = ?",
   );
+  // Coaches already unreachable for their own reasons (they left, or blocked the bot) keep theirs, so a reinstall
+  // does not bring them back; those a send found with a dead token (the uninstall came first) are the uninstall's.
   const markCoaches = db.prepare(
     `UPDATE coaches SET unreachable_since = ?, unreachable_reason = ?, next_due_utc = NULL
-     WHERE platform = 'slack' AND tenant = ?`,
+     WHERE platform = 'slack' AND tenant = ?
+       AND (unreachable_since IS NULL OR unreachable_reason IN (?, 'Slack error: token_revoked', 'Slack error: invalid_auth'))`,
   );
   const resumeCoach = db.prepare(
     'UPDATE coaches SET unreachable_since = NULL, unreachable_reason = NULL, next_due_utc = ? WHERE id = ?',
@@ -129,7 +136,7 @@ export function slackInstallationStore(
   /** A reinstall within the window: the coaches Trellis stopped for the uninstall get their schedule back. */
   const resume = (tenant: string, at: Date) => {
     for (const row of coachesOfTenant.all(tenant)) {
-      if (row.unreachable_reason !== UNINSTALLED_REASON) continue;
+      if (!row.unreachable_reason || !RESUMED.has(row.unreachable_reason)) continue;
       resumeCoach.run(nextDueUtc(toCoach(row).settings, at), row.id);
     }
   };
@@ -185,7 +192,7 @@ export function slackInstallationStore(
       return db
         .transaction(() => {
           uninstall.run(at, at, row.tenant);
-          const coaches = markCoaches.run(at, UNINSTALLED_REASON, row.tenant).changes;
+          const coaches = markCoaches.run(at, UNINSTALLED_REASON, row.tenant, NOT_INSTALLED).changes;
           return { tenant: row.tenant, coaches };
         })
         .immediate();

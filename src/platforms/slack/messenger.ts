@@ -10,6 +10,7 @@ import type {
   PostedItem,
   PostedItemRecorder,
 } from '../../core/ports';
+import { NOT_INSTALLED } from '../../store/slack-installations';
 import { attachChart, keyedFilename, uploadImage } from './files';
 import { carriesKey, historyHas, sharesFile, slackTs } from './history';
 import { renderBlocks, renderFallbackText } from './render';
@@ -90,7 +91,7 @@ export class SlackMessenger implements Messenger {
    */
   private async clientFor(tenant: string): Promise<WebClient> {
     const token = await this.tokens.tokenFor(tenant);
-    if (!token) throw new DeliveryError('unreachable', 'Trellis is not installed in this Slack workspace');
+    if (!token) throw new DeliveryError('unreachable', NOT_INSTALLED);
     const cached = this.clients.get(tenant);
     if (cached?.token === token) return cached.client;
     const client = new WebClient(token, this.clientOptions);
