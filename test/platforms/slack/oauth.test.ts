@@ -152,8 +152,9 @@ describe('"Add to Slack" for many workspaces', () => {
       trigger_id: triggerId,
     }).toString();
     const res = await signed(body, 'application/x-www-form-urlencoded');
+    const ack = await res.text();
     await server.slack?.idle();
-    return { status: res.status, triggerId };
+    return { status: res.status, triggerId, ack };
   }
 
   async function event(ws: FakeWorkspace, payload: Record<string, unknown>) {
@@ -319,6 +320,25 @@ describe('"Add to Slack" for many workspaces', () => {
     }
   });
 
+  test("a delete in workspace B removes Trellis's messages there with B's token and leaves A's", async () => {
+    const aPosts = fake.posted.get(DM)?.length ?? 0;
+    const { ack } = await command(B, 'delete messages confirm');
+    expect(ack).toMatch(/Trellis is removing its 3 messages and files/);
+    await server.removals.run();
+    const deletes = fake.callsTo('chat.delete');
+    // B's acknowledgement, prompt and weekly summary; none of A's or the org's, which share the channel id.
+    expect(deletes).toHaveLength(3);
+    expect(deletes.every((c) => c.token === 'xoxb-b-1-r1')).toBe(true);
+    // The last word, the count, goes to B's coach with B's token too.
+    const report = fake.callsTo('chat.postMessage').at(-1);
+    expect(report?.token).toBe('xoxb-b-1-r1');
+    expect(String(report?.body.text)).toMatch(/Trellis removed 3 of its messages and files/);
+    expect(fake.posted.get(DM)?.length).toBe(aPosts - 3 + 1);
+    const left = (fake.posted.get(DM) ?? []).map((m) => keyOf({ body: m }));
+    expect(left.filter((k) => k.includes(`:coach:${ctx.repos.coaches.find(ref(B.teamId))?.id}:`))).toEqual([]);
+    expect(left.length).toBeGreaterThan(0);
+  });
+
   test('app_uninstalled removes that workspace tokens at once and nothing more is sent there', async () => {
     clock.set('2026-11-24T18:00:00Z');
     expect(await event(A, { type: 'app_uninstalled' })).toBe(200);
@@ -337,6 +357,7 @@ describe('"Add to Slack" for many workspaces', () => {
     await runDue();
     expect(fake.callsWith(A.botToken)).toHaveLength(aCalls);
     expect(postsWith('xoxb-b-1-r1').filter((c) => keyOf(c).startsWith('prompt:'))).toHaveLength(2);
+    expect(postsWith(ORG.botToken).filter((c) => keyOf(c).startsWith('prompt:'))).toHaveLength(2);
     // A send to A (a digest, a notice) is refused for good with the reason, and no call goes out.
     const coachA = ctx.repos.coaches.find(ref(A.teamId));
     const messenger = server.slack?.messenger;
