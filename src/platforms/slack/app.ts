@@ -131,8 +131,9 @@ export async function startSlack(deps: SlackDeps): Promise<SlackPlatform> {
     deps.http.route('POST', SLACK_EVENTS_PATH, receiver.handle, { body: SLACK_BODY });
   }
 
-  // app_uninstalled and tokens_revoked, before the listeners (which leave other events alone).
-  registerUninstall(app, { store: config.oauth ? deps.installations : undefined, log });
+  // app_uninstalled and tokens_revoked, before the listeners (which leave other events alone). Only with "Add to
+  // Slack": with one SLACK_BOT_TOKEN there is no installation to remove, and the busiest path keeps one middleware.
+  if (config.oauth && deps.installations) registerUninstall(app, { store: deps.installations, log });
   registerListeners(app, {
     trellis: deps.trellis,
     messenger,

@@ -8,7 +8,7 @@ import type { SlackInstallationStore } from '../../store/slack-installations';
  * token. Bolt acknowledges both without looking for an installation first. With "Add to Slack" the installation's
  * tokens are removed at once and the workspace's coaches are marked unreachable (no prompt, summary or digest goes
  * to them, each skipped with that reason); their data stays for TRELLIS_UNINSTALL_RETENTION_DAYS, then goes
- * (src/core/departures.ts). With a single SLACK_BOT_TOKEN there is nothing to remove: it is logged.
+ * (src/core/departures.ts). Registered only with "Add to Slack" (a single SLACK_BOT_TOKEN has no installation).
  */
 
 const uninstalled = z.object({ type: z.literal('app_uninstalled') });
@@ -18,7 +18,7 @@ const revoked = z.object({
 });
 const GONE = new Set(['app_uninstalled', 'tokens_revoked']);
 
-export function registerUninstall(app: App, deps: { store?: SlackInstallationStore; log: Logger }): void {
+export function registerUninstall(app: App, deps: { store: SlackInstallationStore; log: Logger }): void {
   const { store, log } = deps;
   app.use(async ({ body, context, next }) => {
     const event = (body as { event?: { type?: unknown } }).event;
@@ -35,10 +35,6 @@ export function registerUninstall(app: App, deps: { store?: SlackInstallationSto
       enterpriseId: context.enterpriseId,
       isEnterpriseInstall: context.isEnterpriseInstall,
     };
-    if (!store) {
-      log.warn('slack says Trellis was uninstalled; SLACK_BOT_TOKEN no longer works', { team: query.teamId });
-      return;
-    }
     const gone = store.markUninstalled(query);
     if (!gone) {
       log.info('slack uninstall for a workspace Trellis holds no installation for', { team: query.teamId });
