@@ -1,6 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeSlackOAuth, type FakeWorkspace } from './fake-slack-oauth';
 import { recordSent } from './sent-payloads';
+
+export type { FakeWorkspace } from './fake-slack-oauth';
 
 /** One Web API call as the fake received it. */
 export interface RecordedCall {
@@ -15,24 +18,6 @@ export interface RecordedCall {
   response?: { status: number; json?: Record<string, unknown> };
   /** The bearer token the call carried (Authorization header), if any. */
   token?: string;
-}
-
-/** A workspace (or Enterprise Grid org) the fake can install Trellis in through oauth.v2.access. */
-export interface FakeWorkspace {
-  teamId: string;
-  teamName?: string;
-  /** With `orgWide`, an org-wide install: oauth.v2.access answers `team: null` and `is_enterprise_install: true`. */
-  enterpriseId?: string;
-  orgWide?: boolean;
-  botUserId: string;
-  botId?: string;
-  /** The grant code Slack hands the admin's browser on the redirect. */
-  code: string;
-  /** The bot token the grant is exchanged for. */
-  botToken: string;
-  /** Token rotation on: the grant also carries a refresh token, and the token expires in `expiresIn` seconds. */
-  refreshToken?: string;
-  expiresIn?: number;
 }
 
 /** What the fake answers: a JSON body, or an HTTP status with headers (429 + Retry-After, 500). */
@@ -105,16 +90,12 @@ export class FakeSlackApi {
   readonly files = new Set<string>();
   /** What chat.delete and files.delete really removed: `channel ts` for a message, the id for a file. */
   readonly removed: string[] = [];
-  /** Workspaces by grant code, and by every bot token issued for them (auth.test answers the token's own). */
-  private readonly grants = new Map<string, FakeWorkspace>();
-  private readonly byToken = new Map<string, FakeWorkspace>();
-  private readonly byRefresh = new Map<string, FakeWorkspace>();
-  /** Tokens Slack no longer accepts (an uninstall, a revocation, a rotated-away token): calls get token_revoked. */
-  readonly revoked = new Set<string>();
-  private rotations = 0;
+  /** "Add to Slack": the workspaces it can install in, the tokens it issued and revoked (fake-slack-oauth.ts). */
+  readonly oauth: FakeSlackOAuth;
   url = '';
 
   constructor(private readonly options: FakeSlackOptions = {}) {
+    this.oauth = new FakeSlackOAuth(options);
     this.server = http.createServer((req, res) => {
       let raw = '';
       req.setEncoding('utf8');
@@ -185,12 +166,12 @@ export class FakeSlackApi {
 
   /** Makes a workspace installable: its grant code exchanges for its bot token at oauth.v2.access. */
   addWorkspace(workspace: FakeWorkspace): void {
-    this.grants.set(workspace.code, workspace);
+    this.oauth.addWorkspace(workspace);
   }
 
   /** Slack forgets a token (the app was uninstalled, or the token revoked). */
   revoke(token: string): void {
-    this.revoked.add(token);
+    this.oauth.revoked.add(token);
   }
 
   /** Calls made with this bearer token. */
@@ -346,67 +327,14 @@ export class FakeSlackApi {
     return undefined;
   }
 
-  /**
-   * oauth.v2.access as Slack answers it: a grant code for the bot token (and, with rotation, a refresh token and
-   * expiry), or `grant_type=refresh_token` for a fresh token (the old one stops working, as Slack's does).
-   */
-  private oauthAccess(b: Record<string, unknown>): FakeResponse {
-    if (this.options.clientId !== undefined && b.client_id !== this.options.clientId)
-      return { json: { ok: false, error: 'invalid_client_id' } };
-    if (this.options.clientSecret !== undefined && b.client_secret !== this.options.clientSecret)
-      return { json: { ok: false, error: 'bad_client_secret' } };
-    if (b.grant_type === 'refresh_token') {
-      const ws = this.byRefresh.get(String(b.refresh_token));
-      if (!ws) return { json: { ok: false, error: 'invalid_refresh_token' } };
-      this.byRefresh.delete(String(b.refresh_token));
-      const n = ++this.rotations;
-      for (const [token, owner] of this.byToken) if (owner === ws) this.revoked.add(token);
-      const token = `${ws.botToken}-r${n}`;
-      const refresh = `${ws.refreshToken}-r${n}`;
-      this.byToken.set(token, ws);
-      this.byRefresh.set(refresh, ws);
-      return {
-        json: {
-          ok: true,
-          token_type: 'bot',
-          access_token: token,
-          refresh_token: refresh,
-          // A refreshed token lives twelve hours, as Slack's do.
-          expires_in: 43_200,
-        },
-      };
-    }
-    const ws = this.grants.get(String(b.code));
-    if (!ws) return { json: { ok: false, error: 'invalid_code' } };
-    this.grants.delete(String(b.code)); // a code is good once
-    this.byToken.set(ws.botToken, ws);
-    if (ws.refreshToken) this.byRefresh.set(ws.refreshToken, ws);
-    const org = ws.enterpriseId ? { id: ws.enterpriseId, name: 'Example Org' } : null;
-    return {
-      json: {
-        ok: true,
-        app_id: 'A0TRELLIS',
-        authed_user: { id: 'U0ADMIN' },
-        scope: 'commands,chat:write,im:write,im:history,users:read,files:write,channels:history,groups:history',
-        token_type: 'bot',
-        access_token: ws.botToken,
-        bot_user_id: ws.botUserId,
-        team: ws.orgWide ? null : { id: ws.teamId, name: ws.teamName ?? ws.teamId },
-        enterprise: org,
-        is_enterprise_install: ws.orgWide === true,
-        ...(ws.refreshToken ? { refresh_token: ws.refreshToken, expires_in: ws.expiresIn ?? 43_200 } : {}),
-      },
-    };
-  }
-
   private defaultResponse(call: RecordedCall): FakeResponse {
-    if (call.token && this.revoked.has(call.token)) return { json: { ok: false, error: 'token_revoked' } };
-    const ws = call.token ? this.byToken.get(call.token) : undefined;
+    if (call.token && this.oauth.revoked.has(call.token)) return { json: { ok: false, error: 'token_revoked' } };
+    const ws = this.oauth.workspaceOf(call.token);
     const team = ws?.teamId ?? this.options.teamId ?? 'T0TEAM';
     const b = call.body;
     switch (call.method) {
       case 'oauth.v2.access':
-        return this.oauthAccess(b);
+        return { json: this.oauth.access(b) };
       case 'auth.test':
         return {
           json: {
