@@ -1,4 +1,4 @@
-import { App, type Authorize, type Logger as BoltLogger, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, type Authorize, type Logger as BoltLogger, ErrorCode, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { type Config, ConfigError } from '../../config';
 import type { Clock, InboundEventRepository, Logger, PostedItemRecorder, WriteBatcher } from '../../core/ports';
@@ -73,7 +73,9 @@ export function boltLogger(log: Logger): BoltLogger {
 /**
  * Starts Trellis in Slack. Over HTTP (the default) Slack posts to /slack/events on the shared server; with an
  * app-level token (SLACK_APP_TOKEN) it connects out through Socket Mode instead and needs no public URL.
- * The bot token is checked once with auth.test, so a wrong token stops start-up with a message that says so.
+ * With one SLACK_BOT_TOKEN, the token is checked once with auth.test, so a wrong token stops start-up with a message
+ * that says so. With "Add to Slack" (config.oauth) each request and send uses its workspace's installation, and
+ * /slack/install and /slack/oauth_redirect are served on the shared server in either mode (see oauth.ts).
  */
 export async function startSlack(deps: SlackDeps): Promise<SlackPlatform> {
   const { config, log, clock } = deps;
@@ -146,6 +148,11 @@ export async function startSlack(deps: SlackDeps): Promise<SlackPlatform> {
   });
   // Listeners have already told the coach what to do; this keeps a record (ids and codes, never payloads).
   app.error(async (error) => {
+    if (error.code === ErrorCode.AuthorizationError) {
+      // "Add to Slack": a request from a workspace Trellis is not (or no longer) installed in. Bolt acked it empty.
+      log.warn('slack request from a workspace without an installation', { code: error.code });
+      return;
+    }
     const original = (error as { original?: unknown }).original;
     log.error('slack listener failed', { code: error.code, error: original instanceof Error ? original : error });
   });

@@ -155,6 +155,8 @@ describe('"Add to Slack" for many workspaces', () => {
     expect(h.ctx.repos.selfChecks.recent(coachA?.id ?? 0, 5)).toHaveLength(checks);
     expect(h.fake.callsWith(A.botToken)).toHaveLength(aCalls);
     expect(h.logLines.some((l) => l.includes('slack uninstalled: tokens removed'))).toBe(true);
+    expect(h.logLines.some((l) => l.includes('slack request from a workspace without an installation'))).toBe(true);
+    expect(h.logLines.filter((l) => l.includes('"level":"error"'))).toEqual([]);
   });
 
   test('a reinstall within the window resumes the coaches where they were', async () => {
