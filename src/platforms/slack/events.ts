@@ -4,9 +4,6 @@ import { uploadExportFiles } from './files';
 import {
   coachRef,
   DM_RATE_BUDGET_MS,
-  EVENT_CLAIM_STALE_MS,
-  EVENT_KEEP_MS,
-  EVENT_PURGE_EVERY_MS,
   type EventArgs,
   EXPORT_FAILED,
   FAILED,
@@ -17,6 +14,11 @@ import {
 import { directMessage, eventEnvelope, homeOpened } from './payloads';
 import { withRateLimitRetry } from './rate-limit';
 import { homeView } from './views';
+
+/** An event claimed this long ago and never finished was dropped by a crash; its retry may take it over. */
+const EVENT_CLAIM_STALE_MS = 60_000;
+const EVENT_KEEP_MS = 24 * 60 * 60 * 1000;
+const EVENT_PURGE_EVERY_MS = 60 * 60 * 1000;
 
 /** Events: plain messages in the DM (a reflection or a typed command), and the App Home tab. */
 export function registerEvents(

@@ -35,10 +35,6 @@ export interface ListenerDeps {
 export const MODAL_RATE_BUDGET_MS = 2_000;
 /** A DM can wait longer for Slack's rate limit. */
 export const DM_RATE_BUDGET_MS = 30_000;
-/** An event claimed this long ago and never finished was dropped by a crash; its retry may take it over. */
-export const EVENT_CLAIM_STALE_MS = 60_000;
-export const EVENT_KEEP_MS = 24 * 60 * 60 * 1000;
-export const EVENT_PURGE_EVERY_MS = 60 * 60 * 1000;
 
 export const BUSY =
   'Slack is busy and the form could not open. Run the command again in a moment, or type the quick form: /selfcheck 4 3 5 4 4 2.';
