@@ -207,8 +207,9 @@ export class OAuthHarness {
     return String((call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key ?? '');
   }
 
-  /** One scheduler tick at the clock's time, through the server's messengers. */
+  /** One scheduler tick at the clock's time, through the server's messengers; a backoff waits for a later tick. */
   runDue() {
-    return createScheduler(this.ctx, this.server.messengers).runDue(this.clock.now());
+    // A standing clock cannot wait out a backoff inside a run: the test moves the clock and ticks again.
+    return createScheduler(this.ctx, this.server.messengers, { sender: { maxWaitMs: 0 } }).runDue(this.clock.now());
   }
 }

@@ -172,21 +172,49 @@ describe('"Add to Slack" for many workspaces', () => {
     expect(h.ctx.repos.selfChecks.recent(coachA?.id ?? 0, 5)).toHaveLength(1); // the journal is still there
   });
 
-  test('tokens_revoked for the bot uninstalls too; the data goes after TRELLIS_UNINSTALL_RETENTION_DAYS', async () => {
-    h.clock.set('2026-11-26T12:00:00Z');
+  test('tokens_revoked for the bot uninstalls too; a prompt waiting for its retry is skipped with the reason', async () => {
+    // Friday 09:00: A's prompt meets a 500 and waits for a retry; B's and the org's go out.
+    h.clock.set('2026-11-27T09:00:00Z');
+    let failures = 1;
+    h.fake.respond((call) =>
+      call.method === 'chat.postMessage' && call.token === 'xoxb-a-2' && failures-- > 0
+        ? { status: 500, json: { ok: false, error: 'internal_error' } }
+        : undefined,
+    );
+    await h.runDue();
+    const coachA = h.coach(A.teamId);
+    const prompt = () =>
+      h.ctx.db
+        .prepare("SELECT status, error FROM deliveries WHERE coach_id = ? AND kind = 'prompt' AND local_date = ?")
+        .get(coachA?.id ?? 0, '2026-11-27') as { status: string; error: string | null };
+    expect(prompt().status).toBe('pending');
+
+    h.clock.set('2026-11-27T09:30:00Z');
     // Only user tokens revoked: Trellis holds none, so nothing changes.
     await h.event(A, { type: 'tokens_revoked', tokens: { oauth: ['U0ADMIN'] } });
     expect(h.row(A.teamId)?.installation).not.toBeNull();
     await h.event(A, { type: 'tokens_revoked', tokens: { bot: [A.botUserId] } });
     expect(h.row(A.teamId)?.installation).toBeNull();
+    const aCalls = h.fake.callsWith('xoxb-a-2').length;
+    // The retry's time comes: skipped for good, with the reason kept on the row and on the coach.
+    h.clock.set('2026-11-27T12:00:00Z');
+    await h.runDue();
+    expect(prompt()).toEqual({ status: 'skipped', error: 'coach unreachable' });
+    expect(h.ctx.db.prepare('SELECT unreachable_reason AS r FROM coaches WHERE id = ?').get(coachA?.id ?? 0)).toEqual({
+      r: UNINSTALLED_REASON,
+    });
+    expect(h.fake.callsWith('xoxb-a-2')).toHaveLength(aCalls);
+    expect(h.fake.refused.filter((c) => c.token === 'xoxb-a-2')).toHaveLength(1);
+  });
 
-    const coachA = h.ctx.repos.coaches.find(h.ref(A.teamId));
+  test('an uninstalled workspace data goes after TRELLIS_UNINSTALL_RETENTION_DAYS, as a delete deletes it', async () => {
+    const coachA = h.coach(A.teamId);
     // 29 days on: kept.
-    h.clock.set('2026-12-25T12:00:00Z');
+    h.clock.set('2026-12-26T09:30:00Z');
     h.ctx.trellis.runRetention(h.clock.now());
     expect(h.ctx.repos.coaches.find(h.ref(A.teamId))).toBeDefined();
     // 30 days on: deleted as a coach's own delete deletes; the other workspaces are untouched.
-    h.clock.set('2026-12-26T12:00:01Z');
+    h.clock.set('2026-12-27T09:30:01Z');
     h.ctx.trellis.runRetention(h.clock.now());
     expect(h.ctx.repos.coaches.find(h.ref(A.teamId))).toBeUndefined();
     expect(h.ctx.repos.selfChecks.recent(coachA?.id ?? 0, 5)).toHaveLength(0);
