@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { DeliveryError } from '../../../src/core/errors';
 import { message } from '../../../src/core/message';
+import { platformMessengers } from '../../../src/schedule/messengers';
 import { UNINSTALLED_REASON } from '../../../src/store/slack-installations';
 import type { FakeWorkspace } from '../../helpers/fake-slack-api';
 import { A, B, B_ROTATED, DM, OAuthHarness, ORG, USER } from '../../helpers/oauth-harness';
@@ -116,6 +117,18 @@ describe('"Add to Slack" for many workspaces', () => {
     const left = (h.fake.posted.get(DM) ?? []).map((m) => h.keyOf({ body: m }));
     expect(left.filter((k) => k.includes(`:coach:${h.ctx.repos.coaches.find(h.ref(B.teamId))?.id}:`))).toEqual([]);
     expect(left.length).toBeGreaterThan(0);
+  });
+
+  test('the admin CLI sender (run-due, removals) picks each workspace token from the store too', async () => {
+    const [sender] = platformMessengers(h.ctx);
+    await sender.sendDirect(h.coach('E0ORG')!, message('A note from the CLI.'), 'cli:org');
+    await sender.sendDirect(h.coach(B.teamId)!, message('A note from the CLI.'), 'cli:b');
+    expect(
+      h.fake
+        .callsTo('chat.postMessage')
+        .slice(-2)
+        .map((c) => c.token),
+    ).toEqual([ORG.botToken, B_ROTATED]);
   });
 
   test('app_uninstalled removes that workspace tokens at once and nothing more is sent there', async () => {
