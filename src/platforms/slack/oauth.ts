@@ -45,7 +45,9 @@ export function createInstaller(
     installUrlOptions: { scopes: [...BOT_SCOPES] },
     renderHtmlForInstallPath: installPage,
     clientOptions: { slackApiUrl: apiUrl },
-    logger,
+    // A stale or crossed install link is the browser's mistake, not Trellis's: the library's own error lines are
+    // warnings, and `refused` below logs a failure that is Trellis's or Slack's as an error.
+    logger: { ...logger, error: (...parts: unknown[]) => logger.warn(...parts) },
   });
 }
 
@@ -96,8 +98,8 @@ function installed(installation: Installation, res: ServerResponse, log: Logger)
 
 /** Why an installation did not complete, in words an admin can act on; nothing from the request is echoed. */
 function refused(error: CodedError, res: ServerResponse, log: Logger): void {
-  log.warn('slack installation refused', { code: error.code });
   if (error.code === ErrorCode.InvalidStateError || error.code === ErrorCode.MissingStateError) {
+    log.warn('slack installation refused', { code: error.code });
     page(
       res,
       400,
@@ -107,6 +109,7 @@ function refused(error: CodedError, res: ServerResponse, log: Logger): void {
     return;
   }
   if (error.code === ErrorCode.AuthorizationError || error.code === ErrorCode.MissingCodeError) {
+    log.warn('slack installation cancelled', { code: error.code });
     page(
       res,
       400,
@@ -115,6 +118,11 @@ function refused(error: CodedError, res: ServerResponse, log: Logger): void {
     );
     return;
   }
+  const slackError = (error as { data?: { error?: unknown } }).data?.error;
+  log.error('slack installation failed', {
+    code: error.code,
+    slackError: typeof slackError === 'string' ? slackError : undefined,
+  });
   page(
     res,
     502,

@@ -40,6 +40,10 @@ describe('"Add to Slack": installing', () => {
     expect(await cancelled.text()).toMatch(/cancelled/);
     expect(h.fake.callsTo('oauth.v2.access')).toHaveLength(0);
     expect(h.ctx.slackInstallations.installedCount()).toBe(0);
+    // A browser's stale or crossed link is logged as a warning, not as Trellis failing.
+    expect(h.logLines.filter((l) => l.includes('"level":"error"'))).toEqual([]);
+    expect(h.logLines.filter((l) => l.includes('slack installation refused'))).toHaveLength(3);
+    expect(h.logLines.filter((l) => l.includes('slack installation cancelled'))).toHaveLength(1);
   });
 
   test('two workspaces and an org install; each installation is sealed at rest, one row per workspace or org', async () => {
@@ -55,6 +59,7 @@ describe('"Add to Slack": installing', () => {
     const again = await h.install(A);
     expect(again.status).toBe(502);
     expect(await again.text()).not.toContain(A.code);
+    expect(h.logLines.some((l) => l.includes('slack installation failed') && l.includes('invalid_code'))).toBe(true);
     expect(h.ctx.slackInstallations.installedCount()).toBe(3);
 
     const raw = new Database(h.dbFile, { readonly: true });
