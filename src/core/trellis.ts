@@ -11,7 +11,7 @@ import type { ChartRenderer, Clock, Logger, RemovalRequests, Repositories } from
 import { buildExport, type ExportFileKind, exportedIds, type RetentionResult, runRetention } from './privacy';
 import { NOTE_NOT_SHOWN, REFLECTION_NOT_SHOWN, whoCanRead } from './privacy-notice';
 import type { Prompt } from './prompt-schema';
-import { choosePrompt, type PromptCatalog, promptById, tipByKey, tipFor } from './prompts';
+import { choosePrompt, type PromptCatalog, promptById, promptFooter, tipFor } from './prompts';
 import {
   cleanText,
   formatRatings,
@@ -248,6 +248,7 @@ export class Trellis {
         coachKey: String(coach.id),
         date,
         level: coach.settings.level,
+        practices: [], // wired to coach.settings.practices at merge
         history: repos.promptIssues.history(coach.id),
         recentRatings: recent,
       });
@@ -257,11 +258,9 @@ export class Trellis {
   }
 
   promptMessage(issue: PromptIssue, prompt: Prompt): Message {
-    const labels = prompt.behaviours.map((b) => behaviour(b).short).join(' · ');
-    const tip = tipByKey(this.deps.catalog, prompt.tip);
     return message([prompt.text], {
       title: "Today's reflection",
-      footer: `${labels}${tip ? ` · from the tip "${tip.title}"` : ''} · reply with a few lines; your group sees them only if you share them.`,
+      footer: promptFooter(this.deps.catalog, prompt),
       buttons: [
         { action: 'reflect', label: 'Reflect', value: String(issue.id), style: 'primary' },
         { action: 'skip', label: 'Skip', value: String(issue.id) },
