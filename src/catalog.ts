@@ -85,7 +85,10 @@ export function loadCatalog(dir: string = DEFAULT_PROMPTS_DIR): PromptCatalog {
       deeperQuestions = parsed.data.questions.map((entry, index) => {
         const one = deeperQuestionSchema.safeParse(entry);
         if (!one.success)
-          throw new TrellisError('prompts', `${file}: entry #${index + 1}: ${one.error.issues.map(describeIssue).join('; ')}`);
+          throw new TrellisError(
+            'prompts',
+            `${file}: entry #${index + 1}: ${one.error.issues.map(describeIssue).join('; ')}`,
+          );
         return one.data;
       });
     } else {

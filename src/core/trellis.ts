@@ -1,25 +1,20 @@
 import { BEHAVIOUR_KEYS, behaviour, SCALE } from './behaviours';
 import { CONVERSATION_COMMANDS, Conversation, parseConversationCommand } from './conversation';
+import { Deeper, parseDeeperCommand, parseTipCommand } from './deeper';
 import { count, deleteEverything, deleteMessagesOnly, deleteQuestion } from './deletion';
 import { MIN_GROUP_SIZE_FLOOR } from './digest';
 import { isTrellisError, TrellisError } from './errors';
 import { GroupCommands } from './group-commands';
 import { Journal } from './journal';
+import { selfCheckResponse, tipOnRequest } from './mentor-response';
 import { type FileAttachment, type Message, message } from './message';
 import type { Coach, CoachRef, PromptIssue, Ratings, Reflection, SelfCheck, Settings } from './model';
 import type { ChartRenderer, Clock, Logger, RemovalRequests, Repositories } from './ports';
 import { buildExport, type ExportFileKind, exportedIds, type RetentionResult, runRetention } from './privacy';
-import { NOTE_NOT_SHOWN, REFLECTION_NOT_SHOWN, whoCanRead } from './privacy-notice';
+import { REFLECTION_NOT_SHOWN, whoCanRead } from './privacy-notice';
 import type { Prompt } from './prompt-schema';
-import { choosePrompt, type PromptCatalog, promptById, promptFooter, tipFor } from './prompts';
-import {
-  cleanText,
-  formatRatings,
-  lowestBehaviour,
-  NOTE_MAX,
-  parseQuickSelfCheck,
-  type SelfCheckInput,
-} from './selfcheck';
+import { choosePrompt, type PromptCatalog, promptById, promptFooter } from './prompts';
+import { cleanText, formatRatings, NOTE_MAX, parseQuickSelfCheck, type SelfCheckInput } from './selfcheck';
 import { applySettingsCommand, SETTINGS_USAGE, settingsFields } from './settings';
 import { summaryMessage } from './summary';
 import { addDays, isValidTimeZone, localDate } from './time';
@@ -80,6 +75,8 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
   { usage: 'history', what: 'your recent self-checks and reflections' },
   { usage: 'journal [more | page N | YYYY-MM | search WORD]', what: 're-read your reflections and notes in full' },
   { usage: 'skip | snooze', what: "skip today's prompt, or have it brought back later" },
+  { usage: 'deeper', what: 'after a reflection: the next question on the same moment (felt, make of it, next)' },
+  { usage: 'tip [behaviour]', what: 'a development tip, for your lowest behaviour or the one you name' },
   { usage: 'keep | discard', what: 'answer "Should it go in your journal?" about a text that looked like a command' },
   { usage: 'trend', what: 'per behaviour: this week, the change against the four weeks before, a sparkline' },
   { usage: 'settings', what: 'show or change prompt time, days, time zone, level and pause' },
@@ -108,6 +105,13 @@ export class Trellis {
   private weeklyService?: WeeklyService;
   private conversationFlow?: Conversation;
   private journalView?: Journal;
+  private deeperFlow?: Deeper;
+
+  /** "Go deeper": the next stage's question on the moment a coach just reflected on (see deeper.ts). */
+  get deeper(): Deeper {
+    this.deeperFlow ??= new Deeper(this.deps, this);
+    return this.deeperFlow;
+  }
 
   /** Free text and the prompt's typed commands: nothing a coach writes is discarded (see conversation.ts). */
   get conversation(): Conversation {
@@ -215,17 +219,10 @@ export class Trellis {
     return { check, created, reply: this.selfCheckAcknowledgement(coach, check) };
   }
 
+  /** What a mentor would say back (see mentor-response.ts): a human word first, falls framed, a tip only if clear. */
   private selfCheckAcknowledgement(coach: Coach, check: SelfCheck): Message {
-    const lowest = lowestBehaviour(check.ratings);
-    const lines = [`Thanks, your self-check is saved. ${formatRatings(check.ratings)}`];
-    if (check.note) lines.push(`Your note is saved. ${NOTE_NOT_SHOWN}`);
-    if (lowest) {
-      const tip = tipFor(this.deps.catalog, lowest, check.id);
-      if (tip) lines.push(`*A tip for ${behaviour(lowest).short.toLowerCase()}* (${tip.title}): ${tip.text}`);
-    }
-    return message(lines, {
-      footer: coach.platform === 'console' ? 'Type "trend" to see how the weeks compare.' : undefined,
-    });
+    const previous = this.deps.repos.selfChecks.recent(coach.id, 3).find((c) => c.id < check.id);
+    return selfCheckResponse(this.deps.catalog, { check, previous, console: coach.platform === 'console' });
   }
 
   // ---- prompts and reflections ----
@@ -295,10 +292,11 @@ export class Trellis {
       );
     }
     const { repos } = this.deps;
-    // undefined: the open prompt, if any; null: an entry of its own; a number: that prompt.
+    // undefined: a "Go deeper" question, else the open prompt, if any; null: an entry of its own; a number: that prompt.
+    const deeper = promptIssueId === undefined ? this.deeper.take(coach) : undefined;
     let issue =
       promptIssueId === undefined
-        ? this.openPrompt(coach)
+        ? (deeper ?? this.openPrompt(coach))
         : promptIssueId === null
           ? undefined
           : repos.promptIssues.byId(promptIssueId);
@@ -323,10 +321,12 @@ export class Trellis {
       created: result.created,
       promptId: issue?.promptId ?? null,
     });
-    const saved = issue
-      ? 'Saved to your journal as your reply to the prompt.'
-      : 'Saved to your journal as an entry of its own.';
-    return { ...result, reply: message(`${saved} ${REFLECTION_NOT_SHOWN}`) };
+    const saved = deeper
+      ? 'Saved to your journal with your reflection on the same prompt.'
+      : issue
+        ? 'Saved to your journal as your reply to the prompt.'
+        : 'Saved to your journal as an entry of its own.';
+    return { ...result, reply: this.deeper.afterReflection(coach, issue, message(`${saved} ${REFLECTION_NOT_SHOWN}`)) };
   }
 
   /** Skip or snooze the coach's prompt. Snoozing leaves it open, so a later plain reply still answers it. */
@@ -612,6 +612,15 @@ export class Trellis {
         return messages(this.conversation.command(ref, name, ctx));
       case 'trend':
         return messages(this.trend(ref, ctx));
+      case 'deeper':
+        return messages(this.deeper.offer(ref, undefined, ctx));
+      case 'tip': {
+        const coach = this.coach(ref, ctx);
+        const latest = this.deps.repos.selfChecks.recent(coach.id, 1)[0];
+        return messages(
+          tipOnRequest(this.deps.catalog, args, latest, coach.id + Date.parse(this.today(coach)) / 864e5),
+        );
+      }
       case 'settings':
         return messages(this.changeSettings(ref, args, ctx));
       case 'export':
@@ -645,7 +654,16 @@ export class Trellis {
   }
 }
 
-const SUBCOMMANDS = new Set(['help', 'prompt', 'history', 'trend', 'settings', ...CONVERSATION_COMMANDS]);
+const SUBCOMMANDS = new Set([
+  'help',
+  'prompt',
+  'history',
+  'trend',
+  'settings',
+  'deeper',
+  'tip',
+  ...CONVERSATION_COMMANDS,
+]);
 const GROUP_SUBCOMMANDS = new Set(['digest', 'group', 'share', 'summary']);
 
 /**
@@ -655,7 +673,7 @@ const GROUP_SUBCOMMANDS = new Set(['digest', 'group', 'share', 'summary']);
 export function parseCommand(text: string): { name: string; args: string } | undefined {
   const m = /^\/?(selfcheck|check)(?:\s+([\s\S]*))?$/i.exec(text);
   if (m) return { name: 'selfcheck', args: (m[2] ?? '').trim() };
-  const conversation = parseConversationCommand(text);
+  const conversation = parseConversationCommand(text) ?? parseDeeperCommand(text) ?? parseTipCommand(text);
   if (conversation) return conversation;
   const lower = text.toLowerCase();
   if (['help', '?', '/help'].includes(lower)) return { name: 'help', args: '' };
