@@ -1,7 +1,8 @@
 import { BEHAVIOUR_KEYS, type BehaviourKey, behaviour } from './behaviours';
 import { TrellisError } from './errors';
 import { type Message, message } from './message';
-import type { Ratings, SelfCheck } from './model';
+import type { Coach, Ratings, SelfCheck } from './model';
+import type { Repositories } from './ports';
 import { NOTE_NOT_SHOWN } from './privacy-notice';
 import { type PromptCatalog, tipFor } from './prompts';
 import { formatRatings } from './selfcheck';
@@ -136,4 +137,15 @@ export function tipOnRequest(
     title: `A tip for ${behaviour(key).short.toLowerCase()}: ${tip.title}`,
     footer: `${behaviour(key).label} (ICF Core Competencies, 2019). "tip ${BEHAVIOUR_KEYS.join(' | ')}" for another.`,
   });
+}
+
+/** `tip [behaviour]` for a coach: their latest self-check decides the behaviour; the day turns the tip. */
+export function tipForCoach(
+  deps: { repos: Repositories; catalog: PromptCatalog },
+  coach: Coach,
+  args: string,
+  today: string,
+): Message {
+  const latest = deps.repos.selfChecks.recent(coach.id, 1)[0];
+  return tipOnRequest(deps.catalog, args, latest, coach.id + Math.floor(Date.parse(today) / 864e5));
 }
