@@ -1,4 +1,4 @@
-import { BEHAVIOUR_KEYS, behaviour, SCALE } from './behaviours';
+import { BEHAVIOUR_KEYS, SCALE } from './behaviours';
 import { COMMANDS, Commands, type Reply } from './commands';
 import { Conversation } from './conversation';
 import { exportData, exportFile } from './data-rights';
