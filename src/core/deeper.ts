@@ -15,8 +15,6 @@ import { addDays } from './time';
 /** The stages "Go deeper" walks through, in the order of the schema's STAGES. */
 export const DEEPER_PATH: readonly Stage[] = ['describe', 'feelings', 'analyse', 'plan'];
 
-/** How long a "Go deeper" question waits for its answer before free text goes back to the usual rule. */
-export const DEEPER_OPEN_MS = 12 * 60 * 60 * 1000;
 /** A prompt can be taken deeper this many days after it was issued. */
 const DEEPER_DAYS = 3;
 
@@ -49,20 +47,21 @@ export interface DeeperDeps {
 export interface DeeperCore {
   coach(ref: CoachRef, ctx?: object): Coach;
   today(coach: Coach): string;
-  openPrompt(coach: Coach): PromptIssue | undefined;
 }
 
+/**
+ * Asking to go deeper opens the prompt issue again, so the coach's next free text answers it by the usual rule (the
+ * latest prompt, open, no older than three days) and `skip` sets the question aside: the state is in the store, so
+ * it holds across processes and restarts, and needs no column of its own.
+ */
 export class Deeper {
-  /** The "Go deeper" question each coach asked for and has not answered yet, by coach id (in memory). */
-  private readonly waiting = new Map<number, { issueId: number; stage: Stage; at: number }>();
-
   constructor(
     private readonly deps: DeeperDeps,
     private readonly core: DeeperCore,
   ) {}
 
   /** How many reflections a prompt issue has (the first answer and any deeper ones). */
-  private answers(coach: Coach, issue: PromptIssue): number {
+  answers(coach: Coach, issue: PromptIssue): number {
     return this.deps.repos.reflections
       .between(coach.id, issue.localDate, addDays(this.core.today(coach), 1))
       .filter((r) => r.promptIssueId === issue.id).length;
@@ -91,13 +90,20 @@ export class Deeper {
 
   /**
    * The "Go deeper" button (issueId) or typed `deeper` (the latest answered prompt): the next stage's question on
-   * the same moment. The coach's next free text answers it.
+   * the same moment. The coach's next free text answers it (the issue is open again).
    */
   offer(ref: CoachRef, issueId: number | undefined, ctx: object = {}): Message {
     const coach = this.core.coach(ref, ctx);
     const { promptIssues } = this.deps.repos;
     const issue = issueId === undefined ? promptIssues.latest(coach.id) : promptIssues.byId(issueId);
     const recent = issue && issue.localDate >= addDays(this.core.today(coach), -DEEPER_DAYS);
+    const latest = issue && promptIssues.latest(coach.id)?.id === issue.id;
+    if (issue && issue.coachId === coach.id && recent && !latest) {
+      throw new TrellisError(
+        'no_prompt',
+        'A newer prompt has come since that one; reply to it, or type "deeper" after you have.',
+      );
+    }
     if (!issue || issue.coachId !== coach.id || !recent || this.answers(coach, issue) === 0) {
       throw new TrellisError(
         'no_prompt',
@@ -112,27 +118,13 @@ export class Deeper {
       (q) => q.stage === next.stage && q.behaviour === next.prompt.behaviours[0],
     );
     if (!question) return message('There is no further question for this prompt.');
-    this.waiting.set(coach.id, { issueId: issue.id, stage: next.stage, at: this.deps.clock.now().getTime() });
+    // Open again: the next free text answers it (and is linked to it), as a reply to any prompt would be.
+    promptIssues.setStatus(issue.id, 'open');
     this.deps.log.info('deeper question offered', { coach: coach.id, issueId: issue.id, stage: next.stage });
     return message([question.text], {
       title: STAGE_TITLE[next.stage] ?? 'Going deeper',
       footer: 'Reply with a few lines; they are saved with your reflection on the same prompt.',
     });
-  }
-
-  /**
-   * The prompt issue a free text answers because the coach asked to go deeper, if that question is still waiting
-   * (answered once, within DEEPER_OPEN_MS, and no newer prompt is open). Taking it clears it.
-   */
-  take(coach: Coach): PromptIssue | undefined {
-    const waiting = this.waiting.get(coach.id);
-    if (!waiting) return undefined;
-    this.waiting.delete(coach.id);
-    if (this.deps.clock.now().getTime() - waiting.at > DEEPER_OPEN_MS) return undefined;
-    const open = this.core.openPrompt(coach);
-    if (open && open.id > waiting.issueId) return undefined;
-    const issue = this.deps.repos.promptIssues.byId(waiting.issueId);
-    return issue && issue.coachId === coach.id ? issue : undefined;
   }
 }
 

@@ -23,8 +23,8 @@ export interface ReflectionDeps {
 export interface ReflectionCore {
   coach(ref: CoachRef, ctx?: RequestContext): Coach;
   today(coach: Coach): string;
-  /** "Go deeper" (deeper.ts): a waiting question a free text answers, and the button after a reflection. */
-  readonly deeper: Pick<Deeper, 'take' | 'afterReflection'>;
+  /** "Go deeper" (deeper.ts): how many answers a prompt has, and the button after a reflection. */
+  readonly deeper: Pick<Deeper, 'answers' | 'afterReflection'>;
 }
 
 /** Prompts and reflections: issuing the day's prompt, skipping and snoozing it, saving what a coach writes. */
@@ -99,15 +99,16 @@ export class Reflections {
       );
     }
     const { repos } = this.deps;
-    // undefined: a "Go deeper" question, else the open prompt, if any; null: an entry of its own; a number: that prompt.
-    const deeper = promptIssueId === undefined ? this.core.deeper.take(coach) : undefined;
+    // undefined: the open prompt, if any; null: an entry of its own; a number: that prompt.
     let issue =
       promptIssueId === undefined
-        ? (deeper ?? this.openPrompt(coach))
+        ? this.openPrompt(coach)
         : promptIssueId === null
           ? undefined
           : repos.promptIssues.byId(promptIssueId);
     if (issue && issue.coachId !== coach.id) issue = undefined;
+    // A prompt answered before, opened again by "Go deeper": this answer goes with the first.
+    const deeper = issue !== undefined && this.core.deeper.answers(coach, issue) > 0;
     const now = writtenAt ?? this.deps.clock.now();
     const result = repos.transaction(() => {
       const saved = repos.reflections.add({
@@ -144,6 +145,11 @@ export class Reflections {
     if (!issue || issue.coachId !== coach.id)
       throw new TrellisError('no_prompt', 'That prompt is no longer available; type "prompt" for today\'s.');
     if (issue.status === 'answered') return message('You have already answered this prompt. Thank you!');
+    if (status === 'skipped' && this.core.deeper.answers(coach, issue) > 0) {
+      // A "Go deeper" question set aside: the prompt stays answered, with what the coach wrote on it.
+      this.deps.repos.promptIssues.setStatus(issue.id, 'answered');
+      return message('Set aside. What you wrote on this prompt stays in your journal.');
+    }
     this.deps.repos.promptIssues.setStatus(issue.id, status);
     return status === 'skipped'
       ? message('Skipped. A new prompt comes on your next prompt day.')

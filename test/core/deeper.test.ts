@@ -2,7 +2,7 @@ import { DEEPER_PATH, nextStage, stageAfter } from '../../src/core/deeper';
 import { toPlainText } from '../../src/core/message';
 import type { CoachRef } from '../../src/core/model';
 import { STAGES } from '../../src/core/prompt-schema';
-import type { Reply } from '../../src/core/trellis';
+import { type Reply, Trellis } from '../../src/core/trellis';
 import { makeTrellis } from '../helpers/trellis';
 
 const me: CoachRef = { platform: 'console', tenant: 'local', user: 'deep' };
@@ -78,15 +78,39 @@ describe('Go deeper: the stages of the reflective cycle, used', () => {
     }
   });
 
-  it('with nothing to go deeper into it says what to do, and a stale question lets go after 12 hours', () => {
+  it('with nothing to go deeper into it says what to do; skip sets a deeper question aside', () => {
     const t = makeTrellis('2026-11-24T09:00:00Z');
     try {
       expect(say(t, 'deeper')).toMatch(/no recent reflection on a prompt/);
       say(t, 'prompt');
       say(t, 'First answer.');
       expect(say(t, 'deeper')).toMatch(/^Going deeper/);
-      t.clock.advanceMinutes(13 * 60);
-      expect(say(t, 'Much later, something else.')).toContain('an entry of its own');
+      expect(say(t, 'skip')).toContain('Set aside. What you wrote on this prompt stays in your journal.');
+      expect(say(t, 'Something else, for later.')).toContain('an entry of its own');
+      const coach = t.repos.coaches.find(me);
+      expect(t.repos.promptIssues.latest(coach?.id ?? 0)?.status).toBe('answered');
+    } finally {
+      t.close();
+    }
+  });
+
+  it('holds across a restart: the question is kept in the store, not in memory', () => {
+    const t = makeTrellis('2026-11-24T09:00:00Z');
+    try {
+      say(t, 'prompt');
+      say(t, 'First answer.');
+      say(t, 'deeper');
+      // A second core on the same database, as after a restart (or the next terminal chat).
+      const again = new Trellis({
+        repos: t.repos,
+        catalog: t.catalog,
+        clock: t.clock,
+        log: { debug() {}, info() {}, warn() {}, error() {} },
+        defaultTimeZone: 'UTC',
+      });
+      const reply = again.handleText(me, 'The answer, after the restart.');
+      if (reply.type !== 'messages') throw new Error('expected messages');
+      expect(toPlainText(reply.messages[0])).toContain('with your reflection on the same prompt');
     } finally {
       t.close();
     }
