@@ -125,7 +125,7 @@ export function markerLabel(prompt: Prompt): string | undefined {
   return m.length === 1 ? `PCC marker ${m[0]}` : `PCC markers ${m.slice(0, -1).join(', ')} and ${m.at(-1)}`;
 }
 
-/** The footer under a prompt: its behaviours, the tip it comes from, any PCC marker, and what stays private. */
+/** The footer under a prompt: its behaviours, the tip it comes from, any PCC marker, and who sees the reply. */
 export function promptFooter(catalog: PromptCatalog, prompt: Prompt): string {
   const parts = [prompt.behaviours.map((b) => behaviour(b).short).join(' · ')];
   const tip = tipByKey(catalog, prompt.tip);
