@@ -25,7 +25,10 @@ const ALL_LOW_MIN_RATED = 3;
  * day, not the note's words.
  */
 const HARD_DAY =
-  /\b(rough|hard|tough|awful|terrible|horrible|bad|difficult|long|heavy|draining)\s+(day|week|session|one|morning|afternoon)\b|\b(exhausted|drained|overwhelmed|burn(?:ed|t)?\s*out|struggling|depleted|worn\s*out|wiped\s*out|not\s+my\s+day|fell\s+apart)\b/i;
+  /\b(rough|hard|tough|awful|terrible|horrible|bad|difficult|heavy|draining)\s+(day|week|session|one|morning|afternoon)\b|\b(exhausted|drained|overwhelmed|burn(?:ed|t)?\s*out|struggling|depleted|worn\s*out|wiped\s*out|not\s+my\s+day|fell\s+apart)\b/i;
+/** "not a bad day", "wasn't so tough a week": a hard word negated says the day was not hard. */
+const NEGATED =
+  /\b(not|no|never|wasn'?t|isn'?t)\s+(?:a\s+|an\s+|that\s+|so\s+|too\s+)?(rough|hard|tough|awful|terrible|horrible|bad|difficult|heavy|draining|exhausted|drained|overwhelmed|struggling)\b/gi;
 
 /** The behaviour rated at least CLEARLY_LOWEST_GAP below all the others, if there is one (two or more rated). */
 export function clearlyLowest(ratings: Ratings): BehaviourKey | undefined {
@@ -43,7 +46,7 @@ export function isAllLow(ratings: Ratings): boolean {
 }
 
 export function soundsLikeAHardDay(note: string | null): boolean {
-  return note !== null && HARD_DAY.test(note);
+  return note !== null && HARD_DAY.test(note.replace(NEGATED, ' '));
 }
 
 /** Behaviours rated FALL_POINTS or more below the previous self-check, biggest fall first. */
@@ -135,7 +138,7 @@ export function tipOnRequest(
   if (!tip) return message(`There is no tip for ${behaviour(key).short.toLowerCase()} yet.`);
   return message([tip.text], {
     title: `A tip for ${behaviour(key).short.toLowerCase()}: ${tip.title}`,
-    footer: `${behaviour(key).label} (ICF Core Competencies, 2019). "tip ${BEHAVIOUR_KEYS.join(' | ')}" for another.`,
+    footer: `${behaviour(key).label} (ICF Core Competencies, 2019). For another behaviour, type "tip" and its name (${BEHAVIOUR_KEYS.join(', ')}).`,
   });
 }
 

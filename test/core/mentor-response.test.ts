@@ -58,6 +58,12 @@ describe('responses a mentor would give', () => {
     expect(ack).not.toMatch(/back-to-back/);
   });
 
+  it('a note that says the day was not hard gets no such acknowledgement', () => {
+    const ack = say(t, '/selfcheck 4 4 4 4 4 3 not a bad day at all, a long session that went well');
+    expect(ack).toMatch(/^Thanks, your self-check is saved/);
+    expect(ack).not.toMatch(/hard day/);
+  });
+
   it('a fall is framed: a dip often means sharper noticing', () => {
     say(t, '/selfcheck 4 4 4 4 4 4');
     t.clock.advanceMinutes(24 * 60);
