@@ -1,4 +1,5 @@
 import { CONVERSATION_COMMANDS, parseConversationCommand } from './conversation';
+import { parseDeeperCommand, parseTipCommand } from './deeper';
 import { isTrellisError, TrellisError } from './errors';
 import { type Message, message } from './message';
 import type { CoachRef } from './model';
@@ -20,6 +21,8 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
   { usage: 'history', what: 'your recent self-checks and reflections' },
   { usage: 'journal [more | page N | YYYY-MM | search WORD]', what: 're-read your reflections and notes in full' },
   { usage: 'skip | snooze', what: "skip today's prompt, or have it brought back later" },
+  { usage: 'deeper', what: 'after a reflection: the next question on the same moment (felt, make of it, next)' },
+  { usage: 'tip [behaviour]', what: 'a development tip, for your lowest behaviour or the one you name' },
   { usage: 'keep | discard', what: 'answer "Should it go in your journal?" about a text that looked like a command' },
   { usage: 'trend', what: 'per behaviour: this week, the change against the four weeks before, a sparkline' },
   { usage: 'settings', what: 'show or change prompt time, days, time zone, level and pause' },
@@ -60,6 +63,8 @@ export type CommandCore = Pick<
   | 'confirmDelete'
   | 'confirmDeleteMessages'
   | 'recordSelfCheck'
+  | 'deeper'
+  | 'tip'
 >;
 
 /** Typed commands: reading a command from text and running it, or handing free text to the conversation. */
@@ -132,6 +137,10 @@ export class Commands {
         return messages(this.core.conversation.command(ref, name, ctx));
       case 'trend':
         return messages(this.core.trend(ref, ctx));
+      case 'deeper':
+        return messages(this.core.deeper.offer(ref, undefined, ctx));
+      case 'tip':
+        return messages(this.core.tip(ref, args, ctx));
       case 'settings':
         return messages(this.core.changeSettings(ref, args, ctx));
       case 'export':
@@ -165,7 +174,16 @@ export class Commands {
   }
 }
 
-const SUBCOMMANDS = new Set(['help', 'prompt', 'history', 'trend', 'settings', ...CONVERSATION_COMMANDS]);
+const SUBCOMMANDS = new Set([
+  'help',
+  'prompt',
+  'history',
+  'trend',
+  'settings',
+  'deeper',
+  'tip',
+  ...CONVERSATION_COMMANDS,
+]);
 const GROUP_SUBCOMMANDS = new Set(['digest', 'group', 'share', 'summary']);
 
 /**
@@ -175,7 +193,7 @@ const GROUP_SUBCOMMANDS = new Set(['digest', 'group', 'share', 'summary']);
 export function parseCommand(text: string): { name: string; args: string } | undefined {
   const m = /^\/?(selfcheck|check)(?:\s+([\s\S]*))?$/i.exec(text);
   if (m) return { name: 'selfcheck', args: (m[2] ?? '').trim() };
-  const conversation = parseConversationCommand(text);
+  const conversation = parseConversationCommand(text) ?? parseDeeperCommand(text) ?? parseTipCommand(text);
   if (conversation) return conversation;
   const lower = text.toLowerCase();
   if (['help', '?', '/help'].includes(lower)) return { name: 'help', args: '' };

@@ -33,8 +33,8 @@ export class ConsoleDriver implements PlatformDriver {
     return this.chat(user, [text]);
   }
 
-  press(user: string, action: 'journal_keep' | 'journal_discard'): Promise<string[]> {
-    return this.chat(user, [action === 'journal_keep' ? 'keep' : 'discard']);
+  press(user: string, action: 'journal_keep' | 'journal_discard' | 'deeper'): Promise<string[]> {
+    return this.chat(user, [action === 'journal_keep' ? 'keep' : action === 'journal_discard' ? 'discard' : 'deeper']);
   }
 
   /** The chat's simulated channel: "channel NAME", then the text. */

@@ -26,7 +26,7 @@ export interface PlatformDriver {
    * Presses the button `action` on the latest message that carried it (Slack block button, Teams card submit); in the
    * terminal chat, which draws no such buttons, types the word the message names instead (keep, discard).
    */
-  press(user: string, action: 'journal_keep' | 'journal_discard'): Promise<string[]>;
+  press(user: string, action: 'journal_keep' | 'journal_discard' | 'deeper'): Promise<string[]>;
   /** Types `text` in a team channel rather than the DM (a Slack slash command there, an @mention in Teams). */
   sendInChannel(user: string, text: string): Promise<string[]>;
 }

@@ -94,7 +94,7 @@ export class SlackDriver implements PlatformDriver {
     });
   }
 
-  async press(user: string, action: 'journal_keep' | 'journal_discard'): Promise<string[]> {
+  async press(user: string, action: 'journal_keep' | 'journal_discard' | 'deeper'): Promise<string[]> {
     const u = this.user(user);
     type Element = { action_id?: string; value?: string };
     const buttons = (this.h.fake.calls as RecordedCall[])

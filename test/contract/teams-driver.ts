@@ -51,7 +51,7 @@ export class TeamsDriver implements PlatformDriver {
   }
 
   /** Submits the card button as Teams does: a message whose value is the button's data, replying to its card. */
-  press(user: string, action: 'journal_keep' | 'journal_discard'): Promise<string[]> {
+  press(user: string, action: 'journal_keep' | 'journal_discard' | 'deeper'): Promise<string[]> {
     type Submit = { type: string; data?: Record<string, string> };
     const data = this.sent()
       .flatMap((c) => ((cardOf(c.body)?.actions ?? []) as Submit[]).map((a) => a.data))

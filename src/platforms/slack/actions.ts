@@ -47,6 +47,23 @@ export function registerActions(
     );
   });
 
+  // "Go deeper" after a reflection: the next stage's question on the same moment; value = the prompt issue id.
+  actions.set('deeper', async (args) => {
+    await args.ack();
+    const { who, action, ref } = buttonContext(args);
+    const respond = who.response_url ? args.respond : undefined;
+    const issueId = issueIdValue.safeParse(action.value ?? '');
+    if (!issueId.success) return;
+    let reply: Message;
+    try {
+      reply = trellis.deeper.offer(ref, issueId.data);
+    } catch (error) {
+      if (!isTrellisError(error)) throw error;
+      reply = message(error.message);
+    }
+    await tell(ref, reply, `deeper:${issueId.data}:${who.trigger_id}`, respond);
+  });
+
   for (const status of ['skip', 'snooze'] as const) {
     actions.set(status, async (args) => {
       await args.ack();

@@ -207,6 +207,11 @@ export class TrellisTeamsBot extends ActivityHandler {
         await this.replaceCard(context, trellis.conversation.answer(ref, keep, ctx, Number(data.value)));
         return;
       }
+      case 'deeper':
+        // "Go deeper" after a reflection: the next stage's question on the same moment; value = the prompt issue id.
+        if (!Number.isInteger(issueId)) break;
+        await context.sendActivity(renderActivity(this.deeperQuestion(ref, issueId, ctx)));
+        return;
       case 'skip':
       case 'snooze':
         if (!Number.isInteger(issueId)) break;
@@ -220,6 +225,15 @@ export class TrellisTeamsBot extends ActivityHandler {
     await context.sendActivity(
       renderActivity(message('That button is not available here. Type "help" for what I can do.')),
     );
+  }
+
+  private deeperQuestion(ref: CoachRef, issueId: number, ctx: RequestContext): Message {
+    try {
+      return this.deps.trellis.deeper.offer(ref, issueId, ctx);
+    } catch (error) {
+      if (!isTrellisError(error)) throw error;
+      return message(error.message);
+    }
   }
 
   private async submitSelfCheck(context: TurnContext, ref: CoachRef, ctx: RequestContext, data: Submit): Promise<void> {
