@@ -14,8 +14,8 @@ import {
 } from './listener-kit';
 import { directMessage, eventEnvelope, homeOpened } from './payloads';
 import { withRateLimitRetry } from './rate-limit';
-import { logRefusedWrite, profileBeforeAck, releaseAck } from './write-first';
 import { homeView } from './views';
+import { logRefusedWrite, profileBeforeAck, releaseAck } from './write-first';
 
 /** An event claimed this long ago and never finished was dropped by a crash; its retry may take it over. */
 const EVENT_CLAIM_STALE_MS = 60_000;

@@ -3,8 +3,8 @@ import { validateSelfCheckForm } from '../../core/selfcheck';
 import type { Trellis } from '../../core/trellis';
 import { coachRef, FAILED, type ListenerDeps, type ListenerKit, type ViewArgs } from './listener-kit';
 import { interaction, issueIdValue, submittedView } from './payloads';
-import { logRefusedWrite, profileBeforeAck } from './write-first';
 import { readSelfCheckForm, readSettingsForm, toViewErrors, VIEWS, type ViewState } from './views';
+import { logRefusedWrite, profileBeforeAck } from './write-first';
 
 /** The modals' submissions: the self-check, settings and Reflect forms. */
 export function registerViews(
