@@ -4,6 +4,7 @@ import { type AckFn, type App, type Receiver, ReceiverMultipleAckError } from '@
 import { z } from 'zod';
 import type { Clock, Logger } from '../../core/ports';
 import { HttpError, readBody } from '../../http/body';
+import { missingField } from './inbound-shape';
 import { verifySlackSignature } from './signature';
 import { RELEASE_ACK } from './write-first';
 
@@ -118,6 +119,15 @@ export class SlackHttpReceiver implements Receiver {
       res
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify({ challenge: challenge.data.challenge }));
+      return;
+    }
+    const missing = missingField(body);
+    if (missing) {
+      // Field names only: a payload's values can carry a coach's words.
+      log.warn('slack request incomplete', { type: typeof body.type === 'string' ? body.type : 'command', ...missing });
+      res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: 'incomplete Slack payload', ...missing }));
       return;
     }
     if (!this.app) throw new Error('SlackHttpReceiver used before App.init');
