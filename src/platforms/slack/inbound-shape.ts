@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { slashCommand } from './payloads';
 
 /**
  * The fields Bolt and Trellis's listeners read from each kind of request Trellis handles, checked by the receiver
@@ -67,7 +66,8 @@ const byType: Record<string, z.ZodType> = {
  * undefined when it is complete or of a kind Bolt turns away itself. Never carries a value from the body.
  */
 export function missingField(body: Record<string, unknown>): { field: string; problem: string } | undefined {
-  const schema = typeof body.type === 'string' ? byType[body.type] : 'command' in body ? slashCommand : undefined;
+  // Slash commands are checked by their listener, which answers an incomplete one in words the coach sees.
+  const schema = typeof body.type === 'string' ? byType[body.type] : undefined;
   if (!schema) return undefined;
   const checked = schema.safeParse(body);
   if (checked.success) return undefined;

@@ -17,10 +17,6 @@ const DM = {
 };
 
 const form = (payload: unknown) => ({ body: interactionBody(payload as Record<string, unknown>), json: false });
-const command = (fields: Record<string, string>) => ({
-  body: new URLSearchParams({ command: '/selfcheck', text: `4 4 4 4 4 4 ${NOTE}`, ...fields }).toString(),
-  json: false,
-});
 const event = (fields: Record<string, unknown>) => ({
   body: JSON.stringify({ type: 'event_callback', ...fields }),
   json: true,
@@ -68,9 +64,6 @@ describe('Slack: an incomplete payload is a 400 naming the field', () => {
       'view.state',
     ],
     ['a view submission without user', form({ type: 'view_submission', team: TEAM, view: VIEW }), 'user'],
-    ['a slash command without user_id', command({ team_id: 'T0TEAM', trigger_id: 'trig.s1' }), 'user_id'],
-    ['a slash command without trigger_id', command({ team_id: 'T0TEAM', user_id: USER.id }), 'trigger_id'],
-    ['a slash command without team_id', command({ user_id: USER.id, trigger_id: 'trig.s2' }), 'team_id'],
     ['an event callback without event', event({ team_id: 'T0TEAM', event_id: 'Ev9S1' }), 'event'],
     ['an event that is a string', event({ team_id: 'T0TEAM', event_id: 'Ev9S2', event: NOTE }), 'event'],
     [
