@@ -49,12 +49,22 @@ export function registerEvents(
     }
     const envelope = eventEnvelope.parse(body);
     const now = clock.now();
-    const claimed = inbound.claim(
-      'slack',
-      envelope.event_id,
-      now.toISOString(),
-      new Date(now.getTime() - EVENT_CLAIM_STALE_MS).toISOString(),
-    );
+    let claimed: boolean;
+    try {
+      claimed = inbound.claim(
+        'slack',
+        envelope.event_id,
+        now.toISOString(),
+        new Date(now.getTime() - EVENT_CLAIM_STALE_MS).toISOString(),
+      );
+    } catch (error) {
+      // Nothing stored (a locked, read-only or full database): a 500, so Slack brings the event back later.
+      const ref = coachRef(context, { team: envelope.team_id, user: dm.data.user });
+      const requestKey = `slack:event:${envelope.event_id}`;
+      releaseAck(context, false);
+      if (logRefusedWrite(log, error, { path: 'message', ref, requestKey })) return;
+      throw error;
+    }
     if (!claimed) {
       log.info('slack event already handled', { eventId: envelope.event_id, retryNum: context.retryNum });
       releaseAck(context);

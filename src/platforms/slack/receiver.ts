@@ -164,9 +164,10 @@ export class SlackHttpReceiver implements Receiver {
 
   /**
    * The ack Bolt calls, writing the HTTP answer. With `hold`, Bolt's ack is only noted and the answer is written
-   * when `release` is called too; past the deadline without both, the answer is a 500, which Slack retries.
+   * when `release` is called too; `release(false)` (nothing stored) or the deadline without both answers 500, which
+   * Slack retries.
    */
-  private ackFor(res: ServerResponse, hold = false): { ack: AckFn<unknown>; release(): void } {
+  private ackFor(res: ServerResponse, hold = false): { ack: AckFn<unknown>; release(stored?: boolean): void } {
     let acked = false;
     let released = !hold;
     let pending: unknown;
@@ -202,10 +203,16 @@ export class SlackHttpReceiver implements Receiver {
         if (released) answer(response);
         else pending = response;
       },
-      release: () => {
+      release: (stored = true) => {
         if (released) return;
         released = true;
-        if (acked) answer(pending);
+        if (stored) {
+          if (acked) answer(pending);
+          return;
+        }
+        clearTimeout(timer);
+        this.options.log.warn('slack event not stored; answered 500 so Slack retries it');
+        if (!res.headersSent) res.writeHead(500).end();
       },
     };
   }

@@ -22,11 +22,12 @@ export const RELEASE_ACK = 'trellisReleaseAck';
 
 /**
  * Lets the HTTP answer to an event go (see receiver.ts: Bolt acknowledges events before any listener runs, so the
- * receiver holds that 200 until this is called or the listener has finished). In Socket Mode there is nothing to hold.
+ * receiver holds that 200 until this is called or the listener has finished). With `stored` false nothing could be
+ * stored: the answer is a 500, and Slack retries the event. In Socket Mode there is nothing to hold.
  */
-export function releaseAck(context: Context): void {
+export function releaseAck(context: Context, stored = true): void {
   const release = context[RELEASE_ACK];
-  if (typeof release === 'function') release();
+  if (typeof release === 'function') release(stored);
 }
 
 /** Ids for the log line about a refused write: never the text the coach sent. */
@@ -41,14 +42,21 @@ export interface RefusedFields {
  * hears it from the reply. Returns whether it was one.
  */
 export function logRefusedWrite(log: Logger, error: unknown, fields: RefusedFields): boolean {
-  if (!isTrellisError(error) || error.code !== 'storage_unavailable') return false;
+  let detail: string | undefined;
+  if (isTrellisError(error) && error.code === 'storage_unavailable') detail = error.detail;
+  else {
+    // A repository outside the core's guard (the event claims) throws SQLite's own error: its code says as much.
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && code.startsWith('SQLITE_')) detail = code;
+  }
+  if (detail === undefined) return false;
   log.warn('slack write refused', {
     path: fields.path,
     tenant: fields.ref.tenant,
     user: fields.ref.user,
     requestKey: fields.requestKey,
-    kind: error.code,
-    detail: error.detail,
+    kind: 'storage_unavailable',
+    detail,
   });
   return true;
 }
