@@ -82,7 +82,7 @@ describe('Slack: the ack comes after the write, first contact included (SIGKILL 
         child.kill('SIGKILL');
       };
       const err = collect(child.stderr as NodeJS.ReadableStream);
-      await waitFor(() => /"msg":"listening"/.test(err.text()), 30_000, 'the server to listen');
+      await waitFor(() => /"msg":"listening"/.test(err.text()), 60_000, 'the server to listen');
       const port = Number(/"msg":"listening".*?"port":(\d+)/.exec(err.text())?.[1]);
       const url = `http://127.0.0.1:${port}/slack/events`;
 
@@ -175,8 +175,10 @@ describe('Slack: the ack comes after the write, first contact included (SIGKILL 
 
       const ok = sent.filter((s) => s.status === 200);
       expect(ok.length).toBeGreaterThanOrEqual(requests.length / 2);
-      // Nothing answered otherwise: a request either got its 200 or lost its connection with the server.
-      expect(sent.filter((s) => s.status !== undefined && s.status !== 200)).toEqual([]);
+      // Nothing answered otherwise: a request either got its 200 or lost its connection with the server (or, for a
+      // DM not stored within the ack deadline on a very busy machine, a 500 that Slack retries).
+      const retried = (s: Sent) => s.kind === 'dm' && s.status === 500;
+      expect(sent.filter((s) => s.status !== undefined && s.status !== 200 && !retried(s))).toEqual([]);
 
       const store = openDatabase(db);
       const count = (sql: string, user: string) => (store.prepare(sql).get(TEAM, user) as { n: number }).n;
@@ -196,6 +198,6 @@ describe('Slack: the ack comes after the write, first contact included (SIGKILL 
       // An acknowledged command says it is saved in its ack (no answer waits for a response_url).
       for (const s of ok.filter((x) => x.kind === 'command')) expect(s.text).toMatch(/your self-check is saved/);
     },
-    90_000,
+    120_000,
   );
 });

@@ -47,6 +47,26 @@ describe('Slack interactions and failures', () => {
     expect(h.logLines.some((l) => l.includes('users.info failed'))).toBe(true);
   });
 
+  test('users.info slower than its 1 s budget: the check-in is stored and acknowledged without it, the zone filled in later', async () => {
+    let answered = false;
+    h.fake.respond(async (call) => {
+      if (call.method !== 'users.info' || call.body.user !== 'U2SLOWP') return undefined;
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      answered = true;
+      return undefined;
+    });
+    const { response } = await h.command('U2SLOWP', '3 3 3 3 3 3');
+    expect(String(response.json?.text)).toMatch(/Thanks, your self-check is saved/);
+    // Acknowledged before Slack's profile answered: stored on the default zone, with the check-in already in.
+    expect(answered).toBe(false);
+    const coach = h.ctx.repos.coaches.find(refOf('U2SLOWP'))!;
+    expect(coach.settings.timeZone).toBe('UTC');
+    expect(h.ctx.repos.selfChecks.count(coach.id)).toBe(1);
+    await h.idle();
+    expect(answered).toBe(true);
+    expect(h.ctx.repos.coaches.find(refOf('U2SLOWP'))?.settings.timeZone).toBe('Europe/London');
+  });
+
   test('views.open answered 429 + Retry-After: 1 is retried after the wait, and the modal opens', async () => {
     h.fake.respondOnce('views.open', {
       status: 429,
