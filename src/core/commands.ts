@@ -101,7 +101,17 @@ export class Commands {
       return this.route(ref, raw, ctx);
     } catch (error) {
       if (isTrellisError(error)) {
-        if (error.code === 'storage_unavailable') this.deps.log.warn('could not store', { detail: error.detail });
+        if (error.code === 'storage_unavailable') {
+          // Ids and the error's kind, never the text.
+          this.deps.log.warn('could not store', {
+            platform: ref.platform,
+            tenant: ref.tenant,
+            user: ref.user,
+            requestKey: ctx.requestKey,
+            kind: error.code,
+            detail: error.detail,
+          });
+        }
         return messages(message(error.message));
       }
       throw error;

@@ -1,7 +1,7 @@
 import { type Activity, ActivityHandler, type InvokeResponse, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { BEHAVIOUR_KEYS } from '../../core/behaviours';
-import { isTrellisError } from '../../core/errors';
+import { isTrellisError, type TrellisError } from '../../core/errors';
 import { type Message, message } from '../../core/message';
 import type { CoachRef } from '../../core/model';
 import type { Logger, PostedItemRecorder, WriteBatcher } from '../../core/ports';
@@ -117,8 +117,22 @@ export class TrellisTeamsBot extends ActivityHandler {
     } catch (error) {
       // Something the coach can fix: say what. Anything else goes to the adapter's onTurnError.
       if (!isTrellisError(error)) throw error;
+      this.logRefused(error, ref, ctx);
       await context.sendActivity(renderActivity(message(error.message)));
     }
+  }
+
+  /** A refused write (locked, read-only or full database): ids and the kind, never the coach's words. */
+  private logRefused(error: TrellisError, ref: CoachRef, ctx: RequestContext): void {
+    if (error.code !== 'storage_unavailable') return;
+    const { tenant, user } = ref;
+    this.deps.log.warn('teams write refused', {
+      tenant,
+      user,
+      requestKey: ctx.requestKey,
+      kind: error.code,
+      detail: error.detail,
+    });
   }
 
   /**
@@ -264,6 +278,7 @@ export class TrellisTeamsBot extends ActivityHandler {
       await this.replaceCard(context, reply);
     } catch (error) {
       if (!isTrellisError(error)) throw error;
+      this.logRefused(error, ref, ctx);
       await context.sendActivity(reflectionActivity(data.value ?? '', undefined, error.message));
     }
   }
