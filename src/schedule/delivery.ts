@@ -41,8 +41,13 @@ export interface SenderOptions {
    */
   backoffBaseMs: number;
   backoffMaxMs: number;
-  /** Longest wait for a retry inside one run; later retries are picked up by a later tick. */
+  /** Longest a run waits, in all, for retries; later ones are picked up by a later tick. */
   maxWaitMs: number;
+  /**
+   * Longest a run keeps claiming: during an outage, rows keep becoming ready again (retries have no cap on tries),
+   * and the tick's removals and retention must still get their turn. The next tick carries on.
+   */
+  maxRunMs: number;
   limiter: RateLimiterOptions;
   /**
    * How late a delivery may still go out (the catch-up window, from its due time): past it, a delivery is not sent
@@ -71,6 +76,7 @@ export const DEFAULT_SENDER_OPTIONS: SenderOptions = {
   backoffBaseMs: 2_000,
   backoffMaxMs: 5 * 60_000,
   maxWaitMs: 60_000,
+  maxRunMs: 5 * 60_000,
   limiter: {},
   catchUpMs: 180 * 60_000,
   settleMs: 60_000,
@@ -165,17 +171,22 @@ export class PlatformSender {
 
   private async drain(): Promise<SendSummary> {
     const summary = emptySummary();
-    while (!this.stopping) {
+    // Waits for retries add up to maxWaitMs at most per run: a platform that keeps failing (retried until the
+    // catch-up window ends) never holds a run, and what follows it on the tick, for longer.
+    let waited = 0;
+    const endsAt = this.deps.clock.now().getTime() + this.options.maxRunMs;
+    while (!this.stopping && this.deps.clock.now().getTime() < endsAt) {
       const next = this.deps.deliveries.nextPendingAt(this.platform);
       if (!next) break;
       // Rows waiting on a Retry-After or a short backoff: wait here rather than a whole minute for the next tick.
       const wait = Date.parse(next) - this.deps.clock.now().getTime();
       if (wait > 0) {
-        if (wait > this.options.maxWaitMs) break;
+        if (waited + wait > this.options.maxWaitMs) break;
+        waited += wait;
         await this.sleep(wait);
         continue;
       }
-      await Promise.all(Array.from({ length: this.options.concurrency }, () => this.worker(summary)));
+      await Promise.all(Array.from({ length: this.options.concurrency }, () => this.worker(summary, endsAt)));
     }
     if (summary.inDoubt > 0) {
       this.deps.log.warn('deliveries settled in doubt (the platform could not say whether they had arrived)', {
@@ -187,9 +198,9 @@ export class PlatformSender {
     return summary;
   }
 
-  private async worker(summary: SendSummary): Promise<void> {
+  private async worker(summary: SendSummary, endsAt: number): Promise<void> {
     const token = randomUUID();
-    while (!this.stopping) {
+    while (!this.stopping && this.deps.clock.now().getTime() < endsAt) {
       await this.limiter.acquire(() => this.stopping);
       if (this.stopping) return;
       const delivery = this.deps.deliveries.claimNext(this.platform, this.deps.clock.now().toISOString(), token);
