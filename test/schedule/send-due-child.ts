@@ -74,6 +74,7 @@ async function main(): Promise<void> {
     leaseMs: args['lease-ms'],
     sender: {
       concurrency: args.concurrency,
+      maxRunMs: args['deadline-ms'],
       limiter: { initialRate: args['initial-rate'] },
       ...(lookupRate ? { lookupLimiter: { initialRate: lookupRate, maxRate: lookupRate } } : {}),
       ...defined({
