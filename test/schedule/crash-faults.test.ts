@@ -162,15 +162,15 @@ test('history answering 500, then 429 with Retry-After at a Slack-like pace: pos
 test('posts Slack completes after the client timeout are found by the lookup, not sent again, across a kill', async () => {
   const file = dir.file('trellis.db');
   seed(file, { platform: 'slack', coaches: 15, channels: 4, checks: true });
-  // Slack holds every post 1.5 s and then completes it; the client gives up after 0.5 s. The lookup waits for the
-  // post to settle (settle > hold - timeout), and the lease outlasts a call (lease > timeout + hold).
-  const hold = holdThenLand(fake, 1_500);
-  const late = { ...FAST, 'slack-timeout-ms': 500, 'settle-ms': 2_500 };
-  const first = startSender(file, { slackUrl: fake.url }, 3_000, late);
+  // Slack holds every post 3 s and then completes it; the client gives up after 1 s. The lookup waits for the post
+  // to settle (settle > hold - timeout), and the lease outlasts a call (lease > hold).
+  const hold = holdThenLand(fake, 3_000);
+  const late = { ...FAST, 'slack-timeout-ms': 1_000, 'settle-ms': 3_000 };
+  const first = startSender(file, { slackUrl: fake.url }, 4_000, late);
   await until(() => hold.held() >= 8, 60_000);
   first.child.kill('SIGKILL');
   expect(await first.done).toBeNull();
-  const second = startSender(file, { slackUrl: fake.url }, 3_000, late);
+  const second = startSender(file, { slackUrl: fake.url }, 4_000, late);
   expect(await second.done).toBe(0);
 
   const { all, wrong } = postsPerKey(file);
