@@ -124,14 +124,14 @@ export class DeliveryAttempt {
         inDoubt = true;
       }
     }
-    // Stale by now (and, when in doubt, the platform said it is not there): dropped with its reason, never sent.
-    if (this.expired()) return this.expire(d.error ? `not delivered, last error: ${d.error}` : 'not sent', false);
     const message = await this.produce(target);
     if (message === 'no producer') return 'failed';
     if (!message) {
       this.ctx.deps.deliveries.markSkipped(d.id, this.token, 'nothing to send', this.now());
       return 'skipped';
     }
+    // Stale by now (and, when in doubt, the platform said it is not there): dropped with its reason, never sent.
+    if (this.expired()) return this.expire(d.error ? `not delivered, last error: ${d.error}` : 'not sent', false);
     const image = messenger.attachImage ? message.image : undefined;
     if (!this.ctx.deps.deliveries.markStage(d.id, this.token, 'posting')) return 'lost';
     this.posting = true;
