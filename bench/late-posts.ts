@@ -10,10 +10,10 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { deliveryKey } from '../src/store/deliveries';
-import { rows, seed, startSender } from '../test/schedule/crash-helpers';
 import { FakeSlackApi } from '../test/helpers/fake-slack-api';
 import { holdThenLand } from '../test/helpers/slack-faults';
 import { tempDir } from '../test/helpers/temp-db';
+import { rows, seed, startSender } from '../test/schedule/crash-helpers';
 
 const options = z
   .object({

@@ -152,7 +152,10 @@ export class DeliveryAttempt {
    * is never taken for "not there": the row goes back to the outbox and asks again later (or, past the catch-up
    * window, is given up unsent). A lookup refused for good (no history scope) is as good as "cannot tell".
    */
-  private async ask(question: (() => Promise<boolean | undefined>) | undefined, what: 'text' | 'chart'): Promise<Answer> {
+  private async ask(
+    question: (() => Promise<boolean | undefined>) | undefined,
+    what: 'text' | 'chart',
+  ): Promise<Answer> {
     if (!question) return { found: undefined };
     const { lookups, options, deps, cancelled } = this.ctx;
     if (!(await lookups.tryAcquire(options.lookupHoldMs, cancelled)) || cancelled()) {
@@ -290,7 +293,9 @@ export class DeliveryAttempt {
     const random = deps.random ?? Math.random;
     const now = deps.clock.now().getTime();
     const exponent = Math.min(30, Math.max(0, this.delivery.attempts - 1));
-    const backoff = Math.round(Math.min(options.backoffMaxMs, options.backoffBaseMs * 2 ** exponent) * (0.5 + random()));
+    const backoff = Math.round(
+      Math.min(options.backoffMaxMs, options.backoffBaseMs * 2 ** exponent) * (0.5 + random()),
+    );
     const at = Math.max(now + backoff, settle ? now + options.settleMs : 0);
     return new Date(Math.max(now, Math.min(this.deadline(), at))).toISOString();
   }

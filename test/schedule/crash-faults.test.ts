@@ -39,10 +39,14 @@ const startSender = (...args: Parameters<typeof start>) => {
 
 async function failedList(file: string): Promise<{ head: Record<string, unknown>; lines: Record<string, unknown>[] }> {
   const out: string[] = [];
-  const code = await runCli(['deliveries', '--failed'], { out: (l) => out.push(l), err: () => undefined }, {
-    TRELLIS_DB: file,
-    LOG_LEVEL: 'silent',
-  });
+  const code = await runCli(
+    ['deliveries', '--failed'],
+    { out: (l) => out.push(l), err: () => undefined },
+    {
+      TRELLIS_DB: file,
+      LOG_LEVEL: 'silent',
+    },
+  );
   expect(code).toBe(0);
   const [head, ...lines] = out.map((l) => JSON.parse(l) as Record<string, unknown>);
   return { head, lines };
@@ -51,7 +55,10 @@ async function failedList(file: string): Promise<{ head: Record<string, unknown>
 /** Every delivery key posted exactly once: no duplicate, no loss. */
 function postsPerKey(file: string) {
   const all = rows(file);
-  return { all, wrong: all.map((r) => [deliveryKey(r), fake.postsWithKey(deliveryKey(r)).length]).filter(([, n]) => n !== 1) };
+  return {
+    all,
+    wrong: all.map((r) => [deliveryKey(r), fake.postsWithKey(deliveryKey(r)).length]).filter(([, n]) => n !== 1),
+  };
 }
 
 test('an outage longer than the old retry budget, the sender killed in it: every prompt and digest arrives once', async () => {

@@ -96,7 +96,9 @@ test('sends that keep failing are retried through the catch-up window with cappe
   await x.tickEveryMinute('2026-11-24T10:00:00Z', '2026-11-24T10:10:00Z');
   const row = x.deliveries.byKey(`coach:${broken.coach.id}`, 'prompt', '2026-11-24');
   expect(row).toMatchObject({ status: 'failed', inDoubt: false });
-  expect(row?.error).toMatch(/^expired: past its catch-up window \(60 min after its due time\): not delivered, last error: /);
+  expect(row?.error).toMatch(
+    /^expired: past its catch-up window \(60 min after its due time\): not delivered, last error: /,
+  );
   expect(x.logLines.some((l) => l.includes('delivery expired'))).toBe(true);
   const triesAtExpiry = tries.length;
   await x.tickEveryMinute('2026-11-24T10:11:00Z', '2026-11-24T12:00:00Z', 10);

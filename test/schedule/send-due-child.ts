@@ -88,7 +88,16 @@ async function main(): Promise<void> {
   const outbox = deliveryStore(app.db);
   const started = performance.now();
   const deadline = Date.now() + args['deadline-ms'];
-  const totals = { sent: 0, alreadyDelivered: 0, inDoubt: 0, retried: 0, expired: 0, failed: 0, released: 0, enqueued: 0 };
+  const totals = {
+    sent: 0,
+    alreadyDelivered: 0,
+    inDoubt: 0,
+    retried: 0,
+    expired: 0,
+    failed: 0,
+    released: 0,
+    enqueued: 0,
+  };
   let runs = 0;
   do {
     runs++;
