@@ -53,21 +53,50 @@ export const runDueCommand = defineCommand({
 
 export const deliveriesCommand = defineCommand({
   name: 'deliveries',
-  usage: 'deliveries [--in-doubt] [--limit N]',
-  summary: 'outbox rows per status and how many were settled in doubt; --in-doubt lists those (ids, no content)',
-  options: { 'in-doubt': { type: 'boolean' }, limit: { type: 'string' } },
+  usage: 'deliveries [--in-doubt] [--failed] [--limit N]',
+  summary:
+    'outbox rows per status and how many were settled in doubt; --in-doubt lists those, --failed the failed and expired ones (ids, no content)',
+  options: { 'in-doubt': { type: 'boolean' }, failed: { type: 'boolean' }, limit: { type: 'string' } },
   schema: z.object({
     'in-doubt': z.boolean().optional(),
+    failed: z.boolean().optional(),
     limit: z.coerce.number().int().min(1, 'must be at least 1').max(10_000, 'must be at most 10000').default(100),
     positionals: noPositionals,
   }),
   run(args, app, io) {
     const outbox = deliveryStore(app.db);
-    io.out(JSON.stringify({ byStatus: outbox.countByStatus(), inDoubt: outbox.countInDoubt() }));
+    const failed = outbox.failed(args.limit);
+    const expired = failed.filter((d) => d.error?.startsWith('expired:')).length;
+    const totals = { byStatus: outbox.countByStatus(), inDoubt: outbox.countInDoubt() };
+    io.out(JSON.stringify(args.failed ? { ...totals, failedListed: failed.length, expiredListed: expired } : totals));
     if (args['in-doubt']) {
       for (const d of outbox.inDoubt(args.limit)) {
         const { id, platform, kind, recipient, localDate, status, attempts, error } = d;
         io.out(JSON.stringify({ id, platform, kind, recipient, localDate, status, attempts, error }));
+      }
+    }
+    if (args.failed) {
+      // Ids, reason and times only: the reason is a platform's error code or our own wording, never a message.
+      for (const d of failed) {
+        const { id, coachId: coach, platform, kind, recipient, localDate, attempts, inDoubt } = d;
+        const expiredRow = d.error?.startsWith('expired:') ?? false;
+        io.out(
+          JSON.stringify({
+            id,
+            coach,
+            platform,
+            kind,
+            recipient,
+            localDate,
+            status: expiredRow ? 'expired' : 'failed',
+            reason: d.error,
+            attempts,
+            inDoubt,
+            dueAt: d.dueAt,
+            createdAt: d.createdAt,
+            finishedAt: d.finishedAt,
+          }),
+        );
       }
     }
     return 0;

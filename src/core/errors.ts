@@ -31,12 +31,19 @@ export function isTrellisError(error: unknown): error is TrellisError {
 }
 
 /**
- * Why a send to a platform failed, so delivery knows what to do next:
- * wait and retry (rate_limited), back off and retry (transient), or stop trying this recipient (unreachable).
+ * Why a send to a platform failed, so delivery knows what to do next: wait and retry (rate_limited), back off and
+ * retry (transient), stop trying this recipient (unreachable: the coach left, the bot is not in the channel), or
+ * stop this send because the platform refuses the bot itself (refused: a revoked token, a missing scope), which
+ * says nothing about the recipient.
  */
+export type DeliveryErrorKind = 'rate_limited' | 'transient' | 'unreachable' | 'refused';
+
+/** A permanent answer: trying the same call again cannot succeed. */
+export const isPermanent = (kind: DeliveryErrorKind) => kind === 'unreachable' || kind === 'refused';
+
 export class DeliveryError extends Error {
   constructor(
-    readonly kind: 'rate_limited' | 'transient' | 'unreachable',
+    readonly kind: DeliveryErrorKind,
     message: string,
     /** For rate_limited: how long the platform asked us to wait. */
     readonly retryAfterMs?: number,

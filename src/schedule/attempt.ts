@@ -1,4 +1,4 @@
-import { DeliveryError } from '../core/errors';
+import { DeliveryError, isPermanent } from '../core/errors';
 import type { Message } from '../core/message';
 import type { DeliveryTarget, Messenger } from '../core/ports';
 import { type Delivery, deliveryKey } from '../store/deliveries';
@@ -13,6 +13,7 @@ export type Outcome =
   | 'skipped'
   | 'retried'
   | 'failed'
+  | 'expired'
   | 'unreachable'
   | 'lost';
 
@@ -24,17 +25,28 @@ export type Outcome =
  */
 export const AT_MOST_ONCE_WHEN_IN_DOUBT: ReadonlySet<string> = new Set(['digest']);
 
-/** A lookup reads the conversation from a little before the delivery was due, allowing for clock skew. */
+/**
+ * A lookup reads the conversation from a little before the delivery was due, allowing for clock skew. No try is
+ * ever made before the due time (a row is claimable from then on), so this is before the first attempt too.
+ */
 const LOOKUP_MARGIN_MS = 5 * 60_000;
 
 export interface AttemptContext {
   messenger: Messenger;
   deps: SenderDeps;
   options: SenderOptions;
+  /** Paces sends. */
   limiter: AdaptiveRateLimiter;
+  /** Paces lookups (the platform limits them apart). */
+  lookups: AdaptiveRateLimiter;
+  /** The sender is stopping: a row waiting for a lookup slot goes back to the outbox. */
+  cancelled: () => boolean;
 }
 
 type Image = NonNullable<Message['image']>;
+
+/** What a lookup said: found or not, `undefined` when the platform cannot tell; or the row was settled meanwhile. */
+type Answer = { found: boolean | undefined } | { outcome: Outcome };
 
 const asDeliveryError = (error: unknown) =>
   error instanceof DeliveryError ? error : new DeliveryError('transient', (error as Error)?.message ?? 'error');
@@ -43,6 +55,7 @@ const asDeliveryError = (error: unknown) =>
  * One claimed delivery, sent in recorded steps: 'posting' right before the text's call, 'posted' (with its id)
  * right after, 'uploading' before the chart's. A crash then leaves exactly one call in doubt, and the next claim
  * asks the platform about that call only: the text (`wasDelivered`) or the chart (`wasImageDelivered`).
+ * A transient failure is retried until the catch-up window ends; only a permanent answer fails a delivery before.
  */
 export class DeliveryAttempt {
   private readonly key: string;
@@ -75,6 +88,15 @@ export class DeliveryAttempt {
     return new Date(Date.parse(this.delivery.dueAt) - LOOKUP_MARGIN_MS);
   }
 
+  /** The end of the delivery's catch-up window (ms). */
+  private deadline(): number {
+    return Date.parse(this.delivery.dueAt) + this.ctx.options.catchUpMs;
+  }
+
+  private expired(): boolean {
+    return this.ctx.deps.clock.now().getTime() >= this.deadline();
+  }
+
   async run(target: DeliveryTarget): Promise<Outcome> {
     const d = this.delivery;
     const { messenger } = this.ctx;
@@ -88,17 +110,12 @@ export class DeliveryAttempt {
     }
     let inDoubt = false;
     if (d.uncertain) {
-      let found: boolean | undefined;
-      try {
-        found = messenger.wasDelivered ? await messenger.wasDelivered(target, this.key, this.since()) : undefined;
-      } catch (error) {
-        const failure = asDeliveryError(error);
-        // Refused for good (no history scope, bot not in the channel): as good as a platform that cannot tell.
-        if (failure.kind !== 'unreachable') return this.onLookupFailure(failure);
-        this.ctx.deps.log.warn('history lookup refused by the platform', { ...this.fields, reason: failure.message });
-      }
-      if (found === true) return this.alreadyDelivered(target);
-      if (found === undefined) {
+      const ask = messenger.wasDelivered?.bind(messenger);
+      const answer = await this.ask(ask && (() => ask(target, this.key, this.since())), 'text');
+      if ('outcome' in answer) return answer.outcome;
+      if (answer.found === true) return this.alreadyDelivered(target);
+      if (answer.found === undefined) {
+        if (this.expired()) return this.expire('outcome unknown and the platform cannot tell', true);
         if (AT_MOST_ONCE_WHEN_IN_DOUBT.has(d.kind)) {
           this.ctx.deps.log.warn('delivery in doubt and the platform cannot tell: not sent again', this.fields);
           return this.finish('inDoubt', { inDoubt: true, note: 'outcome unknown: not sent again (at most once)' });
@@ -113,6 +130,8 @@ export class DeliveryAttempt {
       this.ctx.deps.deliveries.markSkipped(d.id, this.token, 'nothing to send', this.now());
       return 'skipped';
     }
+    // Stale by now (and, when in doubt, the platform said it is not there): dropped with its reason, never sent.
+    if (this.expired()) return this.expire(d.error ? `not delivered, last error: ${d.error}` : 'not sent', false);
     const image = messenger.attachImage ? message.image : undefined;
     if (!this.ctx.deps.deliveries.markStage(d.id, this.token, 'posting')) return 'lost';
     this.posting = true;
@@ -126,6 +145,74 @@ export class DeliveryAttempt {
     if (!image) return this.finish('sent', { messageId, inDoubt });
     if (!this.ctx.deps.deliveries.markStage(d.id, this.token, 'posted', messageId ?? null)) return 'lost';
     return this.sendImage(target, image, { check: false, textMessageId: messageId ?? null, inDoubt });
+  }
+
+  /**
+   * Asks the platform whether an earlier try landed, paced by the lookup limiter. A failed or rate-limited lookup
+   * is never taken for "not there": the row goes back to the outbox and asks again later (or, past the catch-up
+   * window, is given up unsent). A lookup refused for good (no history scope) is as good as "cannot tell".
+   */
+  private async ask(
+    question: (() => Promise<boolean | undefined>) | undefined,
+    what: 'text' | 'chart',
+  ): Promise<Answer> {
+    if (!question) return { found: undefined };
+    const { lookups, options, deps, cancelled } = this.ctx;
+    if (!(await lookups.tryAcquire(options.lookupHoldMs, cancelled)) || cancelled()) {
+      return { outcome: this.deferLookup(lookups.waitMs(), what) };
+    }
+    try {
+      const found = await question();
+      lookups.onSuccess();
+      return { found };
+    } catch (error) {
+      const failure = asDeliveryError(error);
+      if (isPermanent(failure.kind)) {
+        deps.log.warn('history lookup refused by the platform', { ...this.fields, reason: failure.message });
+        return { found: undefined };
+      }
+      if (failure.kind === 'rate_limited') {
+        const wait = failure.retryAfterMs ?? 1000;
+        lookups.onRateLimited(wait);
+        return { outcome: this.deferLookup(wait, what) };
+      }
+      if (!this.expired()) return { outcome: this.retryLater(failure, what === 'text') };
+      if (what === 'chart') {
+        const note = `chart outcome unknown: the platform could not be asked (${failure.message})`;
+        return { outcome: this.finish('sent', { inDoubt: true, note }) };
+      }
+      deps.log.warn('delivery in doubt past its catch-up window: given up, not sent blind', this.fields);
+      return { outcome: this.expire(`outcome unknown: the platform could not be asked (${failure.message})`, true) };
+    }
+  }
+
+  /** No lookup slot now (the pace, or a 429's Retry-After): back to the outbox until there is one; not a try. */
+  private deferLookup(waitMs: number, what: 'text' | 'chart'): Outcome {
+    const d = this.delivery;
+    const nextAttemptAt = new Date(this.ctx.deps.clock.now().getTime() + waitMs).toISOString();
+    const error = d.error ?? 'waiting to ask the platform whether an earlier try landed';
+    this.ctx.deps.deliveries.markRetry(d.id, this.token, {
+      nextAttemptAt,
+      error,
+      countAttempt: false,
+      uncertain: what === 'text',
+    });
+    return 'retried';
+  }
+
+  /** Past the catch-up window: marked failed with an "expired: ..." reason (listed by `deliveries --failed`). */
+  private expire(detail: string, inDoubt: boolean): Outcome {
+    const d = this.delivery;
+    const minutes = Math.round(this.ctx.options.catchUpMs / 60_000);
+    const reason = `expired: past its catch-up window (${minutes} min after its due time): ${detail}`;
+    if (!this.ctx.deps.deliveries.markFailed(d.id, this.token, reason, this.now(), { inDoubt })) return 'lost';
+    if (inDoubt) this.settledInDoubt = true;
+    this.ctx.deps.log.warn('delivery expired: past its catch-up window, not sent', {
+      ...this.fields,
+      attempts: d.attempts,
+      inDoubt,
+    });
+    return 'expired';
   }
 
   private async produce(target: DeliveryTarget): Promise<Message | undefined | 'no producer'> {
@@ -175,23 +262,20 @@ export class DeliveryAttempt {
     if (!deps.deliveries.markStage(this.delivery.id, this.token, 'uploading')) return 'lost';
     if (step.check && messenger.wasImageDelivered) {
       const after = { textMessageId: step.textMessageId ?? undefined, since: this.since() };
-      let found: boolean | undefined;
-      try {
-        found = await messenger.wasImageDelivered(target, image, this.key, after);
-      } catch (error) {
-        const failure = asDeliveryError(error);
-        // Refused for good (no history scope) counts as "cannot tell"; anything else is asked again later.
-        if (failure.kind !== 'unreachable') return this.onImageFailure(failure);
-      }
-      if (found !== false) {
+      const ask = messenger.wasImageDelivered.bind(messenger);
+      const answer = await this.ask(() => ask(target, image, this.key, after), 'chart');
+      if ('outcome' in answer) return answer.outcome;
+      if (answer.found !== false) {
         // Found, or nobody can tell: a chart is the lesser half of a delivery, never worth a duplicate.
+        const { found } = answer;
         return this.finish(done, found ? { inDoubt: step.inDoubt } : { inDoubt: true, note: 'chart outcome unknown' });
       }
     }
+    if (this.expired()) return this.finish(done, { inDoubt: step.inDoubt, note: 'chart not delivered: expired' });
     try {
       await messenger.attachImage?.(target, image, this.key);
     } catch (error) {
-      return this.onImageFailure(asDeliveryError(error));
+      return this.onImageFailure(asDeliveryError(error), done);
     }
     return this.finish(done, { inDoubt: step.inDoubt });
   }
@@ -203,11 +287,17 @@ export class DeliveryAttempt {
     return marked ? outcome : 'lost';
   }
 
-  private backoffAt(): string {
+  /** Capped exponential backoff with jitter, never past the end of the catch-up window (the row expires then). */
+  private backoffAt(settle: boolean): string {
     const { options, deps } = this.ctx;
     const random = deps.random ?? Math.random;
-    const backoff = Math.min(options.backoffMaxMs, options.backoffBaseMs * 2 ** (this.delivery.attempts - 1));
-    return new Date(deps.clock.now().getTime() + Math.round(backoff * (0.5 + random()))).toISOString();
+    const now = deps.clock.now().getTime();
+    const exponent = Math.min(30, Math.max(0, this.delivery.attempts - 1));
+    const backoff = Math.round(
+      Math.min(options.backoffMaxMs, options.backoffBaseMs * 2 ** exponent) * (0.5 + random()),
+    );
+    const at = Math.max(now + backoff, settle ? now + options.settleMs : 0);
+    return new Date(Math.max(now, Math.min(this.deadline(), at))).toISOString();
   }
 
   /** A 429: the whole platform waits it out; not a failed try. */
@@ -223,8 +313,12 @@ export class DeliveryAttempt {
     return 'retried';
   }
 
-  private retryLater(failure: DeliveryError, uncertain: boolean): Outcome {
-    const nextAttemptAt = this.backoffAt();
+  /**
+   * Another try later. `uncertain` when the failed call may have landed: the next claim asks the platform first,
+   * and not before `settleMs`, so a post the platform completes after our timeout is found rather than sent again.
+   */
+  private retryLater(failure: DeliveryError, uncertain: boolean, settle = false): Outcome {
+    const nextAttemptAt = this.backoffAt(settle);
     this.ctx.deps.deliveries.markRetry(this.delivery.id, this.token, {
       nextAttemptAt,
       error: failure.message,
@@ -235,41 +329,20 @@ export class DeliveryAttempt {
       ...this.fields,
       attempts: this.delivery.attempts,
       retryAt: nextAttemptAt,
+      reason: failure.message,
     });
     return 'retried';
   }
 
-  /**
-   * The platform could not be asked whether an earlier try landed. Never taken as "not delivered": asked again
-   * later, with backoff, until the catch-up window of the delivery's due time has passed; then given up as failed
-   * and in doubt, without a blind send (a message that old would be stale anyway).
-   */
-  private onLookupFailure(failure: DeliveryError): Outcome {
+  /** The chart failed after its text: tried again while the window lasts; the text is never sent twice. */
+  private onImageFailure(failure: DeliveryError, done: Outcome): Outcome {
     if (failure.kind === 'rate_limited') return this.waitOut(failure);
-    const deadline = Date.parse(this.delivery.dueAt) + this.ctx.options.catchUpMs;
-    if (this.ctx.deps.clock.now().getTime() < deadline) return this.retryLater(failure, true);
-    this.ctx.deps.deliveries.markFailed(
-      this.delivery.id,
-      this.token,
-      `outcome unknown: the platform could not be asked (${failure.message})`,
-      this.now(),
-      { inDoubt: true },
-    );
-    this.settledInDoubt = true;
-    this.ctx.deps.log.warn('delivery in doubt past its catch-up window: given up, not sent blind', this.fields);
-    return 'failed';
-  }
-
-  /** The chart failed after its text: tried again while it may still work; the text is never sent twice. */
-  private onImageFailure(failure: DeliveryError): Outcome {
-    if (failure.kind === 'rate_limited') return this.waitOut(failure);
-    if (failure.kind === 'transient' && this.delivery.attempts < this.ctx.options.maxAttempts) {
-      return this.retryLater(failure, false);
-    }
+    if (failure.kind === 'transient' && !this.expired()) return this.retryLater(failure, false, true);
     // The text counts as delivered; an upload refused for good (no files:write scope) does not make the coach
     // unreachable.
     this.ctx.deps.log.warn('chart not delivered after its text', { ...this.fields, reason: failure.message });
-    return this.finish('sent', { note: `chart not delivered: ${failure.message}` });
+    const why = failure.kind === 'transient' ? `expired, last error: ${failure.message}` : failure.message;
+    return this.finish(done, { note: `chart not delivered: ${why}` });
   }
 
   /** Anything else that went wrong mid-attempt: handled as a failed send that may have landed. */
@@ -277,12 +350,16 @@ export class DeliveryAttempt {
     return this.onSendFailure(asDeliveryError(error), this.posting);
   }
 
+  /**
+   * Only a permanent answer ends a delivery before its window does: the recipient gone (marked unreachable, no
+   * more sends until they write again) or the bot refused (a revoked token, a missing scope: the coach stays).
+   */
   private onSendFailure(failure: DeliveryError, mayHaveLanded = true): Outcome {
     const { deliveries, log, schedule } = this.ctx.deps;
     const d = this.delivery;
     if (failure.kind === 'rate_limited') return this.waitOut(failure);
     if (failure.kind === 'unreachable') {
-      deliveries.markSkipped(d.id, this.token, `unreachable: ${failure.message}`, this.now());
+      deliveries.markFailed(d.id, this.token, `unreachable: ${failure.message}`, this.now());
       if (d.coachId !== null) schedule.markUnreachable(d.coachId, failure.message, this.now());
       log.warn('recipient unreachable: marked, no more sends until they write again', {
         ...this.fields,
@@ -291,12 +368,15 @@ export class DeliveryAttempt {
       });
       return 'unreachable';
     }
-    if (d.attempts >= this.ctx.options.maxAttempts) {
-      deliveries.markFailed(d.id, this.token, failure.message, this.now());
-      log.error('delivery failed after its last attempt', { ...this.fields, attempts: d.attempts, error: failure });
+    if (failure.kind === 'refused') {
+      deliveries.markFailed(d.id, this.token, `refused: ${failure.message}`, this.now());
+      log.error('delivery refused by the platform (the app, not the recipient): failed', {
+        ...this.fields,
+        reason: failure.message,
+      });
       return 'failed';
     }
-    // A timeout or 5xx may still have posted: ask the platform before the next try.
-    return this.retryLater(failure, mayHaveLanded);
+    // A timeout, reset or 5xx may still have posted: ask the platform (after it has settled) before the next try.
+    return this.retryLater(failure, mayHaveLanded, mayHaveLanded);
   }
 }

@@ -34,25 +34,54 @@ export function parseRecipient(recipient: string): Target | undefined {
 export interface SenderOptions {
   /** Sends in flight at once per platform: one slow coach never holds up the others. */
   concurrency: number;
-  /** Tries of a transient failure (5xx, timeout) before the delivery is marked failed. */
-  maxAttempts: number;
+  /**
+   * Backoff after a transient failure (5xx, reset, timeout): doubling from the base, capped at the max, with
+   * jitter; persisted as the row's next attempt, so it holds across ticks and restarts. There is no cap on tries:
+   * a transient failure is retried until the delivery's catch-up window ends (then it expires, with its reason).
+   */
   backoffBaseMs: number;
   backoffMaxMs: number;
-  /** Longest wait for a retry inside one run; later retries are picked up by a later tick. */
+  /** Longest a run waits, in all, for retries; later ones are picked up by a later tick. */
   maxWaitMs: number;
+  /**
+   * Longest a run keeps claiming: during an outage, rows keep becoming ready again (retries have no cap on tries),
+   * and the tick's removals and retention must still get their turn. The next tick carries on.
+   */
+  maxRunMs: number;
   limiter: RateLimiterOptions;
-  /** How late a delivery may still go out (the catch-up window): a lookup that keeps failing is given up after it. */
+  /**
+   * How late a delivery may still go out (the catch-up window, from its due time): past it, a delivery is not sent
+   * (stale) but marked failed with an "expired: ..." reason; a lookup that keeps failing is given up then too.
+   */
   catchUpMs: number;
+  /**
+   * After a send that may have landed (timeout, reset, 5xx), the earliest its lookup runs: time for a post the
+   * platform was still completing to show up in the conversation, so it is found rather than sent again.
+   */
+  settleMs: number;
+  /**
+   * The pace of lookups (Slack's conversations.history): its own limiter, as the platform limits history apart
+   * from posts (Slack: Tier 3, about 50 a minute for an app outside the Marketplace). Learns from 429s like posts.
+   */
+  lookupLimiter: RateLimiterOptions;
+  /** Longest a claimed row waits for a lookup slot; beyond it the row goes back to the outbox until the slot. */
+  lookupHoldMs: number;
 }
+
+/** Slack's history tier for apps outside the Marketplace: about 50 calls a minute (and no faster when it allows). */
+export const LOOKUP_PACE: RateLimiterOptions = { initialRate: 50 / 60, maxRate: 50 / 60 };
 
 export const DEFAULT_SENDER_OPTIONS: SenderOptions = {
   concurrency: 16,
-  maxAttempts: 5,
   backoffBaseMs: 2_000,
   backoffMaxMs: 5 * 60_000,
   maxWaitMs: 60_000,
+  maxRunMs: 5 * 60_000,
   limiter: {},
   catchUpMs: 180 * 60_000,
+  settleMs: 60_000,
+  lookupLimiter: LOOKUP_PACE,
+  lookupHoldMs: 5_000,
 };
 
 export interface SenderDeps {
@@ -69,6 +98,8 @@ export interface SenderDeps {
 export interface SendSummary {
   sent: number;
   alreadyDelivered: number;
+  /** Past the catch-up window before they could be delivered: marked failed, "expired: ...". */
+  expired: number;
   /** Settled without the platform's answer (sent again, not sent, or given up unknown): see attempt.ts. */
   inDoubt: number;
   skipped: number;
@@ -80,6 +111,7 @@ export interface SendSummary {
 const emptySummary = (): SendSummary => ({
   sent: 0,
   alreadyDelivered: 0,
+  expired: 0,
   inDoubt: 0,
   skipped: 0,
   retried: 0,
@@ -93,6 +125,8 @@ const emptySummary = (): SendSummary => ({
  */
 export class PlatformSender {
   readonly limiter: AdaptiveRateLimiter;
+  /** Paces lookups (whether an earlier try landed), apart from sends. */
+  readonly lookups: AdaptiveRateLimiter;
   private readonly options: SenderOptions;
   private running: Promise<SendSummary> | undefined;
   private stopping = false;
@@ -106,6 +140,8 @@ export class PlatformSender {
     this.options = { ...DEFAULT_SENDER_OPTIONS, ...options };
     this.sleeper = new StoppableSleep(deps.sleep);
     this.limiter = new AdaptiveRateLimiter({ sleep: (ms) => this.sleep(ms), ...this.options.limiter });
+    const lookupPace = { ...LOOKUP_PACE, ...this.options.lookupLimiter };
+    this.lookups = new AdaptiveRateLimiter({ sleep: (ms) => this.sleep(ms), ...lookupPace });
   }
 
   get platform(): Platform {
@@ -135,17 +171,22 @@ export class PlatformSender {
 
   private async drain(): Promise<SendSummary> {
     const summary = emptySummary();
-    while (!this.stopping) {
+    // Waits for retries add up to maxWaitMs at most per run: a platform that keeps failing (retried until the
+    // catch-up window ends) never holds a run, and what follows it on the tick, for longer.
+    let waited = 0;
+    const endsAt = this.deps.clock.now().getTime() + this.options.maxRunMs;
+    while (!this.stopping && this.deps.clock.now().getTime() < endsAt) {
       const next = this.deps.deliveries.nextPendingAt(this.platform);
       if (!next) break;
       // Rows waiting on a Retry-After or a short backoff: wait here rather than a whole minute for the next tick.
       const wait = Date.parse(next) - this.deps.clock.now().getTime();
       if (wait > 0) {
-        if (wait > this.options.maxWaitMs) break;
+        if (waited + wait > this.options.maxWaitMs) break;
+        waited += wait;
         await this.sleep(wait);
         continue;
       }
-      await Promise.all(Array.from({ length: this.options.concurrency }, () => this.worker(summary)));
+      await Promise.all(Array.from({ length: this.options.concurrency }, () => this.worker(summary, endsAt)));
     }
     if (summary.inDoubt > 0) {
       this.deps.log.warn('deliveries settled in doubt (the platform could not say whether they had arrived)', {
@@ -157,9 +198,9 @@ export class PlatformSender {
     return summary;
   }
 
-  private async worker(summary: SendSummary): Promise<void> {
+  private async worker(summary: SendSummary, endsAt: number): Promise<void> {
     const token = randomUUID();
-    while (!this.stopping) {
+    while (!this.stopping && this.deps.clock.now().getTime() < endsAt) {
       await this.limiter.acquire(() => this.stopping);
       if (this.stopping) return;
       const delivery = this.deps.deliveries.claimNext(this.platform, this.deps.clock.now().toISOString(), token);
@@ -170,7 +211,14 @@ export class PlatformSender {
 
   private async deliver(delivery: Delivery, token: string, summary: SendSummary): Promise<void> {
     const attempt = new DeliveryAttempt(
-      { messenger: this.messenger, deps: this.deps, options: this.options, limiter: this.limiter },
+      {
+        messenger: this.messenger,
+        deps: this.deps,
+        options: this.options,
+        limiter: this.limiter,
+        lookups: this.lookups,
+        cancelled: () => this.stopping,
+      },
       delivery,
       token,
     );

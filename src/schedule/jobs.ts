@@ -58,8 +58,11 @@ export interface DuePreview {
 }
 
 const BATCH = 100;
-/** Long enough for any one send (the Slack client times out after 10 s), short enough to recover quickly. */
-export const DEFAULT_LEASE_MS = 60_000;
+/**
+ * Longer than any one attempt (the Slack client gives each call up to 60 s, and an attempt makes a few: a lookup,
+ * the post, a chart's upload), so a live sender's claim is never taken over; short against the catch-up window.
+ */
+export const DEFAULT_LEASE_MS = 5 * 60_000;
 
 /**
  * The scheduler's jobs, driven by a clock: `runDue(now)` plans what is due into the outbox and sends it.

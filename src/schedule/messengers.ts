@@ -7,13 +7,14 @@ import { conversationReferenceRepository } from '../store';
  * sender). The server uses the messengers of the platforms it started instead.
  * A platform's SDK is loaded only when that platform is configured: botbuilder alone adds some 40 MB resident to a
  * process that only sends to Slack. (`require`, not `import()`: it stays synchronous and works under tsx's CJS hook.)
+ * `slackTimeoutMs` (tests only) shortens the Slack client's per-call timeout (default SLACK_CALL_TIMEOUT_MS).
  */
-export function platformMessengers(app: AppContext): Messenger[] {
+export function platformMessengers(app: AppContext, options: { slackTimeoutMs?: number } = {}): Messenger[] {
   const { config } = app;
   const messengers: Messenger[] = [];
   if (config.slack) {
     const { slackSender } = require('../platforms/slack/senders') as typeof import('../platforms/slack/senders');
-    messengers.push(slackSender(config.slack, app));
+    messengers.push(slackSender(config.slack, app, { timeoutMs: options.slackTimeoutMs }));
   }
   if (config.teams) {
     const { teamsMessenger } = require('../platforms/teams') as typeof import('../platforms/teams');

@@ -92,6 +92,23 @@ export class AdaptiveRateLimiter {
     }
   }
 
+  /**
+   * Like `acquire`, but only when the slot is at most `maxWaitMs` away: false (nothing reserved) when the platform
+   * asked everyone to wait longer, or the pace has slots booked further out. A caller holding something (a claimed
+   * row) then lets it go until `waitMs()` rather than sit on it.
+   */
+  async tryAcquire(maxWaitMs: number, cancelled: () => boolean = () => false): Promise<boolean> {
+    if (this.waitMs() > maxWaitMs) return false;
+    await this.acquire(cancelled);
+    return true;
+  }
+
+  /** How long until the next slot would start (a pause included). */
+  waitMs(): number {
+    const t = this.now();
+    return Math.max(0, this.pausedUntil - t, this.nextSlot - t);
+  }
+
   onSuccess(): void {
     const t = this.now();
     const previous = this.recent.at(-1) ?? Number.NEGATIVE_INFINITY;

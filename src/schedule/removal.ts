@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { removalReport } from '../core/deletion';
-import { DeliveryError } from '../core/errors';
+import { DeliveryError, isPermanent } from '../core/errors';
 import type { Platform } from '../core/model';
 import type { Messenger } from '../core/ports';
 import type { PlatformMessageStore, QueuedRemoval } from '../store/platform-messages';
@@ -18,11 +18,18 @@ import { StoppableSleep } from './stoppable-sleep';
 
 /** The sender's pacing and retry settings (src/schedule/delivery.ts), and a lease per claimed row. */
 export interface RemoverOptions extends SenderOptions {
+  /** Tries of a removal (or its count's notice) before it is given up. */
+  maxAttempts: number;
   /** A row claimed longer ago than this belongs to a worker that died. */
   leaseMs: number;
 }
 
-export const DEFAULT_REMOVER_OPTIONS: RemoverOptions = { ...DEFAULT_SENDER_OPTIONS, concurrency: 4, leaseMs: 60_000 };
+export const DEFAULT_REMOVER_OPTIONS: RemoverOptions = {
+  ...DEFAULT_SENDER_OPTIONS,
+  concurrency: 4,
+  leaseMs: 60_000,
+  maxAttempts: 5,
+};
 
 export interface RemoverDeps extends Pick<SenderDeps, 'clock' | 'log' | 'random' | 'sleep'> {
   store: PlatformMessageStore;
@@ -151,7 +158,7 @@ export class PlatformRemover {
         summary.retried++;
         return;
       }
-      if (failure.kind === 'unreachable' || item.attempts >= this.options.maxAttempts) {
+      if (isPermanent(failure.kind) || item.attempts >= this.options.maxAttempts) {
         store.markFailed(item.id, token, failure.message);
         summary.failed++;
         log.warn('platform item could not be removed', { ...fields, error: failure.message });
@@ -192,7 +199,8 @@ export class PlatformRemover {
         summary.reported++;
         log.info('removals finished; coach told the count', fields);
       } catch (error) {
-        const final = (error as DeliveryError).kind === 'unreachable' || run.reportAttempts >= this.options.maxAttempts;
+        const kind = error instanceof DeliveryError ? error.kind : 'transient';
+        const final = isPermanent(kind) || run.reportAttempts >= this.options.maxAttempts;
         if (final) store.finishRun(run.id);
         // Otherwise the claim stays until its lease runs out, and a later run tries again.
         log.warn(final ? 'removals finished; the count could not be sent' : 'removal count not sent; will retry', {

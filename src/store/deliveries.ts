@@ -30,6 +30,9 @@ export interface Delivery {
   stage: DeliveryStage | null;
   /** Settled without knowing whether the platform had it (see the README on reconciliation). */
   inDoubt: boolean;
+  createdAt: string;
+  /** When it was settled (sent, failed, expired, skipped); null while open. */
+  finishedAt: string | null;
 }
 
 export interface NewDelivery {
@@ -59,6 +62,8 @@ interface DeliveryRow {
   error: string | null;
   stage: DeliveryStage | null;
   in_doubt: number;
+  created_at: string;
+  finished_at: string | null;
 }
 
 function toDelivery(row: DeliveryRow): Delivery {
@@ -79,6 +84,8 @@ function toDelivery(row: DeliveryRow): Delivery {
     error: row.error,
     stage: row.stage,
     inDoubt: row.in_doubt === 1,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
   };
 }
 
@@ -137,6 +144,11 @@ export interface DeliveryStore {
   countInDoubt(): number;
   /** The most recent rows settled in doubt, newest first. */
   inDoubt(limit: number): Delivery[];
+  /**
+   * The most recent failed rows, newest first: a permanent answer ("unreachable: ...", "refused: ..."), past the
+   * catch-up window ("expired: ..."), or nothing to build the message with.
+   */
+  failed(limit: number): Delivery[];
 }
 
 export function deliveryStore(db: Db): DeliveryStore {
@@ -198,6 +210,10 @@ export function deliveryStore(db: Db): DeliveryStore {
     'SELECT * FROM deliveries WHERE in_doubt = 1 ORDER BY id DESC LIMIT ?',
   );
 
+  const failedRows = db.prepare<[number], DeliveryRow>(
+    `SELECT * FROM deliveries WHERE status = 'failed' ORDER BY finished_at DESC, id DESC LIMIT ?`,
+  );
+
   return {
     enqueue: (d, now) => insert.run({ ...d, now }).changes === 1,
     claimNext(platform, now, token) {
@@ -222,5 +238,6 @@ export function deliveryStore(db: Db): DeliveryStore {
     countByStatus: () => Object.fromEntries(byStatus.all().map((r) => [r.status, r.n])),
     countInDoubt: () => inDoubt.get()?.n ?? 0,
     inDoubt: (limit) => inDoubtRows.all(limit).map(toDelivery),
+    failed: (limit) => failedRows.all(limit).map(toDelivery),
   };
 }

@@ -23,7 +23,9 @@ export interface RecordedCall {
 /** What the fake answers: a JSON body, or an HTTP status with headers (429 + Retry-After, 500). */
 export type FakeResponse =
   | { status?: 200; json: Record<string, unknown> }
-  | { status: number; headers?: Record<string, string>; json?: Record<string, unknown> };
+  | { status: number; headers?: Record<string, string>; json?: Record<string, unknown> }
+  /** No answer: the connection is reset (kept with `refused`, status 0). */
+  | { reset: true };
 
 export type Responder = (call: RecordedCall) => FakeResponse | undefined | Promise<FakeResponse | undefined>;
 
@@ -206,6 +208,12 @@ export class FakeSlackApi {
       if (response) break;
     }
     response ??= this.rateLimit(call) ?? this.defaultResponse(call);
+    if ('reset' in response) {
+      call.response = { status: 0 };
+      this.refused.push(call);
+      req.socket.destroy();
+      return;
+    }
     call.response = { status: response.status ?? 200, json: response.json };
     if (response.status === undefined || response.status === 200) this.calls.push(call);
     else this.refused.push(call);

@@ -159,3 +159,66 @@ test('deliveries: counts per status and the rows settled in doubt, by id and kin
   );
   expect(bad.err.join('\n')).toContain('must be at least 1');
 });
+
+test('deliveries --failed: failed and expired rows, newest first, with reason and times, never content', async () => {
+  seed(db.file, new Date('2026-11-23T12:00:00Z'), { UA: {}, UB: {}, UC: {} });
+  const raw = openDatabase(db.file);
+  const outbox = deliveryStore(raw);
+  for (const coachId of [1, 2, 3]) {
+    outbox.enqueue(
+      {
+        recipient: `coach:${coachId}`,
+        coachId,
+        platform: 'slack',
+        kind: 'prompt',
+        localDate: '2026-11-24',
+        dueAt: '2026-11-24T09:00:00.000Z',
+      },
+      '2026-11-24T08:00:00.000Z',
+    );
+  }
+  const gone = outbox.claimNext('slack', '2026-11-24T09:00:00.000Z', 't1');
+  outbox.markFailed(gone?.id ?? 0, 't1', 'unreachable: Slack error: user_not_found', '2026-11-24T09:00:01.000Z');
+  const late = outbox.claimNext('slack', '2026-11-24T12:00:00.000Z', 't2');
+  const reason = 'expired: past its catch-up window (180 min after its due time): not delivered, last error: 503';
+  outbox.markFailed(late?.id ?? 0, 't2', reason, '2026-11-24T12:00:00.000Z');
+  raw.close();
+
+  const c = capture();
+  const env = { TRELLIS_DB: db.file, LOG_LEVEL: 'silent' };
+  expect(await runCli(['deliveries', '--failed', '--limit', '10'], c.io, env)).toBe(0);
+  expect(JSON.parse(c.out[0])).toEqual({
+    byStatus: { failed: 2, pending: 1 },
+    inDoubt: 0,
+    failedListed: 2,
+    expiredListed: 1,
+  });
+  const common = { platform: 'slack', kind: 'prompt', localDate: '2026-11-24', attempts: 1, inDoubt: false };
+  const times = { dueAt: '2026-11-24T09:00:00.000Z', createdAt: '2026-11-24T08:00:00.000Z' };
+  expect(c.out.slice(1).map((l) => JSON.parse(l))).toEqual([
+    {
+      id: late?.id,
+      coach: 2,
+      recipient: 'coach:2',
+      status: 'expired',
+      reason,
+      finishedAt: '2026-11-24T12:00:00.000Z',
+      ...common,
+      ...times,
+    },
+    {
+      id: gone?.id,
+      coach: 1,
+      recipient: 'coach:1',
+      status: 'failed',
+      reason: 'unreachable: Slack error: user_not_found',
+      finishedAt: '2026-11-24T09:00:01.000Z',
+      ...common,
+      ...times,
+    },
+  ]);
+  // --in-doubt and --limit keep working beside it.
+  const both = capture();
+  expect(await runCli(['deliveries', '--failed', '--in-doubt', '--limit', '1'], both.io, env)).toBe(0);
+  expect(both.out).toHaveLength(2);
+});

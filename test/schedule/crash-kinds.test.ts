@@ -1,135 +1,15 @@
-import type { Platform, Weekday } from '../../src/core/model';
-import { conversationReferenceRepository, createRepositories, openDatabase } from '../../src/store';
-import { type Delivery, deliveryKey, deliveryStore } from '../../src/store/deliveries';
+import { deliveryKey } from '../../src/store/deliveries';
 import { FakeBotConnector } from '../helpers/fake-bot-connector';
 import { FakeSlackApi } from '../helpers/fake-slack-api';
 import { tempDir } from '../helpers/temp-db';
-import { startSender, until } from './crash-helpers';
+import { leftMidChart, rows, seed, startSender, until } from './crash-helpers';
 
 /**
  * Every kind of send, SIGKILLed mid-run and restarted: Slack channel digests and weekly charts after their text
  * (reconciled through the conversation's history), Teams DMs and channel digests (the Bot Connector has no history
- * to read, so each kind errs the way the README says). test/schedule/crash.test.ts covers Slack DM prompts at scale.
+ * to read, so each kind errs the way the README says). test/schedule/crash.test.ts covers Slack DM prompts at scale,
+ * test/schedule/crash-faults.test.ts the same kill and restart under Slack faults (outages, late posts, history limits).
  */
-
-const BOT = { id: '28:trellis-bot', name: 'Trellis' };
-
-interface Seeded {
-  coaches: { id: number; user: string }[];
-  channels: string[];
-}
-
-/**
- * Coaches whose daily prompt (and weekly summary) fell due five minutes ago by the real clock, and channels whose
- * digest fell due then too. Teams coaches and channels get the conversation references an install would store.
- */
-function seed(
-  file: string,
-  o: { platform: Platform; coaches: number; channels: number; checks?: boolean; serviceUrl?: string },
-): Seeded {
-  const db = openDatabase(file);
-  const registeredAt = new Date(Date.now() - 10 * 60_000);
-  const repos = createRepositories(db, () => registeredAt);
-  const references = conversationReferenceRepository(db, () => registeredAt);
-  const due = new Date(Date.now() - 5 * 60_000);
-  const time = due.toISOString().slice(11, 16);
-  const weekday = (((due.getUTCDay() + 6) % 7) + 1) as Weekday;
-  const tenant = o.platform === 'slack' ? 'T0TEAM' : 'tenant-1';
-  const serviceUrl = o.serviceUrl ?? '';
-  const seeded: Seeded = { coaches: [], channels: [] };
-  repos.transaction(() => {
-    for (let i = 0; i < o.coaches; i++) {
-      const user = `U${String(i).padStart(6, '0')}`;
-      const coach = repos.coaches.upsert(
-        { platform: o.platform, tenant, user },
-        { promptTime: time, promptDays: [1, 2, 3, 4, 5, 6, 7], timeZone: 'UTC', level: null, pausedUntil: null },
-      );
-      seeded.coaches.push({ id: coach.id, user });
-      // A week of check-ins: the weekly summary then carries a chart.
-      for (let day = 1; o.checks && day <= 8; day++) {
-        const localDate = new Date(due.getTime() - day * 86_400_000).toISOString().slice(0, 10);
-        const ratings = { context: 4, respect: 3, talents: 4, empathy: 5, feelings: 3, openness: 4 } as const;
-        repos.selfChecks.add({
-          coachId: coach.id,
-          checkedAt: `${localDate}T10:00:00.000Z`,
-          localDate,
-          ratings,
-          note: null,
-        });
-      }
-      if (o.platform === 'teams') {
-        references.save(
-          { platform: 'teams', tenant, scope: 'personal', key: user },
-          {
-            serviceUrl,
-            channelId: 'msteams',
-            conversation: { id: `a:personal-${user}`, conversationType: 'personal', tenantId: tenant },
-            bot: BOT,
-            user: { id: `29:${user}` },
-          },
-        );
-      }
-    }
-    for (let j = 0; j < o.channels; j++) {
-      const channelId = o.platform === 'slack' ? `C0PEER${j}` : `19:peers-${j}@thread.tacv2`;
-      repos.groups.register({
-        platform: o.platform,
-        tenant,
-        channelId,
-        name: `Peers ${j}`,
-        digestWeekday: weekday,
-        digestTime: time,
-        timeZone: 'UTC',
-        createdAt: registeredAt.toISOString(),
-        createdBy: null,
-      });
-      seeded.channels.push(channelId);
-      if (o.platform === 'teams') {
-        references.save(
-          { platform: 'teams', tenant, scope: 'channel', key: channelId },
-          {
-            serviceUrl,
-            channelId: 'msteams',
-            conversation: { id: channelId, isGroup: true, conversationType: 'channel', tenantId: tenant },
-            bot: BOT,
-          },
-        );
-      }
-    }
-  });
-  db.close();
-  return seeded;
-}
-
-/** Every outbox row, read from the file after the senders are done. */
-function rows(file: string): Delivery[] {
-  const db = openDatabase(file);
-  try {
-    const ids = db.prepare<[], { recipient: string; kind: string; local_date: string }>(
-      'SELECT recipient, kind, local_date FROM deliveries ORDER BY id',
-    );
-    const store = deliveryStore(db);
-    return ids.all().flatMap((r) => store.byKey(r.recipient, r.kind, r.local_date) ?? []);
-  } finally {
-    db.close();
-  }
-}
-
-/** Rows a killed sender left between a text and its chart. */
-function leftMidChart(file: string): number {
-  const db = openDatabase(file);
-  try {
-    return (
-      db
-        .prepare<[], { n: number }>(
-          `SELECT count(*) AS n FROM deliveries WHERE status = 'sending' AND stage IN ('posted', 'uploading')`,
-        )
-        .get()?.n ?? 0
-    );
-  } finally {
-    db.close();
-  }
-}
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -68,25 +68,59 @@ test('a 5xx is retried with backoff; before the retry Slack is asked whether the
   expect(x.fake.callsTo('conversations.history')).toHaveLength(1);
 });
 
-test('a coach whose sends keep failing is given up after a bounded number of tries, with a log line', async () => {
-  const x = await makeSchedulerHarness({ start: '2026-11-23T12:00:00Z', sender: { maxAttempts: 3 } });
+test('sends that keep failing are retried through the catch-up window with capped backoff, then expire with a reason', async () => {
+  const x = await makeSchedulerHarness({
+    start: '2026-11-23T12:00:00Z',
+    catchUpMinutes: 60,
+    sender: { backoffBaseMs: 60_000, backoffMaxMs: 5 * 60_000, settleMs: 0 },
+  });
   h = x;
   const broken = x.addCoach({ timeZone: 'UTC' });
   const fine = x.addCoach({ timeZone: 'UTC' });
-  let tries = 0;
+  const tries: string[] = [];
   x.fake.respond((call) => {
     if (call.method !== 'chat.postMessage' || call.body.channel !== broken.channel) return undefined;
-    tries++;
+    tries.push(x.clock.now().toISOString());
     return { status: 503, json: { ok: false } };
   });
-  await x.tickEveryMinute('2026-11-24T09:00:00Z', '2026-11-24T10:00:00Z');
-  const attempts = () => tries;
+  await x.tickEveryMinute('2026-11-24T09:00:00Z', '2026-11-24T09:59:00Z');
   expect(x.postsTo(fine.channel)).toHaveLength(1);
-  expect(attempts()).toBe(3);
-  expect(x.deliveries.countByStatus()).toEqual({ sent: 1, failed: 1 });
-  expect(x.logLines.some((l) => l.includes('delivery failed after its last attempt'))).toBe(true);
-  await x.tickEveryMinute('2026-11-24T10:01:00Z', '2026-11-24T12:00:00Z', 10);
-  expect(attempts()).toBe(3);
+  // Far more than the old five tries, none of them marking the row failed inside the window...
+  expect(tries.length).toBeGreaterThan(5);
+  expect(x.deliveries.countByStatus()).toEqual({ sent: 1, pending: 1 });
+  // ...and the gaps stop growing at the cap (5 min, with jitter up to 1.5x).
+  const gaps = tries.slice(1).map((t, i) => Date.parse(t) - Date.parse(tries[i]));
+  expect(Math.max(...gaps)).toBeLessThanOrEqual(7.5 * 60_000 + 60_000);
+  expect(x.schedule.isUnreachable(broken.coach.id)).toBe(false);
+
+  await x.tickEveryMinute('2026-11-24T10:00:00Z', '2026-11-24T10:10:00Z');
+  const row = x.deliveries.byKey(`coach:${broken.coach.id}`, 'prompt', '2026-11-24');
+  expect(row).toMatchObject({ status: 'failed', inDoubt: false });
+  expect(row?.error).toMatch(
+    /^expired: past its catch-up window \(60 min after its due time\): not delivered, last error: /,
+  );
+  expect(x.logLines.some((l) => l.includes('delivery expired'))).toBe(true);
+  const triesAtExpiry = tries.length;
+  await x.tickEveryMinute('2026-11-24T10:11:00Z', '2026-11-24T12:00:00Z', 10);
+  expect(tries).toHaveLength(triesAtExpiry);
+  expect(x.postsTo(broken.channel)).toHaveLength(0);
+});
+
+test.each([
+  ['invalid_auth', 'refused'],
+  ['token_revoked', 'refused'],
+  ['channel_not_found', 'unreachable'],
+])('a permanent answer (%s) fails the delivery at once, with its reason', async (error, kind) => {
+  const x = await makeSchedulerHarness({ start: '2026-11-23T12:00:00Z' });
+  h = x;
+  const coach = x.addCoach({ timeZone: 'UTC' });
+  x.fake.respond((call) => (call.method === 'chat.postMessage' ? { json: { ok: false, error } } : undefined));
+  await x.tickEveryMinute('2026-11-24T09:00:00Z', '2026-11-24T09:10:00Z');
+  const row = x.deliveries.byKey(`coach:${coach.coach.id}`, 'prompt', '2026-11-24');
+  expect(row).toMatchObject({ status: 'failed', attempts: 1, error: `${kind}: Slack error: ${error}` });
+  // A refusal of the bot's token says nothing about the coach: they are not silenced.
+  expect(x.schedule.isUnreachable(coach.coach.id)).toBe(kind === 'unreachable');
+  expect(x.fake.callsTo('chat.postMessage')).toHaveLength(1);
 });
 
 test.each(['user_not_found', 'cannot_dm_bot'])(

@@ -48,7 +48,13 @@ export async function makeSchedulerHarness(options: HarnessOptions) {
       log: createTestLog(t.logLines),
       catchUpMinutes: options.catchUpMinutes ?? 180,
       // A standing clock cannot wait out a backoff inside a run: the test moves the clock and ticks again.
-      sender: { maxWaitMs: options.clock ? 60_000 : 0, limiter: { initialRate: 1000 }, ...options.sender },
+      // Lookups paced as fast as sends here: their pacing (Slack's history tier) is tested against the child sender.
+      sender: {
+        maxWaitMs: options.clock ? 60_000 : 0,
+        limiter: { initialRate: 1000 },
+        lookupLimiter: { initialRate: 1000, maxRate: 1000 },
+        ...options.sender,
+      },
       leaseMs: options.leaseMs,
       planners: options.planners,
     });

@@ -160,3 +160,19 @@ test('a 429 after probing above the margin re-measures the limit without widenin
   expect((await sendThrough(s, 1_000, () => 90)).rateLimited).toBe(0);
   expect(s.limiter.rate).toBeLessThanOrEqual(90);
 });
+
+test('tryAcquire takes a slot only within its wait, and reserves nothing when it declines', async () => {
+  const s = simulated(1);
+  expect(await s.limiter.tryAcquire(500)).toBe(true);
+  expect(s.now()).toBe(0);
+  // The next slot is 1 s away: declined at 500 ms, nothing booked, so the wait does not grow.
+  expect(s.limiter.waitMs()).toBe(1_000);
+  expect(await s.limiter.tryAcquire(500)).toBe(false);
+  expect(s.limiter.waitMs()).toBe(1_000);
+  expect(await s.limiter.tryAcquire(1_000)).toBe(true);
+  expect(s.now()).toBe(1_000);
+  // A 429's pause counts as a wait too.
+  s.limiter.onRateLimited(30_000);
+  expect(s.limiter.waitMs()).toBe(30_000);
+  expect(await s.limiter.tryAcquire(5_000)).toBe(false);
+});

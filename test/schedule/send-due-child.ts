@@ -4,6 +4,9 @@
  * each stored conversation reference's service URL, a fake Bot Connector) until the outbox is empty, then prints
  * one JSON line with its figures.
  * Arguments: --db FILE [--slack-url URL] [--teams] [--lease-ms N] [--concurrency N] [--deadline-ms N]
+ *   [--initial-rate N] [--slack-timeout-ms N] [--catch-up-ms N] [--backoff-base-ms N] [--backoff-max-ms N]
+ *   [--settle-ms N] [--lookup-rate N (a second)]
+ * The fault tests shorten the timeouts, windows and backoff with these, never the code paths.
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -22,6 +25,12 @@ const args = z
     concurrency: z.coerce.number().int().min(1).max(256).default(16),
     'deadline-ms': z.coerce.number().int().min(1).default(120_000),
     'initial-rate': z.coerce.number().positive().optional(),
+    'slack-timeout-ms': z.coerce.number().int().min(1).optional(),
+    'catch-up-ms': z.coerce.number().int().min(1).optional(),
+    'backoff-base-ms': z.coerce.number().int().min(1).optional(),
+    'backoff-max-ms': z.coerce.number().int().min(1).optional(),
+    'settle-ms': z.coerce.number().int().min(0).optional(),
+    'lookup-rate': z.coerce.number().positive().optional(),
   })
   .parse(
     parseArgs({
@@ -33,6 +42,12 @@ const args = z
         concurrency: { type: 'string' },
         'deadline-ms': { type: 'string' },
         'initial-rate': { type: 'string' },
+        'slack-timeout-ms': { type: 'string' },
+        'catch-up-ms': { type: 'string' },
+        'backoff-base-ms': { type: 'string' },
+        'backoff-max-ms': { type: 'string' },
+        'settle-ms': { type: 'string' },
+        'lookup-rate': { type: 'string' },
       },
     }).values,
   );
@@ -52,14 +67,37 @@ async function main(): Promise<void> {
     ...(args.teams ? { BOT_EMULATOR: '1' } : {}),
   });
   const app = createAppContext(config);
-  const scheduler = createScheduler(app, platformMessengers(app), {
+  const lookupRate = args['lookup-rate'];
+  const defined = <T extends object>(o: T) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const scheduler = createScheduler(app, platformMessengers(app, { slackTimeoutMs: args['slack-timeout-ms'] }), {
     leaseMs: args['lease-ms'],
-    sender: { concurrency: args.concurrency, limiter: { initialRate: args['initial-rate'] } },
+    sender: {
+      concurrency: args.concurrency,
+      maxRunMs: args['deadline-ms'],
+      limiter: { initialRate: args['initial-rate'] },
+      ...(lookupRate ? { lookupLimiter: { initialRate: lookupRate, maxRate: lookupRate } } : {}),
+      ...defined({
+        catchUpMs: args['catch-up-ms'],
+        backoffBaseMs: args['backoff-base-ms'],
+        backoffMaxMs: args['backoff-max-ms'],
+        settleMs: args['settle-ms'],
+      }),
+    },
   });
   const outbox = deliveryStore(app.db);
   const started = performance.now();
   const deadline = Date.now() + args['deadline-ms'];
-  const totals = { sent: 0, alreadyDelivered: 0, inDoubt: 0, retried: 0, released: 0, enqueued: 0 };
+  const totals = {
+    sent: 0,
+    alreadyDelivered: 0,
+    inDoubt: 0,
+    retried: 0,
+    expired: 0,
+    failed: 0,
+    released: 0,
+    enqueued: 0,
+  };
   let runs = 0;
   do {
     runs++;
@@ -71,6 +109,8 @@ async function main(): Promise<void> {
       totals.alreadyDelivered += platform.alreadyDelivered;
       totals.inDoubt += platform.inDoubt;
       totals.retried += platform.retried;
+      totals.expired += platform.expired;
+      totals.failed += platform.failed;
     }
     // Rows another (dead) process left mid-send are released once their lease is over: look again shortly.
     if (outbox.openCount() > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(500, args['lease-ms'])));

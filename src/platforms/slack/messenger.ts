@@ -20,21 +20,40 @@ import { type SlackTokenSource, singleToken } from './tokens';
 /** Event type under which Trellis tags its own DMs, so a delivery can be found again after a crash. */
 export const DELIVERY_EVENT = 'trellis_delivery';
 
-/** Slack errors after which retrying the same coach is pointless. */
+/** Slack errors about the recipient, after which retrying the same coach (or channel) is pointless. */
 const UNREACHABLE = new Set([
-  'account_inactive',
   'user_not_found',
   'user_disabled',
   'cannot_dm_bot',
   'channel_not_found',
   'is_archived',
   'not_in_channel',
-  'team_access_not_granted',
   'user_is_restricted',
-  'invalid_auth',
-  'token_revoked',
-  'missing_scope',
 ]);
+
+/**
+ * Slack errors about the bot itself (its token or its installation): permanent for this send, but no reason to
+ * stop writing to the coach once the workspace admin has fixed the app.
+ */
+const REFUSED = new Set([
+  'account_inactive',
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'token_expired',
+  'missing_scope',
+  'team_access_not_granted',
+  'no_permission',
+  'not_allowed_token_type',
+  'ekm_access_denied',
+]);
+
+/**
+ * How long one Web API call may take before it is abandoned. Slack can take tens of seconds to answer a post while
+ * it is degraded, and still complete it: abandoning it early makes its outcome unknown for nothing (see the README,
+ * "Exactly once, per kind of send"). The scheduler's lease (jobs.ts) is longer than a whole attempt.
+ */
+export const SLACK_CALL_TIMEOUT_MS = 60_000;
 
 /** Answers to chat.delete and files.delete that mean there is nothing left to remove. */
 const ALREADY_GONE = new Set(['message_not_found', 'file_not_found', 'file_deleted']);
@@ -47,7 +66,8 @@ export function toDeliveryError(error: unknown): DeliveryError {
   if (e.code === ErrorCode.PlatformError) {
     const code = e.data?.error ?? 'unknown';
     if (code === 'ratelimited') return new DeliveryError('rate_limited', 'Slack rate limit', 1000);
-    return new DeliveryError(UNREACHABLE.has(code) ? 'unreachable' : 'transient', `Slack error: ${code}`);
+    const kind = UNREACHABLE.has(code) ? 'unreachable' : REFUSED.has(code) ? 'refused' : 'transient';
+    return new DeliveryError(kind, `Slack error: ${code}`);
   }
   return new DeliveryError('transient', `Slack request failed: ${e.code ?? (e as Error).message}`);
 }
@@ -81,7 +101,7 @@ export class SlackMessenger implements Messenger {
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
       // Not the client's `timeout`: see timed-fetch.ts for why.
-      fetch: timedFetch(options.timeoutMs ?? 10_000),
+      fetch: timedFetch(options.timeoutMs ?? SLACK_CALL_TIMEOUT_MS),
     };
   }
 

@@ -7,8 +7,8 @@ import { SlackMessenger } from './messenger';
  * Slack" each installing workspace's token from the installation store, rotated as the server rotates it.
  * Bolt and its OAuth library are loaded only for the second (`require`, as in src/schedule/messengers.ts).
  */
-export function slackSender(config: SlackConfig, app: AppContext): SlackMessenger {
-  const options = { apiUrl: config.apiUrl, recorder: app.removals.store };
+export function slackSender(config: SlackConfig, app: AppContext, client: { timeoutMs?: number } = {}): SlackMessenger {
+  const options = { apiUrl: config.apiUrl, recorder: app.removals.store, timeoutMs: client.timeoutMs };
   if (!config.oauth) return new SlackMessenger(config.botToken, options);
   const { boltLogger } = require('./app') as typeof import('./app');
   const { createInstaller, oauthTokens } = require('./oauth') as typeof import('./oauth');
