@@ -3,7 +3,12 @@
  * requests served, errors, lost writes (acknowledged but not in the database: must be 0) and resident memory at
  * the start and the end. Throughput of the first and the last fifth of the run are the baseline and the drift.
  *
- *   npm run bench:soak -- [--seconds 120] [--concurrency 8] [--seed 42] [--plain] [--target slack|core]
+ *   npm run bench:soak -- [--seconds 120] [--concurrency 8] [--seed 42] [--plain] [--target slack|core] [--quick]
+ *
+ * --quick (bench:all): 15 s, unless given; the exit code then reports a crash only (errors and lost writes are
+ * figures in the table).
+ * Resident memory is sampled every 5 s; its growth is counted from the first minute (from the first fifth of a
+ * run shorter than 5 minutes) to the end.
  *
  * The server runs in a child process (bench/soak-server.ts) on a fresh database with encryption on (--plain: off);
  * this process generates the load. The default target is Slack: the real Bolt app on POST /slack/events, every request
@@ -21,15 +26,22 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { seededRandom } from '../src/core/random';
+import { printRow, quick } from './rows';
 import type { SoakSlackReport } from './soak-slack-api';
 
 const args = z
   .object({
-    seconds: z.coerce.number().int().min(5).max(3600).default(120),
+    seconds: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(3600)
+      .default(quick ? 15 : 120),
     concurrency: z.coerce.number().int().min(1).max(256).default(8),
     seed: z.coerce.number().int().min(0).default(42),
     plain: z.boolean().default(false),
     target: z.enum(['slack', 'core']).default('slack'),
+    quick: z.boolean().default(false),
   })
   .parse(
     parseArgs({
@@ -39,6 +51,7 @@ const args = z
         seed: { type: 'string' },
         plain: { type: 'boolean' },
         target: { type: 'string' },
+        quick: { type: 'boolean' },
       },
     }).values,
   );
@@ -429,7 +442,20 @@ async function main(): Promise<void> {
       else errors++;
     }
   }
+  // Resident memory over time: every 5 s, and the sample the growth is counted from.
+  const rssSamples: { s: number; rss: number }[] = [];
+  const settleSeconds = args.seconds >= 300 ? 60 : args.seconds / 5;
+  let sampling = true;
+  const sampler = (async () => {
+    for (let next = 5; sampling; next += 5) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + next * 1000 - Date.now())));
+      if (!sampling) break;
+      rssSamples.push({ s: (Date.now() - started) / 1000, rss: await target.rss() });
+    }
+  })();
   await Promise.all(Array.from({ length: args.concurrency }, worker));
+  sampling = false;
+  await sampler;
   const elapsed = (Date.now() - started) / 1000;
   const requestsServed = httpRequests - requestsAtStart;
   const rssEnd = await target.rss();
@@ -491,9 +517,38 @@ async function main(): Promise<void> {
   );
   console.log(`resident memory      start ${mb(rssStart)} MB, end ${mb(rssEnd)} MB (server process)`);
   console.log(`live heap after GC   start ${mb(liveStart)} MB, end ${mb(liveEnd)} MB (server process)`);
+  const settled = rssSamples.find((x) => x.s >= settleSeconds)?.rss ?? rssStart;
+  const growth = rssEnd / settled - 1;
+  console.log(
+    `resident over time   ${rssSamples.map((x) => `${x.s.toFixed(0)}s ${mb(x.rss)}`).join(', ')} MB; from ${settleSeconds.toFixed(0)} s to the end ${(growth * 100).toFixed(1)}% (target < 10%)`,
+  );
+  printRow({
+    name: `soak: RSS growth after ${settleSeconds.toFixed(0)} s (${args.seconds} s run)`,
+    figure: `${mb(rssEnd)} MB`,
+    baseline: `${mb(settled)} MB at ${settleSeconds.toFixed(0)} s`,
+    ratio: rssEnd / settled,
+    target: '< 1.10x',
+    met: growth < 0.1,
+  });
+  printRow({
+    name: 'soak: errors + lost writes',
+    figure: `${errors} + ${lost}`,
+    baseline: `${acknowledged.size} acked`,
+    ratio: null,
+    target: '0 + 0',
+    met: errors === 0 && lost === 0,
+  });
+  printRow({
+    name: 'soak: ops/s, last fifth vs first',
+    figure: `${lastFifth.toFixed(0)} ops/s`,
+    baseline: `${firstFifth.toFixed(0)} ops/s`,
+    ratio: lastFifth / firstFifth,
+    target: '',
+    met: null,
+  });
   fs.rmSync(dir, { recursive: true, force: true });
   agent.destroy();
-  process.exitCode = lost === 0 && errors === 0 ? 0 : 1;
+  process.exitCode = lost === 0 && errors === 0 ? 0 : args.quick ? 0 : 1;
 }
 
 void main();
