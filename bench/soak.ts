@@ -517,15 +517,16 @@ async function main(): Promise<void> {
   );
   console.log(`resident memory      start ${mb(rssStart)} MB, end ${mb(rssEnd)} MB (server process)`);
   console.log(`live heap after GC   start ${mb(liveStart)} MB, end ${mb(liveEnd)} MB (server process)`);
-  const settled = rssSamples.find((x) => x.s >= settleSeconds)?.rss ?? rssStart;
+  const settledSample = rssSamples.find((x) => x.s >= settleSeconds) ?? { s: 0, rss: rssStart };
+  const settled = settledSample.rss;
   const growth = rssEnd / settled - 1;
   console.log(
-    `resident over time   ${rssSamples.map((x) => `${x.s.toFixed(0)}s ${mb(x.rss)}`).join(', ')} MB; from ${settleSeconds.toFixed(0)} s to the end ${(growth * 100).toFixed(1)}% (target < 10%)`,
+    `resident over time   ${rssSamples.map((x) => `${x.s.toFixed(0)}s ${mb(x.rss)}`).join(', ')} MB; from ${settledSample.s.toFixed(0)} s to the end ${(growth * 100).toFixed(1)}% (target < 10%)`,
   );
   printRow({
-    name: `soak: RSS growth after ${settleSeconds.toFixed(0)} s (${args.seconds} s run)`,
+    name: `soak: RSS growth after ${settledSample.s.toFixed(0)} s (${args.seconds} s run)`,
     figure: `${mb(rssEnd)} MB`,
-    baseline: `${mb(settled)} MB at ${settleSeconds.toFixed(0)} s`,
+    baseline: `${mb(settled)} MB at ${settledSample.s.toFixed(0)} s`,
     ratio: rssEnd / settled,
     target: '< 1.10x',
     met: growth < 0.1,
