@@ -117,10 +117,12 @@ describe('charts of the same shape', () => {
         values: s.values.map((v, i) => (i === 0 ? null : j === 0 ? 1 : v)),
       })),
     };
-    const first = await renderChartSvg(chart);
-    const second = await renderChartSvg(other);
-    expect(await renderChartSvg(chart)).toBe(first);
-    expect(second).not.toBe(first);
+    // Vega numbers clip paths from a counter of its own: the same chart drawn twice differs only there.
+    const draw = async (c: ChartData) => (await renderChartSvg(c)).replace(/clip\d+/g, 'clip');
+    const first = await draw(chart);
+    const second = await draw(other);
+    expect((await draw(chart)) === first).toBe(true);
+    expect(second === first).toBe(false);
     const bars = (svg: string) => (svg.match(/aria-roledescription="bar"/g) ?? []).length;
     expect(bars(first)).toBe(6 * 7);
     expect(bars(second)).toBe(6 * 6); // the first week has no data in the second chart
