@@ -114,7 +114,7 @@ describe('charts of the same shape', () => {
       ...chart,
       series: chart.series.map((s, j) => ({
         ...s,
-        values: s.values.map((v, i) => (i === 0 ? null : j === 0 ? 1 : v)),
+        values: s.values.map((v, i) => (i === 0 ? null : j === 0 && v !== null ? 1 : v)),
       })),
     };
     // Vega numbers clip paths from a counter of its own: the same chart drawn twice differs only there.
