@@ -150,6 +150,12 @@ async function serverRss(port: number): Promise<number> {
   return (JSON.parse(res.text) as { rss: number }).rss;
 }
 
+/** The server's whole process.memoryUsage() (no collection first). */
+async function serverMemory(port: number): Promise<Record<string, number>> {
+  const res = await request(port, 'GET', '/bench/rss');
+  return JSON.parse(res.text) as Record<string, number>;
+}
+
 /** The server's live heap after a forced collection (it runs with --expose-gc). */
 async function serverLiveHeap(port: number): Promise<number> {
   const res = await request(port, 'GET', '/bench/rss?gc=1');
@@ -392,6 +398,8 @@ async function main(): Promise<void> {
         TRELLIS_DB: dbFile,
         TRELLIS_TZ: 'UTC',
         LOG_LEVEL: 'warn',
+        // glibc's limit on malloc arenas, passed on to the server when set (see "Benchmark: soak" in the README).
+        ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
         ...(args.plain ? {} : { TRELLIS_ENCRYPTION_KEY: randomBytes(32).toString('hex') }),
         ...(fakeApi
           ? { SLACK_BOT_TOKEN: 'xoxb-soak-token', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: apiUrl }
@@ -459,6 +467,7 @@ async function main(): Promise<void> {
   const elapsed = (Date.now() - started) / 1000;
   const requestsServed = httpRequests - requestsAtStart;
   const rssEnd = await target.rss();
+  const memoryEnd = await serverMemory(port);
   const liveEnd = await serverLiveHeap(port);
   // The server finishes what it does after its acks (DMs, response_url answers), then exits.
   server.kill('SIGTERM');
@@ -517,6 +526,9 @@ async function main(): Promise<void> {
   );
   console.log(`resident memory      start ${mb(rssStart)} MB, end ${mb(rssEnd)} MB (server process)`);
   console.log(`live heap after GC   start ${mb(liveStart)} MB, end ${mb(liveEnd)} MB (server process)`);
+  console.log(
+    `memory at the end    V8 heap ${mb(memoryEnd.heapTotal)} MB (${mb(memoryEnd.heapUsed)} used), external ${mb(memoryEnd.external)} MB (${mb(memoryEnd.arrayBuffers)} in ArrayBuffers); the rest of the resident memory is native (SQLite, OpenSSL, malloc arenas)${process.env.MALLOC_ARENA_MAX ? `; MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX}` : ''}`,
+  );
   const settledSample = rssSamples.find((x) => x.s >= settleSeconds) ?? { s: 0, rss: rssStart };
   const settled = settledSample.rss;
   const growth = rssEnd / settled - 1;
