@@ -8,7 +8,7 @@
  * --quick (bench:all): 15 s, unless given; the exit code then reports a crash only (errors and lost writes are
  * figures in the table).
  * Resident memory is sampled every 5 s; its growth is counted from the first minute (from the first fifth of a
- * run shorter than 5 minutes) to the end.
+ * run shorter than 2 minutes) to the end.
  *
  * The server runs in a child process (bench/soak-server.ts) on a fresh database with encryption on (--plain: off);
  * this process generates the load. The default target is Slack: the real Bolt app on POST /slack/events, every request
@@ -452,7 +452,7 @@ async function main(): Promise<void> {
   }
   // Resident memory over time: every 5 s, and the sample the growth is counted from.
   const rssSamples: { s: number; rss: number }[] = [];
-  const settleSeconds = args.seconds >= 300 ? 60 : args.seconds / 5;
+  const settleSeconds = args.seconds >= 120 ? 60 : args.seconds / 5;
   let sampling = true;
   const sampler = (async () => {
     for (let next = 5; sampling; next += 5) {
