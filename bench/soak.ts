@@ -4,6 +4,9 @@
  * the start and the end. Throughput of the first and the last fifth of the run are the baseline and the drift.
  *
  *   npm run bench:soak -- [--seconds 120] [--concurrency 8] [--seed 42] [--plain] [--target slack|core] [--quick]
+ *                          [--server-heap-mb N]
+ *
+ * --server-heap-mb runs the server with --max-old-space-size=N (V8's old generation capped at N MB).
  *
  * --quick (bench:all): 15 s, unless given; the exit code then reports a crash only (errors and lost writes are
  * figures in the table).
@@ -42,6 +45,7 @@ const args = z
     plain: z.boolean().default(false),
     target: z.enum(['slack', 'core']).default('slack'),
     quick: z.boolean().default(false),
+    'server-heap-mb': z.coerce.number().int().min(32).max(4096).optional(),
   })
   .parse(
     parseArgs({
@@ -52,6 +56,7 @@ const args = z
         plain: { type: 'boolean' },
         target: { type: 'string' },
         quick: { type: 'boolean' },
+        'server-heap-mb': { type: 'string' },
       },
     }).values,
   );
@@ -391,7 +396,13 @@ async function main(): Promise<void> {
   const apiUrl = fakeApi ? await firstLine(fakeApi) : '';
   const server = spawn(
     process.execPath,
-    ['--expose-gc', '--require', require.resolve('tsx/cjs'), path.resolve(__dirname, 'soak-server.ts')],
+    [
+      '--expose-gc',
+      ...(args['server-heap-mb'] ? [`--max-old-space-size=${args['server-heap-mb']}`] : []),
+      '--require',
+      require.resolve('tsx/cjs'),
+      path.resolve(__dirname, 'soak-server.ts'),
+    ],
     {
       env: {
         PATH: process.env.PATH ?? '',
@@ -527,7 +538,7 @@ async function main(): Promise<void> {
   console.log(`resident memory      start ${mb(rssStart)} MB, end ${mb(rssEnd)} MB (server process)`);
   console.log(`live heap after GC   start ${mb(liveStart)} MB, end ${mb(liveEnd)} MB (server process)`);
   console.log(
-    `memory at the end    V8 heap ${mb(memoryEnd.heapTotal)} MB (${mb(memoryEnd.heapUsed)} used), external ${mb(memoryEnd.external)} MB (${mb(memoryEnd.arrayBuffers)} in ArrayBuffers); the rest of the resident memory is native (SQLite, OpenSSL, malloc arenas)${process.env.MALLOC_ARENA_MAX ? `; MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX}` : ''}`,
+    `memory at the end    V8 heap ${mb(memoryEnd.heapTotal)} MB (${mb(memoryEnd.heapUsed)} used), external ${mb(memoryEnd.external)} MB (${mb(memoryEnd.arrayBuffers)} in ArrayBuffers); the rest of the resident memory is native (SQLite, OpenSSL, malloc arenas)${process.env.MALLOC_ARENA_MAX ? `; MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX}` : ''}${args['server-heap-mb'] ? `; old space capped at ${args['server-heap-mb']} MB` : ''}`,
   );
   const settledSample = rssSamples.find((x) => x.s >= settleSeconds) ?? { s: 0, rss: rssStart };
   const settled = settledSample.rss;
