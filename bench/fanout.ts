@@ -32,13 +32,8 @@ const options = z
       .int()
       .min(1)
       .max(100_000)
-      .default(quick ? 2_000 : 10_000),
-    rate: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(10_000)
-      .default(quick ? 400 : 200),
+      .default(quick ? 1_000 : 10_000),
+    rate: z.coerce.number().int().min(1).max(10_000).default(200),
     concurrency: z.coerce.number().int().min(1).max(256).default(16),
     'sender-heap-mb': z.coerce.number().int().min(32).max(4096).optional(),
     'first-of-week': z.boolean().default(false),
