@@ -2,7 +2,9 @@
  * bench/slack-ack: how fast Trellis acknowledges the quick `/selfcheck 4 3 5 4 4 2` (which writes a self-check to
  * SQLite) compared with a bare Bolt app that only acks the same signed command, in the same run, under the same load.
  *
- *   npm run bench:slack-ack -- [--seconds 10] [--rounds 2] [--connections 50] [--users 50] [--warmup 2]
+ *   npm run bench:slack-ack -- [--seconds 10] [--rounds 2] [--connections 50] [--users 50] [--warmup 2] [--quick]
+ *
+ * --quick (bench:all): one round of 3 s per server after a 1 s warm-up, unless given.
  *
  * A second baseline, "bare bolt, tuned", is the same bare app with the conversation store and ignoreSelf off, as
  * Trellis runs Bolt: it shows the cost of Trellis's own work apart from that configuration.
@@ -19,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../src/store';
 import { FakeSlackApi } from '../test/helpers/fake-slack-api';
+import { printRow, quick } from './rows';
 
 const SECRET = 'bench-signing-secret-0123456789abcdef';
 const ROOT = path.resolve(__dirname, '..');
@@ -31,11 +34,11 @@ function arg(name: string, fallback: number): number {
 }
 
 const settings = {
-  seconds: arg('seconds', 10),
+  seconds: arg('seconds', quick ? 3 : 10),
   connections: arg('connections', 50),
   users: arg('users', 50),
-  warmup: arg('warmup', 2),
-  rounds: arg('rounds', 2),
+  warmup: arg('warmup', quick ? 1 : 2),
+  rounds: arg('rounds', quick ? 1 : 2),
 };
 
 /** User + system CPU time of a process so far, in ms (Linux /proc; undefined elsewhere). */
@@ -252,6 +255,40 @@ async function main() {
     );
     if (t.non2xx + t.errors + b.non2xx + b.errors > 0)
       console.log('WARNING: some requests failed (see the failed column)');
+    const tunedThroughput = t.rps / bt.rps;
+    const tunedP99 = t.p99 / Math.max(bt.p99, 0.001);
+    printRow({
+      name: 'slack-ack: throughput vs tuned bare Bolt',
+      figure: `${t.rps.toFixed(0)} req/s`,
+      baseline: `${bt.rps.toFixed(0)} req/s`,
+      ratio: tunedThroughput,
+      target: '>= 0.95x',
+      met: tunedThroughput >= 0.95,
+    });
+    printRow({
+      name: 'slack-ack: p99 vs tuned bare Bolt',
+      figure: `${t.p99.toFixed(1)} ms`,
+      baseline: `${bt.p99.toFixed(1)} ms`,
+      ratio: tunedP99,
+      target: '<= 1.1x',
+      met: tunedP99 <= 1.1,
+    });
+    printRow({
+      name: 'slack-ack: throughput vs bare Bolt',
+      figure: `${t.rps.toFixed(0)} req/s`,
+      baseline: `${b.rps.toFixed(0)} req/s`,
+      ratio: throughput,
+      target: '>= 0.8x',
+      met: throughput >= 0.8,
+    });
+    printRow({
+      name: 'slack-ack: one row per acked command',
+      figure: `${stored} rows`,
+      baseline: `${acked} acked`,
+      ratio: null,
+      target: `rows - acked in 0..${inFlight}`,
+      met: stored >= acked && stored - acked <= inFlight,
+    });
   } finally {
     for (const child of children) await stop(child);
     await fake.stop();

@@ -3,7 +3,15 @@
  * requests served, errors, lost writes (acknowledged but not in the database: must be 0) and resident memory at
  * the start and the end. Throughput of the first and the last fifth of the run are the baseline and the drift.
  *
- *   npm run bench:soak -- [--seconds 120] [--concurrency 8] [--seed 42] [--plain] [--target slack|core]
+ *   npm run bench:soak -- [--seconds 120] [--concurrency 8] [--seed 42] [--plain] [--target slack|core] [--quick]
+ *                          [--server-heap-mb N]
+ *
+ * --server-heap-mb runs the server with --max-old-space-size=N (V8's old generation capped at N MB).
+ *
+ * --quick (bench:all): 15 s, unless given; the exit code then reports a crash only (errors and lost writes are
+ * figures in the table).
+ * Resident memory is sampled every 5 s; its growth is counted from the first minute (from the first fifth of a
+ * run shorter than 2 minutes) to the end.
  *
  * The server runs in a child process (bench/soak-server.ts) on a fresh database with encryption on (--plain: off);
  * this process generates the load. The default target is Slack: the real Bolt app on POST /slack/events, every request
@@ -21,15 +29,23 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { seededRandom } from '../src/core/random';
+import { printRow, quick } from './rows';
 import type { SoakSlackReport } from './soak-slack-api';
 
 const args = z
   .object({
-    seconds: z.coerce.number().int().min(5).max(3600).default(120),
+    seconds: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(3600)
+      .default(quick ? 15 : 120),
     concurrency: z.coerce.number().int().min(1).max(256).default(8),
     seed: z.coerce.number().int().min(0).default(42),
     plain: z.boolean().default(false),
     target: z.enum(['slack', 'core']).default('slack'),
+    quick: z.boolean().default(false),
+    'server-heap-mb': z.coerce.number().int().min(32).max(4096).optional(),
   })
   .parse(
     parseArgs({
@@ -39,6 +55,8 @@ const args = z
         seed: { type: 'string' },
         plain: { type: 'boolean' },
         target: { type: 'string' },
+        quick: { type: 'boolean' },
+        'server-heap-mb': { type: 'string' },
       },
     }).values,
   );
@@ -135,6 +153,12 @@ function coreRouteTarget(port: number): Target {
 async function serverRss(port: number): Promise<number> {
   const res = await request(port, 'GET', '/bench/rss');
   return (JSON.parse(res.text) as { rss: number }).rss;
+}
+
+/** The server's whole process.memoryUsage() (no collection first). */
+async function serverMemory(port: number): Promise<Record<string, number>> {
+  const res = await request(port, 'GET', '/bench/rss');
+  return JSON.parse(res.text) as Record<string, number>;
 }
 
 /** The server's live heap after a forced collection (it runs with --expose-gc). */
@@ -372,13 +396,21 @@ async function main(): Promise<void> {
   const apiUrl = fakeApi ? await firstLine(fakeApi) : '';
   const server = spawn(
     process.execPath,
-    ['--expose-gc', '--require', require.resolve('tsx/cjs'), path.resolve(__dirname, 'soak-server.ts')],
+    [
+      '--expose-gc',
+      ...(args['server-heap-mb'] ? [`--max-old-space-size=${args['server-heap-mb']}`] : []),
+      '--require',
+      require.resolve('tsx/cjs'),
+      path.resolve(__dirname, 'soak-server.ts'),
+    ],
     {
       env: {
         PATH: process.env.PATH ?? '',
         TRELLIS_DB: dbFile,
         TRELLIS_TZ: 'UTC',
         LOG_LEVEL: 'warn',
+        // glibc's limit on malloc arenas, passed on to the server when set (see "Benchmark: soak" in the README).
+        ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
         ...(args.plain ? {} : { TRELLIS_ENCRYPTION_KEY: randomBytes(32).toString('hex') }),
         ...(fakeApi
           ? { SLACK_BOT_TOKEN: 'xoxb-soak-token', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: apiUrl }
@@ -429,10 +461,24 @@ async function main(): Promise<void> {
       else errors++;
     }
   }
+  // Resident memory over time: every 5 s, and the sample the growth is counted from.
+  const rssSamples: { s: number; rss: number }[] = [];
+  const settleSeconds = args.seconds >= 120 ? 60 : args.seconds / 5;
+  let sampling = true;
+  const sampler = (async () => {
+    for (let next = 5; sampling; next += 5) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + next * 1000 - Date.now())));
+      if (!sampling) break;
+      rssSamples.push({ s: (Date.now() - started) / 1000, rss: await target.rss() });
+    }
+  })();
   await Promise.all(Array.from({ length: args.concurrency }, worker));
+  sampling = false;
+  await sampler;
   const elapsed = (Date.now() - started) / 1000;
   const requestsServed = httpRequests - requestsAtStart;
   const rssEnd = await target.rss();
+  const memoryEnd = await serverMemory(port);
   const liveEnd = await serverLiveHeap(port);
   // The server finishes what it does after its acks (DMs, response_url answers), then exits.
   server.kill('SIGTERM');
@@ -491,9 +537,42 @@ async function main(): Promise<void> {
   );
   console.log(`resident memory      start ${mb(rssStart)} MB, end ${mb(rssEnd)} MB (server process)`);
   console.log(`live heap after GC   start ${mb(liveStart)} MB, end ${mb(liveEnd)} MB (server process)`);
+  console.log(
+    `memory at the end    V8 heap ${mb(memoryEnd.heapTotal)} MB (${mb(memoryEnd.heapUsed)} used), external ${mb(memoryEnd.external)} MB (${mb(memoryEnd.arrayBuffers)} in ArrayBuffers); the rest of the resident memory is native (SQLite, OpenSSL, malloc arenas)${process.env.MALLOC_ARENA_MAX ? `; MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX}` : ''}${args['server-heap-mb'] ? `; old space capped at ${args['server-heap-mb']} MB` : ''}`,
+  );
+  const settledSample = rssSamples.find((x) => x.s >= settleSeconds) ?? { s: 0, rss: rssStart };
+  const settled = settledSample.rss;
+  const growth = rssEnd / settled - 1;
+  console.log(
+    `resident over time   ${rssSamples.map((x) => `${x.s.toFixed(0)}s ${mb(x.rss)}`).join(', ')} MB; from ${settledSample.s.toFixed(0)} s to the end ${(growth * 100).toFixed(1)}% (target < 10%)`,
+  );
+  printRow({
+    name: `soak: RSS growth after ${settledSample.s.toFixed(0)} s (${args.seconds} s run)`,
+    figure: `${mb(rssEnd)} MB`,
+    baseline: `${mb(settled)} MB at ${settledSample.s.toFixed(0)} s`,
+    ratio: rssEnd / settled,
+    target: '< 1.10x',
+    met: growth < 0.1,
+  });
+  printRow({
+    name: 'soak: errors + lost writes',
+    figure: `${errors} + ${lost}`,
+    baseline: `${acknowledged.size} acked`,
+    ratio: null,
+    target: '0 + 0',
+    met: errors === 0 && lost === 0,
+  });
+  printRow({
+    name: 'soak: ops/s, last fifth vs first',
+    figure: `${lastFifth.toFixed(0)} ops/s`,
+    baseline: `${firstFifth.toFixed(0)} ops/s`,
+    ratio: lastFifth / firstFifth,
+    target: '',
+    met: null,
+  });
   fs.rmSync(dir, { recursive: true, force: true });
   agent.destroy();
-  process.exitCode = lost === 0 && errors === 0 ? 0 : 1;
+  process.exitCode = lost === 0 && errors === 0 ? 0 : args.quick ? 0 : 1;
 }
 
 void main();

@@ -4,7 +4,9 @@
  * from autocannon in a second process, against a bare botbuilder echo bot measured in the same run with the same
  * settings. Prints throughput, p50 and p99 latency, and the ratios. Target: >= 0.8x throughput, <= 1.5x p99.
  *
- *   npm run bench:teams-turn [-- --seconds 5 --connections 10 --rounds 5]
+ *   npm run bench:teams-turn [-- --seconds 5 --connections 10 --rounds 5] [--quick]
+ *
+ * --quick (bench:all): three rounds of 2 s per bot after a 1 s warm-up, unless given.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,13 +19,25 @@ import { loadConfig } from '../src/config';
 import { TEAMS_ROUTE } from '../src/platforms/teams';
 import { startEchoBaseline } from '../src/platforms/teams/echo-baseline';
 import { startServer } from '../src/server';
+import { printRow, quick } from './rows';
 
 const ROOT = path.resolve(__dirname, '..');
 const argsSchema = z.object({
-  seconds: z.coerce.number().int().min(1).max(60).default(5),
+  seconds: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60)
+    .default(quick ? 2 : 5),
   connections: z.coerce.number().int().min(1).max(256).default(10),
-  rounds: z.coerce.number().int().min(1).max(9).default(5),
+  rounds: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(9)
+    .default(quick ? 3 : 5),
   users: z.coerce.number().int().min(1).max(10000).default(50),
+  quick: z.boolean().default(false),
 });
 
 const loadResult = z.object({
@@ -89,6 +103,7 @@ async function main(): Promise<void> {
       connections: { type: 'string' },
       rounds: { type: 'string' },
       users: { type: 'string' },
+      quick: { type: 'boolean' },
     },
   });
   const opts = argsSchema.parse(values);
@@ -116,7 +131,7 @@ async function main(): Promise<void> {
   ] as const;
   const results: Record<string, LoadResult[]> = { trellis: [], echo: [] };
   try {
-    for (const t of targets) await load(`warm-${t.name}`, t.url, connector.url, opts, 2);
+    for (const t of targets) await load(`warm-${t.name}`, t.url, connector.url, opts, quick ? 1 : 2);
     for (let round = 0; round < opts.rounds; round++) {
       for (const t of targets) {
         const r = await load(`${t.name}-${round}`, t.url, connector.url, opts, opts.seconds);
@@ -158,6 +173,22 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  printRow({
+    name: 'teams-turn: throughput vs echo bot',
+    figure: `${t.throughput.toFixed(0)} req/s`,
+    baseline: `${e.throughput.toFixed(0)} req/s`,
+    ratio: throughputRatio,
+    target: '>= 0.95x',
+    met: throughputRatio >= 0.95,
+  });
+  printRow({
+    name: 'teams-turn: p99 vs echo bot',
+    figure: `${t.p99.toFixed(1)} ms`,
+    baseline: `${e.p99.toFixed(1)} ms`,
+    ratio: p99Ratio,
+    target: '<= 1.1x',
+    met: p99Ratio <= 1.1,
+  });
   process.exit(0);
 }
 

@@ -2,7 +2,9 @@
  * bench:weekly — every coach's weekly summary and every group's digest, against one raw SQL aggregate over the
  * same rows, in the same run on the same database.
  *
- *   npx tsx bench/weekly.ts [--coaches 10000] [--weeks 52] [--group-size 10] [--runs 5]
+ *   npx tsx bench/weekly.ts [--coaches 10000] [--weeks 52] [--group-size 10] [--runs 5] [--quick]
+ *
+ * --quick (bench:all): 2,000 coaches over 26 weeks, 3 runs, unless given.
  *
  * Summaries and digests are computed and worded (the Message), without sending and without charts (a chart is drawn once, at send time, for the coaches
  * actually sent one; its cost per chart is printed separately).
@@ -22,13 +24,30 @@ import { Trellis } from '../src/core/trellis';
 import { reportWeekStart } from '../src/core/trends';
 import { createLogger } from '../src/log';
 import { createRepositories, openDatabase } from '../src/store';
+import { printRow, quick } from './rows';
 
 const options = z
   .object({
-    coaches: z.coerce.number().int().min(10).max(200_000).default(10_000),
-    weeks: z.coerce.number().int().min(1).max(260).default(52),
+    coaches: z.coerce
+      .number()
+      .int()
+      .min(10)
+      .max(200_000)
+      .default(quick ? 2_000 : 10_000),
+    weeks: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(260)
+      .default(quick ? 26 : 52),
     'group-size': z.coerce.number().int().min(3).max(100).default(10),
-    runs: z.coerce.number().int().min(1).max(20).default(5),
+    runs: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .default(quick ? 3 : 5),
+    quick: z.boolean().default(false),
   })
   .parse(
     parseArgs({
@@ -37,6 +56,7 @@ const options = z
         weeks: { type: 'string' },
         'group-size': { type: 'string' },
         runs: { type: 'string' },
+        quick: { type: 'boolean' },
       },
     }).values,
   );
@@ -201,6 +221,32 @@ async function main(): Promise<void> {
     console.log(`medians of ${options.runs} interleaved runs after one warm-up`);
     const ok = s < 3000 && s / r <= 3;
     console.log(ok ? 'PASS' : 'MISS');
+    const ms = (x: number) => `${x.toFixed(0)} ms`;
+    const scale = `${summaries} coaches`;
+    printRow({
+      name: `weekly: all summaries (${scale})`,
+      figure: ms(s),
+      baseline: ms(r),
+      ratio: s / r,
+      target: '<= 1.5x',
+      met: s / r <= 1.5,
+    });
+    printRow({
+      name: `weekly: summaries + digests (${scale})`,
+      figure: ms(s + d),
+      baseline: ms(r),
+      ratio: (s + d) / r,
+      target: '<= 2x',
+      met: (s + d) / r <= 2,
+    });
+    printRow({
+      name: 'weekly: one chart (SVG + PNG)',
+      figure: ms(chartMs),
+      baseline: '',
+      ratio: null,
+      target: '< 50 ms',
+      met: first ? chartMs < 50 : null,
+    });
   } finally {
     db.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
@@ -76,10 +78,31 @@ export function weeklyChartSpec(chart: ChartData): vegaLite.TopLevelSpec {
   };
 }
 
+/** The data set the compiled spec reads: the chart's values are handed to each view, not compiled into the spec. */
+const CHART_DATA = 'chart';
+/** Parsed Vega specs by everything in a chart but its values (a weekly run draws thousands for one or two weeks). */
+const parsed = new Map<string, vega.Runtime>();
+
+/**
+ * Vega-Lite → Vega, parsed: once per shape (title, weeks, scale and series labels), since compiling Vega-Lite and
+ * parsing Vega is most of a chart's cost and the same for every coach reported on the same week.
+ */
+function runtimeFor(spec: vegaLite.TopLevelSpec & { data: { values: unknown[] } }): vega.Runtime {
+  const shape = { ...spec, data: { name: CHART_DATA } } as vegaLite.TopLevelSpec;
+  const key = JSON.stringify(shape);
+  let runtime = parsed.get(key);
+  if (!runtime) {
+    runtime = vega.parse(vegaLite.compile(shape).spec);
+    if (parsed.size >= 64) parsed.clear();
+    parsed.set(key, runtime);
+  }
+  return runtime;
+}
+
 /** Vega-Lite → Vega → SVG, headless (no browser, no canvas). */
 export async function renderChartSvg(chart: ChartData): Promise<string> {
-  const compiled = vegaLite.compile(weeklyChartSpec(chart));
-  const view = new vega.View(vega.parse(compiled.spec), { renderer: 'none' });
+  const spec = weeklyChartSpec(chart) as vegaLite.TopLevelSpec & { data: { values: unknown[] } };
+  const view = new vega.View(runtimeFor(spec), { renderer: 'none' }).data(CHART_DATA, spec.data.values);
   try {
     return await view.toSVG();
   } finally {
@@ -87,12 +110,39 @@ export async function renderChartSvg(chart: ChartData): Promise<string> {
   }
 }
 
-/** SVG → PNG with resvg, using the system's fonts. */
+/**
+ * The chart font's files (regular and bold), found once through fontconfig; resvg then loads those two instead of
+ * every font on the system for every chart. Without fontconfig, or without the font, resvg loads the system's fonts.
+ */
+let fontFiles: string[] | null | undefined;
+function chartFontFiles(): string[] | null {
+  if (fontFiles === undefined) {
+    try {
+      fontFiles = ['', ':bold'].map((style) =>
+        execFileSync('fc-match', ['-f', '%{file}', `${CHART_FONT}${style}`], {
+          encoding: 'utf8',
+          timeout: 5000,
+        }).trim(),
+      );
+      if (!fontFiles.every((f) => /dejavusans/i.test(f.replace(/[^a-z]/gi, '')) && fs.existsSync(f))) fontFiles = null;
+    } catch {
+      fontFiles = null;
+    }
+  }
+  return fontFiles;
+}
+
+/** SVG → PNG with resvg, using the chart font's files (or the system's fonts). */
 export function svgToPng(svg: string, scale = CHART_SCALE): { png: Uint8Array; width: number; height: number } {
+  const files = chartFontFiles();
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
     background: '#ffffff',
-    font: { loadSystemFonts: true, defaultFontFamily: CHART_FONT, sansSerifFamily: CHART_FONT },
+    font: {
+      ...(files ? { fontFiles: files, loadSystemFonts: false } : { loadSystemFonts: true }),
+      defaultFontFamily: CHART_FONT,
+      sansSerifFamily: CHART_FONT,
+    },
   });
   const rendered = resvg.render();
   return { png: new Uint8Array(rendered.asPng()), width: rendered.width, height: rendered.height };

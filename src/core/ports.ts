@@ -151,8 +151,11 @@ export interface WeeklyStatsRepository {
    * every coach, or only `coachId`, ordered by coach and week. Weeks with neither are left out.
    */
   coachWeekTotals(fromDate: string, toDate: string, coachId?: number): CoachWeekTotals[];
-  /** Week numbers (see weekNumber) in which the coach has a self-check or a reflection dated in [from, to]. */
-  activeWeeks(coachId: number, fromDate: string, toDate: string): number[];
+  /**
+   * Per coach of `coachIds`: the week numbers (see weekNumber) in which it has a self-check or a reflection dated in
+   * [from, to], in one pass for them all.
+   */
+  activeWeeks(coachIds: readonly number[], fromDate: string, toDate: string): Map<number, Set<number>>;
   /**
    * One group's closed week [from, to], counted over its members at `closeAt` (an ISO instant): per member a week
    * mean per behaviour, then per group how many rated it and how many of those were at Often or above, all inside

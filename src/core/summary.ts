@@ -77,6 +77,23 @@ export function promptForBehaviour(
   return candidates[hashSeed(seed) % candidates.length];
 }
 
+/** tipFor, with each behaviour's tips picked out of the catalogue once (a weekly run asks thousands of times). */
+const tipsCache = new WeakMap<PromptCatalog, Map<BehaviourKey, PromptCatalog>>();
+function tipForWeek(catalog: PromptCatalog, key: BehaviourKey, week: number): Tip | undefined {
+  let byKey = tipsCache.get(catalog);
+  if (!byKey) {
+    byKey = new Map();
+    tipsCache.set(catalog, byKey);
+  }
+  let only = byKey.get(key);
+  if (!only) {
+    // A catalogue of this behaviour's tips alone: tipFor picks from it exactly as from the whole catalogue.
+    only = { prompts: [], groupQuestions: [], tips: catalog.tips.filter((t) => t.behaviours.includes(key)) };
+    byKey.set(key, only);
+  }
+  return tipFor(only, key, week);
+}
+
 /** The weekly summary for one coach, or undefined when they paused (a paused coach gets nothing). */
 export function buildWeeklySummary(input: SummaryInput): WeeklySummary | undefined {
   const { coach, catalog } = input;
@@ -100,7 +117,7 @@ export function buildWeeklySummary(input: SummaryInput): WeeklySummary | undefin
     ...base,
     focus: focus && {
       ...focus,
-      tip: tipFor(catalog, focus.key, week),
+      tip: tipForWeek(catalog, focus.key, week),
       prompt: promptForBehaviour(catalog, focus.key, coach.settings.level, `${coach.id}|${week}`),
     },
     improved: improved && { key: improved.key, change: improved.change as number },

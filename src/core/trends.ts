@@ -166,12 +166,13 @@ export function totalsFromChecks(checks: readonly DatedRatings[]): WeekTotals[] 
   return [...byWeek.values()].sort((a, b) => a.week - b.week);
 }
 
-function meanOf(totals: readonly WeekTotals[], key: BehaviourKey): number | null {
+/** The mean of `key` over totals[from] up to (not including) totals[to]. */
+function meanOf(totals: readonly WeekTotals[], from: number, to: number, key: BehaviourKey): number | null {
   let sum = 0;
   let count = 0;
-  for (const t of totals) {
-    sum += t.sums[key];
-    count += t.counts[key];
+  for (let i = from; i < to; i++) {
+    sum += totals[i].sums[key];
+    count += totals[i].counts[key];
   }
   return count ? sum / count : null;
 }
@@ -198,12 +199,11 @@ export function trendFromTotals(
   const slots: WeekTotals[] = new Array(span).fill(NO_CHECK_INS);
   for (const t of totals) if (t.week >= first && t.week <= thisWeek) slots[t.week - first] = t;
   const current = slots[span - 1];
-  const baseline = slots.slice(span - 1 - baselineWeeks, span - 1);
-  const window = slots.slice(span - weeks);
   const behaviours = BEHAVIOUR_KEYS.map((key): BehaviourTrend => {
     const now = weekMean(current, key);
-    const before = meanOf(baseline, key);
-    const series = window.map((w) => weekMean(w, key));
+    const before = meanOf(slots, span - 1 - baselineWeeks, span - 1, key);
+    const series: (number | null)[] = new Array(weeks);
+    for (let i = 0; i < weeks; i++) series[i] = weekMean(slots[span - weeks + i], key);
     return {
       key,
       thisWeek: now,
@@ -281,6 +281,17 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 /** "28 Dec 2026 – 3 Jan 2027", "16–22 Nov 2026": a Monday-to-Sunday week for people. */
 export function formatWeek(monday: string): string {
+  let text = weekTexts.get(monday);
+  if (text === undefined) {
+    text = wordWeek(monday);
+    remember(weekTexts, monday, text);
+  }
+  return text;
+}
+
+const weekTexts = new Map<string, string>();
+
+function wordWeek(monday: string): string {
   const sunday = addDays(monday, 6);
   const [y1, m1, d1] = monday.split('-').map(Number);
   const [y2, m2, d2] = sunday.split('-').map(Number);

@@ -102,12 +102,26 @@ export class WeeklyService {
       if (list) list.push(t);
       else totalsByCoach.set(t.coachId, [t]);
     }
+    // Streaks: inside the window from the totals already read; only streaks that fill the whole window look back.
+    const streaks = new Map<number, number>();
+    const longer: { coachId: number; count: number; week: number }[] = [];
+    for (const { coach, reportWeek } of plans) {
+      const totals = totalsByCoach.get(coach.id);
+      let count = 0;
+      let w = weekNumber(reportWeek);
+      // A row exists only for a week with a self-check or a reflection.
+      while (count < WINDOW_WEEKS && totals?.some((t) => t.week === w)) {
+        count++;
+        w--;
+      }
+      streaks.set(coach.id, count);
+      if (count === WINDOW_WEEKS) longer.push({ coachId: coach.id, count, week: w });
+    }
+    this.lookBack(longer, streaks);
     const summaries = new Map<number, WeeklySummary | undefined>();
     for (const { coach, today, reportWeek } of plans) {
       const totals = totalsByCoach.get(coach.id) ?? [];
       const week = weekNumber(reportWeek);
-      // A row exists only for a week with a self-check or a reflection.
-      const active = (w: number) => totals.some((t) => t.week === w);
       summaries.set(
         coach.id,
         buildWeeklySummary({
@@ -116,7 +130,7 @@ export class WeeklyService {
           reportWeek,
           totals,
           reflections: totals.find((t) => t.week === week)?.reflections ?? 0,
-          streak: this.streak(coach.id, week, active),
+          streak: streaks.get(coach.id) ?? 0,
           catalog,
         }),
       );
@@ -125,29 +139,40 @@ export class WeeklyService {
   }
 
   /**
-   * Weeks in a row ending with `week` that had a self-check or reflection. Inside the window the answer comes from
-   * the totals already read; only a streak that fills the whole window asks the store about older weeks.
+   * Streaks that filled the whole window, counted further back a window's worth of weeks at a time (`week` is the
+   * next week to look at), for as long as every week of the last block was active. One query per block for every
+   * coach still counting (grouped by the week they reached, which differs only across zones), not one per coach.
    */
-  private streak(coachId: number, week: number, activeInWindow: (week: number) => boolean): number {
-    let count = 0;
-    let w = week;
-    while (count < WINDOW_WEEKS && activeInWindow(w)) {
-      count++;
-      w--;
-    }
+  private lookBack(counting: { coachId: number; count: number; week: number }[], streaks: Map<number, number>): void {
     const stats = this.deps.repos.weeklyStats;
-    // Older weeks, a window's worth at a time, for as long as every week of the last block was active.
-    let blockFull = count === WINDOW_WEEKS;
-    while (blockFull && count < MAX_STREAK_WEEKS) {
-      const active = new Set(stats.activeWeeks(coachId, weekStartOf(w - WINDOW_WEEKS + 1), addDays(weekStartOf(w), 6)));
-      const before = count;
-      while (count < before + WINDOW_WEEKS && active.has(w)) {
-        count++;
-        w--;
+    let open = counting;
+    while (open.length > 0) {
+      const byWeek = new Map<number, typeof open>();
+      for (const c of open) {
+        const list = byWeek.get(c.week);
+        if (list) list.push(c);
+        else byWeek.set(c.week, [c]);
       }
-      blockFull = count === before + WINDOW_WEEKS;
+      const next: typeof open = [];
+      for (const [w, group] of byWeek) {
+        const active = stats.activeWeeks(
+          group.map((c) => c.coachId),
+          weekStartOf(w - WINDOW_WEEKS + 1),
+          addDays(weekStartOf(w), 6),
+        );
+        for (const c of group) {
+          const weeks = active.get(c.coachId);
+          const before = c.count;
+          while (c.count < before + WINDOW_WEEKS && weeks?.has(c.week)) {
+            c.count++;
+            c.week--;
+          }
+          streaks.set(c.coachId, c.count);
+          if (c.count === before + WINDOW_WEEKS && c.count < MAX_STREAK_WEEKS) next.push(c);
+        }
+      }
+      open = next;
     }
-    return count;
   }
 
   private digestService?: DigestService;

@@ -1,6 +1,7 @@
 import type { AppContext } from '../app';
 import type { Messenger } from '../core/ports';
 import { deliveryStore } from '../store/deliveries';
+import { platformRateStore } from '../store/platform-rates';
 import { scheduleStore } from '../store/schedule';
 import { startMinuteTick } from './cron';
 import type { SenderOptions } from './delivery';
@@ -54,6 +55,7 @@ export function createScheduler(app: AppContext, messengers: Messenger[], option
     leaseMs: options.leaseMs,
     planners: [digestPlanner(app.repos.groups, app.config.catchUpMinutes), ...(options.planners ?? [])],
     removals: options.removals ?? createRemover(app, messengers),
+    rates: platformRateStore(app.db),
   });
 }
 

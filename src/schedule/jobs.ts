@@ -3,8 +3,10 @@ import type { Clock, CoachRepository, Logger, Messenger } from '../core/ports';
 import { localTimeOf, planDue } from '../core/schedule';
 import { addDays, localDate, weekStart } from '../core/time';
 import type { DeliveryStore, NewDelivery } from '../store/deliveries';
+import type { PlatformRateStore } from '../store/platform-rates';
 import type { ScheduleStore } from '../store/schedule';
 import { coachRecipient, PlatformSender, reaches, type SenderOptions, type SendSummary } from './delivery';
+import { limiterOptions } from './learnt-rates';
 import { type ProducerRegistry, SNOOZE_MS } from './producers';
 import type { RemovalSummary, Remover } from './removal';
 
@@ -31,6 +33,8 @@ export interface SchedulerDeps {
   random?: () => number;
   /** Drains the removal queue after each tick's sends (Trellis's messages a delete or retention queued). */
   removals?: Remover;
+  /** Where each platform's learnt send rate is kept across restarts (src/schedule/learnt-rates.ts). */
+  rates?: PlatformRateStore;
 }
 
 export interface PlanSummary {
@@ -87,7 +91,11 @@ export class Scheduler {
             log: deps.log,
             random: deps.random,
           },
-          { catchUpMs: deps.catchUpMinutes * 60_000, ...deps.sender },
+          {
+            catchUpMs: deps.catchUpMinutes * 60_000,
+            ...deps.sender,
+            limiter: limiterOptions(deps, messenger.platform),
+          },
         ),
       );
     }

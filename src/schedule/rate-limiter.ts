@@ -17,6 +17,13 @@ export interface RateLimiterOptions {
   minRate?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * What an earlier run learnt (the platform's accepted sends a second and the margin): the pace starts there,
+   * without the ramp, and the next 429 corrects it if the platform's limit changed.
+   */
+  learnt?: { limit: number; margin: number };
+  /** Told whenever the learnt limit or margin changes, to keep it for the next run. */
+  onLearnt?: (learnt: { limit: number; margin: number }) => void;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -52,6 +59,7 @@ export class AdaptiveRateLimiter {
    * quiet second. Sends counted from there up to a 429 are exactly the window's allowance.
    */
   private freshWindowAt = Number.NEGATIVE_INFINITY;
+  private readonly onLearnt?: (learnt: { limit: number; margin: number }) => void;
 
   constructor(options: RateLimiterOptions = {}) {
     this.rateValue = options.initialRate ?? 20;
@@ -60,6 +68,15 @@ export class AdaptiveRateLimiter {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? realSleep;
     this.lastChange = this.now();
+    this.onLearnt = options.onLearnt;
+    const learnt = options.learnt;
+    if (learnt && Number.isFinite(learnt.limit) && learnt.limit > 0) {
+      this.limit = learnt.limit;
+      this.marginValue = Math.min(MAX_MARGIN, Math.max(MIN_MARGIN, learnt.margin));
+      // The margin narrows after a quiet minute of this run, not at once.
+      this.lastMarginChange = this.lastChange;
+      this.setRate(this.limit * (1 - this.marginValue), this.lastChange);
+    }
   }
 
   get rate(): number {
@@ -123,6 +140,7 @@ export class AdaptiveRateLimiter {
       this.marginValue = Math.max(MIN_MARGIN, this.marginValue - MARGIN_STEP);
       this.lastMarginChange = t;
       this.setRate(Math.max(this.rateValue, this.limit * (1 - this.marginValue)), t);
+      this.onLearnt?.({ limit: this.limit, margin: this.marginValue });
     } else if (t - this.lastChange >= PROBE_EVERY_MS) {
       this.setRate(this.rateValue * 1.01, t);
     }
@@ -159,6 +177,7 @@ export class AdaptiveRateLimiter {
     // Not compounded with the current pace: a stray 429 at a steady pace must not ratchet the pace down.
     this.limit = accepted >= 1 ? accepted : this.rateValue / 2;
     this.setRate(this.limit * (1 - this.marginValue), t);
+    this.onLearnt?.({ limit: this.limit, margin: this.marginValue });
   }
 
   private forgetUpTo(t: number): void {

@@ -2,6 +2,7 @@ import { BEHAVIOUR_KEYS, type BehaviourKey } from '../core/behaviours';
 import { HIGH_MEAN } from '../core/group-figures';
 import type { CoachWeekTotals } from '../core/groups';
 import type { WeeklyStatsRepository } from '../core/ports';
+import { weekNumber } from '../core/trends';
 import { type CoachRow, toCoach } from './coaches';
 import type { Db } from './db';
 
@@ -14,38 +15,128 @@ function perBehaviour(row: Record<string, number>, suffix: string): Record<Behav
   return out;
 }
 
+/** A self-check's six ratings in one integer, 3 bits each in BEHAVIOUR_KEYS order (0 for a skipped one). */
+const PACKED_RATINGS = BEHAVIOUR_KEYS.map((k, i) => `(coalesce(s.${k}, 0) << ${3 * i})`).join(' | ');
+/** The week number sits above the ratings: week * 2^20 + ratings. */
+const WEEK_SHIFT = 20;
+const WEEK_UNIT = 2 ** WEEK_SHIFT;
+
 /**
- * Self-checks and reflections of the window in one pass, per coach and week. Self-checks are read coach by coach
- * (CROSS JOIN keeps coaches outside): one search each in the covering (coach, date) index, not a scan of them all.
+ * The window's self-checks and reflections, one row per coach: a list of its self-checks (each `week << 20 | packed
+ * ratings`) and a list of the week numbers of its reflections, as comma-separated integers. Each list is read from
+ * the coach's (coach, date) index; coaches are read in rowid order, so nothing is sorted in a temporary b-tree.
+ * One row per coach instead of one per coach and week (or per check-in) is what makes it cheap: most of a raw
+ * aggregate's cost is sorting its rows into groups and handing each row's values to JavaScript (see "Weekly
+ * summaries" in the README for the figures). `foldWeekTotals` sums the lists per week.
  */
-export const coachTotalsSql = (where: string) => `
-  SELECT coach_id, week, sum(is_check) AS check_ins, sum(1 - is_check) AS reflections,
-    ${BEHAVIOUR_KEYS.map((k) => `total(${k}), count(${k})`).join(', ')}
-  FROM (
-    SELECT s.coach_id, ${WEEK} AS week, 1 AS is_check, ${BEHAVIOUR_KEYS.join(', ')}
-    FROM coaches c CROSS JOIN self_checks s ON s.coach_id = c.id
-    WHERE s.local_date BETWEEN @from AND @to ${where}
-    UNION ALL
-    SELECT s.coach_id, ${WEEK}, 0, ${BEHAVIOUR_KEYS.map(() => 'NULL').join(', ')}
-    FROM reflections s WHERE s.local_date BETWEEN @from AND @to ${where}
-  ) GROUP BY coach_id, week ORDER BY coach_id, week`;
+export const coachWindowSql = (where: string) => `
+  SELECT c.id,
+    (SELECT group_concat((${WEEK} << ${WEEK_SHIFT}) | ${PACKED_RATINGS}) FROM self_checks s
+      WHERE s.coach_id = c.id AND s.local_date BETWEEN @from AND @to),
+    (SELECT group_concat(${WEEK}) FROM reflections s
+      WHERE s.coach_id = c.id AND s.local_date BETWEEN @from AND @to)
+  FROM coaches c ${where} ORDER BY c.id`;
+
+type WindowRow = [coachId: number, checks: string | null, reflections: string | null];
+
+/** Calls `each` with every non-negative integer of a comma-separated list, without allocating. */
+function eachInteger(list: string, each: (n: number) => void): void {
+  let n = 0;
+  for (let i = 0; i < list.length; i++) {
+    const c = list.charCodeAt(i);
+    if (c === 44) {
+      each(n);
+      n = 0;
+    } else n = n * 10 + (c - 48);
+  }
+  each(n);
+}
+
+/** Per week of the span: check-ins, reflections, then a (sum, count) pair per behaviour. */
+const SLOT = 2 + 2 * BEHAVIOUR_KEYS.length;
+
+/**
+ * Rows of `coachWindowSql` for dates in weeks [firstWeek, lastWeek] as totals per coach and week, ordered by coach
+ * and week; weeks with neither are left out. Counted in one reused array, then one object per week with data.
+ */
+export function foldWeekTotals(rows: readonly WindowRow[], firstWeek: number, lastWeek: number): CoachWeekTotals[] {
+  const out: CoachWeekTotals[] = [];
+  const span = lastWeek - firstWeek + 1;
+  const acc = new Float64Array(span * SLOT);
+  const addCheck = (value: number) => {
+    const week = Math.floor(value / WEEK_UNIT);
+    const at = (week - firstWeek) * SLOT;
+    if (at < 0 || at >= acc.length) return;
+    acc[at]++;
+    let packed = value - week * WEEK_UNIT;
+    for (let i = 2; i < SLOT; i += 2) {
+      const rating = packed & 7;
+      packed >>= 3;
+      if (rating === 0) continue;
+      acc[at + i] += rating;
+      acc[at + i + 1]++;
+    }
+  };
+  const addReflection = (week: number) => {
+    const at = (week - firstWeek) * SLOT;
+    if (at >= 0 && at < acc.length) acc[at + 1]++;
+  };
+  for (const [coachId, checks, reflections] of rows) {
+    if (checks === null && reflections === null) continue;
+    acc.fill(0);
+    if (checks !== null) eachInteger(checks, addCheck);
+    if (reflections !== null) eachInteger(reflections, addReflection);
+    for (let w = 0, at = 0; w < span; w++, at += SLOT) {
+      if (acc[at] === 0 && acc[at + 1] === 0) continue;
+      // Literal objects in BEHAVIOUR_KEYS order (context, respect, talents, empathy, feelings, openness).
+      out.push({
+        coachId,
+        week: firstWeek + w,
+        checkIns: acc[at],
+        reflections: acc[at + 1],
+        sums: {
+          context: acc[at + 2],
+          respect: acc[at + 4],
+          talents: acc[at + 6],
+          empathy: acc[at + 8],
+          feelings: acc[at + 10],
+          openness: acc[at + 12],
+        },
+        counts: {
+          context: acc[at + 3],
+          respect: acc[at + 5],
+          talents: acc[at + 7],
+          empathy: acc[at + 9],
+          feelings: acc[at + 11],
+          openness: acc[at + 13],
+        },
+      });
+    }
+  }
+  return out;
+}
 
 /** Aggregate reads for weekly summaries and digests; each is one statement over a date range. */
 export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
   const allCoaches = db.prepare<[], CoachRow>('SELECT * FROM coaches ORDER BY id');
   const byUser = db.prepare<[string], CoachRow>('SELECT * FROM coaches WHERE user_id = ? ORDER BY id');
-  // Rows come back as arrays (raw mode): tens of thousands of them, so no per-row object with named fields.
-  const coachTotalsAll = db.prepare<[{ from: string; to: string }], number[]>(coachTotalsSql('')).raw(true);
-  const coachTotalsOne = db
-    .prepare<[{ from: string; to: string; coach: number }], number[]>(coachTotalsSql('AND s.coach_id = @coach'))
+  // Rows come back as arrays (raw mode): one per coach, so no per-row object with named fields.
+  const windowAll = db.prepare<[{ from: string; to: string }], WindowRow>(coachWindowSql('')).raw(true);
+  const windowOne = db
+    .prepare<[{ from: string; to: string; coach: number }], WindowRow>(coachWindowSql('WHERE c.id = @coach'))
     .raw(true);
-  const activeWeeks = db
-    .prepare<[{ coach: number; from: string; to: string }], number>(
-      `SELECT ${WEEK} AS week FROM self_checks s WHERE s.coach_id = @coach AND s.local_date BETWEEN @from AND @to
-       UNION
-       SELECT ${WEEK} AS week FROM reflections s WHERE s.coach_id = @coach AND s.local_date BETWEEN @from AND @to`,
+  // Week numbers with a self-check or a reflection, for many coaches at once (a JSON array of ids): one statement
+  // per block of weeks instead of one per coach, each coach read from its (coach, date) indexes.
+  const activeWeeksOf = db
+    .prepare<[{ ids: string; from: string; to: string }], [number, string | null, string | null]>(
+      `SELECT j.value,
+         (SELECT group_concat(${WEEK}) FROM self_checks s
+           WHERE s.coach_id = j.value AND s.local_date BETWEEN @from AND @to),
+         (SELECT group_concat(${WEEK}) FROM reflections s
+           WHERE s.coach_id = j.value AND s.local_date BETWEEN @from AND @to)
+       FROM json_each(@ids) j`,
     )
-    .pluck();
+    .raw(true);
   // Members at the week's close, then one week mean per member and behaviour, then per group: how many rated each
   // behaviour and how many of those means reach HIGH_MEAN. Only the counts leave SQL.
   const groupWeekShares = db.prepare<
@@ -67,25 +158,28 @@ export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
       ${BEHAVIOUR_KEYS.map((k) => `count(${k}) AS ${k}_raters, total(${k} >= @high) AS ${k}_high`).join(', ')}
     FROM per_member`);
 
-  // Columns: coach_id, week, check_ins, reflections, then a (sum, count) pair per behaviour in BEHAVIOUR_KEYS order.
-  const toTotals = (row: number[]): CoachWeekTotals => {
-    const sums = {} as Record<BehaviourKey, number>;
-    const counts = {} as Record<BehaviourKey, number>;
-    for (let i = 0; i < BEHAVIOUR_KEYS.length; i++) {
-      sums[BEHAVIOUR_KEYS[i]] = row[4 + 2 * i];
-      counts[BEHAVIOUR_KEYS[i]] = row[5 + 2 * i];
-    }
-    return { coachId: row[0], week: row[1], checkIns: row[2], reflections: row[3], sums, counts };
-  };
-
   return {
     allCoaches: () => allCoaches.all().map(toCoach),
     coachesByUser: (user) => byUser.all(user).map(toCoach),
     coachWeekTotals: (from, to, coachId) =>
-      (coachId === undefined ? coachTotalsAll.all({ from, to }) : coachTotalsOne.all({ from, to, coach: coachId })).map(
-        toTotals,
+      foldWeekTotals(
+        coachId === undefined ? windowAll.all({ from, to }) : windowOne.all({ from, to, coach: coachId }),
+        weekNumber(from),
+        weekNumber(to),
       ),
-    activeWeeks: (coachId, from, to) => activeWeeks.all({ coach: coachId, from, to }),
+    activeWeeks(coachIds, from, to) {
+      const out = new Map<number, Set<number>>();
+      for (const [id, checks, reflections] of activeWeeksOf.all({ ids: JSON.stringify(coachIds), from, to })) {
+        const weeks = new Set<number>();
+        const add = (week: number) => {
+          weeks.add(week);
+        };
+        if (checks !== null) eachInteger(checks, add);
+        if (reflections !== null) eachInteger(reflections, add);
+        out.set(id, weeks);
+      }
+      return out;
+    },
     groupWeekShares(groupId, from, to, closeAt) {
       const row = groupWeekShares.get({ group: groupId, from, to, close: closeAt, high: HIGH_MEAN }) as Record<
         string,

@@ -108,6 +108,27 @@ describe('weekly chart', () => {
   });
 });
 
+describe('charts of the same shape', () => {
+  test('share one parsed spec and still draw only their own values', async () => {
+    const other: ChartData = {
+      ...chart,
+      series: chart.series.map((s, j) => ({
+        ...s,
+        values: s.values.map((v, i) => (i === 0 ? null : j === 0 && v !== null ? 1 : v)),
+      })),
+    };
+    // Vega numbers clip paths from a counter of its own: the same chart drawn twice differs only there.
+    const draw = async (c: ChartData) => (await renderChartSvg(c)).replace(/clip\d+/g, 'clip');
+    const first = await draw(chart);
+    const second = await draw(other);
+    expect((await draw(chart)) === first).toBe(true);
+    expect(second === first).toBe(false);
+    const bars = (svg: string) => (svg.match(/aria-roledescription="bar"/g) ?? []).length;
+    expect(bars(first)).toBe(6 * 7);
+    expect(bars(second)).toBe(6 * 6); // the first week has no data in the second chart
+  });
+});
+
 describe('the digest chart: band levels on a named scale', () => {
   test('the y axis names the bands and no tick reads as a rating', async () => {
     const chart: ChartData = {

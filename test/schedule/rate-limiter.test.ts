@@ -176,3 +176,61 @@ test('tryAcquire takes a slot only within its wait, and reserves nothing when it
   expect(s.limiter.waitMs()).toBe(30_000);
   expect(await s.limiter.tryAcquire(5_000)).toBe(false);
 });
+
+describe('the learnt rate, kept across restarts', () => {
+  test('a limiter given what an earlier run learnt starts at that pace, without the ramp', async () => {
+    let now = 0;
+    const limiter = new AdaptiveRateLimiter({
+      initialRate: 20,
+      learnt: { limit: 400, margin: 0.04 },
+      now: () => now,
+      sleep: async (ms) => {
+        now += ms;
+      },
+    });
+    expect(limiter.rate).toBeCloseTo(384);
+    expect(limiter.margin).toBeCloseTo(0.04);
+    for (let i = 0; i < 200; i++) {
+      await limiter.acquire();
+      limiter.onSuccess();
+    }
+    // No doubling: the pace stays under the learnt limit (a probe a minute would add 1%).
+    expect(limiter.rate).toBeCloseTo(384);
+    expect(now).toBeGreaterThan(500);
+  });
+
+  test('is saved on every 429 and read back by the next sender of the same database', async () => {
+    const { openDatabase } = await import('../../src/store');
+    const { platformRateStore } = await import('../../src/store/platform-rates');
+    const { limiterOptions } = await import('../../src/schedule/learnt-rates');
+    const { createLogger } = await import('../../src/log');
+    const { tempDbFile } = await import('../helpers/temp-db');
+    const t = tempDbFile();
+    try {
+      let now = 0;
+      const clock = { now: () => new Date(1_700_000_000_000 + now) };
+      const deps = () => ({ rates: platformRateStore(openDatabase(t.file)), clock, log: createLogger('silent') });
+      const first = new AdaptiveRateLimiter({
+        ...limiterOptions(deps(), 'slack'),
+        initialRate: 20,
+        now: () => now,
+        sleep: async (ms) => {
+          now += ms;
+        },
+      });
+      for (let i = 0; i < 60; i++) {
+        await first.acquire();
+        first.onSuccess();
+      }
+      first.onRateLimited(1_000);
+      const learnt = first.rate;
+      expect(learnt).toBeGreaterThan(20);
+      // A new process: a fresh connection, a fresh limiter.
+      const again = new AdaptiveRateLimiter(limiterOptions(deps(), 'slack'));
+      expect(again.rate).toBeCloseTo(learnt);
+      expect(new AdaptiveRateLimiter(limiterOptions(deps(), 'teams')).rate).toBe(20);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
