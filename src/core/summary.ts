@@ -88,7 +88,12 @@ function tipForWeek(catalog: PromptCatalog, key: BehaviourKey, week: number): Ti
   let only = byKey.get(key);
   if (!only) {
     // A catalogue of this behaviour's tips alone: tipFor picks from it exactly as from the whole catalogue.
-    only = { prompts: [], groupQuestions: [], tips: catalog.tips.filter((t) => t.behaviours.includes(key)) };
+    only = {
+      ...catalog,
+      prompts: [],
+      groupQuestions: [],
+      tips: catalog.tips.filter((t) => t.behaviours.includes(key)),
+    };
     byKey.set(key, only);
   }
   return tipFor(only, key, week);
