@@ -3,11 +3,13 @@ import { chartRenderer } from './charts';
 import { type Config, ConfigError } from './config';
 import type { Clock, Repositories, WriteBatcher } from './core/ports';
 import { systemClock } from './core/ports';
+import { isTrellisError } from './core/errors';
 import { Trellis } from './core/trellis';
 import { createLogger, type StructuredLogger } from './log';
-import { createGroupCommit, createRepositories, type Db, openDatabase } from './store';
+import { createGroupCommit, createRepositories, type Db } from './store';
 import { cipherFor, EncryptionError } from './store/crypto';
 import { type EncryptionStatus, prepareEncryption } from './store/encryption';
+import { type ReadOnlyStore, openStore, StoreOpenError } from './store/open';
 import { type PlatformMessageStore, platformMessageStore } from './store/platform-messages';
 
 /** Everything a process needs, wired once: config → db → repositories → core. */
@@ -22,6 +24,8 @@ export interface AppContext {
   encryption: EncryptionStatus;
   /** Group commit for writes a platform acknowledges (src/store/group-commit.ts). */
   commits: WriteBatcher;
+  /** Set when the database could be opened for reading only (a read-only or full disk): writes are refused. */
+  readOnly?: ReadOnlyStore;
   /** What Trellis posted on Slack and Teams, and the queue that removes it (src/schedule/removal.ts). */
   removals: {
     store: PlatformMessageStore;
@@ -34,8 +38,8 @@ export interface AppContext {
 export function createAppContext(config: Config, options: { clock?: Clock; log?: StructuredLogger } = {}): AppContext {
   const log = options.log ?? createLogger(config.logLevel ?? (config.slack || config.teams ? 'info' : 'warn'));
   const clock = options.clock ?? systemClock;
-  const catalog = loadCatalog(config.promptsDir);
-  const db = openDatabase(config.dbFile);
+  const catalog = loadPrompts(config);
+  const { db, readOnly } = openDatabaseOf(config);
   const encryption = checkEncryption(db, config, clock);
   if (encryption.encryptedNow > 0) log.info('encrypted existing text', { values: encryption.encryptedNow });
   const repos = createRepositories(db, () => clock.now(), cipherFor(config.encryptionKey));
@@ -66,6 +70,7 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
     clock,
     encryption,
     commits,
+    readOnly,
     removals: {
       store: removalStore,
       onQueued(listener) {
@@ -74,10 +79,33 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
       },
     },
     close: () => {
-      commits.flush();
+      commits.drain();
       if (db.open) db.close();
     },
   };
+}
+
+/** The prompt catalog, or a ConfigError that names TRELLIS_PROMPTS_DIR when the folder or a file in it is unusable. */
+function loadPrompts(config: Config): ReturnType<typeof loadCatalog> {
+  try {
+    return loadCatalog(config.promptsDir);
+  } catch (error) {
+    if (!isTrellisError(error) || error.code !== 'prompts') throw error;
+    const setting = config.promptsDir ? `TRELLIS_PROMPTS_DIR=${config.promptsDir}` : 'TRELLIS_PROMPTS_DIR (unset: prompts/)';
+    throw new ConfigError([
+      `${setting}: ${error.message} Fix it, or set TRELLIS_PROMPTS_DIR to a folder of valid prompt files (or unset it for the prompts Trellis comes with).`,
+    ]);
+  }
+}
+
+/** TRELLIS_DB opened, or a ConfigError that names it and says what to do. */
+function openDatabaseOf(config: Config): { db: Db; readOnly?: ReadOnlyStore } {
+  try {
+    return openStore(config.dbFile);
+  } catch (error) {
+    if (error instanceof StoreOpenError) throw new ConfigError([error.message]);
+    throw error;
+  }
 }
 
 /** The key must fit the database before anything is written; a wrong or missing key stops start-up, changing nothing. */
