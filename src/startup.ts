@@ -28,7 +28,7 @@ export const NO_PLATFORM_NO_TERMINAL = [
 export function readOnlyNotice(config: Config, readOnly: ReadOnlyStore, serving: boolean): string {
   const lines = [
     `Trellis started READ-ONLY: TRELLIS_DB=${config.dbFile} cannot be written: ${readOnly.problem}.`,
-    'What still works: reading (history, journal, trend, summary, export, help). What does not: every write',
+    'What still works: reading (history, journal, trend, summary, help). What does not: every write',
     '(check-ins, notes, reflections, settings, deletes) is answered "read-only at the moment" and nothing is stored.',
   ];
   if (serving) lines.push('Scheduled prompts, summaries and digests are paused until Trellis can write again.');

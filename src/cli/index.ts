@@ -4,6 +4,7 @@ import { isTrellisError } from '../core/errors';
 import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command';
 import { backupCommand, migrateCommand, seedDemoCommand, statsCommand } from './core-commands';
 import { groupOwnerCommand, groupStopCommand, groupsCommand } from './group-commands';
+import { coachesCommand } from './list-commands';
 import { auditCommand, deleteCommand, exportCommand, purgeCommand, rotateKeyCommand } from './privacy-commands';
 import { removalsCommand } from './removal-commands';
 import { deliveriesCommand, dueCommand, runDueCommand } from './schedule-commands';
@@ -15,6 +16,7 @@ export const COMMANDS: CliCommand<never>[] = [
   statsCommand,
   seedDemoCommand,
   backupCommand,
+  coachesCommand,
   exportCommand,
   deleteCommand,
   purgeCommand,

@@ -1,6 +1,6 @@
 import { loadCatalog } from '../../src/catalog';
 import { toPlainText } from '../../src/core/message';
-import type { CoachRef, Reply } from '../../src/core/model';
+import type { CoachRef } from '../../src/core/model';
 import { Trellis } from '../../src/core/trellis';
 import { createLogger } from '../../src/log';
 import { createRepositories, type Db, GroupCommit, openDatabase } from '../../src/store';
@@ -11,7 +11,7 @@ import { holdLock, type LockHolder } from '../helpers/lock-holder';
 import { tempDir } from '../helpers/temp-db';
 
 const ana: CoachRef = { platform: 'teams', tenant: 'T1', user: 'ana' };
-const text = (reply: Reply) => (reply.type === 'messages' ? reply.messages.map(toPlainText).join('\n') : reply.type);
+const text = (reply: ReturnType<Trellis['handleText']>) => (reply.type === 'messages' ? reply.messages.map(toPlainText).join('\n') : reply.type);
 
 /** The group commit with a serving connection (a few ms of busy timeout) while another process holds the lock. */
 describe('GroupCommit while another process holds the lock', () => {
