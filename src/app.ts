@@ -1,15 +1,15 @@
 import { loadCatalog } from './catalog';
 import { chartRenderer } from './charts';
 import { type Config, ConfigError } from './config';
+import { isTrellisError } from './core/errors';
 import type { Clock, Repositories, WriteBatcher } from './core/ports';
 import { systemClock } from './core/ports';
-import { isTrellisError } from './core/errors';
 import { Trellis } from './core/trellis';
 import { createLogger, type StructuredLogger } from './log';
 import { createGroupCommit, createRepositories, type Db } from './store';
 import { cipherFor, EncryptionError } from './store/crypto';
 import { type EncryptionStatus, prepareEncryption } from './store/encryption';
-import { type ReadOnlyStore, openStore, StoreOpenError } from './store/open';
+import { openStore, type ReadOnlyStore, StoreOpenError } from './store/open';
 import { type PlatformMessageStore, platformMessageStore } from './store/platform-messages';
 
 /** Everything a process needs, wired once: config → db → repositories → core. */
@@ -91,7 +91,9 @@ function loadPrompts(config: Config): ReturnType<typeof loadCatalog> {
     return loadCatalog(config.promptsDir);
   } catch (error) {
     if (!isTrellisError(error) || error.code !== 'prompts') throw error;
-    const setting = config.promptsDir ? `TRELLIS_PROMPTS_DIR=${config.promptsDir}` : 'TRELLIS_PROMPTS_DIR (unset: prompts/)';
+    const setting = config.promptsDir
+      ? `TRELLIS_PROMPTS_DIR=${config.promptsDir}`
+      : 'TRELLIS_PROMPTS_DIR (unset: prompts/)';
     throw new ConfigError([
       `${setting}: ${error.message} Fix it, or set TRELLIS_PROMPTS_DIR to a folder of valid prompt files (or unset it for the prompts Trellis comes with).`,
     ]);

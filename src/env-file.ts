@@ -28,9 +28,9 @@ export function loadEnvFile(file = '.env', env: NodeJS.ProcessEnv = process.env)
   }
   const parsed = envFileSchema.safeParse(parseEnv(text));
   if (!parsed.success) {
-    throw new ConfigError(
-      [...new Set(parsed.error.issues.map((i) => `${path.resolve(file)} (the .env file): a line sets ${i.message}.`))],
-    );
+    throw new ConfigError([
+      ...new Set(parsed.error.issues.map((i) => `${path.resolve(file)} (the .env file): a line sets ${i.message}.`)),
+    ]);
   }
   const set: string[] = [];
   for (const [name, value] of Object.entries(parsed.data)) {

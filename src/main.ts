@@ -88,7 +88,9 @@ main().catch((error: unknown) => {
   const known = describeStartupError(error, config);
   if (known) process.stderr.write(`Trellis cannot start: ${known}\n`);
   else if (error instanceof ConfigError) {
-    const named = fromEnvFile.filter((name) => error.problems.some((p) => p.startsWith(`${name}:`) || p.startsWith(`${name}=`)));
+    const named = fromEnvFile.filter((name) =>
+      error.problems.some((p) => p.startsWith(`${name}:`) || p.startsWith(`${name}=`)),
+    );
     const where = named.length ? `(${named.join(', ')} ${named.length === 1 ? 'is' : 'are'} set in .env)\n` : '';
     process.stderr.write(`${error.message}\n${where}`);
   } else if (isTrellisError(error)) process.stderr.write(`${error.message}\n`);

@@ -5,7 +5,8 @@ import { defineCommand, noPositionals } from './command';
 export const coachesCommand = defineCommand({
   name: 'coaches',
   usage: 'coaches [--platform slack|teams|console] [--json]',
-  summary: 'every coach: number, platform, tenant, platform user id, display name, time zone, last activity (no content)',
+  summary:
+    'every coach: number, platform, tenant, platform user id, display name, time zone, last activity (no content)',
   options: { platform: { type: 'string' }, json: { type: 'boolean' } },
   schema: z.object({
     platform: z.enum(['slack', 'teams', 'console'], { error: 'one of slack, teams, console' }).optional(),

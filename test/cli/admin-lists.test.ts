@@ -83,7 +83,14 @@ describe('CLI: coaches, groups, seed-demo and .env', () => {
     const appended = await seed('--append');
     expect(appended.code).toBe(0);
     expect(appended.stdout).toMatch(/seeded 3 coaches \(demo-00004 on\)/);
-    expect(counts().users).toEqual(['demo-00001', 'demo-00002', 'demo-00003', 'demo-00004', 'demo-00005', 'demo-00006']);
+    expect(counts().users).toEqual([
+      'demo-00001',
+      'demo-00002',
+      'demo-00003',
+      'demo-00004',
+      'demo-00005',
+      'demo-00006',
+    ]);
   });
 
   it('reads .env from the working directory; a variable in the environment wins', async () => {

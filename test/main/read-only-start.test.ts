@@ -109,7 +109,11 @@ describe('start-up on a read-only or full disk', () => {
       );
       expect(await exited(probe)).not.toBe(0);
 
-      const { child, out, err } = startMain({ TRELLIS_DB: place.file, TRELLIS_CONSOLE_USER: 'ana' }, dir.dir, place.uid);
+      const { child, out, err } = startMain(
+        { TRELLIS_DB: place.file, TRELLIS_CONSOLE_USER: 'ana' },
+        dir.dir,
+        place.uid,
+      );
       child.stdin.end('history\n/selfcheck 1 1 1 1 1 1 lost\n');
       expect(await exited(child)).toBe(0);
       expect(out.text()).toMatch(/Recent self-checks[\s\S]*Context 4/);
@@ -159,31 +163,35 @@ describe('start-up on a read-only or full disk', () => {
         : 'full-disk start-up not tested here: mounting a tmpfs needs root',
     );
   }
-  (fullDisk ? it : it.skip)('full: opens for reading, shows history, refuses writes as read-only', async () => {
-    const folder = fs.mkdtempSync(path.join(dir.dir, 'full-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', folder]);
-    try {
-      const file = seed(folder);
-      // Fill the file system to the last byte.
-      const fd = fs.openSync(path.join(folder, 'filler'), 'w');
-      const block = Buffer.alloc(4096);
+  (fullDisk ? it : it.skip)(
+    'full: opens for reading, shows history, refuses writes as read-only',
+    async () => {
+      const folder = fs.mkdtempSync(path.join(dir.dir, 'full-'));
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', folder]);
       try {
-        for (;;) fs.writeSync(fd, block);
-      } catch (error) {
-        expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+        const file = seed(folder);
+        // Fill the file system to the last byte.
+        const fd = fs.openSync(path.join(folder, 'filler'), 'w');
+        const block = Buffer.alloc(4096);
+        try {
+          for (;;) fs.writeSync(fd, block);
+        } catch (error) {
+          expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+        } finally {
+          fs.closeSync(fd);
+        }
+        const { child, out, err } = startMain({ TRELLIS_DB: file, TRELLIS_CONSOLE_USER: 'ana' }, dir.dir);
+        child.stdin.end('history\n/selfcheck 1 1 1 1 1 1 lost\n');
+        expect(await exited(child)).toBe(0);
+        expect(out.text()).toMatch(/Recent self-checks[\s\S]*Context 4/);
+        expect(out.text()).toContain(STORAGE_READ_ONLY_MESSAGE);
+        expect(err.text()).toMatch(/READ-ONLY: TRELLIS_DB=.*cannot be written: the disk/);
+        expect(err.text()).not.toMatch(/\n\s+at /);
+        expect(count(file)).toBe(1);
       } finally {
-        fs.closeSync(fd);
+        execFileSync('umount', [folder]);
       }
-      const { child, out, err } = startMain({ TRELLIS_DB: file, TRELLIS_CONSOLE_USER: 'ana' }, dir.dir);
-      child.stdin.end('history\n/selfcheck 1 1 1 1 1 1 lost\n');
-      expect(await exited(child)).toBe(0);
-      expect(out.text()).toMatch(/Recent self-checks[\s\S]*Context 4/);
-      expect(out.text()).toContain(STORAGE_READ_ONLY_MESSAGE);
-      expect(err.text()).toMatch(/READ-ONLY: TRELLIS_DB=.*cannot be written: the disk/);
-      expect(err.text()).not.toMatch(/\n\s+at /);
-      expect(count(file)).toBe(1);
-    } finally {
-      execFileSync('umount', [folder]);
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });

@@ -11,7 +11,8 @@ import { holdLock, type LockHolder } from '../helpers/lock-holder';
 import { tempDir } from '../helpers/temp-db';
 
 const ana: CoachRef = { platform: 'teams', tenant: 'T1', user: 'ana' };
-const text = (reply: ReturnType<Trellis['handleText']>) => (reply.type === 'messages' ? reply.messages.map(toPlainText).join('\n') : reply.type);
+const text = (reply: ReturnType<Trellis['handleText']>) =>
+  reply.type === 'messages' ? reply.messages.map(toPlainText).join('\n') : reply.type;
 
 /** The group commit with a serving connection (a few ms of busy timeout) while another process holds the lock. */
 describe('GroupCommit while another process holds the lock', () => {

@@ -5,11 +5,7 @@ import type { CoachRef } from '../../src/core/model';
 import { Trellis } from '../../src/core/trellis';
 import { createLogger } from '../../src/log';
 import { createRepositories, openDatabase } from '../../src/store';
-import {
-  STORAGE_BUSY_MESSAGE,
-  STORAGE_READ_ONLY_MESSAGE,
-  STORAGE_UNAVAILABLE_MESSAGE,
-} from '../../src/store/errors';
+import { STORAGE_BUSY_MESSAGE, STORAGE_READ_ONLY_MESSAGE, STORAGE_UNAVAILABLE_MESSAGE } from '../../src/store/errors';
 import { FixedClock } from '../helpers/clock';
 import { tempDbFile } from '../helpers/temp-db';
 
