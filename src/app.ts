@@ -43,7 +43,7 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
   const encryption = checkEncryption(db, config, clock);
   if (encryption.encryptedNow > 0) log.info('encrypted existing text', { values: encryption.encryptedNow });
   const repos = createRepositories(db, () => clock.now(), cipherFor(config.encryptionKey));
-  const commits = createGroupCommit(db);
+  const commits = createGroupCommit(db, { log });
   const removalStore = platformMessageStore(db, () => clock.now());
   const removalListeners = new Set<() => void>();
   const trellis = new Trellis({

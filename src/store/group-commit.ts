@@ -1,4 +1,4 @@
-import type { WriteBatcher } from '../core/ports';
+import type { Logger, WriteBatcher } from '../core/ports';
 import type { Db } from './db';
 import { isLockError, StorageUnavailableError, storageRefusals, toStorageError } from './errors';
 
@@ -39,6 +39,8 @@ export interface GroupCommitStats {
 export interface GroupCommitOptions {
   /** How long a write waits for another process's lock before it is refused as busy (default 2 s). */
   lockWaitMs?: number;
+  /** Where refused writes are logged (their SQLite code and how long they waited; never what they held). */
+  log?: Logger;
 }
 
 /**
@@ -69,6 +71,7 @@ export class GroupCommit implements WriteBatcher {
   private retryTimer: NodeJS.Timeout | undefined;
   private lockedRounds = 0;
   private readonly lockWaitMs: number;
+  private readonly log?: Logger;
   private readonly begin;
   private readonly beginRead;
   private readonly commit;
@@ -83,6 +86,7 @@ export class GroupCommit implements WriteBatcher {
     options: GroupCommitOptions = {},
   ) {
     this.lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
+    this.log = options.log;
     // IMMEDIATE takes the write lock up front, so a busy database fails the BEGIN, not a statement halfway.
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.beginRead = db.prepare('BEGIN DEFERRED');
@@ -149,10 +153,22 @@ export class GroupCommit implements WriteBatcher {
     const canWait = isLockError(reason);
     const now = performance.now();
     const kept: Queued[] = [];
+    let refused = 0;
     for (const item of waiting) {
       if (!item.needsWrite && this.answerReading(item)) continue;
       if (canWait && now - item.queuedAt < this.lockWaitMs) kept.push(item);
-      else item.reject(reason);
+      else {
+        refused += 1;
+        item.reject(reason);
+      }
+    }
+    if (refused > 0 && reason instanceof StorageUnavailableError) {
+      this.log?.warn('writes refused: storage unavailable', {
+        code: reason.sqliteCode,
+        reason: reason.reason,
+        writes: refused,
+        waitedMs: canWait ? this.lockWaitMs : 0,
+      });
     }
     this.queue = kept;
     if (kept.length === 0) return;

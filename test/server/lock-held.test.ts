@@ -73,6 +73,9 @@ describe('another process holds the database lock', () => {
     expect(refused.response.status).toBe(200);
     expect(answer(refused.response)).toContain(STORAGE_BUSY_MESSAGE);
     expect(answer(refused.response)).not.toMatch(/saved/);
+    // The refusal is in the log (its code, never what the coach sent).
+    expect(h.logLines.some((l) => /"writes refused: storage unavailable".*"code":"SQLITE_BUSY/.test(l))).toBe(true);
+    expect(h.logLines.join('\n')).not.toContain('2 2 2 2 2 2');
     await lock.release();
     expect(selfChecks()).toBe(2);
     // Once the lock is free the same command is served at once.
