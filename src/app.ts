@@ -9,7 +9,7 @@ import { createLogger, type StructuredLogger } from './log';
 import { createGroupCommit, createRepositories, type Db } from './store';
 import { cipherFor, EncryptionError } from './store/crypto';
 import { type EncryptionStatus, prepareEncryption } from './store/encryption';
-import { openStore, type ReadOnlyStore, StoreOpenError } from './store/open';
+import { lockedAtStart, openStore, type ReadOnlyStore, StoreOpenError } from './store/open';
 import { type PlatformMessageStore, platformMessageStore } from './store/platform-messages';
 
 /** Everything a process needs, wired once: config → db → repositories → core. */
@@ -117,6 +117,10 @@ function checkEncryption(db: Db, config: Config, clock: Clock): EncryptionStatus
   } catch (error) {
     db.close();
     if (error instanceof EncryptionError) throw new ConfigError([error.message]);
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) {
+      throw new ConfigError([lockedAtStart(config.dbFile).message]);
+    }
     throw error;
   }
 }

@@ -73,6 +73,7 @@ export function openStore(file: string, setting = 'TRELLIS_DB'): OpenedStore {
         `${setting}=${file} is not a Trellis database, or it is damaged (${code}). Point ${setting} at the right file, or restore a backup (npm run cli -- backup makes them).`,
       );
     }
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) throw lockedAtStart(file, setting);
     const problem = unwritable(error);
     if (!problem) throw error;
     if (!isNonEmptyFile(file)) {
@@ -82,6 +83,13 @@ export function openStore(file: string, setting = 'TRELLIS_DB'): OpenedStore {
     }
     return openForReading(file, setting, problem);
   }
+}
+
+/** Another process held the lock through start-up's whole wait (5 s). */
+export function lockedAtStart(file: string, setting = 'TRELLIS_DB'): StoreOpenError {
+  return new StoreOpenError(
+    `${setting}=${file}: another process holds the database's lock (SQLITE_BUSY) and did not let go within 5 seconds. Finish or stop it (a sqlite3 shell, a copy, another Trellis on the same file), then start Trellis again.`,
+  );
 }
 
 function isNonEmptyFile(file: string): boolean {

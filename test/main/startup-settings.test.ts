@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { newKey, openApp } from '../helpers/app';
 import { collect, exited, REPO, startTrellis, waitFor } from '../helpers/child';
+import { holdLock } from '../helpers/lock-holder';
 import { tempDir } from '../helpers/temp-db';
 
 const TSX = path.join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -94,6 +96,24 @@ describe('npm start: unusable settings and no terminal', () => {
       expect(err.text()).not.toMatch(/\n\s+at /);
     } finally {
       other.close();
+    }
+  }, 30_000);
+
+  it('a database another process keeps locked through start-up is named, with what to do', async () => {
+    const file = dir.file('locked.db');
+    openApp(file).close();
+    const lock = await holdLock(file);
+    try {
+      // Encrypting at start needs the write lock; start-up waits its 5 s for it (nothing is served yet), then says why.
+      const child = startTrellis({ TRELLIS_DB: file, TRELLIS_ENCRYPTION_KEY: newKey() }, dir.dir);
+      const err = collect(child.stderr as NodeJS.ReadableStream);
+      child.stdin?.end('help\n');
+      expect(await exited(child)).toBe(1);
+      expect(lock.holding()).toBe(true);
+      expect(err.text()).toMatch(/TRELLIS_DB=.*locked\.db: another process holds the database's lock \(SQLITE_BUSY\)/);
+      expect(err.text()).not.toMatch(/\n\s+at /);
+    } finally {
+      await lock.release();
     }
   }, 30_000);
 
