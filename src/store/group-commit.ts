@@ -185,8 +185,8 @@ export class GroupCommit implements WriteBatcher {
   private answerReading(item: Queued): boolean {
     const refusalsBefore = storageRefusals();
     let outcome: Outcome;
-    this.queryOnly.run();
     try {
+      this.queryOnly.run();
       this.beginRead.run();
       try {
         outcome = { item, ok: true, value: this.inSavepoint(item.work) };
@@ -194,8 +194,12 @@ export class GroupCommit implements WriteBatcher {
         outcome = { item, ok: false, error };
       }
       if (this.db.inTransaction) this.rollback.run();
+    } catch {
+      // Not even a read transaction could start (an I/O error): the work waits or is refused like a write.
+      item.needsWrite = true;
+      return false;
     } finally {
-      this.queryWritable.run();
+      if (this.db.open) this.queryWritable.run();
     }
     const triedToWrite =
       storageRefusals() > refusalsBefore ||
