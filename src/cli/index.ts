@@ -65,6 +65,11 @@ export async function runCli(argv: string[], io: CliIo = stdio, env: NodeJS.Proc
   try {
     const args = parseCommandArgs(command, rest);
     const app = createAppContext(loadConfig(env));
+    if (app.readOnly) {
+      io.err(
+        `note: TRELLIS_DB=${app.config.dbFile} is open for reading only (${app.readOnly.problem}); commands that change it are refused.`,
+      );
+    }
     try {
       return (await command.run(args, app, io)) ?? 0;
     } finally {

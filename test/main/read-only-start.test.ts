@@ -28,9 +28,10 @@ function canMountTmpfs(folder: string): boolean {
   return true;
 }
 
-/** npm start (src/main.ts) as a child, optionally as another user. */
-function startMain(env: Record<string, string>, cwd: string, uid?: number) {
-  const child = spawn(process.execPath, [TSX, path.join(REPO, 'src', 'main.ts')], {
+/** npm start (src/main.ts), or with `args` npm run cli (src/cli.ts), as a child, optionally as another user. */
+function startMain(env: Record<string, string>, cwd: string, uid?: number, args?: string[]) {
+  const entry = args ? [path.join(REPO, 'src', 'cli.ts'), ...args] : [path.join(REPO, 'src', 'main.ts')];
+  const child = spawn(process.execPath, [TSX, ...entry], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -124,6 +125,22 @@ describe('start-up on a read-only or full disk', () => {
       expect(err.text()).toMatch(/To fix: /);
       expect(err.text()).not.toMatch(/\n\s+at /); // no stack trace
       expect(count(place.file)).toBe(1);
+
+      // The admin CLI reads it too, says it is read-only, and refuses a change with the same words.
+      const listed = startMain({ TRELLIS_DB: place.file }, dir.dir, place.uid, ['coaches', '--json']);
+      expect(await exited(listed.child)).toBe(0);
+      expect(JSON.parse(listed.out.text())).toEqual([expect.objectContaining({ user: 'ana' })]);
+      expect(listed.err.text()).toMatch(/TRELLIS_DB=.* is open for reading only/);
+      const seeding = startMain({ TRELLIS_DB: place.file }, dir.dir, place.uid, [
+        'seed-demo',
+        '--coaches',
+        '1',
+        '--weeks',
+        '1',
+      ]);
+      expect(await exited(seeding.child)).toBe(1);
+      expect(seeding.err.text()).toContain(STORAGE_READ_ONLY_MESSAGE);
+      expect(seeding.err.text()).not.toMatch(/\n\s+at /);
     } finally {
       place.undo();
     }
