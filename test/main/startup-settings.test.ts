@@ -99,6 +99,24 @@ describe('npm start: unusable settings and no terminal', () => {
     }
   }, 30_000);
 
+  it('a HOST that is not an address of this machine is named, with what to do', async () => {
+    const child = startTrellis(
+      {
+        TRELLIS_DB: dir.file('h.db'),
+        MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000000',
+        MICROSOFT_APP_PASSWORD: 'not-a-real-password',
+        HOST: '10.255.255.1',
+        PORT: '0',
+      },
+      dir.dir,
+    );
+    const err = collect(child.stderr as NodeJS.ReadableStream);
+    expect(await exited(child)).toBe(1);
+    expect(err.text()).toContain('HOST=10.255.255.1: not an address of this machine. Leave HOST unset');
+    expect(err.text()).not.toContain('not-a-real-password');
+    expect(err.text()).not.toMatch(/\n\s+at /);
+  }, 30_000);
+
   it('a database another process keeps locked through start-up is named, with what to do', async () => {
     const file = dir.file('locked.db');
     openApp(file).close();
