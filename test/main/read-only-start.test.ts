@@ -89,6 +89,8 @@ describe('start-up on a read-only or full disk', () => {
     const file = seed(folder);
     fs.chmodSync(file, 0o444);
     fs.chmodSync(folder, 0o555);
+    // As uid 65534 Trellis must still reach its working folder (made owner-only by mkdtemp).
+    if (isRoot) fs.chmodSync(dir.dir, 0o755);
     return {
       folder,
       file,
