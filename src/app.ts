@@ -11,6 +11,7 @@ import { cipherFor, EncryptionError } from './store/crypto';
 import { type EncryptionStatus, prepareEncryption } from './store/encryption';
 import { lockedAtStart, openStore, type ReadOnlyStore, StoreOpenError } from './store/open';
 import { type PlatformMessageStore, platformMessageStore } from './store/platform-messages';
+import { type SlackInstallationStore, slackInstallationStore } from './store/slack-installations';
 
 /** Everything a process needs, wired once: config → db → repositories → core. */
 export interface AppContext {
@@ -26,6 +27,8 @@ export interface AppContext {
   commits: WriteBatcher;
   /** Set when the database could be opened for reading only (a read-only or full disk): writes are refused. */
   readOnly?: ReadOnlyStore;
+  /** "Add to Slack": the workspaces Trellis is installed in, tokens sealed like notes (src/store/slack-installations.ts). */
+  slackInstallations: SlackInstallationStore;
   /** What Trellis posted on Slack and Teams, and the queue that removes it (src/schedule/removal.ts). */
   removals: {
     store: PlatformMessageStore;
@@ -46,6 +49,9 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
   const commits = createGroupCommit(db, { log });
   const removalStore = platformMessageStore(db, () => clock.now());
   const removalListeners = new Set<() => void>();
+  const slackInstallations = slackInstallationStore(db, () => clock.now(), cipherFor(config.encryptionKey));
+  if (config.slack?.oauth && !config.encryptionKey)
+    log.warn('slack installations (bot tokens) are stored unencrypted: set TRELLIS_ENCRYPTION_KEY');
   const trellis = new Trellis({
     repos,
     catalog,
@@ -60,6 +66,7 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
     onRemovalsQueued: () => {
       for (const listener of removalListeners) listener();
     },
+    departures: { tenants: slackInstallations, days: config.uninstallRetentionDays },
   });
   return {
     config,
@@ -71,6 +78,7 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
     encryption,
     commits,
     readOnly,
+    slackInstallations,
     removals: {
       store: removalStore,
       onQueued(listener) {
