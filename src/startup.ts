@@ -19,7 +19,8 @@ export function hasTerminalInput(stdin: { isTTY?: boolean } = process.stdin, fd 
 /** What `npm start` says when there is neither a platform to serve nor a terminal to chat in. */
 export const NO_PLATFORM_NO_TERMINAL = [
   'Trellis has nothing to do: no Slack or Teams settings are set, and there is no terminal for the local chat.',
-  'To serve Slack, set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; for Teams, MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD',
+  'To serve Slack, set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (one workspace), or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET,',
+  'SLACK_STATE_SECRET and SLACK_SIGNING_SECRET ("Add to Slack"); for Teams, MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD',
   '(in the environment or in .env in the working directory; .env.example lists every setting).',
   'To use the terminal chat, run npm start in a terminal, or pipe lines to it.',
 ].join('\n');
