@@ -1,13 +1,15 @@
 import { loadCatalog } from './catalog';
 import { chartRenderer } from './charts';
 import { type Config, ConfigError } from './config';
+import { isTrellisError } from './core/errors';
 import type { Clock, Repositories, WriteBatcher } from './core/ports';
 import { systemClock } from './core/ports';
 import { Trellis } from './core/trellis';
 import { createLogger, type StructuredLogger } from './log';
-import { createGroupCommit, createRepositories, type Db, openDatabase } from './store';
+import { createGroupCommit, createRepositories, type Db } from './store';
 import { cipherFor, EncryptionError } from './store/crypto';
 import { type EncryptionStatus, prepareEncryption } from './store/encryption';
+import { lockedAtStart, openStore, type ReadOnlyStore, StoreOpenError } from './store/open';
 import { type PlatformMessageStore, platformMessageStore } from './store/platform-messages';
 import { type SlackInstallationStore, slackInstallationStore } from './store/slack-installations';
 
@@ -23,6 +25,8 @@ export interface AppContext {
   encryption: EncryptionStatus;
   /** Group commit for writes a platform acknowledges (src/store/group-commit.ts). */
   commits: WriteBatcher;
+  /** Set when the database could be opened for reading only (a read-only or full disk): writes are refused. */
+  readOnly?: ReadOnlyStore;
   /** "Add to Slack": the workspaces Trellis is installed in, tokens sealed like notes (src/store/slack-installations.ts). */
   slackInstallations: SlackInstallationStore;
   /** What Trellis posted on Slack and Teams, and the queue that removes it (src/schedule/removal.ts). */
@@ -37,12 +41,12 @@ export interface AppContext {
 export function createAppContext(config: Config, options: { clock?: Clock; log?: StructuredLogger } = {}): AppContext {
   const log = options.log ?? createLogger(config.logLevel ?? (config.slack || config.teams ? 'info' : 'warn'));
   const clock = options.clock ?? systemClock;
-  const catalog = loadCatalog(config.promptsDir);
-  const db = openDatabase(config.dbFile);
+  const catalog = loadPrompts(config);
+  const { db, readOnly } = openDatabaseOf(config);
   const encryption = checkEncryption(db, config, clock);
   if (encryption.encryptedNow > 0) log.info('encrypted existing text', { values: encryption.encryptedNow });
   const repos = createRepositories(db, () => clock.now(), cipherFor(config.encryptionKey));
-  const commits = createGroupCommit(db);
+  const commits = createGroupCommit(db, { log });
   const removalStore = platformMessageStore(db, () => clock.now());
   const removalListeners = new Set<() => void>();
   const slackInstallations = slackInstallationStore(db, () => clock.now(), cipherFor(config.encryptionKey));
@@ -73,6 +77,7 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
     clock,
     encryption,
     commits,
+    readOnly,
     slackInstallations,
     removals: {
       store: removalStore,
@@ -82,10 +87,35 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
       },
     },
     close: () => {
-      commits.flush();
+      commits.drain();
       if (db.open) db.close();
     },
   };
+}
+
+/** The prompt catalog, or a ConfigError that names TRELLIS_PROMPTS_DIR when the folder or a file in it is unusable. */
+function loadPrompts(config: Config): ReturnType<typeof loadCatalog> {
+  try {
+    return loadCatalog(config.promptsDir);
+  } catch (error) {
+    if (!isTrellisError(error) || error.code !== 'prompts') throw error;
+    const setting = config.promptsDir
+      ? `TRELLIS_PROMPTS_DIR=${config.promptsDir}`
+      : 'TRELLIS_PROMPTS_DIR (unset: prompts/)';
+    throw new ConfigError([
+      `${setting}: ${error.message} Fix it, or set TRELLIS_PROMPTS_DIR to a folder of valid prompt files (or unset it for the prompts Trellis comes with).`,
+    ]);
+  }
+}
+
+/** TRELLIS_DB opened, or a ConfigError that names it and says what to do. */
+function openDatabaseOf(config: Config): { db: Db; readOnly?: ReadOnlyStore } {
+  try {
+    return openStore(config.dbFile);
+  } catch (error) {
+    if (error instanceof StoreOpenError) throw new ConfigError([error.message]);
+    throw error;
+  }
 }
 
 /** The key must fit the database before anything is written; a wrong or missing key stops start-up, changing nothing. */
@@ -95,6 +125,10 @@ function checkEncryption(db: Db, config: Config, clock: Clock): EncryptionStatus
   } catch (error) {
     db.close();
     if (error instanceof EncryptionError) throw new ConfigError([error.message]);
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) {
+      throw new ConfigError([lockedAtStart(config.dbFile).message]);
+    }
     throw error;
   }
 }

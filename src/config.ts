@@ -6,6 +6,14 @@ import { LOG_LEVELS } from './log';
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
+/** A TCP port number; the message says what is expected, never the value given. */
+const port = () =>
+  z.coerce
+    .number({ error: 'must be a port number from 0 to 65535 (0 picks a free one)' })
+    .int('must be a whole port number from 0 to 65535')
+    .min(0, 'must be a port number from 0 to 65535')
+    .max(65535, 'must be a port number from 0 to 65535');
+
 const timeZone = z.string().refine(isValidTimeZone, 'not an IANA time zone such as Europe/London');
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
@@ -18,7 +26,7 @@ const envSchema = z.object({
   TRELLIS_PROMPTS_DIR: optional(z.string()),
   TRELLIS_CONSOLE_USER: optional(z.string().max(64)),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS)),
-  PORT: optional(z.coerce.number().int().min(0).max(65535)),
+  PORT: optional(port()),
   HOST: optional(z.string()),
   /** How long after a missed prompt time it may still go out (minutes). */
   TRELLIS_CATCHUP_MINUTES: optional(z.coerce.number().int().min(0).max(1440)),

@@ -8,6 +8,7 @@ import { createRemover, startScheduler } from './schedule';
 import type { Remover } from './schedule/removal';
 import { conversationReferenceRepository, inboundEventRepository } from './store';
 import { startBackgroundCheckpoints } from './store/checkpointer';
+import { useServingBusyTimeout } from './store/db';
 
 export type ServedPlatform = 'slack' | 'teams';
 
@@ -66,6 +67,8 @@ export async function startServer(app: AppContext, options: ServerOptions = {}):
   const host = teamsPlatform ? teamsPlatform.teamsListenHost(teamsConfig, requestedHost) : requestedHost;
   // A server checkpoints the WAL in a worker thread, not inside some request's commit (src/store/checkpointer.ts).
   const checkpoints = startBackgroundCheckpoints(app.db, app.log);
+  // Another process's lock never blocks the event loop: writes wait for it asynchronously (src/store/group-commit.ts).
+  useServingBusyTimeout(app.db);
   let slack: SlackPlatform | undefined;
   try {
     if (slackConfig) {

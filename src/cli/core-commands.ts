@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { schemaVersion } from '../store';
+import { demoCoaches } from '../store/admin-lists';
 import { createPrivateFile, PRIVATE_FILE_MODE } from '../store/file-modes';
 import { MIGRATIONS } from '../store/migrations';
 import { defineCommand, intOption, noPositionals } from './command';
@@ -60,16 +61,19 @@ export const statsCommand = defineCommand({
 
 export const seedDemoCommand = defineCommand({
   name: 'seed-demo',
-  usage: 'seed-demo --coaches N --weeks W [--seed S] [--platform console|slack|teams] [--tenant T]',
-  summary: 'generate realistic demo history, for trying trends and for benchmarks',
+  usage: 'seed-demo --coaches N --weeks W [--seed S] [--platform console|slack|teams] [--tenant T] [--append]',
+  summary:
+    'generate realistic demo history, for trying trends and for benchmarks (--append adds more demo coaches to a database that has some)',
   options: {
     coaches: { type: 'string' },
     weeks: { type: 'string' },
     seed: { type: 'string' },
     platform: { type: 'string' },
     tenant: { type: 'string' },
+    append: { type: 'boolean' },
   },
   schema: z.object({
+    append: z.boolean().optional(),
     coaches: intOption(1, 1_000_000),
     weeks: intOption(1, 520),
     seed: intOption(0, 2 ** 31).optional(),
@@ -78,6 +82,13 @@ export const seedDemoCommand = defineCommand({
     positionals: noPositionals,
   }),
   run(args, app, io) {
+    const existing = demoCoaches(app.db);
+    if (existing.count > 0 && !args.append) {
+      io.err(
+        `${app.config.dbFile} already has ${existing.count} demo coaches (demo-00001 …); seeding again would add to them. Add --append to add ${args.coaches} more demo coaches after them, or point TRELLIS_DB at a new file. Nothing was changed.`,
+      );
+      return 1;
+    }
     const started = Date.now();
     const result = seedDemo(app.repos, app.trellis.catalog, {
       coaches: args.coaches,
@@ -88,9 +99,10 @@ export const seedDemoCommand = defineCommand({
       tenant: args.tenant ?? (args.platform === undefined || args.platform === 'console' ? 'local' : 'demo'),
       now: app.clock.now(),
       timeZones: ['Europe/London', 'America/New_York', 'Asia/Kolkata', 'Australia/Sydney', 'Asia/Kathmandu', 'UTC'],
+      first: existing.highest + 1,
     });
     io.out(
-      `seeded ${result.coaches} coaches, ${result.selfChecks} self-checks, ${result.reflections} reflections over ${args.weeks} weeks in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `seeded ${result.coaches} coaches${existing.count > 0 ? ` (demo-${String(existing.highest + 1).padStart(5, '0')} on)` : ''}, ${result.selfChecks} self-checks, ${result.reflections} reflections over ${args.weeks} weeks in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
     return 0;
   },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app';
 import { describeSchedule } from '../core/group-commands';
 import type { Group } from '../core/groups';
+import { groupLastActivity } from '../store/admin-lists';
 import { type CliIo, defineCommand, noPositionals } from './command';
 
 const PLATFORMS = ['slack', 'teams', 'console'] as const;
@@ -43,10 +44,12 @@ function found(app: AppContext, io: CliIo, channel: string, platform?: string): 
 export const groupsCommand = defineCommand({
   name: 'groups',
   usage: 'groups [--json]',
-  summary: 'peer-supervision channels: id, platform, tenant, channel, name, members, schedule, registered by',
+  summary:
+    'peer-supervision channels: number, platform, tenant, channel id, name, members, schedule, time zone, registered by, last activity',
   options: { json: { type: 'boolean' } },
   schema: z.object({ json: z.boolean().optional(), positionals: noPositionals }),
   run(args, app, io) {
+    const activity = groupLastActivity(app.db);
     const rows = app.repos.groups.all().map((g) => ({
       id: g.id,
       platform: g.platform,
@@ -55,7 +58,9 @@ export const groupsCommand = defineCommand({
       name: g.name,
       members: app.repos.groups.memberCount(g.id),
       schedule: describeSchedule(g),
+      timeZone: g.timeZone,
       registeredBy: g.createdBy,
+      lastActivity: activity.get(g.id) ?? g.createdAt,
     }));
     if (args.json) {
       io.out(JSON.stringify(rows));
@@ -64,7 +69,7 @@ export const groupsCommand = defineCommand({
     if (rows.length === 0) io.out('no peer-supervision channels');
     for (const r of rows) {
       io.out(
-        `${r.id}  ${r.platform}:${r.tenant}  ${r.channelId}  ${r.name ?? '(no name)'}  ${r.members} members  digest ${r.schedule}  registered by ${r.registeredBy === null ? 'a coach since deleted' : `coach ${r.registeredBy}`}`,
+        `${r.id}  ${r.platform}:${r.tenant}  ${r.channelId}  ${r.name ?? '(no name)'}  ${r.members} members  digest ${r.schedule}  registered by ${r.registeredBy === null ? 'a coach since deleted' : `coach ${r.registeredBy}`}  last activity ${r.lastActivity}`,
       );
     }
     return 0;

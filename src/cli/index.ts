@@ -4,6 +4,7 @@ import { isTrellisError } from '../core/errors';
 import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './command';
 import { backupCommand, migrateCommand, seedDemoCommand, statsCommand } from './core-commands';
 import { groupOwnerCommand, groupStopCommand, groupsCommand } from './group-commands';
+import { coachesCommand } from './list-commands';
 import { auditCommand, deleteCommand, exportCommand, purgeCommand, rotateKeyCommand } from './privacy-commands';
 import { removalsCommand } from './removal-commands';
 import { deliveriesCommand, dueCommand, runDueCommand } from './schedule-commands';
@@ -15,6 +16,7 @@ export const COMMANDS: CliCommand<never>[] = [
   statsCommand,
   seedDemoCommand,
   backupCommand,
+  coachesCommand,
   exportCommand,
   deleteCommand,
   purgeCommand,
@@ -63,6 +65,11 @@ export async function runCli(argv: string[], io: CliIo = stdio, env: NodeJS.Proc
   try {
     const args = parseCommandArgs(command, rest);
     const app = createAppContext(loadConfig(env));
+    if (app.readOnly) {
+      io.err(
+        `note: TRELLIS_DB=${app.config.dbFile} is open for reading only (${app.readOnly.problem}); commands that change it are refused.`,
+      );
+    }
     try {
       return (await command.run(args, app, io)) ?? 0;
     } finally {

@@ -13,6 +13,8 @@ export interface SeedOptions {
   tenant: string;
   now: Date;
   timeZones: readonly string[];
+  /** Number of the first demo coach (demo-00001 by default); `seed-demo --append` starts after the last one. */
+  first?: number;
 }
 
 const NOTES = [
@@ -39,9 +41,11 @@ export function seedDemo(
   let selfChecks = 0;
   let reflections = 0;
   const batch = 250;
+  const first = options.first ?? 1;
   for (let start = 0; start < options.coaches; start += batch) {
     repos.transaction(() => {
-      for (let n = start; n < Math.min(options.coaches, start + batch); n++) {
+      for (let i = start; i < Math.min(options.coaches, start + batch); i++) {
+        const n = first - 1 + i;
         const timeZone = options.timeZones[n % options.timeZones.length];
         const coach = repos.coaches.upsert(
           { platform: options.platform, tenant: options.tenant, user: `demo-${String(n + 1).padStart(5, '0')}` },

@@ -8,6 +8,19 @@ export interface OpenOptions {
   /** Run migrations up to this version only (tests of upgrades from older schemas). */
   migrateTo?: number;
   readonly?: boolean;
+  /** How long a statement waits for another connection's lock, blocking the thread (default 5 s, for start-up and the CLI). */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * The busy timeout of a serving process once it has started: a few milliseconds, so a lock another process holds
+ * never blocks the event loop; the group commit retries asynchronously instead (src/store/group-commit.ts).
+ */
+export const SERVING_BUSY_TIMEOUT_MS = 5;
+
+/** Switches `db` to the serving busy timeout (start-up may wait longer, nothing is served yet). */
+export function useServingBusyTimeout(db: Db): void {
+  db.pragma(`busy_timeout = ${SERVING_BUSY_TIMEOUT_MS}`);
 }
 
 /** Opens the SQLite file with WAL, foreign keys and a busy timeout, and brings its schema up to date. */
@@ -15,18 +28,37 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   const onDisk = file !== ':memory:' && file !== '';
   if (onDisk && !options.readonly) ensurePrivateDir(file);
   const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-  db.pragma('busy_timeout = 5000');
+  try {
+    configure(db, options.busyTimeoutMs ?? 5000);
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      // Every coach's ratings are in here: owner-only whatever the umask (SQLite gives -wal and -shm the same mode).
+      if (onDisk) restrictDatabaseFiles(file);
+      migrate(db, MIGRATIONS, options.migrateTo);
+    }
+  } catch (error) {
+    // Half-opened (a full or read-only disk, a newer schema): the handle is closed, never leaked.
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+/** The settings every connection of Trellis has, read-only ones included. */
+export function configure(db: Db, busyTimeoutMs: number): void {
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   db.pragma('foreign_keys = ON');
   // Deleted and purged text is overwritten with zeros, not left in free pages.
   db.pragma('secure_delete = ON');
-  if (!options.readonly) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    // Every coach's ratings are in here: owner-only whatever the umask (SQLite gives -wal and -shm the same mode).
-    if (onDisk) restrictDatabaseFiles(file);
-    migrate(db, MIGRATIONS, options.migrateTo);
-  }
-  return db;
+}
+
+/** The file was written by a newer Trellis: nothing in it is touched. */
+export class SchemaTooNewError extends Error {}
+
+/** The newest schema version this Trellis knows. */
+export function latestSchemaVersion(migrations: readonly Migration[] = MIGRATIONS): number {
+  return Math.max(0, ...migrations.map((m) => m.version));
 }
 
 export function schemaVersion(db: Db): number {
@@ -40,10 +72,10 @@ export function migrate(
   to = Number.POSITIVE_INFINITY,
 ): number[] {
   const applied: number[] = [];
-  const latest = Math.max(0, ...migrations.map((m) => m.version));
+  const latest = latestSchemaVersion(migrations);
   const current = schemaVersion(db);
   if (current > latest) {
-    throw new Error(
+    throw new SchemaTooNewError(
       `The database is at schema version ${current}, newer than this Trellis (${latest}). Upgrade Trellis or restore an older backup.`,
     );
   }

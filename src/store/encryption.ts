@@ -116,6 +116,8 @@ export function prepareEncryption(db: Db, keyText: string | undefined, at: Date)
       `TRELLIS_ENCRYPTION_KEY is not the key this database was encrypted with (configured key ${cipher.keyId}, database key ${storedId ?? 'unknown'}). Nothing was changed. Set the right key; to change keys use "npm run cli -- rotate-key".`,
     );
   }
+  // Opened for reading only (a read-only or full disk): the key was checked; encrypting waits for a writable start.
+  if (db.readonly) return { keyId: cipher.keyId, encryptedNow: 0 };
   const encryptedNow = db
     .transaction(() => {
       const n = rewriteAll(db, plainTextCipher, cipher, true);

@@ -11,6 +11,37 @@ const UNAVAILABLE: readonly { prefix: string; reason: string }[] = [
 ];
 
 export const STORAGE_UNAVAILABLE_MESSAGE = 'Trellis could not save right now; nothing was stored; please try again.';
+/** Another process holds the database's write lock for longer than a write may wait (src/store/group-commit.ts). */
+export const STORAGE_BUSY_MESSAGE =
+  'Trellis is busy at the moment (its database is in use); nothing was stored. Please try again in a few seconds.';
+/** The database could be opened for reading only (a read-only or full disk at start-up, or a read-only connection). */
+export const STORAGE_READ_ONLY_MESSAGE =
+  'Trellis is read-only at the moment, so nothing was stored; your history, journal and trend can still be read. Please try again later.';
+
+/** What the user is told for each kind of refusal. */
+function messageFor(sqliteCode: string): string {
+  if (sqliteCode.startsWith('SQLITE_BUSY') || sqliteCode.startsWith('SQLITE_LOCKED')) return STORAGE_BUSY_MESSAGE;
+  if (sqliteCode.startsWith('SQLITE_READONLY')) return STORAGE_READ_ONLY_MESSAGE;
+  return STORAGE_UNAVAILABLE_MESSAGE;
+}
+
+/** Whether waiting may help: another connection holds the lock (as opposed to a read-only or full database). */
+export function isLockError(error: unknown): boolean {
+  return (
+    error instanceof StorageUnavailableError &&
+    (error.sqliteCode.startsWith('SQLITE_BUSY') || error.sqliteCode.startsWith('SQLITE_LOCKED'))
+  );
+}
+
+let refusals = 0;
+
+/**
+ * How many storage refusals (locked, read-only, full …) this process has seen so far. The group commit compares it
+ * before and after a work to learn that the work tried to write, even when the core turned the refusal into a reply.
+ */
+export function storageRefusals(): number {
+  return refusals;
+}
 
 /** The storage error a user can be told about, with its SQLite code and a reason for the log. */
 export class StorageUnavailableError extends TrellisError {
@@ -18,7 +49,7 @@ export class StorageUnavailableError extends TrellisError {
     readonly sqliteCode: string,
     readonly reason: string,
   ) {
-    super('storage_unavailable', STORAGE_UNAVAILABLE_MESSAGE, `${sqliteCode}: ${reason}`);
+    super('storage_unavailable', messageFor(sqliteCode), `${sqliteCode}: ${reason}`);
   }
 }
 
@@ -27,7 +58,9 @@ export function toStorageError(error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return error;
   const match = UNAVAILABLE.find((u) => code.startsWith(u.prefix));
-  return match ? new StorageUnavailableError(code, match.reason) : error;
+  if (!match) return error;
+  refusals += 1;
+  return new StorageUnavailableError(code, match.reason);
 }
 
 /**

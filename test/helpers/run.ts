@@ -14,11 +14,11 @@ export interface RunResult {
 export function runTs(
   entry: string,
   args: string[],
-  options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(TSX, [path.join(ROOT, entry), ...args], {
-      cwd: ROOT,
+      cwd: options.cwd ?? ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, TRELLIS_TZ: 'UTC', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -66,7 +66,7 @@ describe('GroupCommit', () => {
     expect(keys.some(stored)).toBe(false);
     expect(await Promise.all(all)).toEqual([true, true, true, true, true]);
     expect(seenAtResolution).toEqual([true, true, true, true, true]);
-    expect(batcher.stats).toEqual({ batches: 1, committed: 5 });
+    expect(batcher.stats).toEqual({ batches: 1, committed: 5, answeredWhileLocked: 0, lockWaits: 0 });
   });
 
   test('a failing work is rolled back alone; the rest of its batch is committed', async () => {
@@ -81,7 +81,7 @@ describe('GroupCommit', () => {
     await expect(good1).resolves.toBe(true);
     await expect(good2).resolves.toBe(true);
     expect([stored('good1'), stored('bad'), stored('good2')]).toEqual([true, false, true]);
-    expect(batcher.stats).toEqual({ batches: 1, committed: 2 });
+    expect(batcher.stats).toEqual({ batches: 1, committed: 2, answeredWhileLocked: 0, lockWaits: 0 });
   });
 
   test('a COMMIT that fails rejects every work of the batch, and none of it is stored', async () => {
@@ -101,24 +101,23 @@ describe('GroupCommit', () => {
     expect(stored('after')).toBe(true);
   });
 
-  test('a database locked by another connection: every work is told storage is unavailable, nothing runs', async () => {
+  test('a database locked by another connection for longer than a write may wait: told busy, nothing stored', async () => {
     db.pragma('busy_timeout = 20');
     const locker = new Database(dir.file('trellis.db'));
     locker.exec('BEGIN IMMEDIATE');
-    let ran = false;
     const repos = createRepositories(db);
+    const waiting = new GroupCommit(db, { lockWaitMs: 50 });
     try {
-      const result = batcher.run(() => {
-        ran = true;
-        return repos.selfChecks.add(check('locked'));
-      });
+      const result = waiting.run(() => repos.selfChecks.add(check('locked')));
       await expect(result).rejects.toBeInstanceOf(StorageUnavailableError);
-      expect(ran).toBe(false);
+      await expect(result).rejects.toMatchObject({ sqliteCode: expect.stringMatching(/^SQLITE_BUSY/) });
+      expect(stored('locked')).toBe(false);
+      expect(waiting.pending).toBe(0);
     } finally {
       locker.exec('ROLLBACK');
       locker.close();
     }
-    await expect(batcher.run(() => repos.selfChecks.add(check('unlocked')).created)).resolves.toBe(true);
+    await expect(waiting.run(() => repos.selfChecks.add(check('unlocked')).created)).resolves.toBe(true);
   });
 
   test('a burst larger than one batch is committed in several transactions, all of it', async () => {

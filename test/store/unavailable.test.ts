@@ -5,7 +5,7 @@ import type { CoachRef } from '../../src/core/model';
 import { Trellis } from '../../src/core/trellis';
 import { createLogger } from '../../src/log';
 import { createRepositories, openDatabase } from '../../src/store';
-import { STORAGE_UNAVAILABLE_MESSAGE } from '../../src/store/errors';
+import { STORAGE_BUSY_MESSAGE, STORAGE_READ_ONLY_MESSAGE, STORAGE_UNAVAILABLE_MESSAGE } from '../../src/store/errors';
 import { FixedClock } from '../helpers/clock';
 import { tempDbFile } from '../helpers/temp-db';
 
@@ -42,7 +42,7 @@ describe('a database that is locked, read-only or full', () => {
   it('read-only: a write is answered clearly, nothing is stored, reading still works', () => {
     const db = openDatabase(t.file, { readonly: true });
     const { say, logLines } = coreOn(db);
-    expect(say('/selfcheck 1 2 3 4 5 1 second')).toBe(STORAGE_UNAVAILABLE_MESSAGE);
+    expect(say('/selfcheck 1 2 3 4 5 1 second')).toBe(STORAGE_READ_ONLY_MESSAGE);
     expect(say('history')).toMatch(/Recent self-checks[\s\S]*Context 4/);
     expect(db.prepare('SELECT count(*) FROM self_checks').pluck().get()).toBe(1);
     expect(logLines.some((l) => /"could not store".*SQLITE_READONLY/.test(l))).toBe(true);
@@ -56,7 +56,7 @@ describe('a database that is locked, read-only or full', () => {
     const other = new Database(t.file);
     other.exec('BEGIN EXCLUSIVE');
     try {
-      expect(say('/selfcheck 1 2 3 4 5 1 second')).toBe(STORAGE_UNAVAILABLE_MESSAGE);
+      expect(say('/selfcheck 1 2 3 4 5 1 second')).toBe(STORAGE_BUSY_MESSAGE);
       expect(say('history')).toMatch(/Context 4/); // readers are not blocked in WAL mode
       expect(logLines.some((l) => /SQLITE_BUSY/.test(l))).toBe(true);
     } finally {
