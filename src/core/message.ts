@@ -15,7 +15,8 @@ export type ActionId =
   | 'confirm_delete_messages'
   | 'cancel'
   | 'journal_keep'
-  | 'journal_discard';
+  | 'journal_discard'
+  | 'open_session';
 
 export interface Button {
   action: ActionId;

@@ -65,6 +65,7 @@ export function buildExport(data: CoachData, catalog: PromptCatalog, exportedAt:
       checkedAt: c.checkedAt,
       ratings: c.ratings,
       note: c.note,
+      rubricVersion: c.rubricVersion ?? null,
     })),
     reflections: data.reflections.map((r) => ({
       id: r.id,
@@ -86,6 +87,7 @@ export function buildExport(data: CoachData, catalog: PromptCatalog, exportedAt:
     ...(data.pendingTexts?.length
       ? { pendingTexts: data.pendingTexts.map((p) => ({ id: p.id, createdAt: p.createdAt, text: p.text })) }
       : {}),
+    ...(data.credentialJourney ? { credentialJourney: data.credentialJourney } : {}),
   };
   const s = coach.settings;
   return [

@@ -5,6 +5,7 @@ import { MIN_GROUP_SIZE_FLOOR } from './digest';
 import { isTrellisError, TrellisError } from './errors';
 import { GroupCommands } from './group-commands';
 import { Journal } from './journal';
+import { JOURNEY_SUBCOMMANDS, Journey, type SessionPrefill } from './journey';
 import { type FileAttachment, type Message, message } from './message';
 import type { Coach, CoachRef, PromptIssue, Ratings, Reflection, SelfCheck, Settings } from './model';
 import type { ChartRenderer, Clock, Logger, RemovalRequests, Repositories } from './ports';
@@ -68,7 +69,11 @@ export interface RequestContext {
 }
 
 /** What a typed command asks for: messages to show, or a form the platform presents its own way. */
-export type Reply = { type: 'messages'; messages: Message[] } | { type: 'selfcheck_form' } | { type: 'settings_form' };
+export type Reply =
+  | { type: 'messages'; messages: Message[] }
+  | { type: 'selfcheck_form' }
+  | { type: 'settings_form' }
+  | { type: 'session_form'; prefill: SessionPrefill };
 
 const messages = (...list: Message[]): Reply => ({ type: 'messages', messages: list });
 
@@ -84,6 +89,10 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
   { usage: 'trend', what: 'per behaviour: this week, the change against the four weeks before, a sparkline' },
   { usage: 'settings', what: 'show or change prompt time, days, time zone, level and pause' },
   { usage: 'help', what: 'this list' },
+  { usage: '/selfcheck session [60 paid C17]', what: 'log a client session (form, or quick: minutes, paid/probono, code)' },
+  { usage: '/selfcheck log [ACC|PCC|MCC]', what: 'your coaching and mentor-coaching hours against a credential' },
+  { usage: '/selfcheck mentoring 60 1:1 | 90 group 6', what: 'log mentor-coaching hours' },
+  { usage: 'settings after-session 10m|off', what: 'when a session-ended event sends the after-session form' },
   { usage: '/selfcheck export', what: 'all your data (self-checks, reflections, settings, prompts) as CSV and JSON' },
   { usage: '/selfcheck delete', what: 'delete everything Trellis holds about you (asks first)' },
   { usage: 'share', what: 'preview sharing your latest reflection with your peer-supervision group(s)' },
@@ -108,6 +117,13 @@ export class Trellis {
   private weeklyService?: WeeklyService;
   private conversationFlow?: Conversation;
   private journalView?: Journal;
+  private journeyFlow?: Journey;
+
+  /** The credential journey: client sessions, markers, mentor coaching, the log (see journey.ts). */
+  get journey(): Journey {
+    this.journeyFlow ??= new Journey(this.deps, (ref, ctx) => this.coach(ref, ctx));
+    return this.journeyFlow;
+  }
 
   /** Free text and the prompt's typed commands: nothing a coach writes is discarded (see conversation.ts). */
   get conversation(): Conversation {
@@ -420,6 +436,8 @@ export class Trellis {
     const coach = this.coach(ref, ctx);
     const companies = /^(?:companies|company|clients)\b\s*([\s\S]*)$/i.exec(args.trim());
     if (companies) return this.groups.companies(coach, companies[1]);
+    const after = /^after-?session\b\s*([\s\S]*)$/i.exec(args.trim());
+    if (after) return this.journey.afterSessionSetting(ref, after[1], ctx);
     const change = applySettingsCommand(args, coach.settings, this.today(coach));
     if (change.kind === 'show') return this.settings(ref, ctx);
     this.deps.repos.coaches.updateSettings(
@@ -642,6 +660,10 @@ export class Trellis {
     // A bare "/selfcheck settings" opens the platform's settings form; with arguments it changes one setting.
     if (sub === 'settings' && rest.length === 0) return { type: 'settings_form' };
     if (SUBCOMMANDS.has(sub)) return this.runCommand(ref, sub, rest.join(' '), ctx);
+    if (JOURNEY_SUBCOMMANDS.has(sub)) {
+      const out = this.journey.run(ref, sub, rest.join(' '), ctx);
+      return 'form' in out ? { type: 'session_form', prefill: out.form } : messages(out.message);
+    }
     return messages(this.recordSelfCheck(ref, parseQuickSelfCheck(args), ctx).reply);
   }
 }
@@ -673,6 +695,8 @@ export function parseCommand(text: string): { name: string; args: string } | und
   if (group) return { name: 'group', args: group[1] ?? '' };
   const share = /^\/?share(?:\s+(confirm\s+\d+|\d+))?$/i.exec(text);
   if (share) return { name: 'share', args: share[1] ?? '' };
+  const a = /^\/?settings\s+(after-?session)\b([\s\S]*)$/i.exec(text);
+  if (a) return { name: 'settings', args: `after-session${a[2]}` };
   const c = /^\/?settings\s+(companies|company|clients)\b([\s\S]*)$/i.exec(text);
   if (c) return { name: 'settings', args: `companies${c[2]}` };
   const s = /^\/?settings(?:\s+(time|days|tz|timezone|zone|level|pause|resume|unpause)\b(.*))?$/i.exec(text);

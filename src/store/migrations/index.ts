@@ -13,6 +13,8 @@ import { stableCoachNumbers } from './011-stable-coach-numbers';
 import { deliveryStages } from './012-delivery-stages';
 import { pendingTexts } from './013-pending-texts';
 import { channelPosts } from './014-channel-posts';
+import { rubricVersion } from './019-rubric-version';
+import { credentialJourney } from './020-credential-journey';
 
 /** One schema change. `version` becomes the database's user_version once `sql` (or `run`) has run. */
 export interface Migration {
@@ -47,4 +49,6 @@ export const MIGRATIONS: readonly Migration[] = [
   deliveryStages,
   pendingTexts,
   channelPosts,
+  rubricVersion,
+  credentialJourney,
 ];
