@@ -208,7 +208,7 @@ export class Journey {
     this.deps.log.info('mentor coaching logged', { coach: coach.id, logId: log.id });
     const kind = log.groupSize === 1 ? 'one-to-one' : `group of ${log.groupSize}`;
     const lines = [`Mentor coaching logged: ${log.date} · ${log.minutes} min · ${kind}.`];
-    if (log.groupSize > 10) lines.push('A group of more than 10 does not count toward ICF\'s ten hours.');
+    if (log.groupSize > 10) lines.push("A group of more than 10 does not count toward ICF's ten hours.");
     return message(lines, { footer: 'See where you stand: /selfcheck log' });
   }
 
@@ -279,7 +279,10 @@ export class Journey {
     const { journey } = this.deps.repos;
     const event = journey.endEvent(eventId);
     if (!event || event.coachId !== coach.id || journey.afterSessionMinutes(coach.id) === null) return undefined;
-    const about = [event.minutes ? `${event.minutes} min` : undefined, event.clientCode ? `client ${event.clientCode}` : undefined]
+    const about = [
+      event.minutes ? `${event.minutes} min` : undefined,
+      event.clientCode ? `client ${event.clientCode}` : undefined,
+    ]
       .filter(Boolean)
       .join(', ');
     return message(

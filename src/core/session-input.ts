@@ -261,7 +261,7 @@ export function parseMentoring(args: string, today: string): MentoringInput {
       date = parseSessionDate(lower, today);
     else if (lower === 'mentor' || lower === 'with') {
       const name = cleanText(tokens.slice(i + 1).join(' '));
-      if (name === '' || name.length > 80) fail("Give the mentor's name after \"mentor\", in up to 80 characters.");
+      if (name === '' || name.length > 80) fail('Give the mentor\'s name after "mentor", in up to 80 characters.');
       mentorName = name;
       break;
     } else fail(usage);

@@ -80,9 +80,10 @@ export interface JourneyRepository {
   /** Oldest first. */
   mentoring(coachId: number): MentoringLog[];
   /** Records an end event unless the coach already has one with this key; `created` false for a repeat. */
-  recordEndEvent(
-    event: Omit<SessionEndEvent, 'id'> & { dedupeKey: string; receivedAt: string },
-  ): { event: SessionEndEvent; created: boolean };
+  recordEndEvent(event: Omit<SessionEndEvent, 'id'> & { dedupeKey: string; receivedAt: string }): {
+    event: SessionEndEvent;
+    created: boolean;
+  };
   endEvent(id: number): SessionEndEvent | undefined;
   /** Oldest first (export). */
   endEvents(coachId: number): SessionEndEvent[];

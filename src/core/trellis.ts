@@ -89,7 +89,10 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
   { usage: 'trend', what: 'per behaviour: this week, the change against the four weeks before, a sparkline' },
   { usage: 'settings', what: 'show or change prompt time, days, time zone, level and pause' },
   { usage: 'help', what: 'this list' },
-  { usage: '/selfcheck session [60 paid C17]', what: 'log a client session (form, or quick: minutes, paid/probono, code)' },
+  {
+    usage: '/selfcheck session [60 paid C17]',
+    what: 'log a client session (form, or quick: minutes, paid/probono, code)',
+  },
   { usage: '/selfcheck log [ACC|PCC|MCC]', what: 'your coaching and mentor-coaching hours against a credential' },
   { usage: '/selfcheck mentoring 60 1:1 | 90 group 6', what: 'log mentor-coaching hours' },
   { usage: 'settings after-session 10m|off', what: 'when a session-ended event sends the after-session form' },

@@ -1,10 +1,4 @@
-import type {
-  ClientSession,
-  JourneyRepository,
-  MarkerRating,
-  MentoringLog,
-  SessionEndEvent,
-} from '../core/sessions';
+import type { ClientSession, JourneyRepository, MarkerRating, MentoringLog, SessionEndEvent } from '../core/sessions';
 import { DEFAULT_AFTER_SESSION_MINUTES } from '../core/sessions';
 import { plainTextCipher, type TextCipher } from './crypto';
 import type { Db } from './db';
@@ -206,8 +200,15 @@ export function journeyRepository(db: Db, cipher: TextCipher = plainTextCipher):
       return sessionsOf.all(coachId).map((row) => openSession(row, byId.get(row.id) ?? []));
     },
     totals(coachId, recentFrom) {
-      const sums = totals.get(recentFrom, coachId) as { sessions: number; minutes: number | null; paid: number | null; recent: number | null };
-      const clients = new Set(codes.all(coachId).map((r) => normaliseClientCode(cipher.open(r.client_code, CODE_FIELD))));
+      const sums = totals.get(recentFrom, coachId) as {
+        sessions: number;
+        minutes: number | null;
+        paid: number | null;
+        recent: number | null;
+      };
+      const clients = new Set(
+        codes.all(coachId).map((r) => normaliseClientCode(cipher.open(r.client_code, CODE_FIELD))),
+      );
       return {
         sessions: sums.sessions,
         minutes: sums.minutes ?? 0,

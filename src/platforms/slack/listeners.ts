@@ -11,6 +11,7 @@ import type {
 } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { isTrellisError } from '../../core/errors';
+import type { SessionPrefill } from '../../core/journey';
 import { type Message, message } from '../../core/message';
 import type { CoachRef } from '../../core/model';
 import type { Clock, InboundEventRepository, Logger, WriteBatcher } from '../../core/ports';
@@ -31,6 +32,7 @@ import {
 import type { ProfileHint, SlackProfiles } from './profiles';
 import { type Sleep, withRateLimitRetry } from './rate-limit';
 import { renderBlocks, renderFallbackText } from './render';
+import { openSessionButton, SESSION_VIEW, sessionModal, submitSessionView } from './session-modal';
 import {
   homeView,
   readSelfCheckForm,
@@ -95,6 +97,8 @@ type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 const hasFiles = (messages: readonly Message[]) => messages.some((m) => (m.files?.length ?? 0) > 0);
 
 /** A Web API failure as its error code only: errors can carry request details, which stay out of logs. */
+const prefillOf = (reply: Reply): SessionPrefill => (reply.type === 'session_form' ? reply.prefill : {});
+
 function slackErrorCode(error: unknown): string {
   const e = error as { data?: { error?: unknown }; code?: unknown };
   if (typeof e.data?.error === 'string') return e.data.error;
@@ -166,7 +170,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   };
 
   const openForm = async (
-    kind: 'selfcheck_form' | 'settings_form',
+    kind: Exclude<Reply['type'], 'messages'>,
     ref: CoachRef,
     ctx: RequestContext,
     args: {
@@ -174,10 +178,16 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       triggerId?: string;
       onBusy: () => Promise<void>;
     },
+    prefill: SessionPrefill = {},
   ) => {
     // Registers the coach (with their Slack time zone) on first contact, before any form is filled in.
     const coach = trellis.coach(ref, ctx);
-    const view = kind === 'selfcheck_form' ? selfCheckModal() : settingsModal(coach.settings, coach.timeZoneSetByCoach);
+    const view =
+      kind === 'session_form'
+        ? sessionModal(prefill, trellis.today(coach))
+        : kind === 'selfcheck_form'
+          ? selfCheckModal()
+          : settingsModal(coach.settings, coach.timeZoneSetByCoach);
     await openModal(args.client, args.triggerId, view, args.onBusy);
   };
 
@@ -248,7 +258,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
         return;
       }
       await ack();
-      await openForm(reply.type, ref, ctxWith(known), formArgs());
+      await openForm(reply.type, ref, ctxWith(known), formArgs(), prefillOf(reply));
       return;
     }
     // First contact: ack at once, ask Slack for the time zone, then answer through response_url.
@@ -257,7 +267,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const reply = await execute(hint);
     if (reply.type === 'messages' && hasFiles(reply.messages)) await deliverFiles(client, ref, reply.messages, respond);
     else if (reply.type === 'messages') await respond(ephemeral(reply.messages));
-    else await openForm(reply.type, ref, ctxWith(hint), formArgs());
+    else await openForm(reply.type, ref, ctxWith(hint), formArgs(), prefillOf(reply));
   };
 
   /**
@@ -322,6 +332,15 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     }
     await sendDirect(ref, reply, `selfcheck:${check.id}`, hint);
   });
+
+  // ---- the session modal (credential journey, session-modal.ts) ----
+  views.set(SESSION_VIEW, (args) =>
+    submitSessionView(args, {
+      trellis,
+      coachRefOf: (who) => coachRef(args.context, { team: who.team?.id ?? who.user.team_id, user: who.user.id }),
+      sendDirect: (ref, reply, key) => sendDirect(ref, reply, key),
+    }),
+  );
 
   // ---- the settings modal ----
   views.set(VIEWS.settings, async ({ ack, body, view, context }) => {
@@ -522,6 +541,20 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     });
   }
 
+  // "Log this session" on an after-session DM (value "e<event id>"), or "Log a session" after a typed "session".
+  actions.set('open_session', async (args) => {
+    await args.ack();
+    const { who, action, ref } = buttonContext(args);
+    const respond = who.response_url ? args.respond : undefined;
+    const hint = profiles.cached(ref.tenant, ref.user) ?? {};
+    const formArgs = {
+      client: args.client,
+      triggerId: who.trigger_id,
+      onBusy: () => tell(ref, message(BUSY), `busy:${who.trigger_id}`, respond),
+    };
+    await openForm('session_form', ref, hint, formArgs, trellis.journey.prefill(ref, action.value));
+  });
+
   // Slack stops retrying an event within the hour; claims older than a day are only clutter.
   let lastPurge = 0;
   const forgetOldEvents = (now: Date) => {
@@ -568,15 +601,17 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const messages =
       reply.type === 'messages'
         ? reply.messages
-        : [
-            message(reply.type === 'selfcheck_form' ? 'Open the self-check form:' : 'Open your settings:', {
-              buttons: [
-                reply.type === 'selfcheck_form'
-                  ? { action: 'open_selfcheck', label: 'Check in', style: 'primary' }
-                  : { action: 'open_settings', label: 'Settings' },
-              ],
-            }),
-          ];
+        : reply.type === 'session_form'
+          ? [openSessionButton(reply.prefill)]
+          : [
+              message(reply.type === 'selfcheck_form' ? 'Open the self-check form:' : 'Open your settings:', {
+                buttons: [
+                  reply.type === 'selfcheck_form'
+                    ? { action: 'open_selfcheck', label: 'Check in', style: 'primary' }
+                    : { action: 'open_settings', label: 'Settings' },
+                ],
+              }),
+            ];
     // "delete confirm" typed in the DM: the answer goes into this DM, unrecorded, without registering the coach again.
     if (knownBefore && !trellis.knows(ref)) {
       for (const m of messages) {
