@@ -225,6 +225,11 @@ export class Journey {
     );
   }
 
+  /** Keeps the email a platform reported (checked first; a malformed one is ignored). */
+  rememberEmail(coachId: number, email: string): void {
+    if (z.email().max(320).safeParse(email).success) this.deps.repos.journey.rememberEmail(coachId, email);
+  }
+
   /** The coach a hook names: "platform:tenant:user", or an email a platform reported for them. */
   findCoach(who: string): Coach | undefined {
     const { coaches, journey } = this.deps.repos;
@@ -254,6 +259,8 @@ export class Journey {
         'No coach matches "coach": give platform:tenant:user, or an email the coach\'s platform reported to Trellis.',
       );
     }
+    if (coach.platform === 'console')
+      throw new TrellisError('invalid_session', 'That coach uses the terminal chat, which Trellis cannot message.');
     const { repos } = this.deps;
     const endedAt = new Date(event.endedAt).toISOString();
     return repos.transaction(() => {

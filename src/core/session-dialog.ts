@@ -53,7 +53,8 @@ export class SessionDialog {
         question: () => 'Paid or pro bono? (paid / probono, Enter for paid)',
         answer: (t) => {
           const v = t.toLowerCase();
-          if (!['', 'paid', 'probono', 'pro bono', 'pro-bono'].includes(v)) throw new TrellisError('invalid_session', 'Say paid or probono.');
+          if (!['', 'paid', 'probono', 'pro bono', 'pro-bono'].includes(v))
+            throw new TrellisError('invalid_session', 'Say paid or probono.');
           this.input.paid = v === '' || v === 'paid';
         },
       },

@@ -59,6 +59,8 @@ export interface RequestContext {
   /** The coach's time zone as the platform reports it (Slack profile, Teams localTimezone). */
   timeZone?: string;
   displayName?: string;
+  /** The coach's email as the platform reports it: a session-ended hook may name the coach by it (journey.ts). */
+  email?: string;
   /** The conversation the request came from, for commands about a channel ("digest here", "group join"). */
   channel?: { id: string; kind: 'direct' | 'group'; name?: string };
   /**
@@ -203,6 +205,7 @@ export class Trellis {
     if (platformZone && platformZone !== coach.settings.timeZone && !coach.timeZoneSetByCoach) {
       coach = repos.coaches.updateSettings(coach.id, { ...coach.settings, timeZone: platformZone }, false);
     }
+    if (ctx.email) this.journey.rememberEmail(coach.id, ctx.email);
     return coach;
   }
 
