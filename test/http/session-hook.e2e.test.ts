@@ -66,6 +66,14 @@ describe('the session-ended webhook', () => {
     expect(unknown.json.error).toMatch(/No coach matches/);
     const unknownEmail = await signed(JSON.stringify({ coach: 'nobody@example.com', endedAt: '2026-11-24T08:55:00Z' }));
     expect(unknownEmail.status).toBe(404);
+    const asText = await fetch(`${h.url}${SESSION_HOOK_PATH}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect(asText.status).toBe(415);
+    const big = JSON.stringify({ coach, endedAt: '2026-11-24T08:55:00Z', id: 'x'.repeat(20_000) });
+    expect((await signed(big)).status).toBe(413);
     expect(counts()).toEqual({ events: 0, deliveries: 0 });
   });
 
