@@ -1,8 +1,6 @@
-import type { SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { SessionPrefill } from '../../core/journey';
 import { type Message, message } from '../../core/message';
-import type { CoachRef } from '../../core/model';
 import { MARKER_IDS, RUBRIC } from '../../core/rubric';
 import {
   CLIENT_CODE_MAX,
@@ -11,8 +9,8 @@ import {
   type SessionFormFields,
   validateSessionForm,
 } from '../../core/session-input';
-import type { Trellis } from '../../core/trellis';
-import { interaction, submittedView } from './payloads';
+import { type ActionArgs, BUSY, coachRef, type ListenerDeps, type ListenerKit, type ViewArgs } from './listener-kit';
+import { buttonAction, interaction, submittedView } from './payloads';
 import type { ViewState } from './views';
 
 /**
@@ -124,38 +122,58 @@ export function readSessionForm(state: ViewState): SessionFormFields {
   };
 }
 
-export interface SessionListenerDeps {
-  trellis: Trellis;
-  coachRefOf(body: { team?: { id?: string } | null; user: { id: string; team_id?: string } }): CoachRef;
-  sendDirect(ref: CoachRef, reply: Message, key: string): Promise<void>;
-}
-
 /**
- * The session modal's submission: checked before the ack (each problem beside its field), then stored in one
- * transaction; the view id is the request key, so a resubmission records nothing twice. The answer goes to the DM.
+ * The session modal's submission and the "Log a session" / "Log this session" button (value "e<event id>": the
+ * form filled in from a session-ended event). The submission is checked before the ack (each problem beside its
+ * field) and stored in one transaction before it; the view id is the request key, so a resubmission records
+ * nothing twice. The answer goes to the DM.
  */
-export async function submitSessionView(
-  args: Pick<SlackViewMiddlewareArgs, 'ack' | 'body' | 'view'>,
-  deps: SessionListenerDeps,
-): Promise<void> {
-  const parsedView = submittedView.safeParse(args.view);
-  const who = interaction.safeParse(args.body);
-  if (!parsedView.success || !who.success) {
-    await args.ack({ response_action: 'errors', errors: { minutes: 'The form arrived incomplete; open it again.' } });
-    return;
-  }
-  const { trellis } = deps;
-  const ref = deps.coachRefOf(who.data);
-  const coach = trellis.coach(ref);
-  const result = validateSessionForm(readSessionForm(parsedView.data.state.values as ViewState), trellis.today(coach));
-  if (!result.ok) {
-    const errors = Object.fromEntries(Object.entries(result.errors).filter((e): e is [string, string] => !!e[1]));
-    await args.ack({ response_action: 'errors', errors });
-    return;
-  }
-  const recorded = trellis.journey.recordSession(ref, result.value, { requestKey: `slack:view:${parsedView.data.id}` });
-  await args.ack();
-  if (recorded.created) await deps.sendDirect(ref, recorded.reply, `session:${recorded.session.id}`);
+export function registerSessionListeners(
+  views: Map<string, (args: ViewArgs) => Promise<void>>,
+  actions: Map<string, (args: ActionArgs) => Promise<void>>,
+  deps: ListenerDeps,
+  kit: ListenerKit,
+): void {
+  const { trellis, profiles } = deps;
+  views.set(SESSION_VIEW, async ({ ack, body, view, context }) => {
+    const parsedView = submittedView.safeParse(view);
+    const who = interaction.safeParse(body);
+    if (!parsedView.success || !who.success) {
+      await ack({ response_action: 'errors', errors: { minutes: 'The form arrived incomplete; open it again.' } });
+      return;
+    }
+    const ref = coachRef(context, { team: who.data.team?.id ?? who.data.user.team_id, user: who.data.user.id });
+    const hint = profiles.cached(ref.tenant, ref.user) ?? {};
+    const coach = trellis.coach(ref, hint);
+    const fields = readSessionForm(parsedView.data.state.values as ViewState);
+    const result = validateSessionForm(fields, trellis.today(coach));
+    if (!result.ok) {
+      const errors = Object.fromEntries(Object.entries(result.errors).filter((e): e is [string, string] => !!e[1]));
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    const recorded = trellis.journey.recordSession(ref, result.value, {
+      ...hint,
+      requestKey: `slack:view:${parsedView.data.id}`,
+    });
+    await ack();
+    if (recorded.created) await kit.sendDirect(ref, recorded.reply, `session:${recorded.session.id}`, hint);
+  });
+
+  actions.set('open_session', async (args) => {
+    await args.ack();
+    const who = interaction.parse(args.body);
+    const action = buttonAction.parse(args.action);
+    const ref = coachRef(args.context, { team: who.team?.id ?? who.user.team_id, user: who.user.id });
+    const respond = who.response_url ? args.respond : undefined;
+    const hint = profiles.cached(ref.tenant, ref.user) ?? {};
+    const formArgs = {
+      client: args.client,
+      triggerId: who.trigger_id,
+      onBusy: () => kit.tell(ref, message(BUSY), `busy:${who.trigger_id}`, respond),
+    };
+    await kit.openForm('session_form', ref, hint, formArgs, trellis.journey.prefill(ref, action.value));
+  });
 }
 
 /** The message a DM shows when a typed "session" asks for the form: a button opens it. */
