@@ -2,7 +2,7 @@ import { type Message, message } from './message';
 import { type Coach, LEVELS, type Level } from './model';
 import { nextLevel, REQUIREMENTS, type Requirements, RUBRIC } from './rubric';
 import type { MentoringLog, SessionTotals } from './sessions';
-import { addDays, daysBetween } from './time';
+import { daysBetween } from './time';
 
 /**
  * `/selfcheck log [ACC|PCC|MCC]`: the coaching log and mentor coaching against a credential's requirements
@@ -150,5 +150,3 @@ export function parseLevel(text: string): Level | undefined {
   const t = text.trim().toUpperCase();
   return (LEVELS as readonly string[]).includes(t) ? (t as Level) : undefined;
 }
-
-export { addDays };

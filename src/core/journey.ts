@@ -7,7 +7,7 @@ import { PLATFORMS } from './model';
 import type { Clock, Logger, Repositories } from './ports';
 import type { Prompt } from './prompt-schema';
 import type { PromptCatalog } from './prompts';
-import { MARKER_IDS, type MarkerId, marker, markerBehaviour, RUBRIC } from './rubric';
+import { MARKER_IDS, type MarkerId, marker, markerBehaviour, REQUIREMENTS, RUBRIC } from './rubric';
 import {
   CLIENT_CODE_WHY,
   codeLooksLikeName,
@@ -116,7 +116,7 @@ export class Journey {
     const target = targetCredential(coach, explicit);
     const today = this.today(coach);
     const { journey } = this.deps.repos;
-    const recentFrom = monthsBefore(today, 18);
+    const recentFrom = monthsBefore(today, REQUIREMENTS.credentials[target].recentMonths);
     return logMessage({
       target,
       totals: journey.totals(coach.id, recentFrom),
@@ -208,7 +208,9 @@ export class Journey {
     this.deps.log.info('mentor coaching logged', { coach: coach.id, logId: log.id });
     const kind = log.groupSize === 1 ? 'one-to-one' : `group of ${log.groupSize}`;
     const lines = [`Mentor coaching logged: ${log.date} · ${log.minutes} min · ${kind}.`];
-    if (log.groupSize > 10) lines.push("A group of more than 10 does not count toward ICF's ten hours.");
+    const max = REQUIREMENTS.mentoring.maxGroupSize;
+    if (log.groupSize > max)
+      lines.push(`A group of more than ${max} does not count toward ICF's mentor-coaching hours.`);
     return message(lines, { footer: 'See where you stand: /selfcheck log' });
   }
 

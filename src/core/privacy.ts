@@ -35,6 +35,9 @@ export function exportedIds(data: CoachData, kind: ExportFileKind | 'all'): Reco
     reflections: data.reflections.map((r) => r.id),
     promptIssues: data.promptIssues.map((p) => p.id),
   };
+  const journey = data.credentialJourney;
+  if ((kind === 'all' || kind === 'export') && journey)
+    return { ...ids, sessions: journey.sessions.map((s) => s.id), mentoring: journey.mentoring.map((m) => m.id) };
   if (kind === 'all' || kind === 'export') return ids;
   if (kind === 'self-checks') return { selfChecks: ids.selfChecks };
   if (kind === 'reflections') return { reflections: ids.reflections };

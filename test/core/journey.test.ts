@@ -1,11 +1,13 @@
 import { monthsBefore, targetCredential } from '../../src/core/credential-log';
 import { promptsForMarker, weakestMarker } from '../../src/core/journey';
+import { toPlainText } from '../../src/core/message';
 import type { Coach, CoachRef } from '../../src/core/model';
 import type { PromptCatalog } from '../../src/core/prompts';
 import { RUBRIC } from '../../src/core/rubric';
 import { containsText, newKey, openApp } from '../helpers/app';
 import { tempDir } from '../helpers/temp-db';
 import { makeTrellis } from '../helpers/trellis';
+import { addCheck, inChannel, makeWeeklyTrellis, ratings, slackRef } from '../helpers/weekly';
 
 /** The credential journey's core on a real database with a fixed clock: the 18-month and 3-month windows. */
 const me: CoachRef = { platform: 'console', tenant: 'local', user: 'journeyer' };
@@ -189,5 +191,31 @@ describe('credential journey at rest', () => {
     expect(app.repos.journey.totals(coach.id, '2000-01-01').clients).toBe(1);
     app.close();
     dir.cleanup();
+  });
+});
+
+describe('nothing of a session reaches a group digest', () => {
+  test("the members' digest is the same with or without their sessions, evidence and codes", async () => {
+    const digest = async (withSessions: boolean) => {
+      const t = makeWeeklyTrellis('2027-01-06T10:00:00Z', { charts: false });
+      const here = inChannel('C0PEERS', 'peers');
+      t.trellis.handleText(slackRef('U1'), 'digest here', here);
+      for (const user of ['U1', 'U2', 'U3', 'U4', 'U5']) {
+        t.trellis.handleText(slackRef(user), 'group join', here);
+        const coach = t.trellis.coach(slackRef(user));
+        addCheck(t.repos, coach, '2027-01-05', ratings(4));
+        if (withSessions)
+          t.trellis.handleText(slackRef(user), `/selfcheck session 60 paid CODE${user} 4.2:no 4.3:partly 2027-01-05`);
+      }
+      const group = t.repos.groups.find('slack', 'T1', 'C0PEERS');
+      const shown = await t.trellis.digestFor(group?.id ?? 0, new Date('2027-01-11T09:00:00Z'));
+      t.close();
+      return shown ? toPlainText(shown) : '';
+    };
+    const without = await digest(false);
+    const withSessions = await digest(true);
+    expect(without).not.toBe('');
+    expect(withSessions).toBe(without);
+    expect(withSessions).not.toMatch(/CODEU|4\.2/);
   });
 });
