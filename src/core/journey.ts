@@ -5,6 +5,7 @@ import { type Message, message } from './message';
 import type { Coach, CoachRef } from './model';
 import { PLATFORMS } from './model';
 import type { Clock, Logger, Repositories } from './ports';
+import { NOTE_NOT_SHOWN } from './privacy-notice';
 import type { Prompt } from './prompt-schema';
 import type { PromptCatalog } from './prompts';
 import { MARKER_IDS, type MarkerId, marker, markerBehaviour, REQUIREMENTS, RUBRIC } from './rubric';
@@ -190,7 +191,7 @@ export class Journey {
     }
     return message(lines, {
       title: 'Session logged',
-      footer: 'Your evidence lines stay private, like your notes. See your hours: /selfcheck log',
+      footer: `Evidence lines are kept like your notes: ${NOTE_NOT_SHOWN.toLowerCase()} See your hours: /selfcheck log`,
     });
   }
 

@@ -85,7 +85,7 @@ export class SessionDialog {
       ),
       ...MARKER_IDS.map(
         (id): Step => ({
-          question: () => `Evidence for ${id}: what exactly did you say? (- for none; kept private like notes)`,
+          question: () => `Evidence for ${id}: what exactly did you say? (- for none; kept like your notes)`,
           answer: (t) => {
             const rating = this.rating(id);
             if (rating) rating.evidence = parseEvidence(t, id);

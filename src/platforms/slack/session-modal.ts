@@ -1,6 +1,7 @@
 import type { ModalView } from '@slack/types';
 import type { SessionPrefill } from '../../core/journey';
 import { type Message, message } from '../../core/message';
+import { NOTE_NOT_SHOWN } from '../../core/privacy-notice';
 import { MARKER_IDS, RUBRIC } from '../../core/rubric';
 import {
   CLIENT_CODE_MAX,
@@ -78,7 +79,7 @@ export function sessionModal(prefill: SessionPrefill, today: string): ModalView 
         elements: [
           {
             type: 'mrkdwn',
-            text: `Optional: PCC markers for "Cultivates Trust and Safety" (rubric ${RUBRIC.version}; ${RUBRIC.credit}) and, for any, what exactly you said. Evidence stays private, like your notes.`,
+            text: `Optional: PCC markers for "Cultivates Trust and Safety" (rubric ${RUBRIC.version}; ${RUBRIC.credit}) and, for any, what exactly you said. Evidence is kept like your notes: ${NOTE_NOT_SHOWN.toLowerCase()}`,
           },
         ],
       },

@@ -1,6 +1,7 @@
 import { type Activity, CardFactory, type TurnContext } from 'botbuilder';
 import type { SessionPrefill } from '../../core/journey';
 import type { CoachRef } from '../../core/model';
+import { NOTE_NOT_SHOWN } from '../../core/privacy-notice';
 import { MARKER_IDS, RUBRIC } from '../../core/rubric';
 import {
   CLIENT_CODE_MAX,
@@ -80,7 +81,7 @@ export function sessionCardActivity(
   field('clientCode', { type: 'Input.Text', label: 'Client code', maxLength: CLIENT_CODE_MAX, placeholder: 'C17' });
   body.push(
     text(
-      `Optional: PCC markers (rubric ${RUBRIC.version}; ${RUBRIC.credit}) and what exactly you said. Evidence stays private, like your notes.`,
+      `Optional: PCC markers (rubric ${RUBRIC.version}; ${RUBRIC.credit}) and what exactly you said. Evidence is kept like your notes: ${NOTE_NOT_SHOWN.toLowerCase()}`,
       { isSubtle: true, size: 'Small' },
     ),
   );
