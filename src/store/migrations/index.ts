@@ -13,6 +13,7 @@ import { stableCoachNumbers } from './011-stable-coach-numbers';
 import { deliveryStages } from './012-delivery-stages';
 import { pendingTexts } from './013-pending-texts';
 import { channelPosts } from './014-channel-posts';
+import { slackInstallations } from './018-slack-installations';
 import { rubricVersion } from './019-rubric-version';
 import { credentialJourney } from './020-credential-journey';
 
@@ -49,6 +50,7 @@ export const MIGRATIONS: readonly Migration[] = [
   deliveryStages,
   pendingTexts,
   channelPosts,
+  slackInstallations,
   rubricVersion,
   credentialJourney,
 ];
