@@ -44,6 +44,8 @@ const envSchema = z.object({
       .min(3, 'at least 3: below that, two colleagues who know their own ratings could work out a third')
       .max(1000),
   ),
+  /** Signs POST /hooks/session-ended (src/http/session-hook.ts); unset leaves the hook off. */
+  TRELLIS_WEBHOOK_SECRET: optional(z.string().min(16, 'at least 16 characters (for example: openssl rand -hex 32)')),
   SLACK_BOT_TOKEN: optional(z.string().regex(/^xox[a-z]-/, 'a bot token starts with "xoxb-"')),
   SLACK_SIGNING_SECRET: optional(z.string().min(8)),
   SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-/, 'an app-level token starts with "xapp-"')),
@@ -76,6 +78,8 @@ export interface Config {
   retentionDays?: number;
   encryptionKey?: string;
   newEncryptionKey?: string;
+  /** TRELLIS_WEBHOOK_SECRET: POST /hooks/session-ended is served only with it. */
+  webhookSecret?: string;
   minGroupSize: number;
   /** Days a workspace's data is kept after Trellis is uninstalled from it (TRELLIS_UNINSTALL_RETENTION_DAYS). */
   uninstallRetentionDays: number;
@@ -173,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionDays: e.TRELLIS_RETENTION_DAYS,
     encryptionKey: e.TRELLIS_ENCRYPTION_KEY,
     newEncryptionKey: e.TRELLIS_NEW_ENCRYPTION_KEY,
+    webhookSecret: e.TRELLIS_WEBHOOK_SECRET,
     minGroupSize: e.TRELLIS_MIN_GROUP_SIZE ?? DEFAULT_MIN_GROUP_SIZE,
     uninstallRetentionDays: e.TRELLIS_UNINSTALL_RETENTION_DAYS ?? DEFAULT_UNINSTALL_RETENTION_DAYS,
     slack,

@@ -1,6 +1,7 @@
 import type { AppContext } from './app';
 import type { Logger, Messenger } from './core/ports';
 import { HttpServer, type HttpServerOptions } from './http/server';
+import { mountSessionHook } from './http/session-hook';
 import type { SlackPlatform } from './platforms/slack/app';
 import type { Sleep } from './platforms/slack/rate-limit';
 import type { TeamsPlatform } from './platforms/teams';
@@ -98,6 +99,7 @@ export async function startServer(app: AppContext, options: ServerOptions = {}):
             recorder: app.removals.store,
           })
         : undefined;
+    mountSessionHook(http, app);
     const address = await http.listen(options.port ?? config.port, host);
     app.log.info('listening', { port: address.port, host: address.address });
 

@@ -7,7 +7,9 @@ describe('loading the prompt files', () => {
   let t: ReturnType<typeof tempDir>;
   beforeEach(() => {
     t = tempDir();
-    for (const f of fs.readdirSync(DEFAULT_PROMPTS_DIR)) fs.copyFileSync(path.join(DEFAULT_PROMPTS_DIR, f), t.file(f));
+    // The prompt files only (prompts/rubric and prompts/credentials are the credential journey's data).
+    for (const f of fs.readdirSync(DEFAULT_PROMPTS_DIR).filter((n) => n.endsWith('.json')))
+      fs.copyFileSync(path.join(DEFAULT_PROMPTS_DIR, f), t.file(f));
   });
   afterEach(() => t.cleanup());
 

@@ -1,6 +1,7 @@
 import { CONVERSATION_COMMANDS, parseConversationCommand } from './conversation';
 import { parseDeeperCommand, parseTipCommand } from './deeper';
 import { isTrellisError, TrellisError } from './errors';
+import { JOURNEY_SUBCOMMANDS, type SessionPrefill } from './journey';
 import { type Message, message } from './message';
 import type { CoachRef } from './model';
 import type { Logger } from './ports';
@@ -9,7 +10,11 @@ import { summaryMessage } from './summary';
 import type { RequestContext, Trellis } from './trellis';
 
 /** What a typed command asks for: messages to show, or a form the platform presents its own way. */
-export type Reply = { type: 'messages'; messages: Message[] } | { type: 'selfcheck_form' } | { type: 'settings_form' };
+export type Reply =
+  | { type: 'messages'; messages: Message[] }
+  | { type: 'selfcheck_form' }
+  | { type: 'settings_form' }
+  | { type: 'session_form'; prefill: SessionPrefill };
 
 const messages = (...list: Message[]): Reply => ({ type: 'messages', messages: list });
 
@@ -27,6 +32,13 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
   { usage: 'trend', what: 'per behaviour: this week, the change against the four weeks before, a sparkline' },
   { usage: 'settings', what: 'show or change prompt time, days, time zone, level and pause' },
   { usage: 'help', what: 'this list' },
+  {
+    usage: '/selfcheck session [60 paid C17]',
+    what: 'log a client session (form, or quick: minutes, paid/probono, code)',
+  },
+  { usage: '/selfcheck log [ACC|PCC|MCC]', what: 'your coaching and mentor-coaching hours against a credential' },
+  { usage: '/selfcheck mentoring 60 1:1 | 90 group 6', what: 'log mentor-coaching hours' },
+  { usage: 'settings after-session 10m|off', what: 'when a session-ended event sends the after-session form' },
   { usage: '/selfcheck export', what: 'all your data (self-checks, reflections, settings, prompts) as CSV and JSON' },
   { usage: '/selfcheck delete', what: 'delete everything Trellis holds about you (asks first)' },
   { usage: 'share', what: 'preview sharing your latest reflection with your peer-supervision group(s)' },
@@ -65,6 +77,7 @@ export type CommandCore = Pick<
   | 'recordSelfCheck'
   | 'deeper'
   | 'tip'
+  | 'journey'
 >;
 
 /** Typed commands: reading a command from text and running it, or handing free text to the conversation. */
@@ -151,8 +164,11 @@ export class Commands {
         return messages(this.core.deeper.offer(ref, undefined, ctx));
       case 'tip':
         return messages(this.core.tip(ref, args, ctx));
-      case 'settings':
+      case 'settings': {
+        const after = /^after-?session\b\s*([\s\S]*)$/i.exec(args.trim());
+        if (after) return messages(this.core.journey.afterSessionSetting(ref, after[1], ctx));
         return messages(this.core.changeSettings(ref, args, ctx));
+      }
       case 'export':
         return messages(this.core.exportData(ref, 'coach', ctx));
       case 'delete': {
@@ -180,6 +196,10 @@ export class Commands {
     // A bare "/selfcheck settings" opens the platform's settings form; with arguments it changes one setting.
     if (sub === 'settings' && rest.length === 0) return { type: 'settings_form' };
     if (SUBCOMMANDS.has(sub)) return this.runCommand(ref, sub, rest.join(' '), ctx);
+    if (JOURNEY_SUBCOMMANDS.has(sub)) {
+      const out = this.core.journey.run(ref, sub, rest.join(' '), ctx);
+      return 'form' in out ? { type: 'session_form', prefill: out.form } : messages(out.message);
+    }
     return messages(this.core.recordSelfCheck(ref, parseQuickSelfCheck(args), ctx).reply);
   }
 }
@@ -220,6 +240,8 @@ export function parseCommand(text: string): { name: string; args: string } | und
   if (group) return { name: 'group', args: group[1] ?? '' };
   const share = /^\/?share(?:\s+(confirm\s+\d+|\d+))?$/i.exec(text);
   if (share) return { name: 'share', args: share[1] ?? '' };
+  const a = /^\/?settings\s+(after-?session)\b([\s\S]*)$/i.exec(text);
+  if (a) return { name: 'settings', args: `after-session${a[2]}` };
   const c = /^\/?settings\s+(companies|company|clients)\b([\s\S]*)$/i.exec(text);
   if (c) return { name: 'settings', args: `companies${c[2]}` };
   const s = /^\/?settings(?:\s+(time|days|tz|timezone|zone|level|pause|resume|unpause)\b(.*))?$/i.exec(text);

@@ -24,7 +24,9 @@ export type TrellisErrorCode =
   | 'prompts'
   | 'storage_unavailable'
   | 'no_data'
-  | 'invalid_journal';
+  | 'invalid_journal'
+  | 'invalid_session'
+  | 'unknown_coach';
 
 export function isTrellisError(error: unknown): error is TrellisError {
   return error instanceof TrellisError;

@@ -3,6 +3,7 @@ import { type Message, message } from './message';
 import type { Coach } from './model';
 import type { Repositories } from './ports';
 import { type PromptCatalog, promptById } from './prompts';
+import { RUBRIC } from './rubric';
 import { formatRatings } from './selfcheck';
 import { addDays } from './time';
 import { computeTrend, formatChange, formatMean, streak } from './trends';
@@ -38,7 +39,9 @@ export function historyMessage(deps: HistoryDeps, coach: Coach, limit = 5): Mess
       );
     }
   }
-  return message(lines, { title: 'Your history' });
+  // Which rubric the ratings were given under (src/core/rubric.ts): a later version's figures say so.
+  const versions = [...new Set(checks.map((c) => c.rubricVersion ?? RUBRIC.version))].join(', ');
+  return message(lines, { title: 'Your history', ...(checks.length ? { footer: `Ratings: rubric ${versions}` } : {}) });
 }
 
 export function trendMessage(deps: HistoryDeps, coach: Coach, today: string): Message {

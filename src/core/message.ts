@@ -16,7 +16,8 @@ export type ActionId =
   | 'cancel'
   | 'journal_keep'
   | 'journal_discard'
-  | 'deeper';
+  | 'deeper'
+  | 'open_session';
 
 export interface Button {
   action: ActionId;

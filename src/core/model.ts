@@ -47,6 +47,8 @@ export interface SelfCheck {
   localDate: string;
   ratings: Ratings;
   note: string | null;
+  /** The rubric version it was given under (src/core/rubric.ts); the current one when not said. */
+  rubricVersion?: string;
 }
 
 export interface PromptIssue {

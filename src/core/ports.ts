@@ -2,6 +2,7 @@ import type { DigestFigures, GroupWeekShares } from './group-figures';
 import type { CoachWeekTotals, Group, NewGroup } from './groups';
 import type { Message } from './message';
 import type { Coach, CoachRef, Platform, PromptIssue, Reflection, SelfCheck, Settings } from './model';
+import type { ClientSession, JourneyRepository, MentoringLog, SessionEndEvent } from './sessions';
 
 /** Time is a parameter: nothing in core calls `new Date()` on its own. */
 export interface Clock {
@@ -175,6 +176,8 @@ export interface Repositories {
   clientCompanies: ClientCompanyRepository;
   weeklyStats: WeeklyStatsRepository;
   pendingTexts: PendingTextRepository;
+  /** The credential journey: client sessions, marker ratings, mentor coaching (src/core/journey.ts). */
+  journey: JourneyRepository;
   /** Runs `work` in one transaction: all of it is stored, or none. */
   transaction<T>(work: () => T): T;
   privacy: PrivacyRepository;
@@ -194,6 +197,8 @@ export interface CoachData {
     sharedReflections: { reflectionId: number; groupIds: number[] }[];
     clientCompanies: string[];
   };
+  /** Client sessions (with the coach's marker ratings), mentor coaching and session-ended events; absent when none. */
+  credentialJourney?: { sessions: ClientSession[]; mentoring: MentoringLog[]; sessionEndEvents: SessionEndEvent[] };
 }
 
 /** Who did what to whose data, when: ids and counts only, never content. */

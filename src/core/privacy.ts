@@ -35,6 +35,9 @@ export function exportedIds(data: CoachData, kind: ExportFileKind | 'all'): Reco
     reflections: data.reflections.map((r) => r.id),
     promptIssues: data.promptIssues.map((p) => p.id),
   };
+  const journey = data.credentialJourney;
+  if ((kind === 'all' || kind === 'export') && journey)
+    return { ...ids, sessions: journey.sessions.map((s) => s.id), mentoring: journey.mentoring.map((m) => m.id) };
   if (kind === 'all' || kind === 'export') return ids;
   if (kind === 'self-checks') return { selfChecks: ids.selfChecks };
   if (kind === 'reflections') return { reflections: ids.reflections };
@@ -65,6 +68,7 @@ export function buildExport(data: CoachData, catalog: PromptCatalog, exportedAt:
       checkedAt: c.checkedAt,
       ratings: c.ratings,
       note: c.note,
+      rubricVersion: c.rubricVersion ?? null,
     })),
     reflections: data.reflections.map((r) => ({
       id: r.id,
@@ -86,6 +90,7 @@ export function buildExport(data: CoachData, catalog: PromptCatalog, exportedAt:
     ...(data.pendingTexts?.length
       ? { pendingTexts: data.pendingTexts.map((p) => ({ id: p.id, createdAt: p.createdAt, text: p.text })) }
       : {}),
+    ...(data.credentialJourney ? { credentialJourney: data.credentialJourney } : {}),
   };
   const s = coach.settings;
   return [

@@ -9,6 +9,7 @@ import { MIN_GROUP_SIZE_FLOOR } from './digest';
 import { GroupCommands } from './group-commands';
 import { historyMessage, trendMessage } from './history';
 import { Journal } from './journal';
+import { Journey } from './journey';
 import { selfCheckResponse, tipForCoach } from './mentor-response';
 import { type FileAttachment, type Message, message } from './message';
 import type { Coach, CoachRef, PromptIssue, Ratings, Reflection, SelfCheck, Settings } from './model';
@@ -59,6 +60,8 @@ export interface RequestContext {
   /** The coach's time zone as the platform reports it (Slack profile, Teams localTimezone). */
   timeZone?: string;
   displayName?: string;
+  /** The coach's email as the platform reports it: a session-ended hook may name the coach by it (journey.ts). */
+  email?: string;
   /** The conversation the request came from, for commands about a channel ("digest here", "group join"). */
   channel?: { id: string; kind: 'direct' | 'group'; name?: string };
   /**
@@ -94,6 +97,14 @@ export class Trellis {
   tip(ref: CoachRef, args: string, ctx: RequestContext = {}): Message {
     const coach = this.coach(ref, ctx);
     return tipForCoach(this.deps, coach, args, this.today(coach));
+  }
+
+  private journeyFlow?: Journey;
+
+  /** Client sessions, markers, mentor coaching, the credential log (journey.ts). */
+  get journey(): Journey {
+    this.journeyFlow ??= new Journey(this.deps, (ref, ctx) => this.coach(ref, ctx));
+    return this.journeyFlow;
   }
 
   /** Prompts and reflections: issuing, skipping, snoozing, saving (see reflections.ts). */
@@ -183,6 +194,7 @@ export class Trellis {
     if (platformZone && platformZone !== coach.settings.timeZone && !coach.timeZoneSetByCoach) {
       coach = repos.coaches.updateSettings(coach.id, { ...coach.settings, timeZone: platformZone }, false);
     }
+    if (ctx.email) this.journey.rememberEmail(coach.id, ctx.email);
     return coach;
   }
 

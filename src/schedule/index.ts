@@ -3,6 +3,7 @@ import type { Messenger } from '../core/ports';
 import { deliveryStore } from '../store/deliveries';
 import { platformRateStore } from '../store/platform-rates';
 import { scheduleStore } from '../store/schedule';
+import { registerJourneyProducers } from './after-session';
 import { startMinuteTick } from './cron';
 import type { SenderOptions } from './delivery';
 import { type DuePlanner, Scheduler } from './jobs';
@@ -41,6 +42,7 @@ export function createScheduler(app: AppContext, messengers: Messenger[], option
     promptIssues: app.repos.promptIssues,
   });
   registerWeeklyProducers(producers, { trellis: app.trellis, groups: app.repos.groups });
+  registerJourneyProducers(producers, { trellis: app.trellis });
   options.producers?.(producers);
   return new Scheduler({
     schedule: scheduleStore(app.db),

@@ -20,6 +20,10 @@ export const ENCRYPTED_FIELDS: readonly { table: string; column: string }[] = [
   { table: 'reflections', column: 'text' },
   { table: 'coach_client_companies', column: 'company_text' },
   { table: 'pending_texts', column: 'text' },
+  { table: 'client_sessions', column: 'client_code' },
+  { table: 'session_marker_ratings', column: 'evidence' },
+  { table: 'mentoring_logs', column: 'mentor_name' },
+  { table: 'session_end_events', column: 'client_code' },
 ];
 
 /**

@@ -10,6 +10,7 @@ import { privacyRepository } from './privacy';
 import { promptIssueRepository } from './prompt-issues';
 import { reflectionRepository } from './reflections';
 import { selfCheckRepository } from './self-checks';
+import { journeyRepository } from './sessions';
 import { weeklyStatsRepository } from './weekly-stats';
 
 export {
@@ -42,6 +43,7 @@ export function createRepositories(
     clientCompanies: clientCompanyRepository(db, cipher),
     weeklyStats: weeklyStatsRepository(db),
     pendingTexts: pendingTextRepository(db, cipher),
+    journey: journeyRepository(db, cipher),
     transaction: <T>(work: () => T): T => db.transaction(work)(),
   };
   return guardStorage({ ...repos, privacy: privacyRepository(db, repos) });

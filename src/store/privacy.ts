@@ -11,6 +11,7 @@ import type {
   SelfCheckRepository,
   SharedReflectionRepository,
 } from '../core/ports';
+import type { JourneyRepository } from '../core/sessions';
 import type { Db } from './db';
 
 /**
@@ -70,11 +71,23 @@ export function privacyRepository(
     sharedReflections?: SharedReflectionRepository;
     clientCompanies?: ClientCompanyRepository;
     pendingTexts?: PendingTextRepository;
+    journey?: JourneyRepository;
   },
 ): PrivacyRepository {
   const pendingOf = (coachId: number) => {
     const pending = repos.pendingTexts?.forCoach(coachId) ?? [];
     return pending.length ? { pendingTexts: pending } : {};
+  };
+  const journeyOf = (coachId: number): Pick<CoachData, 'credentialJourney'> => {
+    const { journey } = repos;
+    if (!journey) return {};
+    const found = {
+      sessions: journey.sessions(coachId),
+      mentoring: journey.mentoring(coachId),
+      sessionEndEvents: journey.endEvents(coachId),
+    };
+    const any = found.sessions.length + found.mentoring.length + found.sessionEndEvents.length > 0;
+    return any ? { credentialJourney: found } : {};
   };
   const issues = db.prepare<[number], { id: number }>('SELECT id FROM prompt_issues WHERE coach_id = ? ORDER BY id');
   const deleteCoach = db.prepare('DELETE FROM coaches WHERE id = ?');
@@ -123,6 +136,7 @@ export function privacyRepository(
             .filter((i) => i !== undefined),
           peerSupervision: peerSupervisionOf(coachId),
           ...pendingOf(coachId),
+          ...journeyOf(coachId),
         };
       })();
     },

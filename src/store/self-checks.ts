@@ -1,6 +1,7 @@
 import { BEHAVIOUR_KEYS, type Rating } from '../core/behaviours';
 import type { Ratings, SelfCheck } from '../core/model';
 import type { NewSelfCheck, SelfCheckRepository } from '../core/ports';
+import { RUBRIC } from '../core/rubric';
 import { plainTextCipher, type TextCipher } from './crypto';
 import type { Db } from './db';
 
@@ -10,6 +11,7 @@ type SelfCheckRow = {
   checked_at: string;
   local_date: string;
   note: string | null;
+  rubric_version: string;
 } & Record<(typeof BEHAVIOUR_KEYS)[number], Rating | null>;
 
 function toSelfCheck(row: SelfCheckRow, cipher: TextCipher = plainTextCipher): SelfCheck {
@@ -25,6 +27,7 @@ function toSelfCheck(row: SelfCheckRow, cipher: TextCipher = plainTextCipher): S
     localDate: row.local_date,
     ratings,
     note: row.note === null ? null : cipher.open(row.note, NOTE_FIELD),
+    rubricVersion: row.rubric_version,
   };
 }
 
@@ -35,8 +38,8 @@ const NOTE_FIELD = 'self_checks.note';
 export function selfCheckRepository(db: Db, cipher: TextCipher = plainTextCipher): SelfCheckRepository {
   const open = (row: SelfCheckRow) => toSelfCheck(row, cipher);
   const insert = db.prepare(
-    `INSERT INTO self_checks (coach_id, checked_at, local_date, ${BEHAVIOUR_KEYS.join(', ')}, note, request_key)
-     VALUES (@coachId, @checkedAt, @localDate, ${BEHAVIOUR_KEYS.map((k) => `@${k}`).join(', ')}, @note, @requestKey)
+    `INSERT INTO self_checks (coach_id, checked_at, local_date, ${BEHAVIOUR_KEYS.join(', ')}, note, request_key, rubric_version)
+     VALUES (@coachId, @checkedAt, @localDate, ${BEHAVIOUR_KEYS.map((k) => `@${k}`).join(', ')}, @note, @requestKey, @rubricVersion)
      ON CONFLICT (request_key) WHERE request_key IS NOT NULL DO NOTHING`,
   );
   const byKey = db.prepare<[string], SelfCheckRow>('SELECT * FROM self_checks WHERE request_key = ?');
@@ -57,6 +60,7 @@ export function selfCheckRepository(db: Db, cipher: TextCipher = plainTextCipher
         localDate: check.localDate,
         note: check.note === null ? null : cipher.seal(check.note, NOTE_FIELD),
         requestKey: check.requestKey ?? null,
+        rubricVersion: check.rubricVersion ?? RUBRIC.version,
       };
       for (const key of BEHAVIOUR_KEYS) values[key] = check.ratings[key] ?? null;
       const result = insert.run(values);
@@ -74,6 +78,7 @@ export function selfCheckRepository(db: Db, cipher: TextCipher = plainTextCipher
           localDate: check.localDate,
           ratings,
           note: check.note,
+          rubricVersion: check.rubricVersion ?? RUBRIC.version,
         };
         return { check: created, created: true };
       }

@@ -29,6 +29,21 @@ export class ConsoleDriver implements PlatformDriver {
     return this.chat(user, ['/selfcheck', ...ORDER.map((k) => ratings[k] ?? '-'), note ?? '-']);
   }
 
+  /** The chat's session form is a dialog: date, minutes, paid, kind, code, four markers, evidence for those rated. */
+  submitSession(user: string, f: Record<string, string>): Promise<string[]> {
+    const markers = ['4.1', '4.2', '4.3', '4.4'];
+    return this.chat(user, [
+      '/selfcheck session',
+      f.date ?? '',
+      f.minutes ?? '',
+      f.paid ?? '',
+      f.kind === 'group' ? `group ${f.participants ?? ''}` : '',
+      f.clientCode ?? '',
+      ...markers.map((m) => f[`observed_${m}`] ?? '-'),
+      ...markers.filter((m) => f[`observed_${m}`]).map((m) => f[`evidence_${m}`] ?? '-'),
+    ]);
+  }
+
   reply(user: string, text: string): Promise<string[]> {
     return this.chat(user, [text]);
   }

@@ -20,6 +20,12 @@ export interface PlatformDriver {
    * Returns what the coach sees: the acknowledgement, or the errors that say what to fix.
    */
   submitSelfCheck(user: string, ratings: Partial<Record<string, string>>, note?: string): Promise<string[]>;
+  /**
+   * Opens the session form (`/selfcheck session`: Slack modal, Teams card, terminal dialog) and submits it with these
+   * fields (date, minutes, paid 'paid'|'probono', kind 'individual'|'group', participants, clientCode,
+   * observed_4.1 'observed'|'partly'|'not', evidence_4.1, …; absent = left empty). Returns what the coach sees.
+   */
+  submitSession(user: string, fields: Record<string, string>): Promise<string[]>;
   /** Answers today's prompt by the platform's usual way (plain reply in the DM or chat). */
   reply(user: string, text: string): Promise<string[]>;
   /**

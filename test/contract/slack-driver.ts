@@ -94,6 +94,36 @@ export class SlackDriver implements PlatformDriver {
     });
   }
 
+  /** `/selfcheck session` opens the modal; its fields are filled in as Slack's view state and submitted. */
+  async submitSession(user: string, fields: Record<string, string>): Promise<string[]> {
+    const u = this.user(user);
+    const h = this.h;
+    const opened = h.calls('views.open').length;
+    await h.command(u, 'session');
+    await h.idle();
+    if (h.calls('views.open').length === opened) throw new Error('the session modal did not open');
+    const view = h.lastOpenedView();
+    type Block = { type: string; block_id?: string; element?: Record<string, unknown> };
+    const values: Record<string, Record<string, unknown>> = {};
+    for (const block of (view.blocks as Block[]).filter((b) => b.type === 'input')) {
+      const id = block.block_id as string;
+      const element = block.element ?? {};
+      const given = fields[id];
+      if (element.type === 'static_select') {
+        const initial = (element.initial_option as { value: string } | undefined)?.value;
+        const value = given ?? initial;
+        values[id] = { value: value ? selected(value) : { type: 'static_select', selected_option: null } };
+      } else {
+        values[id] = { value: { type: 'plain_text_input', value: given ?? (element.initial_value as string) ?? null } };
+      }
+    }
+    return this.seen(u, async () => {
+      const response = await h.submitView(u, view, values);
+      const errors = Object.values(viewErrors(response));
+      return { ackText: errors.length ? errors.join('\n') : undefined };
+    });
+  }
+
   async press(user: string, action: 'journal_keep' | 'journal_discard' | 'deeper'): Promise<string[]> {
     const u = this.user(user);
     type Element = { action_id?: string; value?: string };

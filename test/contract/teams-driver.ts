@@ -50,6 +50,30 @@ export class TeamsDriver implements PlatformDriver {
     );
   }
 
+  /** Types "selfcheck session", fills in the card that comes back, and submits it. */
+  async submitSession(user: string, fields: Record<string, string>): Promise<string[]> {
+    const before = this.sent().length;
+    await this.post(personalMessage(this.url, user, 'selfcheck session'));
+    const card = this.sent()
+      .slice(before)
+      .map((c) => cardOf(c.body))
+      .find(Boolean);
+    if (!card) throw new Error('teams driver: "selfcheck session" did not answer with a card');
+    type Input = { id?: string; value?: string };
+    const inputs: Record<string, string> = {};
+    for (const el of card.body as Input[]) if (el.id && el.value) inputs[el.id] = el.value;
+    const action = (card.actions as { type: string; data: Record<string, string> }[]).find(
+      (a) => a.type === 'Action.Submit',
+    );
+    if (!action) throw new Error('teams driver: the session card has no submit button');
+    return this.exchange(
+      personalMessage(this.url, user, undefined, {
+        replyToId: `card-${++this.cards}`,
+        value: { ...action.data, ...inputs, ...fields },
+      }),
+    );
+  }
+
   /** Submits the card button as Teams does: a message whose value is the button's data, replying to its card. */
   press(user: string, action: 'journal_keep' | 'journal_discard' | 'deeper'): Promise<string[]> {
     type Submit = { type: string; data?: Record<string, string> };

@@ -392,6 +392,7 @@ export class FakeSlackApi {
               real_name: `Coach ${b.user}`,
               tz: 'Europe/London',
               tz_offset: 0,
+              profile: { email: `${String(b.user).toLowerCase()}@example.com` },
             },
           },
         };

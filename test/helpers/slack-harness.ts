@@ -40,11 +40,15 @@ export class SlackHarness {
   private db?: { file: string; cleanup(): void };
   url = '';
 
-  constructor(options: { start?: string; fake?: FakeSlackApi; dbFile?: string } = {}) {
+  constructor(options: { start?: string; fake?: FakeSlackApi; dbFile?: string; env?: Record<string, string> } = {}) {
     this.fake = options.fake ?? new FakeSlackApi({ teamId: TEAM });
     this.clock = new FixedClock(options.start ?? '2026-11-24T09:00:00Z');
     this.dbFile = options.dbFile;
+    this.env = options.env ?? {};
   }
+
+  /** More settings for loadConfig (e.g. TRELLIS_WEBHOOK_SECRET). */
+  private readonly env: Record<string, string>;
 
   private dbFile?: string;
 
@@ -61,6 +65,7 @@ export class SlackHarness {
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: this.fake.url,
       PORT: '0',
+      ...this.env,
     });
     const log = createLogger('debug', {}, (line) => this.logLines.push(line));
     this.ctx = createAppContext(config, { clock: this.clock as Clock, log });

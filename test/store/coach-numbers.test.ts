@@ -134,6 +134,20 @@ describe('coach numbers are never reused', () => {
     db.exec(
       `INSERT INTO pending_texts (coach_id, text, created_at) VALUES (1, 'p', '2026-11-20T08:00:00.000Z'), (2, 'p', '2026-11-20T08:00:00.000Z')`,
     );
+    // The credential journey's tables (migration 20): a row of each for both coaches.
+    const at = "'2026-11-20T08:00:00.000Z'";
+    for (const id of [1, 2]) {
+      db.exec(`
+        INSERT INTO client_sessions (id, coach_id, session_date, minutes, paid, participants, client_code, rubric_version, created_at)
+          VALUES (${id}, ${id}, '2026-11-20', 60, 1, 1, 'C${id}', '2025.1', ${at});
+        INSERT INTO session_marker_ratings (session_id, rater, rater_coach_id, marker, observed, rubric_version, rated_at)
+          VALUES (${id}, 'mentor', ${id}, '4.1', 'observed', '2025.1', ${at});
+        INSERT INTO mentoring_logs (coach_id, session_date, minutes, group_size, created_at) VALUES (${id}, '2026-11-20', 60, 1, ${at});
+        INSERT INTO session_end_events (coach_id, dedupe_key, ended_at, received_at) VALUES (${id}, 'k', ${at}, ${at});
+        INSERT INTO journey_settings (coach_id, after_session_minutes) VALUES (${id}, 10);
+        INSERT INTO coach_emails (coach_id, email) VALUES (${id}, 'coach${id}@example.com');
+      `);
+    }
     const referencing = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[])
       .flatMap((table) =>
         (db.pragma(`foreign_key_list("${table}")`) as { table: string; from: string; on_delete: string }[])

@@ -62,7 +62,9 @@ describe('encryption at rest', () => {
       .all() as string[];
     const freeText = tables.flatMap((table) =>
       (app.db.pragma(`table_info("${table}")`) as { name: string }[])
-        .filter((c) => /^(note|text|body|reflection|comment|message)$|_(note|text)$/i.test(c.name))
+        .filter((c) =>
+          /^(note|text|body|reflection|comment|message|evidence|client_code|mentor_name)$|_(note|text)$/i.test(c.name),
+        )
         .map((c) => `${table}.${c.name}`),
     );
     app.close();

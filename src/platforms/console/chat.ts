@@ -5,6 +5,7 @@ import { isTrellisError } from '../../core/errors';
 import { type Message, toPlainText } from '../../core/message';
 import type { CoachRef } from '../../core/model';
 import type { Logger } from '../../core/ports';
+import { SessionDialog } from '../../core/session-dialog';
 import { parseCommand, type RequestContext, type Trellis } from '../../core/trellis';
 import { writeExportFiles } from './export-files';
 import { lineChunks, MessageAssembler, PASTE_MS } from './input';
@@ -41,6 +42,7 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
     say(`Saved ${m.files.length} files in ${dir}:\n${m.files.map((f) => `  ${f.filename}`).join('\n')}`);
   };
   let dialog: SelfCheckDialog | undefined;
+  let sessionDialog: SessionDialog | undefined;
   // "channel NAME" simulates typing in a team channel (for digest here, group join, digest); "dm" comes back.
   let ctx: RequestContext = {};
 
@@ -69,6 +71,19 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
     else show(trellis.recordSelfCheck(ref, step.input).reply);
   };
 
+  /** One answer to the session dialog (`/selfcheck session`, session-dialog.ts). */
+  const answerSession = (current: SessionDialog, line: string) => {
+    const step = current.answer(line);
+    if (!step.done) {
+      if (step.error) say(step.error);
+      say(step.question);
+      return;
+    }
+    sessionDialog = undefined;
+    if ('cancelled' in step) say('Cancelled; nothing was saved.');
+    else show(trellis.journey.recordSession(ref, step.input).reply);
+  };
+
   /** One whole message: a chat word, a command, or free text; false once the coach leaves. */
   const handle = (text: string): boolean => {
     const trimmed = text.trim();
@@ -84,7 +99,11 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
       const reply = trellis.handleText(ref, text, ctx);
       if (reply.type === 'messages') reply.messages.forEach(show);
       else if (reply.type === 'settings_form') show(trellis.settings(ref));
-      else {
+      else if (reply.type === 'session_form') {
+        sessionDialog = new SessionDialog(trellis.today(trellis.coach(ref)), reply.prefill);
+        const first = sessionDialog.start();
+        if (!first.done) say(`Log one client session ("cancel" to stop).\n${first.question}`);
+      } else {
         dialog = new SelfCheckDialog();
         const first = dialog.start();
         if (!first.done) say(`Rate each behaviour from your recent sessions ("cancel" to stop).\n${first.question}`);
@@ -111,11 +130,12 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
   for await (const chunk of lineChunks(rl, interactive ? PASTE_MS : undefined)) {
     const lines = [...chunk];
     // The self-check dialog takes one answer per line, typed or pasted.
-    while (dialog && lines.length > 0) {
-      const current = dialog;
+    while ((dialog || sessionDialog) && lines.length > 0) {
       const line = lines.shift() ?? '';
+      const [current, session] = [dialog, sessionDialog];
       guarded(() => {
-        answerDialog(current, line);
+        if (current) answerDialog(current, line);
+        else if (session) answerSession(session, line);
         return true;
       });
     }

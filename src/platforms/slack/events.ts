@@ -14,6 +14,7 @@ import {
 } from './listener-kit';
 import { directMessage, eventEnvelope, homeOpened } from './payloads';
 import { withRateLimitRetry } from './rate-limit';
+import { openSessionButton } from './session-modal';
 import { homeView } from './views';
 import { logRefusedWrite, profileBeforeAck, releaseAck } from './write-first';
 
@@ -103,15 +104,17 @@ export function registerEvents(
     const messages =
       reply.type === 'messages'
         ? reply.messages
-        : [
-            message(reply.type === 'selfcheck_form' ? 'Open the self-check form:' : 'Open your settings:', {
-              buttons: [
-                reply.type === 'selfcheck_form'
-                  ? { action: 'open_selfcheck', label: 'Check in', style: 'primary' }
-                  : { action: 'open_settings', label: 'Settings' },
-              ],
-            }),
-          ];
+        : reply.type === 'session_form'
+          ? [openSessionButton(reply.prefill)]
+          : [
+              message(reply.type === 'selfcheck_form' ? 'Open the self-check form:' : 'Open your settings:', {
+                buttons: [
+                  reply.type === 'selfcheck_form'
+                    ? { action: 'open_selfcheck', label: 'Check in', style: 'primary' }
+                    : { action: 'open_settings', label: 'Settings' },
+                ],
+              }),
+            ];
     // "delete confirm" typed in the DM: the answer goes into this DM, unrecorded, without registering the coach again.
     if (knownBefore && !trellis.knows(ref)) {
       for (const m of messages) {

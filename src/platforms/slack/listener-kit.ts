@@ -10,6 +10,7 @@ import type {
 } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { isTrellisError } from '../../core/errors';
+import type { SessionPrefill } from '../../core/journey';
 import { type Message, message } from '../../core/message';
 import type { CoachRef } from '../../core/model';
 import type { Clock, InboundEventRepository, Logger, WriteBatcher } from '../../core/ports';
@@ -18,6 +19,7 @@ import type { SlackMessenger } from './messenger';
 import type { ProfileHint, SlackProfiles } from './profiles';
 import { type Sleep, withRateLimitRetry } from './rate-limit';
 import { renderBlocks, renderFallbackText } from './render';
+import { sessionModal } from './session-modal';
 import { homeView, selfCheckModal, settingsModal } from './views';
 
 export interface ListenerDeps {
@@ -133,7 +135,7 @@ export function listenerKit(deps: ListenerDeps) {
   };
 
   const openForm = async (
-    kind: 'selfcheck_form' | 'settings_form',
+    kind: Exclude<Reply['type'], 'messages'>,
     ref: CoachRef,
     ctx: RequestContext,
     args: {
@@ -141,10 +143,16 @@ export function listenerKit(deps: ListenerDeps) {
       triggerId?: string;
       onBusy: () => Promise<void>;
     },
+    prefill: SessionPrefill = {},
   ) => {
     // Registers the coach (with their Slack time zone) on first contact, before any form is filled in.
     const coach = trellis.coach(ref, ctx);
-    const view = kind === 'selfcheck_form' ? selfCheckModal() : settingsModal(coach.settings, coach.timeZoneSetByCoach);
+    const view =
+      kind === 'session_form'
+        ? sessionModal(prefill, trellis.today(coach))
+        : kind === 'selfcheck_form'
+          ? selfCheckModal()
+          : settingsModal(coach.settings, coach.timeZoneSetByCoach);
     await openModal(args.client, args.triggerId, view, args.onBusy);
   };
 
@@ -152,3 +160,6 @@ export function listenerKit(deps: ListenerDeps) {
 }
 
 export type ListenerKit = ReturnType<typeof listenerKit>;
+
+/** The session form's prefill a reply carries (a typed "/selfcheck session" carries none). */
+export const prefillOf = (reply: Reply): SessionPrefill => (reply.type === 'session_form' ? reply.prefill : {});

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { registerActions } from './actions';
 import { registerEvents } from './events';
 import { type ActionArgs, type EventArgs, type ListenerDeps, listenerKit, type ViewArgs } from './listener-kit';
+import { registerSessionListeners } from './session-modal';
 import { selfcheckCommand } from './slash-command';
 import { registerViews } from './view-submissions';
 
@@ -19,6 +20,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerViews(views, deps, kit);
   registerActions(actions, deps, kit);
   registerEvents(events, deps, kit);
+  registerSessionListeners(views, actions, deps, kit);
 
   // ---- routing ----
   // One Bolt middleware routes every request, instead of a listener per kind (app.command, app.view, app.action,

@@ -23,6 +23,8 @@ export const BOT_SCOPES = [
   'im:write',
   'im:history',
   'users:read',
+  // The coach's email from users.info: a session-ended hook may name the coach by it (src/http/session-hook.ts).
+  'users:read.email',
   'files:write',
   'channels:history',
   'groups:history',

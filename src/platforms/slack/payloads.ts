@@ -75,7 +75,9 @@ export const userInfo = z.looseObject({
   user: z.looseObject({
     tz: z.string().nullish(),
     real_name: z.string().nullish(),
-    profile: z.looseObject({ display_name: z.string().nullish(), real_name: z.string().nullish() }).nullish(),
+    profile: z
+      .looseObject({ display_name: z.string().nullish(), real_name: z.string().nullish(), email: z.string().nullish() })
+      .nullish(),
   }),
 });
 

@@ -5,6 +5,8 @@ import { userInfo } from './payloads';
 export interface ProfileHint {
   timeZone?: string;
   displayName?: string;
+  /** With the users:read.email scope: what a session-ended hook may name the coach by. */
+  email?: string;
 }
 
 const TTL_MS = 6 * 60 * 60 * 1000;
@@ -64,6 +66,7 @@ export class SlackProfiles {
       const hint: ProfileHint = {
         timeZone: parsed.user.tz ?? undefined,
         displayName: parsed.user.profile?.display_name || parsed.user.real_name || undefined,
+        email: parsed.user.profile?.email || undefined,
       };
       this.cache.set(this.key(tenant, user), { hint, until: now + TTL_MS });
       return hint;

@@ -14,6 +14,7 @@ import {
   hasFiles,
   type ListenerDeps,
   type ListenerKit,
+  prefillOf,
   slackErrorCode,
 } from './listener-kit';
 import { slashCommand } from './payloads';
@@ -91,7 +92,7 @@ export function selfcheckCommand(deps: ListenerDeps, kit: ListenerKit): (args: C
       await ack(ephemeral(reply.messages));
     } else {
       await ack();
-      await openForm(reply.type, ref, ctxWith(hint), formArgs());
+      await openForm(reply.type, ref, ctxWith(hint), formArgs(), prefillOf(reply));
     }
     await fillLater();
   };

@@ -10,6 +10,7 @@ import type { Reply, RequestContext, Trellis } from '../../core/trellis';
 import { consentActivities, FILE_CONSENT_INVOKE, handleFileConsent } from './file-consent';
 import { channelIdOf, coachRefOf, isPersonal, type TeamsReferences, tenantOf } from './references';
 import { ACTION_FIELD, cardUpdate, reflectionActivity, renderActivity, selfCheckActivity } from './render';
+import { sessionCardActivity, submitSessionCard } from './session-card';
 
 export interface TeamsBotDeps {
   trellis: Trellis;
@@ -180,6 +181,14 @@ export class TrellisTeamsBot extends ActivityHandler {
       case 'open_selfcheck':
         await context.sendActivity(selfCheckActivity());
         return;
+      case 'open_session': {
+        // "Log this session" on an after-session message (value "e<event id>"): the card, filled in from the event.
+        const today = trellis.today(trellis.coach(ref, ctx));
+        await context.sendActivity(sessionCardActivity(trellis.journey.prefill(ref, data.value), today));
+        return;
+      }
+      case 'session_submit':
+        return submitSessionCard(context, trellis, ref, ctx);
       case 'open_settings':
         await context.sendActivity(renderActivity(trellis.settings(ref, ctx)));
         return;
@@ -296,6 +305,9 @@ export class TrellisTeamsBot extends ActivityHandler {
   private async sendReply(context: TurnContext, ref: CoachRef, ctx: RequestContext, reply: Reply): Promise<void> {
     if (reply.type === 'selfcheck_form') {
       await context.sendActivity(selfCheckActivity());
+    } else if (reply.type === 'session_form') {
+      const today = this.deps.trellis.today(this.deps.trellis.coach(ref, ctx));
+      await context.sendActivity(sessionCardActivity(reply.prefill, today));
     } else if (reply.type === 'settings_form') {
       await context.sendActivity(renderActivity(this.deps.trellis.settings(ref, ctx)));
     } else if (reply.messages.length > 0) {

@@ -18,7 +18,7 @@ export const CARD_VERSION = '1.4';
 const SUMMARY_MAX = 200;
 
 /** What a card's Action.Submit carries back in `activity.value`. */
-export type SubmitAction = ActionId | 'selfcheck_submit' | 'reflection_submit';
+export type SubmitAction = ActionId | 'selfcheck_submit' | 'reflection_submit' | 'session_submit';
 export const ACTION_FIELD = 'trellisAction';
 
 type CardElement = Record<string, unknown>;

@@ -14,6 +14,8 @@ import { deliveryStages } from './012-delivery-stages';
 import { pendingTexts } from './013-pending-texts';
 import { channelPosts } from './014-channel-posts';
 import { slackInstallations } from './018-slack-installations';
+import { rubricVersion } from './019-rubric-version';
+import { credentialJourney } from './020-credential-journey';
 import { platformRates } from './021-platform-rates';
 
 /** One schema change. `version` becomes the database's user_version once `sql` (or `run`) has run. */
@@ -50,5 +52,7 @@ export const MIGRATIONS: readonly Migration[] = [
   pendingTexts,
   channelPosts,
   slackInstallations,
+  rubricVersion,
+  credentialJourney,
   platformRates,
 ];

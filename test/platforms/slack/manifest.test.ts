@@ -37,6 +37,7 @@ describe('manifest.yml', () => {
       'im:history',
       'im:write',
       'users:read',
+      'users:read.email',
     ]);
   });
 
