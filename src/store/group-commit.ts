@@ -185,6 +185,8 @@ export class GroupCommit implements WriteBatcher {
   private answerReading(item: Queued): boolean {
     const refusalsBefore = storageRefusals();
     let outcome: Outcome;
+    // A connection already read-only (query_only set by its owner) stays so: only our own switch is undone.
+    const wasQueryOnly = this.db.pragma('query_only', { simple: true }) === 1;
     try {
       this.queryOnly.run();
       this.beginRead.run();
@@ -199,7 +201,7 @@ export class GroupCommit implements WriteBatcher {
       item.needsWrite = true;
       return false;
     } finally {
-      if (this.db.open) this.queryWritable.run();
+      if (this.db.open && !wasQueryOnly) this.queryWritable.run();
     }
     const triedToWrite =
       storageRefusals() > refusalsBefore ||

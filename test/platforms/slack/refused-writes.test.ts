@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { selfCheckModal } from '../../../src/platforms/slack/views';
-import { STORAGE_UNAVAILABLE_MESSAGE } from '../../../src/store/errors';
+import { STORAGE_READ_ONLY_MESSAGE } from '../../../src/store/errors';
 import { SlackHarness, selfCheckValues, viewErrors } from '../../helpers/slack-harness';
 
 const TEAM = 'T0TEAM';
@@ -50,7 +50,7 @@ describe('Slack: refused writes are logged (ids, error kind, never the text)', (
       const { response } = await h.command(coach, `1 2 3 4 5 1 "${NOTE}"`);
       text = String(response.json?.text);
     }, 'command');
-    expect(text).toBe(STORAGE_UNAVAILABLE_MESSAGE);
+    expect(text).toBe(STORAGE_READ_ONLY_MESSAGE);
     expect(h.ctx.repos.selfChecks.count()).toBe(1);
   });
 
@@ -64,7 +64,7 @@ describe('Slack: refused writes are logged (ids, error kind, never the text)', (
       );
       errors = viewErrors(response);
     }, 'selfcheck_form');
-    expect(errors).toEqual({ note: STORAGE_UNAVAILABLE_MESSAGE });
+    expect(errors).toEqual({ note: STORAGE_READ_ONLY_MESSAGE });
   });
 
   test('a button (Skip): the answer says nothing was stored', async () => {
@@ -72,7 +72,7 @@ describe('Slack: refused writes are logged (ids, error kind, never the text)', (
     await refusal(async () => {
       ({ triggerId } = await h.button(coach, 'skip', String(issueId)));
     }, 'skip');
-    expect(String(h.responses(triggerId)[0]?.body.text)).toBe(STORAGE_UNAVAILABLE_MESSAGE);
+    expect(String(h.responses(triggerId)[0]?.body.text)).toBe(STORAGE_READ_ONLY_MESSAGE);
     expect(h.ctx.repos.promptIssues.byId(issueId)?.status).not.toBe('skipped');
   });
 

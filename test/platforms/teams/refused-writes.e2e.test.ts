@@ -1,4 +1,4 @@
-import { STORAGE_UNAVAILABLE_MESSAGE } from '../../../src/store/errors';
+import { STORAGE_READ_ONLY_MESSAGE } from '../../../src/store/errors';
 import { activityText, FakeBotConnector } from '../../helpers/fake-bot-connector';
 import { tempDbFile } from '../../helpers/temp-db';
 import { personalInstall, personalMessage, startTeams, TENANT, type TeamsHarness } from './harness';
@@ -52,7 +52,7 @@ describe('Teams: refused writes are logged (ids, error kind, never the text)', (
         .activities()
         .map((a) => activityText(a.body))
         .join('\n'),
-    ).toContain(STORAGE_UNAVAILABLE_MESSAGE);
+    ).toContain(STORAGE_READ_ONLY_MESSAGE);
     expect(teams.app.repos.selfChecks.count()).toBe(1);
     const lines = teams.logLines.slice(before);
     expect(lines.join('\n')).not.toContain(NOTE);
