@@ -91,6 +91,25 @@ describe('Teams app manifest (MicrosoftTeams.schema.json for its manifestVersion
     expect(teamsProblems({ ...manifest, permissions: ['everything'] }).length).toBeGreaterThan(0);
   });
 
+  test("the README's Teams table explains every bot scope and permission the manifest asks for; no RSC", () => {
+    const manifest = teamsManifest();
+    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('**What the app package asks for, and why.**'));
+    const table =
+      /\| manifest entry +\| why Trellis needs it[^\n]*\n[^\n]*\n((?:\|[^\n]*\n)+)/.exec(section)?.[1] ?? '';
+    const entries = [...table.matchAll(/^\| (.*?) +\| .*\S +\|$/gm)].map((r) => r[1]).sort();
+    const bot = (manifest.bots as Json[])[0];
+    const expected = [
+      ...(bot.scopes as string[]).map((scope) => `bot scope \`${scope}\``),
+      ...(manifest.permissions as string[]).map((p) => `permission \`${p}\``),
+      ...(bot.supportsFiles ? ['`supportsFiles: true`'] : []),
+    ].sort();
+    expect(entries).toEqual(expected);
+    // The README says there are no resource-specific consent permissions and no Graph app: so must the manifest.
+    expect(manifest.authorization).toBeUndefined();
+    expect(manifest.webApplicationInfo).toBeUndefined();
+  });
+
   test('a manifestVersion without its schema, or a $schema naming another version, is refused', () => {
     const manifest = teamsManifest();
     expect(teamsProblems({ ...manifest, manifestVersion: '1.16' })).toEqual([
@@ -114,6 +133,16 @@ describe('Slack app manifest (manifest.yml)', () => {
     const named = [...step.matchAll(/`([a-z]+(?::[a-z.]+)?)`/g)].map((m) => m[1]);
     const scopes = ((slackManifest().oauth_config as Json).scopes as { bot: string[] }).bot;
     expect(named.sort()).toEqual([...scopes].sort());
+  });
+
+  test('the "Add to Slack" scope table explains every bot scope manifest.yml asks for, and no other', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('**"Add to Slack"'));
+    const table = /\| scope +\| why Trellis needs it[^\n]*\n[^\n]*\n((?: *\|[^\n]*\n)+)/.exec(section)?.[1] ?? '';
+    const rows = [...table.matchAll(/^ *\| `([^`]+)` +\| (.*\S) +\|$/gm)];
+    const scopes = ((slackManifest().oauth_config as Json).scopes as { bot: string[] }).bot;
+    expect(rows.map((r) => r[1]).sort()).toEqual([...scopes].sort());
+    for (const row of rows) expect(row[2].length).toBeGreaterThan(10);
   });
 
   test('the checks catch a broken manifest', () => {
