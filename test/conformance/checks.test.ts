@@ -87,6 +87,11 @@ describe('Block Kit checks', () => {
       /elements: 26 items, limit 25/,
     ],
     [
+      'two buttons with one action_id in a block',
+      message([{ type: 'actions', elements: [button({ action_id: 'share' }), button({ action_id: 'share' })] }]),
+      /elements\[1\]\.action_id: "share" is used twice in the block/,
+    ],
+    [
       'a button url over 3000',
       message([{ type: 'actions', elements: [button({ url: `https://x/${'u'.repeat(3000)}` })] }]),
       /url: 3010/,
