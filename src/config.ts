@@ -47,12 +47,16 @@ const envSchema = z.object({
   /** Signs POST /hooks/session-ended (src/http/session-hook.ts); unset leaves the hook off. */
   TRELLIS_WEBHOOK_SECRET: optional(z.string().min(16, 'at least 16 characters (for example: openssl rand -hex 32)')),
   SLACK_BOT_TOKEN: optional(z.string().regex(/^xox[a-z]-/, 'a bot token starts with "xoxb-"')),
-  SLACK_SIGNING_SECRET: optional(z.string().min(8)),
+  SLACK_SIGNING_SECRET: optional(
+    z.string().min(8, 'too short for a signing secret: copy it from Basic Information → App Credentials'),
+  ),
   SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-/, 'an app-level token starts with "xapp-"')),
   SLACK_API_URL: optional(z.url()),
   /** "Add to Slack" for any number of workspaces: all three, instead of SLACK_BOT_TOKEN (src/platforms/slack/oauth.ts). */
   SLACK_CLIENT_ID: optional(z.string().regex(/^\d+\.\d+$/, 'a client id looks like 1234567890.1234567890')),
-  SLACK_CLIENT_SECRET: optional(z.string().min(8)),
+  SLACK_CLIENT_SECRET: optional(
+    z.string().min(8, 'too short for a client secret: copy it from Basic Information → App Credentials'),
+  ),
   SLACK_STATE_SECRET: optional(z.string().min(16, 'at least 16 characters: it signs the state of each install')),
   /** Days a workspace's coaches' data is kept after Trellis is uninstalled there. */
   TRELLIS_UNINSTALL_RETENTION_DAYS: optional(z.coerce.number().int().min(0).max(36500)),
@@ -64,6 +68,9 @@ const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** A Microsoft App ID (Entra application / client id). */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface Config {
   dbFile: string;
@@ -140,8 +147,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let teams: Config['teams'];
   if (e.MICROSOFT_APP_ID || e.MICROSOFT_APP_PASSWORD) {
     if (!e.MICROSOFT_APP_ID || !e.MICROSOFT_APP_PASSWORD) {
-      problems.push('Teams needs both MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD.');
+      const missing = e.MICROSOFT_APP_ID ? 'MICROSOFT_APP_PASSWORD' : 'MICROSOFT_APP_ID';
+      problems.push(
+        `Teams needs both MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD; ${missing} is not set. Both come from the Azure Bot resource: the Microsoft App ID under Configuration, a client secret under Manage password (BOT_EMULATOR=1 instead, with neither, tries Trellis in the Bot Framework Emulator).`,
+      );
     } else {
+      if (!GUID.test(e.MICROSOFT_APP_ID))
+        problems.push(
+          "MICROSOFT_APP_ID: not a Microsoft App ID, which is a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx): copy it from the Azure Bot resource's Configuration page.",
+        );
       const appType = e.MICROSOFT_APP_TYPE ?? (e.MICROSOFT_APP_TENANT_ID ? 'SingleTenant' : 'MultiTenant');
       if (appType === 'SingleTenant' && !e.MICROSOFT_APP_TENANT_ID)
         problems.push('MICROSOFT_APP_TYPE=SingleTenant needs MICROSOFT_APP_TENANT_ID.');
@@ -158,7 +172,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   if (e.TRELLIS_ENCRYPTION_KEY !== undefined && !isKey(e.TRELLIS_ENCRYPTION_KEY)) {
-    problems.push('TRELLIS_ENCRYPTION_KEY: must be 32 bytes, as 64 hex characters or 44 base64 characters.');
+    problems.push(
+      'TRELLIS_ENCRYPTION_KEY: must be 32 bytes, as 64 hex characters or 44 base64 characters. A new key: openssl rand -hex 32; for a database already encrypted, set the key it was encrypted with.',
+    );
   }
   if (e.TRELLIS_NEW_ENCRYPTION_KEY !== undefined && !isKey(e.TRELLIS_NEW_ENCRYPTION_KEY)) {
     problems.push('TRELLIS_NEW_ENCRYPTION_KEY: must be 32 bytes, as 64 hex characters or 44 base64 characters.');

@@ -42,6 +42,69 @@ describe('configuration', () => {
     expect(() => loadConfig({ TRELLIS_ENCRYPTION_KEY: 'short' })).toThrow(/TRELLIS_ENCRYPTION_KEY: must be 32 bytes/);
   });
 
+  it('names each unusable Slack, Teams, key and PORT setting with what to do, never echoing its value', () => {
+    const problemsOf = (env: Record<string, string>): string => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as Error).message;
+      }
+      throw new Error('loadConfig accepted it');
+    };
+    const GUID_ID = '0f2c5a9e-4b7d-4c1e-9a3b-2d6e8f1a7c55';
+    const cases: [Record<string, string>, RegExp, string?][] = [
+      [{ MICROSOFT_APP_ID: GUID_ID }, /MICROSOFT_APP_PASSWORD is not set\. .*Manage password/],
+      [{ MICROSOFT_APP_PASSWORD: 'pw-SECRET-9876' }, /MICROSOFT_APP_ID is not set\. .*Configuration/, 'pw-SECRET-9876'],
+      [
+        { MICROSOFT_APP_ID: 'trellis-bot', MICROSOFT_APP_PASSWORD: 'pw' },
+        /MICROSOFT_APP_ID: not a Microsoft App ID, which is a GUID/,
+        'trellis-bot',
+      ],
+      [
+        { MICROSOFT_APP_ID: GUID_ID, MICROSOFT_APP_PASSWORD: 'pw', MICROSOFT_APP_TYPE: 'SingleTenant' },
+        /SingleTenant needs MICROSOFT_APP_TENANT_ID/,
+      ],
+      [
+        { TRELLIS_ENCRYPTION_KEY: 'KEY-abc-123' },
+        /TRELLIS_ENCRYPTION_KEY: must be 32 bytes.*openssl rand -hex 32/,
+        'KEY-abc-123',
+      ],
+      [{ TRELLIS_ENCRYPTION_KEY: 'z'.repeat(64) }, /TRELLIS_ENCRYPTION_KEY: must be 32 bytes/, 'z'.repeat(64)],
+      [
+        { SLACK_SIGNING_SECRET: 'secret-123' },
+        /Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET/,
+        'secret-123',
+      ],
+      [
+        { SLACK_APP_TOKEN: 'xapp-1-A' },
+        /Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET \(SLACK_APP_TOKEN adds Socket Mode\)/,
+      ],
+      [
+        { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'Sg-4x' },
+        /SLACK_SIGNING_SECRET: too short for a signing secret: copy it from Basic Information/,
+        'Sg-4x',
+      ],
+      [
+        { SLACK_BOT_TOKEN: 'bot-TOKEN-1', SLACK_SIGNING_SECRET: 'secret-123' },
+        /SLACK_BOT_TOKEN: a bot token starts with "xoxb-"/,
+        'bot-TOKEN-1',
+      ],
+      [
+        { SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'sh', SLACK_STATE_SECRET: 'state-secret-0123456789' },
+        /SLACK_CLIENT_SECRET: too short for a client secret/,
+      ],
+      [{ PORT: '70000' }, /PORT: must be a port number from 0 to 65535/, '70000'],
+      [{ PORT: '30.5' }, /PORT: must be a whole port number/, '30.5'],
+    ];
+    for (const [env, expected, secret] of cases) {
+      const message = problemsOf(env);
+      expect(message).toMatch(expected);
+      if (secret) expect(message).not.toContain(secret);
+      expect(message).not.toMatch(/\n\s+at /);
+    }
+  });
+
   it('turns on "Add to Slack" with all three OAuth settings, and names what is missing', () => {
     const oauth = {
       SLACK_CLIENT_ID: '1111.2222',

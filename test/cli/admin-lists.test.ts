@@ -57,6 +57,44 @@ describe('CLI: coaches, groups, seed-demo and .env', () => {
     expect((await cli('groups')).stdout).toMatch(/C0PEERS {2}peers .* {2}last activity 2026-11-24T09:01:00\.000Z/);
   });
 
+  it('--json is stable: one line of JSON, the same on every run, every key present (null when unknown), never content', async () => {
+    const coachesRun = await cli('coaches', '--json');
+    const groupsRun = await cli('groups', '--json');
+    for (const run of [coachesRun, groupsRun]) {
+      expect(run.code).toBe(0);
+      expect(run.stdout.trim().split('\n')).toHaveLength(1);
+      expect(run.stdout).not.toMatch(/private note|client|"note"|"text"|"ratings"/);
+    }
+    expect((await cli('coaches', '--json')).stdout).toBe(coachesRun.stdout);
+    expect((await cli('groups', '--json')).stdout).toBe(groupsRun.stdout);
+
+    const coachKeys = ['number', 'platform', 'tenant', 'user', 'displayName', 'timeZone', 'lastActivity'];
+    const coaches = JSON.parse(coachesRun.stdout) as Record<string, unknown>[];
+    for (const c of coaches) expect(Object.keys(c)).toEqual(coachKeys);
+    expect(coaches.map((c) => c.number)).toEqual([1, 2, 3]);
+    expect(coaches[1].displayName).toBeNull();
+
+    expect(JSON.parse(groupsRun.stdout)).toEqual([
+      {
+        id: 1,
+        platform: 'slack',
+        tenant: 'T1',
+        channelId: 'C0PEERS',
+        name: 'peers',
+        members: 1,
+        schedule: 'every Monday at 09:00 (UTC)',
+        timeZone: 'UTC',
+        registeredBy: 1,
+        lastActivity: '2026-11-24T09:01:00.000Z',
+      },
+    ]);
+
+    const empty = t.file('empty.db');
+    const none = (...args: string[]) => runTs('src/cli.ts', args, { env: { TRELLIS_DB: empty } });
+    expect((await none('coaches', '--json')).stdout.trim()).toBe('[]');
+    expect((await none('groups', '--json')).stdout.trim()).toBe('[]');
+  });
+
   it('seed-demo refuses to add to demo coaches unless --append, which numbers the new ones after them', async () => {
     const demo = t.file('demo.db');
     const seed = (...extra: string[]) =>

@@ -6,7 +6,8 @@
  *   submit and close 24, callback_id 255, private_metadata 3000)
  * - blocks: https://docs.slack.dev/reference/block-kit/blocks/section-block (text 3000, fields 10 × 2000),
  *   .../header-block (150), .../context-block (10 elements), .../actions-block (25 elements),
- *   .../input-block (label and hint 2000), block_id 255 and unique in a message or view
+ *   .../input-block (label and hint 2000), block_id 255 and unique in a message or view, an element's action_id
+ *   unique in its block
  * - elements: https://docs.slack.dev/reference/block-kit/block-elements/button-element (text 75, value 2000,
  *   action_id 255, url 3000), .../plain-text-input-element (max_length 3000), .../select-menu-element
  *   (options 100, placeholder 150), .../checkboxes-element (options 10),
@@ -153,10 +154,18 @@ function checkBlock(p: Problems, ids: Set<string>, path: string, block: Json): v
       for (const [j, e] of elements.entries())
         if (e.type !== 'image') checkText(p, `${path}.elements[${j}]`, e, L.sectionText);
       break;
-    case 'actions':
+    case 'actions': {
       p.max(`${path}.elements`, elements, L.actionsElements);
-      for (const [j, e] of elements.entries()) checkElement(p, `${path}.elements[${j}]`, e);
+      const actionIds = new Set<string>();
+      for (const [j, e] of elements.entries()) {
+        checkElement(p, `${path}.elements[${j}]`, e);
+        if (typeof e.action_id !== 'string') continue;
+        if (actionIds.has(e.action_id))
+          p.add(`${path}.elements[${j}].action_id`, `"${e.action_id}" is used twice in the block`);
+        actionIds.add(e.action_id);
+      }
       break;
+    }
     case 'input':
       checkText(p, `${path}.label`, block.label, L.inputLabel, true);
       if (block.hint) checkText(p, `${path}.hint`, block.hint, L.inputLabel, true);

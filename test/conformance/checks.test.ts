@@ -2,7 +2,15 @@ import { renderBlocks, renderFallbackText } from '../../src/platforms/slack/rend
 import { homeView, reflectModal, selfCheckModal, settingsModal } from '../../src/platforms/slack/views';
 import { cardActivity, messageCard, renderActivity, selfCheckActivity } from '../../src/platforms/teams/render';
 import { checkSlackCall, checkSlackMessage, checkSlackView, SLACK_LIMITS } from './block-kit';
-import { checkTeamsActivity, dataUriPng, messageBytes, parserProblems, schemaProblems, TEAMS_LIMITS } from './teams';
+import {
+  CARD_SCHEMA_VERSIONS,
+  checkTeamsActivity,
+  dataUriPng,
+  messageBytes,
+  parserProblems,
+  schemaProblems,
+  TEAMS_LIMITS,
+} from './teams';
 
 /**
  * Each conformance check shown to catch what it is for: a deliberately broken card, view or message per rule.
@@ -77,6 +85,11 @@ describe('Block Kit checks', () => {
       '26 buttons in one actions block',
       message([{ type: 'actions', elements: Array.from({ length: 26 }, () => button()) }]),
       /elements: 26 items, limit 25/,
+    ],
+    [
+      'two buttons with one action_id in a block',
+      message([{ type: 'actions', elements: [button({ action_id: 'share' }), button({ action_id: 'share' })] }]),
+      /elements\[1\]\.action_id: "share" is used twice in the block/,
     ],
     [
       'a button url over 3000',
@@ -217,6 +230,22 @@ describe('Teams checks', () => {
     expect(schemaProblems(card([{ type: 'Carousel' }])).length).toBeGreaterThan(0);
     expect(schemaProblems(card([{ type: 'Input.Text', id: 'x', maxLength: 'long' }])).length).toBeGreaterThan(0);
     expect(schemaProblems(card([text]))).toEqual([]);
+  });
+
+  test("each card is checked against the schema for its declared version, never another's", () => {
+    // A Table and `rtl` exist from 1.5: refused by the 1.4 schema, accepted by the 1.5 one.
+    const table = { type: 'Table', columns: [{ width: 1 }], rows: [{ type: 'TableRow', cells: [] }] };
+    expect(schemaProblems(card([table])).join('\n')).toMatch(/schema 1\.4/);
+    expect(schemaProblems(card([text], { rtl: true })).join('\n')).toMatch(/schema 1\.4/);
+    expect(schemaProblems(card([table], { version: '1.5', rtl: true }))).toEqual([]);
+    // The 1.5 schema is strict as well.
+    expect(schemaProblems(card([{ ...table, colour: 'red' }], { version: '1.5' })).length).toBeGreaterThan(0);
+    // A version with no committed schema is named, not checked against a neighbour's.
+    expect(schemaProblems(card([text], { version: '1.2' }))).toEqual([
+      expect.stringMatching(/no committed schema for card version "1\.2"/),
+    ]);
+    expect(CARD_SCHEMA_VERSIONS).toEqual(['1.4', '1.5']);
+    expect(checkTeamsActivity('t', activity(card([table], { version: '1.5' })))).toEqual([]);
   });
 
   test("Microsoft's adaptivecards package catches an unknown element and duplicate input ids", () => {

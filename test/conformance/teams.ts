@@ -1,11 +1,13 @@
 import Ajv from 'ajv';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
-import adaptiveCardSchema from './vendor/adaptive-card-1.4.0.json';
+import adaptiveCard14 from './vendor/adaptive-card-1.4.0.json';
+import adaptiveCard15 from './vendor/adaptive-card-1.5.0.json';
 
 /**
  * Microsoft's rules for what a bot sends to Teams, checked on every activity Trellis sends:
- * - the Adaptive Card JSON schema for the card's declared version (vendor/adaptive-card-1.4.0.json, strict: no
- *   unknown element types or properties), validated with ajv as draft-06, as the schema declares;
+ * - the Adaptive Card JSON schema for the card's declared version (vendor/adaptive-card-1.4.0.json and
+ *   -1.5.0.json, strict: no unknown element types or properties), validated with ajv as draft-06, as the schemas
+ *   declare; a card declaring a version with no committed schema is a problem, never checked against another;
  * - Microsoft's own `adaptivecards` package (3.x) parsing the card, with its parse and validation events;
  * - Teams' limits: https://learn.microsoft.com/microsoftteams/platform/bots/how-to/format-your-bot-messages
  *   (message size, without base64 images) and
@@ -52,14 +54,32 @@ const AC = require('adaptivecards/dist/adaptivecards.js') as AdaptiveCardsUmd;
 const formats = { uri: /^[a-z][a-z0-9+.-]*:\S*$/i, 'uri-reference': /^\S*$/ };
 const ajv = new Ajv({ allErrors: true, strict: false, formats });
 ajv.addMetaSchema(draft06);
-// The file declares draft-06 but names itself with draft-04's `id`, which ajv 8 refuses: read as `$id`.
-const { id: schemaId, ...cardSchema } = adaptiveCardSchema;
-const validateCardSchema = ajv.compile({ ...cardSchema, $id: schemaId });
+/**
+ * One compiled schema per card version Trellis may declare (Teams renders up to 1.5). The files declare draft-06
+ * but name themselves with draft-04's `id` (the same one for every version), which ajv 8 refuses: each is read as
+ * a `$id` of its own.
+ */
+const CARD_SCHEMAS: Record<string, { id: string }> = { '1.4': adaptiveCard14, '1.5': adaptiveCard15 };
+const cardValidators = new Map(
+  Object.entries(CARD_SCHEMAS).map(([version, { id, ...schema }]) => [
+    version,
+    ajv.compile({ ...schema, $id: `${id}#${version}` }),
+  ]),
+);
 
-/** Problems the official schema finds in a card. */
+/** The card versions a committed schema covers. */
+export const CARD_SCHEMA_VERSIONS = Object.keys(CARD_SCHEMAS);
+
+/** Problems the official schema for the card's declared `version` finds in it. */
 export function schemaProblems(card: unknown): string[] {
-  if (validateCardSchema(card)) return [];
-  return (validateCardSchema.errors ?? []).map((e) => `schema ${e.instancePath || '/'} ${e.message ?? ''}`);
+  const version = String((card as Json | undefined)?.version ?? '');
+  const validate = cardValidators.get(version);
+  if (!validate)
+    return [
+      `schema: no committed schema for card version "${version}" (have ${CARD_SCHEMA_VERSIONS.join(', ')}; add the vendor file)`,
+    ];
+  if (validate(card)) return [];
+  return (validate.errors ?? []).map((e) => `schema ${version} ${e.instancePath || '/'} ${e.message ?? ''}`);
 }
 
 /** Problems Microsoft's adaptivecards package reports while parsing and validating a card. */
@@ -131,8 +151,8 @@ export function checkTeamsActivity(where: string, activity: Json): string[] {
     const version = String(card?.version ?? '');
     if (!/^\d+\.\d+$/.test(version) || versionNumber(version) > versionNumber(TEAMS_LIMITS.cardVersion))
       out.push(`card version "${version}": Teams renders up to ${TEAMS_LIMITS.cardVersion}`);
-    else if (versionNumber(version) > 104) out.push(`card version ${version}: the committed schema is for 1.4`);
-    out.push(...schemaProblems(card), ...parserProblems(card));
+    else out.push(...schemaProblems(card));
+    out.push(...parserProblems(card));
     imageProblems(card, out);
   }
   return out.map((p) => `teams ${where}: ${p}`);
