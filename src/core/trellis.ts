@@ -20,7 +20,7 @@ import {
   parseQuickSelfCheck,
   type SelfCheckInput,
 } from './selfcheck';
-import { applySettingsCommand, SETTINGS_USAGE, settingsFields } from './settings';
+import { applySettingsCommand, defaultSettings, SETTINGS_USAGE, settingsFields } from './settings';
 import { summaryMessage } from './summary';
 import { addDays, isValidTimeZone, localDate } from './time';
 import { computeTrend, formatChange, formatMean, streak } from './trends';
@@ -173,13 +173,7 @@ export class Trellis {
   coach(ref: CoachRef, ctx: RequestContext = {}): Coach {
     const { repos, defaultTimeZone } = this.deps;
     const platformZone = ctx.timeZone && isValidTimeZone(ctx.timeZone) ? ctx.timeZone : undefined;
-    const defaults: Settings = {
-      promptTime: '09:00',
-      promptDays: [1, 2, 3, 4, 5],
-      timeZone: platformZone ?? defaultTimeZone,
-      level: null,
-      pausedUntil: null,
-    };
+    const defaults: Settings = defaultSettings(platformZone ?? defaultTimeZone);
     let coach = repos.coaches.upsert(ref, defaults, ctx.displayName ?? null);
     if (platformZone && platformZone !== coach.settings.timeZone && !coach.timeZoneSetByCoach) {
       coach = repos.coaches.updateSettings(coach.id, { ...coach.settings, timeZone: platformZone }, false);
@@ -411,7 +405,7 @@ export class Trellis {
   settings(ref: CoachRef, ctx: RequestContext = {}): Message {
     const coach = this.coach(ref, ctx);
     return message(['Your settings'], {
-      fields: settingsFields(coach.settings, this.today(coach)),
+      fields: settingsFields(coach.settings, this.today(coach), this.now()),
       footer: SETTINGS_USAGE,
     });
   }
@@ -675,7 +669,7 @@ export function parseCommand(text: string): { name: string; args: string } | und
   if (share) return { name: 'share', args: share[1] ?? '' };
   const c = /^\/?settings\s+(companies|company|clients)\b([\s\S]*)$/i.exec(text);
   if (c) return { name: 'settings', args: `companies${c[2]}` };
-  const s = /^\/?settings(?:\s+(time|days|tz|timezone|zone|level|pause|resume|unpause)\b(.*))?$/i.exec(text);
+  const s = /^\/?settings(?:\s+(time|days|tz|timezone|zone|level|toward|working-toward|practices?|pause|resume|unpause)\b(.*))?$/i.exec(text);
   if (s) return { name: 'settings', args: s[1] ? `${s[1]}${s[2]}` : '' };
   return undefined;
 }

@@ -277,14 +277,5 @@ export function mostImproved(behaviours: readonly BehaviourTrend[]): BehaviourTr
   return risen.reduce((a, b) => ((b.change as number) > (a.change as number) ? b : a));
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** "28 Dec 2026 – 3 Jan 2027", "16–22 Nov 2026": a Monday-to-Sunday week for people. */
-export function formatWeek(monday: string): string {
-  const sunday = addDays(monday, 6);
-  const [y1, m1, d1] = monday.split('-').map(Number);
-  const [y2, m2, d2] = sunday.split('-').map(Number);
-  if (y1 !== y2) return `${d1} ${MONTHS[m1 - 1]} ${y1} – ${d2} ${MONTHS[m2 - 1]} ${y2}`;
-  if (m1 !== m2) return `${d1} ${MONTHS[m1 - 1]} – ${d2} ${MONTHS[m2 - 1]} ${y2}`;
-  return `${d1}–${d2} ${MONTHS[m2 - 1]} ${y2}`;
-}
+/** Weeks are written one way everywhere (src/core/dates.ts). */
+export { formatWeek } from './dates';

@@ -34,6 +34,8 @@ function seed(file: string, at: Date, coaches: Record<string, Partial<Settings>>
         promptDays: [1, 2, 3, 4, 5],
         timeZone: 'UTC',
         level: null,
+        workingToward: null,
+        practices: [],
         pausedUntil: null,
         ...settings,
       },

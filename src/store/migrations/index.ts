@@ -13,6 +13,7 @@ import { stableCoachNumbers } from './011-stable-coach-numbers';
 import { deliveryStages } from './012-delivery-stages';
 import { pendingTexts } from './013-pending-texts';
 import { channelPosts } from './014-channel-posts';
+import { coachProfile } from './015-coach-profile';
 
 /** One schema change. `version` becomes the database's user_version once `sql` (or `run`) has run. */
 export interface Migration {
@@ -47,4 +48,5 @@ export const MIGRATIONS: readonly Migration[] = [
   deliveryStages,
   pendingTexts,
   channelPosts,
+  coachProfile,
 ];
