@@ -1,5 +1,7 @@
 import { BEHAVIOUR_KEYS, behaviour, SCALE } from './behaviours';
+import { summaryCommand, trendMessage } from './coach-views';
 import { CONVERSATION_COMMANDS, Conversation, parseConversationCommand } from './conversation';
+import { formatDate } from './dates';
 import { count, deleteEverything, deleteMessagesOnly, deleteQuestion } from './deletion';
 import { MIN_GROUP_SIZE_FLOOR } from './digest';
 import { isTrellisError, TrellisError } from './errors';
@@ -21,9 +23,7 @@ import {
   type SelfCheckInput,
 } from './selfcheck';
 import { applySettingsCommand, defaultSettings, SETTINGS_USAGE, settingsFields } from './settings';
-import { summaryMessage } from './summary';
 import { addDays, isValidTimeZone, localDate } from './time';
-import { computeTrend, formatChange, formatMean, streak } from './trends';
 import { type SendOptions, WeeklyService } from './weekly';
 
 export const REFLECTION_MAX = 4000;
@@ -82,14 +82,14 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
   { usage: 'skip | snooze', what: "skip today's prompt, or have it brought back later" },
   { usage: 'keep | discard', what: 'answer "Should it go in your journal?" about a text that looked like a command' },
   { usage: 'trend', what: 'per behaviour: this week, the change against the four weeks before, a sparkline' },
-  { usage: 'settings', what: 'show or change prompt time, days, time zone, level and pause' },
+  { usage: 'settings', what: 'show or change prompt time, days, time zone, level, working toward, practice and pause' },
   { usage: 'help', what: 'this list' },
   { usage: '/selfcheck export', what: 'all your data (self-checks, reflections, settings, prompts) as CSV and JSON' },
   { usage: '/selfcheck delete', what: 'delete everything Trellis holds about you (asks first)' },
   { usage: 'share', what: 'preview sharing your latest reflection with your peer-supervision group(s)' },
   { usage: 'digest here [day] [time]', what: 'in a channel: make it a peer-supervision channel with a weekly digest' },
   { usage: 'group join | group leave', what: 'in a peer-supervision channel: opt in to or out of its digest' },
-  { usage: 'summary', what: 'your weekly summary now: means, changes, streak and a focus for next week' },
+  { usage: 'summary [now]', what: 'your weekly summary: the last whole week, or with "now" this week so far' },
   { usage: 'digest', what: 'in a peer-supervision channel, for its members: the last digest posted' },
   {
     usage: 'digest stop [remove-posts]',
@@ -362,7 +362,7 @@ export class Trellis {
     const lines: string[] = [];
     if (checks.length) {
       lines.push('*Recent self-checks*');
-      for (const c of checks) lines.push(`${c.localDate}  ${formatRatings(c.ratings)}${c.note ? '  (note)' : ''}`);
+      for (const c of checks) lines.push(`${formatDate(c.localDate)}  ${formatRatings(c.ratings)}${c.note ? '  (note)' : ''}`);
     }
     if (reflections.length) {
       lines.push('*Recent reflections*');
@@ -370,7 +370,7 @@ export class Trellis {
         const prompt = r.promptId ? promptById(catalog, r.promptId) : undefined;
         const excerpt = r.text.length > 120 ? `${r.text.slice(0, 117)}…` : r.text;
         lines.push(
-          `${r.localDate}  ${prompt ? `${prompt.behaviours.map((b) => behaviour(b).short).join('/')}: ` : ''}${excerpt}`,
+          `${formatDate(r.localDate)}  ${prompt ? `${prompt.behaviours.map((b) => behaviour(b).short).join('/')}: ` : ''}${excerpt}`,
         );
       }
     }
@@ -379,27 +379,7 @@ export class Trellis {
 
   trend(ref: CoachRef, ctx: RequestContext = {}): Message {
     const coach = this.coach(ref, ctx);
-    const today = this.today(coach);
-    const { repos } = this.deps;
-    const checks = repos.selfChecks.between(coach.id, addDays(today, -7 * 8 - 7), today);
-    if (checks.length === 0) return message('No self-checks yet, so no trend. Start with /selfcheck.');
-    const trend = computeTrend(checks, today);
-    const reflections = repos.reflections.between(coach.id, addDays(today, -7 * 52), today);
-    const weeks = streak([...checks.map((c) => c.localDate), ...reflections.map((r) => r.localDate)], today);
-    const rows = trend.behaviours.map(
-      (b) =>
-        `${behaviour(b.key).short.padEnd(9)} ${formatMean(b.thisWeek).padStart(3)}  ${formatChange(b.change).padEnd(7)} ${b.sparkline}`,
-    );
-    return message(
-      [
-        `Week of ${trend.weekStart}: ${trend.checkInsThisWeek} self-check${trend.checkInsThisWeek === 1 ? '' : 's'}, streak ${weeks} week${weeks === 1 ? '' : 's'}.`,
-      ],
-      {
-        title: 'Your trend',
-        preformatted: ['Behaviour  now  vs 4 wks  last 8 weeks', ...rows],
-        footer: 'Means on the 1–5 scale; the change compares this week with the four weeks before.',
-      },
-    );
+    return trendMessage(this.deps.repos, this.weekly, coach, this.today(coach));
   }
 
   settings(ref: CoachRef, ctx: RequestContext = {}): Message {
@@ -545,10 +525,7 @@ export class Trellis {
   /** `digest here …`, `group …`, `share …`: peer-supervision commands (see group-commands.ts). */
   private weeklyCommand(ref: CoachRef, name: string, args: string, ctx: RequestContext): Message {
     const coach = this.coach(ref, ctx);
-    if (name === 'summary') {
-      const summary = this.weekly.summaryData(coach.id, this.now());
-      return summary ? summaryMessage(summary) : message('You are paused, so there is no weekly summary for now.');
-    }
+    if (name === 'summary') return summaryCommand(this.weekly, coach, this.now(), args);
     if (name === 'digest') return this.groups.digestCommand(coach, args, ctx.channel);
     if (name === 'group') return this.groups.group(coach, args, ctx.channel);
     const share = /^(confirm\s+)?(\d+)?$/i.exec(args.trim());
@@ -663,6 +640,8 @@ export function parseCommand(text: string): { name: string; args: string } | und
   if (digest)
     return { name: 'digest', args: digest[1] ? digest[1] : digest[2] === undefined ? '' : `here${digest[2]}`.trim() };
   if (['summary', '/summary', 'week'].includes(lower)) return { name: 'summary', args: '' };
+  const summary = /^\/?summary\s+(now|this\s+week|last\s+week)$/i.exec(text);
+  if (summary) return { name: 'summary', args: summary[1] };
   const group = /^\/?group(?:\s+(join|leave))?$/i.exec(text);
   if (group) return { name: 'group', args: group[1] ?? '' };
   const share = /^\/?share(?:\s+(confirm\s+\d+|\d+))?$/i.exec(text);

@@ -217,19 +217,25 @@ export function trendFromTotals(
 }
 
 /**
- * Weeks in a row, counting back from this week, with at least one check-in on one of `activeDates`.
- * A week that has only just begun without one does not break the streak; it just does not count yet.
+ * Weeks in a row, counting back from the week `todayWeek` (a week number), for which `isActive` holds. A week that
+ * has only just begun without activity does not break the streak; it just does not count yet. The one streak rule:
+ * every view (trend, summary, App Home, the weekly DM) counts through this function.
  */
-export function streak(activeDates: readonly string[], today: string): number {
-  const weeks = new Set(activeDates.map(weekStart));
-  let week = weekStart(today);
-  if (!weeks.has(week)) week = addDays(week, -7);
+export function countStreak(isActive: (week: number) => boolean, todayWeek: number, max = 520): number {
+  let week = todayWeek;
+  if (!isActive(week)) week--;
   let count = 0;
-  while (weeks.has(week)) {
+  while (count < max && isActive(week)) {
     count++;
-    week = addDays(week, -7);
+    week--;
   }
   return count;
+}
+
+/** The streak over a list of active dates, up to the week of `today` (countStreak). */
+export function streak(activeDates: readonly string[], today: string): number {
+  const weeks = new Set(activeDates.map(weekNumber));
+  return countStreak((w) => weeks.has(w), weekNumber(today));
 }
 
 export function formatMean(value: number | null): string {

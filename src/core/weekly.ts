@@ -7,7 +7,7 @@ import type { ChartRenderer, Repositories } from './ports';
 import type { PromptCatalog } from './prompts';
 import { buildWeeklySummary, isPaused, summaryChart, summaryMessage, type WeeklySummary } from './summary';
 import { addDays, localDate } from './time';
-import { reportWeekStart, weekNumber, weekStartOf } from './trends';
+import { countStreak, reportWeekStart, weekNumber, weekStartOf } from './trends';
 
 export interface WeeklyDeps {
   repos: Repositories;
@@ -23,6 +23,9 @@ const WINDOW_WEEKS = 8;
 /** How far back a streak is counted. */
 const MAX_STREAK_WEEKS = 520;
 
+/** Which week a summary reports: the last whole one (`report`, Monday to Thursday last week) or the one so far. */
+export type SummaryWeek = 'report' | 'current';
+
 export interface SendOptions {
   /** Attach the chart image (default true when a renderer is configured). */
   chart?: boolean;
@@ -35,11 +38,22 @@ export interface SendOptions {
 export class WeeklyService {
   constructor(private readonly deps: WeeklyDeps) {}
 
-  /** The summary data for one coach, or undefined when the coach does not exist or paused. */
-  summaryData(coachId: number, now: Date): WeeklySummary | undefined {
+  /**
+   * The summary data for one coach, or undefined when the coach does not exist, paused, or the week ended before
+   * they joined (and they have nothing from it).
+   */
+  summaryData(coachId: number, now: Date, week: SummaryWeek = 'report'): WeeklySummary | undefined {
     const coach = this.deps.repos.coaches.byId(coachId);
     if (!coach) return undefined;
-    return this.summariesFor([coach], now, coachId)[0]?.summary;
+    return this.summariesFor([coach], now, coachId, week)[0]?.summary;
+  }
+
+  /**
+   * Weeks in a row with a self-check or a reflection, up to the week of `today` (a week just begun without one
+   * does not break it): the one streak every view shows (trend, summary, App Home, the weekly DM).
+   */
+  streakFor(coachId: number, today: string): number {
+    return this.streak(coachId, weekNumber(today), () => undefined);
   }
 
   /** The message for a coach's weekly summary (with its chart), or undefined when nothing should be sent. */
@@ -65,6 +79,7 @@ export class WeeklyService {
     coaches: readonly Coach[],
     now: Date,
     onlyCoachId?: number,
+    which: SummaryWeek = 'report',
   ): { coach: Coach; summary: WeeklySummary | undefined }[] {
     const { repos, catalog } = this.deps;
     const todayByZone = new Map<string, string>();
@@ -80,7 +95,7 @@ export class WeeklyService {
     const reportWeekOf = (today: string) => {
       let week = reportWeeks.get(today);
       if (week === undefined) {
-        week = reportWeekStart(today);
+        week = which === 'current' ? weekStartOf(weekNumber(today)) : reportWeekStart(today);
         reportWeeks.set(today, week);
       }
       return week;
@@ -92,10 +107,11 @@ export class WeeklyService {
     }
     if (plans.length === 0) return coaches.map((coach) => ({ coach, summary: undefined }));
 
-    // Coaches in different zones may report on different weeks: read the span that covers them all.
+    // Coaches in different zones may report on different weeks: read the span that covers them all, up to the
+    // week of their today (the streak counts up to now).
     const weeks = plans.map((p) => weekNumber(p.reportWeek));
     const from = weekStartOf(Math.min(...weeks) - WINDOW_WEEKS + 1);
-    const to = addDays(weekStartOf(Math.max(...weeks)), 6);
+    const to = addDays(weekStartOf(Math.max(...plans.map((p) => weekNumber(p.today)))), 6);
     const totalsByCoach = new Map<number, CoachWeekTotals[]>();
     for (const t of repos.weeklyStats.coachWeekTotals(from, to, onlyCoachId)) {
       const list = totalsByCoach.get(t.coachId);
@@ -107,7 +123,14 @@ export class WeeklyService {
       const totals = totalsByCoach.get(coach.id) ?? [];
       const week = weekNumber(reportWeek);
       // A row exists only for a week with a self-check or a reflection.
-      const active = (w: number) => totals.some((t) => t.week === w);
+      const active = (w: number) => (totals.some((t) => t.week === w) ? true : w >= weekNumber(from) ? false : undefined);
+      // No summary for a week that ended before the coach joined, unless they have something from it (or earlier).
+      const joinedWeek = weekNumber(localDate(new Date(coach.createdAt), coach.settings.timeZone));
+      const earlier = totals.some((t) => t.week <= week);
+      if (week < joinedWeek && !earlier) {
+        summaries.set(coach.id, undefined);
+        continue;
+      }
       summaries.set(
         coach.id,
         buildWeeklySummary({
@@ -116,7 +139,8 @@ export class WeeklyService {
           reportWeek,
           totals,
           reflections: totals.find((t) => t.week === week)?.reflections ?? 0,
-          streak: this.streak(coach.id, week, active),
+          streak: this.streak(coach.id, weekNumber(today), active),
+          first: week === joinedWeek && !totals.some((t) => t.week < week),
           catalog,
         }),
       );
@@ -125,29 +149,21 @@ export class WeeklyService {
   }
 
   /**
-   * Weeks in a row ending with `week` that had a self-check or reflection. Inside the window the answer comes from
-   * the totals already read; only a streak that fills the whole window asks the store about older weeks.
+   * The streak up to `todayWeek` (countStreak). `known` answers from totals already read (true/false), or undefined
+   * for a week it did not read: those are asked of the store a window's worth at a time, only as far back as needed.
    */
-  private streak(coachId: number, week: number, activeInWindow: (week: number) => boolean): number {
-    let count = 0;
-    let w = week;
-    while (count < WINDOW_WEEKS && activeInWindow(w)) {
-      count++;
-      w--;
-    }
+  private streak(coachId: number, todayWeek: number, known: (week: number) => boolean | undefined): number {
     const stats = this.deps.repos.weeklyStats;
-    // Older weeks, a window's worth at a time, for as long as every week of the last block was active.
-    let blockFull = count === WINDOW_WEEKS;
-    while (blockFull && count < MAX_STREAK_WEEKS) {
-      const active = new Set(stats.activeWeeks(coachId, weekStartOf(w - WINDOW_WEEKS + 1), addDays(weekStartOf(w), 6)));
-      const before = count;
-      while (count < before + WINDOW_WEEKS && active.has(w)) {
-        count++;
-        w--;
-      }
-      blockFull = count === before + WINDOW_WEEKS;
-    }
-    return count;
+    const read = new Map<number, boolean>();
+    const isActive = (w: number): boolean => {
+      const answer = known(w) ?? read.get(w);
+      if (answer !== undefined) return answer;
+      const from = w - WINDOW_WEEKS + 1;
+      const active = new Set(stats.activeWeeks(coachId, weekStartOf(from), addDays(weekStartOf(w), 6)));
+      for (let x = from; x <= w; x++) read.set(x, active.has(x));
+      return active.has(w);
+    };
+    return countStreak(isActive, todayWeek, MAX_STREAK_WEEKS);
   }
 
   private digestService?: DigestService;
