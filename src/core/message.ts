@@ -15,7 +15,11 @@ export type ActionId =
   | 'confirm_delete_messages'
   | 'cancel'
   | 'journal_keep'
-  | 'journal_discard';
+  | 'journal_discard'
+  // The welcome's questions (src/core/welcome.ts); the value says which answer.
+  | 'welcome_level'
+  | 'welcome_toward'
+  | 'welcome_practice';
 
 export interface Button {
   action: ActionId;

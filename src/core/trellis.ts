@@ -25,6 +25,7 @@ import {
 import { applySettingsCommand, defaultSettings, SETTINGS_USAGE, settingsFields } from './settings';
 import { addDays, isValidTimeZone, localDate } from './time';
 import { type SendOptions, WeeklyService } from './weekly';
+import { Welcome } from './welcome';
 
 export const REFLECTION_MAX = 4000;
 /** Config's default (DEFAULT_MIN_GROUP_SIZE), for a core built without configuration. */
@@ -108,6 +109,13 @@ export class Trellis {
   private weeklyService?: WeeklyService;
   private conversationFlow?: Conversation;
   private journalView?: Journal;
+  private welcomeFlow?: Welcome;
+
+  /** The welcome on first contact and its buttons (see welcome.ts); platforms send it after answering a command. */
+  get welcome(): Welcome {
+    this.welcomeFlow ??= new Welcome(this.deps, this);
+    return this.welcomeFlow;
+  }
 
   /** Free text and the prompt's typed commands: nothing a coach writes is discarded (see conversation.ts). */
   get conversation(): Conversation {
@@ -569,6 +577,8 @@ export class Trellis {
         if (args === '') return { type: 'selfcheck_form' };
         return this.runSelfcheckArgs(ref, args, ctx);
       case 'help':
+        // A first "help" is first contact too: the coach is registered, so the welcome can follow.
+        this.coach(ref, ctx);
         return messages(this.help());
       case 'prompt':
         return messages(this.todaysPrompt(ref, ctx).reply);

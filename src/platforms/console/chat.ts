@@ -67,6 +67,13 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
     dialog = undefined;
     if ('cancelled' in step) say('Cancelled; nothing was saved.');
     else show(trellis.recordSelfCheck(ref, step.input).reply);
+    welcomeOnce();
+  };
+
+  /** The welcome, once per coach, after their first command or text was answered (core welcome.ts). */
+  const welcomeOnce = () => {
+    const welcome = trellis.welcome.once(ref, ctx);
+    if (welcome) show(welcome);
   };
 
   /** One whole message: a chat word, a command, or free text; false once the coach leaves. */
@@ -84,6 +91,7 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
       const reply = trellis.handleText(ref, text, ctx);
       if (reply.type === 'messages') reply.messages.forEach(show);
       else if (reply.type === 'settings_form') show(trellis.settings(ref));
+      if (reply.type !== 'selfcheck_form') welcomeOnce();
       else {
         dialog = new SelfCheckDialog();
         const first = dialog.start();

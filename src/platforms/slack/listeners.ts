@@ -11,6 +11,7 @@ import type {
 } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { isTrellisError } from '../../core/errors';
+import { WELCOME_ACTIONS } from '../../core/welcome';
 import { type Message, message } from '../../core/message';
 import type { CoachRef } from '../../core/model';
 import type { Clock, InboundEventRepository, Logger, WriteBatcher } from '../../core/ports';
@@ -30,7 +31,7 @@ import {
 } from './payloads';
 import type { ProfileHint, SlackProfiles } from './profiles';
 import { type Sleep, withRateLimitRetry } from './rate-limit';
-import { renderBlocks, renderFallbackText } from './render';
+import { actionOf, renderBlocks, renderFallbackText } from './render';
 import {
   homeView,
   readSelfCheckForm,
@@ -128,6 +129,12 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       budgetMs: DM_RATE_BUDGET_MS,
       sleep: deps.sleep,
     });
+  };
+
+  /** The welcome, once per coach, in their DM after whatever they asked first was answered (core welcome.ts). */
+  const welcomeAfter = async (ref: CoachRef, hint: RequestContext, key: string) => {
+    const welcome = trellis.welcome.once(ref, hint);
+    if (welcome) await sendDirect(ref, welcome, `welcome:${key}`, hint);
   };
 
   /** Tells the coach something: in place when Slack gave us a response_url, else in their DM. */
@@ -241,14 +248,13 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       if (reply.type === 'messages' && hasFiles(reply.messages)) {
         await ack();
         await deliverFiles(client, ref, reply.messages, respond);
-        return;
-      }
-      if (reply.type === 'messages') {
+      } else if (reply.type === 'messages') {
         await ack(ephemeral(reply.messages));
-        return;
+      } else {
+        await ack();
+        await openForm(reply.type, ref, ctxWith(known), formArgs());
       }
-      await ack();
-      await openForm(reply.type, ref, ctxWith(known), formArgs());
+      await welcomeAfter(ref, known, command.trigger_id);
       return;
     }
     // First contact: ack at once, ask Slack for the time zone, then answer through response_url.
@@ -258,6 +264,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     if (reply.type === 'messages' && hasFiles(reply.messages)) await deliverFiles(client, ref, reply.messages, respond);
     else if (reply.type === 'messages') await respond(ephemeral(reply.messages));
     else await openForm(reply.type, ref, ctxWith(hint), formArgs());
+    await welcomeAfter(ref, hint, command.trigger_id);
   };
 
   /**
@@ -458,6 +465,16 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     });
   }
 
+  // The welcome's answers (core welcome.ts): the credential, the one worked toward, each kind of practice.
+  for (const kind of WELCOME_ACTIONS) {
+    actions.set(kind, async (args) => {
+      await args.ack();
+      const { who, action, ref } = buttonContext(args);
+      const reply = trellis.welcome.choose(ref, kind, action.value, profiles.cached(ref.tenant, ref.user) ?? {});
+      await tell(ref, reply, `${kind}:${action.value}:${who.trigger_id}`, who.response_url ? args.respond : undefined);
+    });
+  }
+
   /**
    * Answers a button on an ephemeral question (delete, share preview) in its place, so it cannot be pressed twice.
    * Without a response_url it posts to the conversation the button was in, without registering the coach (after a
@@ -600,6 +617,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
         );
       }
     }
+    await welcomeAfter(ref, hint, envelope.event_id);
     inbound.finish('slack', envelope.event_id, clock.now().toISOString());
   });
 
@@ -635,7 +653,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       else await args.ack();
     } else if ('action' in args) {
       if (args.body.type !== 'block_actions') return;
-      const handler = actions.get((args.action as { action_id: string }).action_id);
+      const handler = actions.get(actionOf((args.action as { action_id: string }).action_id));
       if (handler) await handler(args as ActionArgs);
       else await args.ack();
     } else if ('event' in args) {

@@ -65,7 +65,14 @@ export class TrellisTeamsBot extends ActivityHandler {
       if (botAdded) {
         this.deps.references.remember(activity);
         this.deps.log.info('teams: installed', { personal: isPersonal(activity) });
-        if (isPersonal(activity)) await context.sendActivity(renderActivity(welcome(this.deps.trellis)));
+        if (isPersonal(activity)) {
+          // A first install gets the welcome with its questions (recorded, so only once); a reinstall a greeting.
+          const { trellis } = this.deps;
+          const ref = coachRefOf(activity);
+          const ctx = this.context(activity);
+          trellis.coach(ref, ctx);
+          await context.sendActivity(renderActivity(trellis.welcome.once(ref, ctx) ?? welcome(trellis)));
+        }
       }
       await next();
     });
@@ -113,6 +120,9 @@ export class TrellisTeamsBot extends ActivityHandler {
         // "delete confirm" typed: the stored conversation reference goes with the coach's data.
         if (deleted) this.deps.references.forgetPersonal(tenantOf(activity), ref.user);
         await this.sendReply(context, ref, ctx, reply);
+        // First contact without an install event: the welcome follows the answer, once.
+        const first = deleted ? undefined : trellis.welcome.once(ref, ctx);
+        if (first) await context.sendActivity(renderActivity(first));
       }
     } catch (error) {
       // Something the coach can fix: say what. Anything else goes to the adapter's onTurnError.
@@ -205,6 +215,15 @@ export class TrellisTeamsBot extends ActivityHandler {
         if (!/^\d{1,12}$/.test(data.value ?? '')) break;
         const keep = data[ACTION_FIELD] === 'journal_keep';
         await this.replaceCard(context, trellis.conversation.answer(ref, keep, ctx, Number(data.value)));
+        return;
+      }
+      case 'welcome_level':
+      case 'welcome_toward':
+      case 'welcome_practice': {
+        // The welcome's answers: a practice toggles in place on its card; the level's answer comes below the welcome.
+        const reply = trellis.welcome.choose(ref, data[ACTION_FIELD], data.value, ctx);
+        if (data[ACTION_FIELD] === 'welcome_practice') await this.replaceCard(context, reply);
+        else await context.sendActivity(renderActivity(reply));
         return;
       }
       case 'skip':
