@@ -120,9 +120,6 @@ export class TrellisTeamsBot extends ActivityHandler {
         // "delete confirm" typed: the stored conversation reference goes with the coach's data.
         if (deleted) this.deps.references.forgetPersonal(tenantOf(activity), ref.user);
         await this.sendReply(context, ref, ctx, reply);
-        // First contact without an install event: the welcome follows the answer, once.
-        const first = deleted ? undefined : trellis.welcome.once(ref, ctx);
-        if (first) await context.sendActivity(renderActivity(first));
       }
     } catch (error) {
       // Something the coach can fix: say what. Anything else goes to the adapter's onTurnError.
