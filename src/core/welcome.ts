@@ -36,7 +36,7 @@ const levelValue = z.enum([...LEVELS, 'toward', 'none']);
 const towardValue = z.enum(LEVELS);
 const practiceValue = z.union([practiceSchema, z.literal('done')]);
 
-const PLATFORM_NAMES: Record<Coach['platform'], string> = { slack: 'Slack', teams: 'Teams', console: 'this computer' };
+const PLATFORM_NAMES: Record<Coach['platform'], string> = { slack: 'Slack', teams: 'Teams', console: 'your computer' };
 
 const rank = (level: Level) => LEVELS.indexOf(level);
 const levelsAbove = (level: Level | null) => LEVELS.filter((l) => level === null || rank(l) > rank(level));
@@ -69,7 +69,7 @@ export class Welcome {
     const lines = [
       'Trellis is a few minutes a day of reflective practice on "Cultivates Trust and Safety" (ICF Core Competencies, 2019): on your prompt days a short question about one recent session, a quick self-check of the six behaviours when you like, and each week a summary of how they move.',
       whoCanRead(this.deps.encryptedAtRest ?? false),
-      `*Your time zone:* ${timeZone}${reported ? `, as ${PLATFORM_NAMES[coach.platform]} reported it` : ''}. ${terminal ? 'Change it with "settings tz Europe/Paris".' : 'The button below changes it.'}`,
+      `*Your time zone:* ${timeZone}${reported ? `, as ${PLATFORM_NAMES[coach.platform]} reported it` : terminal ? '' : ` for now: ${PLATFORM_NAMES[coach.platform]} has not told me yours yet, and will with your first message`}. ${terminal ? 'Change it with "settings tz Europe/Paris".' : 'The button below changes it.'}`,
       next
         ? `*Your first prompt:* ${next}. "settings time 08:30" or "settings days mon,wed,fri" moves it.`
         : '*No prompt is scheduled*: "settings resume" or "settings days mon-fri" starts them.',

@@ -254,7 +254,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
         await ack();
         await openForm(reply.type, ref, ctxWith(known), formArgs());
       }
-      await welcomeAfter(ref, known, command.trigger_id);
+      // A form open on the coach's screen is not interrupted: the welcome then follows their next command.
+      if (reply.type === 'messages') await welcomeAfter(ref, known, command.trigger_id);
       return;
     }
     // First contact: ack at once, ask Slack for the time zone, then answer through response_url.
@@ -264,7 +265,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     if (reply.type === 'messages' && hasFiles(reply.messages)) await deliverFiles(client, ref, reply.messages, respond);
     else if (reply.type === 'messages') await respond(ephemeral(reply.messages));
     else await openForm(reply.type, ref, ctxWith(hint), formArgs());
-    await welcomeAfter(ref, hint, command.trigger_id);
+    if (reply.type === 'messages') await welcomeAfter(ref, hint, command.trigger_id);
   };
 
   /**

@@ -184,7 +184,7 @@ describe('a coach’s day in Slack', () => {
     const { response } = await h.command(coach, 'history');
     expect(response.status).toBe(200);
     expect(response.json?.response_type).toBe('ephemeral');
-    expect(String(response.json?.text)).toMatch(/Recent self-checks[\s\S]*2026-11-24[\s\S]*Recent reflections/);
+    expect(String(response.json?.text)).toMatch(/Recent self-checks[\s\S]*Tue 24 Nov 2026[\s\S]*Recent reflections/);
     await h.idle();
     expect(h.calls('users.info')).toHaveLength(1);
   });
