@@ -59,7 +59,8 @@ describe.each(DRIVERS.map((make) => [make().name, make] as const))('welcome cont
       'Practice set to organisational / sponsored, virtual sessions',
     );
     expect(text(await d.send('typist', '/selfcheck settings practice 9'))).toContain('not a kind of practice');
-    const shown = text(await d.send('typist', '/selfcheck settings'));
+    // Typed in the DM ("/selfcheck settings" alone opens Slack's settings form).
+    const shown = text(await d.send('typist', 'settings'));
     expect(shown).toMatch(new RegExp(`Next prompt\\W+${WHEN.source}`));
     expect(shown).toMatch(/Level\W+PCC/);
     expect(shown).toMatch(/Working toward\W+MCC/);
@@ -68,7 +69,7 @@ describe.each(DRIVERS.map((make) => [make().name, make] as const))('welcome cont
     expect(text(await d.send('typist', '/selfcheck settings level MCC'))).toContain('Working toward: cleared');
     // Paused for two weeks: the next prompt is the first day after the pause, with its date.
     await d.send('typist', '/selfcheck settings pause 2w');
-    expect(text(await d.send('typist', '/selfcheck settings'))).toMatch(
+    expect(text(await d.send('typist', 'settings'))).toMatch(
       /Next prompt\W+\w{3} \d{1,2} \w{3} \d{4} \d\d:\d\d /,
     );
   }, 180000);
