@@ -43,7 +43,10 @@ export function summaryWeekOf(args: string): SummaryWeek {
   const text = args.trim().toLowerCase().replace(/\s+/g, ' ');
   if (text === '' || text === 'last week') return 'report';
   if (text === 'now' || text === 'this week') return 'current';
-  throw new TrellisError('unknown_command', 'Use "summary" for the last whole week, or "summary now" for this week so far.');
+  throw new TrellisError(
+    'unknown_command',
+    'Use "summary" for the last whole week, or "summary now" for this week so far.',
+  );
 }
 
 /** `summary`, `summary now`: the weekly summary on demand, saying which week it shows. */

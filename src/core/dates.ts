@@ -3,7 +3,7 @@
  * one day is "Mon 30 Nov 2026", one week "23–29 Nov 2026". Stored dates stay "YYYY-MM-DD".
  */
 import type { Settings } from './model';
-import { nextOccurrenceAfter, localTimeOf } from './schedule';
+import { localTimeOf, nextOccurrenceAfter } from './schedule';
 import { addDays, daysBetween, localDate, weekdayOf } from './time';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -136,7 +136,9 @@ export function applySettingsCommand(args: string, current: Settings, today: str
     case 'working-toward': {
       const toward = parseLevel(value, 'credential you are working toward');
       if (!towardStillAhead(next.level, toward))
-        invalid(`You hold ${next.level} already: name a higher credential, or "settings level" to change the one you hold.`);
+        invalid(
+          `You hold ${next.level} already: name a higher credential, or "settings level" to change the one you hold.`,
+        );
       next.workingToward = toward;
       return {
         kind: 'update',
@@ -191,7 +193,9 @@ export function parsePauseUntil(value: string, today: string): string {
 
 export function settingsFields(settings: Settings, today: string, now: Date): { label: string; value: string }[] {
   const paused =
-    settings.pausedUntil && settings.pausedUntil >= today ? `until the end of ${formatDate(settings.pausedUntil)}` : 'no';
+    settings.pausedUntil && settings.pausedUntil >= today
+      ? `until the end of ${formatDate(settings.pausedUntil)}`
+      : 'no';
   return [
     { label: 'Next prompt', value: nextPromptText(settings, now) ?? 'none scheduled' },
     { label: 'Prompt time', value: settings.promptTime },

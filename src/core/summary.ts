@@ -1,11 +1,11 @@
 import { type BehaviourKey, behaviour } from './behaviours';
+import { formatDate } from './dates';
 import { type Message, message } from './message';
 import type { Coach, Level } from './model';
 import type { ChartData } from './ports';
 import type { Prompt, Tip } from './prompt-schema';
 import { eligiblePrompts, type PromptCatalog, tipFor } from './prompts';
 import { hashSeed } from './random';
-import { formatDate } from './dates';
 import { addDays } from './time';
 import {
   chooseFocus,

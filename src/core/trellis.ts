@@ -370,7 +370,8 @@ export class Trellis {
     const lines: string[] = [];
     if (checks.length) {
       lines.push('*Recent self-checks*');
-      for (const c of checks) lines.push(`${formatDate(c.localDate)}  ${formatRatings(c.ratings)}${c.note ? '  (note)' : ''}`);
+      for (const c of checks)
+        lines.push(`${formatDate(c.localDate)}  ${formatRatings(c.ratings)}${c.note ? '  (note)' : ''}`);
     }
     if (reflections.length) {
       lines.push('*Recent reflections*');
@@ -658,7 +659,10 @@ export function parseCommand(text: string): { name: string; args: string } | und
   if (share) return { name: 'share', args: share[1] ?? '' };
   const c = /^\/?settings\s+(companies|company|clients)\b([\s\S]*)$/i.exec(text);
   if (c) return { name: 'settings', args: `companies${c[2]}` };
-  const s = /^\/?settings(?:\s+(time|days|tz|timezone|zone|level|toward|working-toward|practices?|pause|resume|unpause)\b(.*))?$/i.exec(text);
+  const s =
+    /^\/?settings(?:\s+(time|days|tz|timezone|zone|level|toward|working-toward|practices?|pause|resume|unpause)\b(.*))?$/i.exec(
+      text,
+    );
   if (s) return { name: 'settings', args: s[1] ? `${s[1]}${s[2]}` : '' };
   return undefined;
 }

@@ -123,7 +123,8 @@ export class WeeklyService {
       const totals = totalsByCoach.get(coach.id) ?? [];
       const week = weekNumber(reportWeek);
       // A row exists only for a week with a self-check or a reflection.
-      const active = (w: number) => (totals.some((t) => t.week === w) ? true : w >= weekNumber(from) ? false : undefined);
+      const active = (w: number) =>
+        totals.some((t) => t.week === w) ? true : w >= weekNumber(from) ? false : undefined;
       // No summary for a week that ended before the coach joined, unless they have something from it (or earlier).
       const joinedWeek = weekNumber(localDate(new Date(coach.createdAt), coach.settings.timeZone));
       const earlier = totals.some((t) => t.week <= week);

@@ -141,7 +141,10 @@ export class Welcome {
   /** After the level: the practice question, with a "working toward" offer for a coach who could go further. */
   private practiceQuestion(ref: CoachRef, ctx: RequestContext, saved: string[], level: Level | null): Message {
     const coach = this.core.coach(ref, ctx);
-    const lines = [...saved, '*Your kind of practice?* Press each that fits; prompts written for one setting go only to coaches who work in it.'];
+    const lines = [
+      ...saved,
+      '*Your kind of practice?* Press each that fits; prompts written for one setting go only to coaches who work in it.',
+    ];
     const m = this.practiceButtons(lines, false);
     const higher = levelsAbove(level)[0];
     if (level !== null && higher && coach.settings.workingToward === null)
@@ -150,7 +153,11 @@ export class Welcome {
   }
 
   private practiceButtons(lines: string[], withDone: boolean): Message {
-    const buttons: Button[] = PRACTICES.map((p) => ({ action: 'welcome_practice', label: PRACTICE_LABELS[p], value: p }));
+    const buttons: Button[] = PRACTICES.map((p) => ({
+      action: 'welcome_practice',
+      label: PRACTICE_LABELS[p],
+      value: p,
+    }));
     if (withDone) buttons.push({ action: 'welcome_practice', label: 'Done', value: 'done', style: 'primary' });
     return message(lines, { buttons });
   }

@@ -1,6 +1,6 @@
 import type { Coach, CoachRef, Level, Platform, Settings, Weekday } from '../core/model';
-import { PRACTICES, type Practice, sortPractices } from '../core/practice';
 import type { CoachRepository } from '../core/ports';
+import { PRACTICES, type Practice, sortPractices } from '../core/practice';
 import type { Db } from './db';
 import { nextDueUtc } from './next-due';
 

@@ -5,7 +5,12 @@
  * test/contract/contract.test.ts runs the same behaviours against every driver.
  */
 /** Buttons a contract test presses; `value` picks one of several sharing an action (the welcome's answers). */
-export type PressableAction = 'journal_keep' | 'journal_discard' | 'welcome_level' | 'welcome_toward' | 'welcome_practice';
+export type PressableAction =
+  | 'journal_keep'
+  | 'journal_discard'
+  | 'welcome_level'
+  | 'welcome_toward'
+  | 'welcome_practice';
 
 export interface PlatformDriver {
   readonly name: 'slack' | 'teams' | 'console';

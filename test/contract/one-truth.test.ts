@@ -77,9 +77,23 @@ describe('one truth: trend, summary, App Home and the weekly DM agree', () => {
     expect(trend).toContain('so far to Wed 2 Dec 2026');
 
     // Means for the same week agree: this week's in trend, App Home and "summary now"; last week's in summary and DM.
-    const thisWeek = { Context: '3.0', Respect: '2.0', Talents: '2.0', Empathy: '2.0', Feelings: '2.0', Openness: '2.0' };
+    const thisWeek = {
+      Context: '3.0',
+      Respect: '2.0',
+      Talents: '2.0',
+      Empathy: '2.0',
+      Feelings: '2.0',
+      Openness: '2.0',
+    };
     for (const view of [trend, soFar, home]) expect(means(view)).toEqual(thisWeek);
-    const lastWeek = { Context: '4.5', Respect: '4.0', Talents: '4.0', Empathy: '4.0', Feelings: '4.0', Openness: '4.0' };
+    const lastWeek = {
+      Context: '4.5',
+      Respect: '4.0',
+      Talents: '4.0',
+      Empathy: '4.0',
+      Feelings: '4.0',
+      Openness: '4.0',
+    };
     for (const view of [summary, weeklyDm]) expect(means(view)).toEqual(lastWeek);
     // The summary typed and the one the weekly DM carries are the same message.
     expect(weeklyDm).toBe(summary);

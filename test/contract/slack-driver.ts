@@ -99,9 +99,16 @@ export class SlackDriver implements PlatformDriver {
     type Element = { action_id?: string; value?: string };
     // Buttons on DMs and on answers sent through a response_url (a button's answer, in place).
     const buttons = (this.h.fake.calls as RecordedCall[])
-      .filter((c) => (c.method === 'chat.postMessage' && c.body.channel === `D${u.slice(1)}`) || c.method.startsWith('response/'))
+      .filter(
+        (c) =>
+          (c.method === 'chat.postMessage' && c.body.channel === `D${u.slice(1)}`) || c.method.startsWith('response/'),
+      )
       .flatMap((c) => ((c.body.blocks ?? []) as { elements?: Element[] }[]).flatMap((b) => b.elements ?? []))
-      .filter((e) => (e.action_id === action || e.action_id?.startsWith(`${action}:`)) && (value === undefined || e.value === value));
+      .filter(
+        (e) =>
+          (e.action_id === action || e.action_id?.startsWith(`${action}:`)) &&
+          (value === undefined || e.value === value),
+      );
     const button = buttons.at(-1);
     if (!button?.action_id) throw new Error(`slack driver: no ${action} button in the DM`);
     const actionId = button.action_id;

@@ -64,7 +64,9 @@ export class TeamsDriver implements PlatformDriver {
       .flatMap((c) => {
         const card = cardOf(c.body);
         // Top-level actions, and rows of them in the body (ActionSet).
-        const rows = ((card?.body ?? []) as Body[]).filter((b) => b.type === 'ActionSet').flatMap((b) => b.actions ?? []);
+        const rows = ((card?.body ?? []) as Body[])
+          .filter((b) => b.type === 'ActionSet')
+          .flatMap((b) => b.actions ?? []);
         return [...((card?.actions ?? []) as Submit[]), ...rows].map((a) => a.data);
       })
       .filter((d) => d?.trellisAction === action && (value === undefined || d.value === value))

@@ -69,9 +69,7 @@ describe.each(DRIVERS.map((make) => [make().name, make] as const))('welcome cont
     expect(text(await d.send('typist', '/selfcheck settings level MCC'))).toContain('Working toward: cleared');
     // Paused for two weeks: the next prompt is the first day after the pause, with its date.
     await d.send('typist', '/selfcheck settings pause 2w');
-    expect(text(await d.send('typist', 'settings'))).toMatch(
-      /Next prompt\W+\w{3} \d{1,2} \w{3} \d{4} \d\d:\d\d /,
-    );
+    expect(text(await d.send('typist', 'settings'))).toMatch(/Next prompt\W+\w{3} \d{1,2} \w{3} \d{4} \d\d:\d\d /);
   }, 180000);
 
   test('no summary of a week that ended before the coach joined; "summary now" shows this week so far', async () => {

@@ -42,7 +42,15 @@ function seed(
       const user = `U${String(i).padStart(6, '0')}`;
       const coach = repos.coaches.upsert(
         { platform: o.platform, tenant, user },
-        { promptTime: time, promptDays: [1, 2, 3, 4, 5, 6, 7], timeZone: 'UTC', level: null, workingToward: null, practices: [], pausedUntil: null },
+        {
+          promptTime: time,
+          promptDays: [1, 2, 3, 4, 5, 6, 7],
+          timeZone: 'UTC',
+          level: null,
+          workingToward: null,
+          practices: [],
+          pausedUntil: null,
+        },
       );
       seeded.coaches.push({ id: coach.id, user });
       // A week of check-ins: the weekly summary then carries a chart.

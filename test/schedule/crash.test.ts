@@ -17,7 +17,15 @@ function seedDueCoaches(file: string, count: number): string[] {
       const user = `U${String(i).padStart(6, '0')}`;
       repos.coaches.upsert(
         { platform: 'slack', tenant: 'T0TEAM', user },
-        { promptTime, promptDays: [1, 2, 3, 4, 5, 6, 7], timeZone: 'UTC', level: null, workingToward: null, practices: [], pausedUntil: null },
+        {
+          promptTime,
+          promptDays: [1, 2, 3, 4, 5, 6, 7],
+          timeZone: 'UTC',
+          level: null,
+          workingToward: null,
+          practices: [],
+          pausedUntil: null,
+        },
       );
       channels.push(`D${user.slice(1)}`);
     }

@@ -44,7 +44,15 @@ describe('GroupCommit', () => {
     dir.cleanup();
   });
 
-  const settings: Settings = { promptTime: '09:00', promptDays: [1], timeZone: 'UTC', level: null, workingToward: null, practices: [], pausedUntil: null };
+  const settings: Settings = {
+    promptTime: '09:00',
+    promptDays: [1],
+    timeZone: 'UTC',
+    level: null,
+    workingToward: null,
+    practices: [],
+    pausedUntil: null,
+  };
 
   test('work submitted together shares one transaction, and each promise settles only after its COMMIT', async () => {
     const repos = createRepositories(db);

@@ -11,12 +11,12 @@ import type {
 } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { isTrellisError } from '../../core/errors';
-import { WELCOME_ACTIONS } from '../../core/welcome';
 import { type Message, message } from '../../core/message';
 import type { CoachRef } from '../../core/model';
 import type { Clock, InboundEventRepository, Logger, WriteBatcher } from '../../core/ports';
 import { validateSelfCheckForm } from '../../core/selfcheck';
 import type { Reply, RequestContext, Trellis } from '../../core/trellis';
+import { WELCOME_ACTIONS } from '../../core/welcome';
 import { uploadExportFiles } from './files';
 import type { SlackMessenger } from './messenger';
 import {

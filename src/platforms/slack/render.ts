@@ -38,12 +38,15 @@ export function renderBlocks(m: Message): Block[] {
   if (m.preformatted?.length) blocks.push(mrkdwn(`\`\`\`${m.preformatted.join('\n')}\`\`\``));
   if (m.buttons?.length) {
     // Slack wants action ids unique in a block: buttons sharing an action (the welcome's answers) add their value.
-    const shared = new Set(m.buttons.filter((b, i, all) => all.findIndex((x) => x.action === b.action) !== i).map((b) => b.action));
+    const shared = new Set(
+      m.buttons.filter((b, i, all) => all.findIndex((x) => x.action === b.action) !== i).map((b) => b.action),
+    );
     blocks.push({
       type: 'actions',
       elements: m.buttons.map((b) => ({
         type: 'button',
-        action_id: shared.has(b.action) && b.value !== undefined ? `${b.action}${ACTION_VALUE_SEPARATOR}${b.value}` : b.action,
+        action_id:
+          shared.has(b.action) && b.value !== undefined ? `${b.action}${ACTION_VALUE_SEPARATOR}${b.value}` : b.action,
         text: { type: 'plain_text', text: b.label },
         ...(b.value !== undefined ? { value: b.value } : {}),
         ...(b.style ? { style: b.style } : {}),

@@ -34,7 +34,10 @@ export const PERSONAL_COMMANDS = [
   { title: 'history', description: 'Your recent self-checks and reflections' },
   { title: 'trend', description: 'Each behaviour this week against the four weeks before, with a sparkline' },
   { title: 'summary', description: 'Your weekly summary: the last whole week, or "summary now" for this week so far' },
-  { title: 'settings', description: 'Show or change prompt time, days, time zone, level, working toward, practice and pause' },
+  {
+    title: 'settings',
+    description: 'Show or change prompt time, days, time zone, level, working toward, practice and pause',
+  },
   {
     title: 'share',
     description: 'Preview sharing your latest reflection with your peer-supervision group, then decide',
