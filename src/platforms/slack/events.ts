@@ -1,0 +1,129 @@
+import { message } from '../../core/message';
+import type { Reply } from '../../core/trellis';
+import { uploadExportFiles } from './files';
+import {
+  coachRef,
+  DM_RATE_BUDGET_MS,
+  type EventArgs,
+  EXPORT_FAILED,
+  FAILED,
+  type ListenerDeps,
+  type ListenerKit,
+  slackErrorCode,
+} from './listener-kit';
+import { directMessage, eventEnvelope, homeOpened } from './payloads';
+import { withRateLimitRetry } from './rate-limit';
+import { homeView } from './views';
+
+/** An event claimed this long ago and never finished was dropped by a crash; its retry may take it over. */
+const EVENT_CLAIM_STALE_MS = 60_000;
+const EVENT_KEEP_MS = 24 * 60 * 60 * 1000;
+const EVENT_PURGE_EVERY_MS = 60 * 60 * 1000;
+
+/** Events: plain messages in the DM (a reflection or a typed command), and the App Home tab. */
+export function registerEvents(
+  events: Map<string, (args: EventArgs) => Promise<void>>,
+  deps: ListenerDeps,
+  kit: ListenerKit,
+): void {
+  const { trellis, messenger, inbound, clock, log } = deps;
+  const { profileOf, sendDirect, clearHome } = kit;
+  // Slack stops retrying an event within the hour; claims older than a day are only clutter.
+  let lastPurge = 0;
+  const forgetOldEvents = (now: Date) => {
+    if (now.getTime() - lastPurge < EVENT_PURGE_EVERY_MS) return;
+    lastPurge = now.getTime();
+    inbound.purge(new Date(now.getTime() - EVENT_KEEP_MS).toISOString());
+  };
+
+  // ---- plain messages in the DM: a reflection, or a typed command ----
+  events.set('message', async ({ event, body, client, context }) => {
+    const dm = directMessage.safeParse(event);
+    if (!dm.success) {
+      // Edits, joins, bot messages, channel messages: not a coach writing to Trellis.
+      log.debug('slack message event ignored', { issue: dm.error.issues[0]?.path.join('.') });
+      return;
+    }
+    const envelope = eventEnvelope.parse(body);
+    const now = clock.now();
+    const claimed = inbound.claim(
+      'slack',
+      envelope.event_id,
+      now.toISOString(),
+      new Date(now.getTime() - EVENT_CLAIM_STALE_MS).toISOString(),
+    );
+    if (!claimed) {
+      log.info('slack event already handled', { eventId: envelope.event_id, retryNum: context.retryNum });
+      return;
+    }
+    forgetOldEvents(now);
+    const ref = coachRef(context, { team: envelope.team_id, user: dm.data.user });
+    const hint = await profileOf(client, ref);
+    const knownBefore = trellis.knows(ref);
+    let reply: Reply;
+    try {
+      reply = trellis.handleText(ref, dm.data.text, {
+        ...hint,
+        requestKey: `slack:event:${envelope.event_id}`,
+        channel: { id: dm.data.channel, kind: 'direct' },
+      });
+    } catch (error) {
+      await sendDirect(ref, message(FAILED), `failed:${envelope.event_id}`).catch(() => undefined);
+      throw error;
+    }
+    const messages =
+      reply.type === 'messages'
+        ? reply.messages
+        : [
+            message(reply.type === 'selfcheck_form' ? 'Open the self-check form:' : 'Open your settings:', {
+              buttons: [
+                reply.type === 'selfcheck_form'
+                  ? { action: 'open_selfcheck', label: 'Check in', style: 'primary' }
+                  : { action: 'open_settings', label: 'Settings' },
+              ],
+            }),
+          ];
+    // "delete confirm" typed in the DM: the answer goes into this DM, unrecorded, without registering the coach again.
+    if (knownBefore && !trellis.knows(ref)) {
+      for (const m of messages) {
+        await messenger.sendNotice({ tenant: ref.tenant, user: ref.user, conversation: dm.data.channel }, m);
+      }
+      await clearHome(client, ref);
+      inbound.finish('slack', envelope.event_id, clock.now().toISOString());
+      return;
+    }
+    for (const [i, m] of messages.entries()) {
+      await sendDirect(ref, { ...m, files: undefined }, `reply:${envelope.event_id}:${i}`, hint);
+      // "export" typed in the DM: its files follow the message there.
+      if (m.files?.length) {
+        const onUploaded = messenger.recordFiles(ref.tenant, ref.user, dm.data.channel);
+        await uploadExportFiles(client, dm.data.channel, m.files, onUploaded).then(
+          () => log.info('slack export delivered', { files: m.files?.length }),
+          async (error) => {
+            log.warn('slack export upload failed', { code: slackErrorCode(error) });
+            await sendDirect(ref, message(EXPORT_FAILED), `export-failed:${envelope.event_id}:${i}`, hint);
+          },
+        );
+      }
+    }
+    await kit.welcomeAfter(ref, hint, envelope.event_id);
+    inbound.finish('slack', envelope.event_id, clock.now().toISOString());
+  });
+
+  // ---- App Home ----
+  events.set('app_home_opened', async ({ event, client, context }) => {
+    const opened = homeOpened.safeParse(event);
+    if (!opened.success || opened.data.tab !== 'home') return;
+    const ref = coachRef(context, { user: opened.data.user });
+    const hint = await profileOf(client, ref);
+    const view = homeView(
+      trellis.history(ref, hint),
+      trellis.trend(ref, hint),
+      trellis.journal.show(trellis.coach(ref, hint), '', {}),
+    );
+    await withRateLimitRetry(() => client.views.publish({ user_id: opened.data.user, view }), {
+      budgetMs: DM_RATE_BUDGET_MS,
+      sleep: deps.sleep,
+    });
+  });
+}

@@ -1,0 +1,133 @@
+import type { Context, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { type Message, message } from '../../core/message';
+import type { CoachRef } from '../../core/model';
+import type { RequestContext } from '../../core/trellis';
+import { uploadExportFiles } from './files';
+import {
+  BUSY,
+  type CommandArgs,
+  coachRef,
+  EXPORT_FAILED,
+  ephemeral,
+  FAILED,
+  hasFiles,
+  type ListenerDeps,
+  type ListenerKit,
+  slackErrorCode,
+} from './listener-kit';
+import { slashCommand } from './payloads';
+import type { ProfileHint } from './profiles';
+
+/** The /selfcheck slash command: answered in the ack when it can be, else through response_url. */
+export function selfcheckCommand(deps: ListenerDeps, kit: ListenerKit): (args: CommandArgs) => Promise<void> {
+  const { trellis, messenger, profiles, log } = deps;
+  const { profileOf, asReply, openForm } = kit;
+  // ---- /selfcheck ----
+  const onSelfcheck = async ({ ack: boltAck, body, respond, client, context }: CommandArgs) => {
+    let acked = false;
+    const ack: typeof boltAck = (response) => {
+      acked = true;
+      return boltAck(response);
+    };
+    try {
+      await handleCommand(ack, body, respond, client, context);
+    } catch (error) {
+      // Something unexpected (not a mistake the coach made): say so, then let app.error record it.
+      if (!acked) await ack({ response_type: 'ephemeral', text: FAILED });
+      else await respond({ response_type: 'ephemeral', text: FAILED }).catch(() => undefined);
+      throw error;
+    }
+  };
+
+  const handleCommand = async (
+    ack: SlackCommandMiddlewareArgs['ack'],
+    body: unknown,
+    respond: RespondFn,
+    client: WebClient,
+    context: Context,
+  ) => {
+    const parsed = slashCommand.safeParse(body);
+    if (!parsed.success) {
+      await ack({ response_type: 'ephemeral', text: 'That command arrived incomplete; please try again.' });
+      return;
+    }
+    const command = parsed.data;
+    const ref = coachRef(context, { team: command.team_id, user: command.user_id });
+    // Direct-message channel ids start with D; anything else is a channel or group the command was typed in.
+    const channel: RequestContext['channel'] = command.channel_id
+      ? {
+          id: command.channel_id,
+          kind: command.channel_id.startsWith('D') ? 'direct' : 'group',
+          name: command.channel_name,
+        }
+      : undefined;
+    const ctxWith = (hint: ProfileHint): RequestContext => ({
+      ...hint,
+      requestKey: `slack:command:${command.trigger_id}`,
+      channel,
+    });
+    // Through the group commit: the reply ("saved") exists only once the transaction holding the write is committed.
+    const execute = (hint: ProfileHint) =>
+      deps.commits.run(() => trellis.runCommand(ref, 'selfcheck', command.text.trim(), ctxWith(hint))).catch(asReply);
+    const formArgs = () => ({
+      client,
+      triggerId: command.trigger_id,
+      onBusy: () => respond({ response_type: 'ephemeral', text: BUSY }).then(() => undefined),
+    });
+
+    // With the profile known the answer is local and fast (one SQLite write), so it goes in the ack itself.
+    const known = profiles.cached(ref.tenant, ref.user);
+    if (known) {
+      const reply = await execute(known);
+      if (reply.type === 'messages' && hasFiles(reply.messages)) {
+        await ack();
+        await deliverFiles(client, ref, reply.messages, respond);
+      } else if (reply.type === 'messages') {
+        await ack(ephemeral(reply.messages));
+      } else {
+        await ack();
+        await openForm(reply.type, ref, ctxWith(known), formArgs());
+      }
+      // A form open on the coach's screen is not interrupted: the welcome then follows their next command.
+      if (reply.type === 'messages') await kit.welcomeAfter(ref, known, command.trigger_id);
+      return;
+    }
+    // First contact: ack at once, ask Slack for the time zone, then answer through response_url.
+    await ack();
+    const hint = await profileOf(client, ref);
+    const reply = await execute(hint);
+    if (reply.type === 'messages' && hasFiles(reply.messages)) await deliverFiles(client, ref, reply.messages, respond);
+    else if (reply.type === 'messages') await respond(ephemeral(reply.messages));
+    else await openForm(reply.type, ref, ctxWith(hint), formArgs());
+    if (reply.type === 'messages') await kit.welcomeAfter(ref, hint, command.trigger_id);
+  };
+
+  /**
+   * An export: the files go to the coach's DM (never the channel the command was typed in), then the command is
+   * answered ephemerally that they are there. A failed upload says so; the file contents are never logged.
+   */
+  const deliverFiles = async (client: WebClient, ref: CoachRef, replies: readonly Message[], respond: RespondFn) => {
+    const files = replies.flatMap((m) => m.files ?? []);
+    try {
+      const opened = await client.conversations.open({ users: ref.user });
+      const dm = opened.channel?.id;
+      if (!dm) throw new Error('conversations.open returned no channel');
+      await uploadExportFiles(client, dm, files, messenger.recordFiles(ref.tenant, ref.user, dm));
+      log.info('slack export delivered', { files: files.length });
+    } catch (error) {
+      log.warn('slack export upload failed', { code: slackErrorCode(error) });
+      await respond({ response_type: 'ephemeral', text: EXPORT_FAILED });
+      return;
+    }
+    const names = files.map((f) => f.filename).join(', ');
+    await respond(
+      ephemeral([
+        ...replies.map((m) => ({ ...m, files: undefined })),
+        message(`The ${files.length} files (${names}) are in our direct messages.`),
+      ]),
+    );
+  };
+
+  return onSelfcheck;
+}

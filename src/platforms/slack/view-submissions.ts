@@ -1,0 +1,108 @@
+import { isTrellisError } from '../../core/errors';
+import { message } from '../../core/message';
+import { validateSelfCheckForm } from '../../core/selfcheck';
+import type { Trellis } from '../../core/trellis';
+import { coachRef, FAILED, type ListenerDeps, type ListenerKit, type ViewArgs } from './listener-kit';
+import { interaction, issueIdValue, submittedView } from './payloads';
+import { readSelfCheckForm, readSettingsForm, toViewErrors, VIEWS, type ViewState } from './views';
+
+/** The modals' submissions: the self-check, settings and Reflect forms. */
+export function registerViews(
+  views: Map<string, (args: ViewArgs) => Promise<void>>,
+  deps: ListenerDeps,
+  kit: ListenerKit,
+): void {
+  const { trellis, profiles, log } = deps;
+  const { profileOf, sendDirect } = kit;
+  // ---- the self-check modal ----
+  views.set(VIEWS.selfcheck, async ({ ack, body, view, client, context }) => {
+    const parsedView = submittedView.safeParse(view);
+    const who = interaction.safeParse(body);
+    if (!parsedView.success || !who.success) {
+      await ack({
+        response_action: 'errors',
+        errors: { context: 'The form arrived incomplete; open /selfcheck again.' },
+      });
+      return;
+    }
+    const result = validateSelfCheckForm(readSelfCheckForm(parsedView.data.state.values as ViewState));
+    if (!result.ok) {
+      await ack({ response_action: 'errors', errors: toViewErrors(result.errors) });
+      return;
+    }
+    await ack();
+    const ref = coachRef(context, { team: who.data.team?.id ?? who.data.user.team_id, user: who.data.user.id });
+    const viewId = parsedView.data.id;
+    const hint = await profileOf(client, ref);
+    let recorded: ReturnType<Trellis['recordSelfCheck']>;
+    try {
+      // The view id is the request key: a resubmission of the same modal records nothing twice.
+      recorded = trellis.recordSelfCheck(ref, result.value, { ...hint, requestKey: `slack:view:${viewId}` });
+    } catch (error) {
+      // The modal has closed, so the coach hears it in the DM; app.error keeps the record.
+      await sendDirect(ref, message(FAILED), `failed:${viewId}`).catch(() => undefined);
+      throw error;
+    }
+    const { created, reply, check } = recorded;
+    if (!created) {
+      log.info('slack self-check resubmitted; already recorded', { checkId: check.id });
+      return;
+    }
+    await sendDirect(ref, reply, `selfcheck:${check.id}`, hint);
+  });
+
+  // ---- the settings modal ----
+  views.set(VIEWS.settings, async ({ ack, body, view, context }) => {
+    const parsedView = submittedView.safeParse(view);
+    const who = interaction.safeParse(body);
+    if (!parsedView.success || !who.success) {
+      await ack({ response_action: 'errors', errors: { time: 'The form arrived incomplete; open settings again.' } });
+      return;
+    }
+    const ref = coachRef(context, { team: who.data.team?.id ?? who.data.user.team_id, user: who.data.user.id });
+    const hint = profiles.cached(ref.tenant, ref.user) ?? {};
+    const coach = trellis.coach(ref, hint);
+    const form = readSettingsForm(parsedView.data.state.values as ViewState, coach.settings, trellis.today(coach));
+    if (!form.ok) {
+      await ack({ response_action: 'errors', errors: form.errors });
+      return;
+    }
+    await ack();
+    trellis.updateSettings(ref, form.settings, hint);
+    log.info('settings changed', { coach: coach.id });
+    await sendDirect(ref, trellis.settings(ref, hint), `settings:${parsedView.data.id}`);
+  });
+
+  // ---- the Reflect modal ----
+  views.set(VIEWS.reflect, async ({ ack, body, view, context }) => {
+    const parsedView = submittedView.safeParse(view);
+    const who = interaction.safeParse(body);
+    const issueId = issueIdValue.safeParse(parsedView.data?.private_metadata ?? '');
+    if (!parsedView.success || !who.success || !issueId.success) {
+      await ack({
+        response_action: 'errors',
+        errors: { reflection: 'The form arrived incomplete; press Reflect again.' },
+      });
+      return;
+    }
+    const ref = coachRef(context, { team: who.data.team?.id ?? who.data.user.team_id, user: who.data.user.id });
+    const text = parsedView.data.state.values.reflection?.text?.value ?? '';
+    const hint = profiles.cached(ref.tenant, ref.user) ?? {};
+    // Checking and saving is one fast local core call, so it runs before the ack: a problem shows beside the field.
+    let saved: ReturnType<Trellis['saveReflection']>;
+    try {
+      saved = trellis.saveReflection(
+        ref,
+        text,
+        { ...hint, requestKey: `slack:view:${parsedView.data.id}` },
+        issueId.data,
+      );
+    } catch (error) {
+      if (!isTrellisError(error)) throw error;
+      await ack({ response_action: 'errors', errors: { reflection: error.message } });
+      return;
+    }
+    await ack();
+    if (saved.created) await sendDirect(ref, saved.reply, `reflection:${saved.reflection.id}`, hint);
+  });
+}
