@@ -97,6 +97,9 @@ export class Welcome {
 
   /** A welcome button pressed: the level, the credential worked toward, or one kind of practice (a toggle). */
   choose(ref: CoachRef, action: WelcomeAction, value: string | undefined, ctx: RequestContext = {}): Message {
+    // After a delete the welcome's buttons may still be on screen: pressing one registers nobody again.
+    if (!this.deps.repos.coaches.find(ref))
+      return message('Trellis holds nothing about you now. Write to me to start afresh.');
     if (action === 'welcome_level') {
       const choice = levelValue.safeParse(value);
       if (!choice.success) return unavailable();
