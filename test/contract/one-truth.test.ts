@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { BEHAVIOURS } from '../../src/core/behaviours';
 import { SlackHarness, TEAM } from '../helpers/slack-harness';
 import { addCheck, addReflection, ratings } from '../helpers/weekly';
+import { DRIVERS, startedDriver } from './drivers';
 
 /**
  * Issue #14, one truth in every view: for one history at a fixed clock, `trend`, `summary` (and `summary now`), the
@@ -102,4 +103,31 @@ describe('one truth: trend, summary, App Home and the weekly DM agree', () => {
     expect(home).toContain('Tue 1 Dec 2026');
     for (const view of [trend, summary, soFar, home, weeklyDm]) expect(view).not.toMatch(ISO_DATE);
   });
+});
+
+describe.each(DRIVERS.map((make) => [make().name, make] as const))('one truth contract: %s', (_name, make) => {
+  const driver = startedDriver(make);
+
+  test('trend and "summary now" show the same week, streak and means, in one date format', async () => {
+    const d = driver();
+    await d.firstContact('agree', '/selfcheck 4 3 5 4 4 2');
+    const trend = (await d.send('agree', 'trend')).join('\n');
+    const soFar = (await d.send('agree', 'summary now')).join('\n');
+    const week = /Week of ([^:,(]+?)[,:]/.exec(trend)?.[1];
+    expect(week).toMatch(/\d{1,2}( \w{3})?(–| – )\d{1,2} \w{3} \d{4}/);
+    expect(soFar).toContain(`Week of ${week}`);
+    expect(streakOf(trend)).toBe('1');
+    expect(streakOf(soFar)).toBe('1');
+    const expected = {
+      Context: '4.0',
+      Respect: '3.0',
+      Talents: '5.0',
+      Empathy: '4.0',
+      Feelings: '4.0',
+      Openness: '2.0',
+    };
+    expect(means(trend)).toEqual(expected);
+    expect(means(soFar)).toEqual(expected);
+    for (const view of [trend, soFar]) expect(view).not.toMatch(ISO_DATE);
+  }, 120000);
 });
