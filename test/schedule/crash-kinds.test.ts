@@ -105,6 +105,8 @@ function seed(
       }
     }
   });
+  // They joined a month ago: a weekly summary reports only weeks from the one a coach joined.
+  db.prepare('UPDATE coaches SET created_at = ?').run(new Date(Date.now() - 30 * 86_400_000).toISOString());
   db.close();
   return seeded;
 }

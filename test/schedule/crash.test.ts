@@ -30,6 +30,8 @@ function seedDueCoaches(file: string, count: number): string[] {
       channels.push(`D${user.slice(1)}`);
     }
   });
+  // They joined a month ago: a weekly summary reports only weeks from the one a coach joined.
+  db.prepare('UPDATE coaches SET created_at = ?').run(new Date(Date.now() - 30 * 86_400_000).toISOString());
   db.close();
   return channels;
 }
