@@ -119,14 +119,18 @@ export class WeeklyService {
       else totalsByCoach.set(t.coachId, [t]);
     }
     const summaries = new Map<number, WeeklySummary | undefined>();
+    const fromWeek = weekNumber(from);
     for (const { coach, today, reportWeek } of plans) {
       const totals = totalsByCoach.get(coach.id) ?? [];
       const week = weekNumber(reportWeek);
-      // A row exists only for a week with a self-check or a reflection.
-      const active = (w: number) =>
-        totals.some((t) => t.week === w) ? true : w >= weekNumber(from) ? false : undefined;
+      // A row exists only for a week with a self-check or a reflection; weeks before the window are asked of the store.
+      const active = (w: number) => (totals.some((t) => t.week === w) ? true : w >= fromWeek ? false : undefined);
       // No summary for a week that ended before the coach joined, unless they have something from it (or earlier).
-      const joinedWeek = weekNumber(localDate(new Date(coach.createdAt), coach.settings.timeZone));
+      // A coach who joined days before the reported week began needs no time-zone arithmetic (the costly part).
+      const joinedWeek =
+        coach.createdAt.slice(0, 10) < addDays(reportWeek, -2)
+          ? Number.NEGATIVE_INFINITY
+          : weekNumber(localDate(new Date(coach.createdAt), coach.settings.timeZone));
       const earlier = totals.some((t) => t.week <= week);
       if (week < joinedWeek && !earlier) {
         summaries.set(coach.id, undefined);
