@@ -120,6 +120,17 @@ export class WeeklyService {
     }
     const summaries = new Map<number, WeeklySummary | undefined>();
     const fromWeek = weekNumber(from);
+    // Coaches who registered together (an import, a demo seed) share the answer.
+    const joinedWeeks = new Map<string, number>();
+    const joinedWeekOf = (coach: Coach) => {
+      const key = `${coach.settings.timeZone}|${coach.createdAt}`;
+      let joined = joinedWeeks.get(key);
+      if (joined === undefined) {
+        joined = weekNumber(localDate(new Date(coach.createdAt), coach.settings.timeZone));
+        joinedWeeks.set(key, joined);
+      }
+      return joined;
+    };
     for (const { coach, today, reportWeek } of plans) {
       const totals = totalsByCoach.get(coach.id) ?? [];
       const week = weekNumber(reportWeek);
@@ -128,9 +139,7 @@ export class WeeklyService {
       // No summary for a week that ended before the coach joined, unless they have something from it (or earlier).
       // A coach who joined days before the reported week began needs no time-zone arithmetic (the costly part).
       const joinedWeek =
-        coach.createdAt.slice(0, 10) < addDays(reportWeek, -2)
-          ? Number.NEGATIVE_INFINITY
-          : weekNumber(localDate(new Date(coach.createdAt), coach.settings.timeZone));
+        coach.createdAt.slice(0, 10) < weekStartOf(week - 1) ? Number.NEGATIVE_INFINITY : joinedWeekOf(coach);
       const earlier = totals.some((t) => t.week <= week);
       if (week < joinedWeek && !earlier) {
         summaries.set(coach.id, undefined);
