@@ -9,6 +9,7 @@ import { createGroupCommit, createRepositories, type Db, openDatabase } from './
 import { cipherFor, EncryptionError } from './store/crypto';
 import { type EncryptionStatus, prepareEncryption } from './store/encryption';
 import { type PlatformMessageStore, platformMessageStore } from './store/platform-messages';
+import { type SlackInstallationStore, slackInstallationStore } from './store/slack-installations';
 
 /** Everything a process needs, wired once: config → db → repositories → core. */
 export interface AppContext {
@@ -22,6 +23,8 @@ export interface AppContext {
   encryption: EncryptionStatus;
   /** Group commit for writes a platform acknowledges (src/store/group-commit.ts). */
   commits: WriteBatcher;
+  /** "Add to Slack": the workspaces Trellis is installed in, tokens sealed like notes (src/store/slack-installations.ts). */
+  slackInstallations: SlackInstallationStore;
   /** What Trellis posted on Slack and Teams, and the queue that removes it (src/schedule/removal.ts). */
   removals: {
     store: PlatformMessageStore;
@@ -42,6 +45,9 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
   const commits = createGroupCommit(db);
   const removalStore = platformMessageStore(db, () => clock.now());
   const removalListeners = new Set<() => void>();
+  const slackInstallations = slackInstallationStore(db, () => clock.now(), cipherFor(config.encryptionKey));
+  if (config.slack?.oauth && !config.encryptionKey)
+    log.warn('slack installations (bot tokens) are stored unencrypted: set TRELLIS_ENCRYPTION_KEY');
   const trellis = new Trellis({
     repos,
     catalog,
@@ -56,6 +62,7 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
     onRemovalsQueued: () => {
       for (const listener of removalListeners) listener();
     },
+    departures: { tenants: slackInstallations, days: config.uninstallRetentionDays },
   });
   return {
     config,
@@ -66,6 +73,7 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
     clock,
     encryption,
     commits,
+    slackInstallations,
     removals: {
       store: removalStore,
       onQueued(listener) {

@@ -40,6 +40,12 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: optional(z.string().min(8)),
   SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-/, 'an app-level token starts with "xapp-"')),
   SLACK_API_URL: optional(z.url()),
+  /** "Add to Slack" for any number of workspaces: all three, instead of SLACK_BOT_TOKEN (src/platforms/slack/oauth.ts). */
+  SLACK_CLIENT_ID: optional(z.string().regex(/^\d+\.\d+$/, 'a client id looks like 1234567890.1234567890')),
+  SLACK_CLIENT_SECRET: optional(z.string().min(8)),
+  SLACK_STATE_SECRET: optional(z.string().min(16, 'at least 16 characters: it signs the state of each install')),
+  /** Days a workspace's coaches' data is kept after Trellis is uninstalled there. */
+  TRELLIS_UNINSTALL_RETENTION_DAYS: optional(z.coerce.number().int().min(0).max(36500)),
   MICROSOFT_APP_ID: optional(z.string()),
   MICROSOFT_APP_PASSWORD: optional(z.string()),
   MICROSOFT_APP_TENANT_ID: optional(z.string()),
@@ -63,11 +69,29 @@ export interface Config {
   encryptionKey?: string;
   newEncryptionKey?: string;
   minGroupSize: number;
-  slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl?: string };
+  /** Days a workspace's data is kept after Trellis is uninstalled from it (TRELLIS_UNINSTALL_RETENTION_DAYS). */
+  uninstallRetentionDays: number;
+  slack?: SlackConfig;
   teams?:
     | { mode: 'authenticated'; appId: string; appPassword: string; tenantId?: string; appType: string }
     | { mode: 'emulator' };
 }
+
+/** Slack's OAuth app credentials: Trellis serves "Add to Slack" and keeps one installation per workspace or org. */
+export interface SlackOAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+}
+
+/** Slack with one workspace's bot token, or installed through OAuth in any number of workspaces. */
+export type SlackConfig = { signingSecret: string; appToken?: string; apiUrl?: string } & (
+  | { botToken: string; oauth?: undefined }
+  | { botToken?: undefined; oauth: SlackOAuthConfig }
+);
+
+/** Kept this long after an uninstall unless TRELLIS_UNINSTALL_RETENTION_DAYS says otherwise. */
+export const DEFAULT_UNINSTALL_RETENTION_DAYS = 30;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -99,19 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const problems: string[] = [];
 
-  let slack: Config['slack'];
-  if (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
-    if (!e.SLACK_BOT_TOKEN || !e.SLACK_SIGNING_SECRET) {
-      problems.push('Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (SLACK_APP_TOKEN adds Socket Mode).');
-    } else {
-      slack = {
-        botToken: e.SLACK_BOT_TOKEN,
-        signingSecret: e.SLACK_SIGNING_SECRET,
-        appToken: e.SLACK_APP_TOKEN,
-        apiUrl: e.SLACK_API_URL,
-      };
-    }
-  }
+  const slack = slackConfig(e, problems);
 
   let teams: Config['teams'];
   if (e.MICROSOFT_APP_ID || e.MICROSOFT_APP_PASSWORD) {
@@ -154,9 +166,51 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKey: e.TRELLIS_ENCRYPTION_KEY,
     newEncryptionKey: e.TRELLIS_NEW_ENCRYPTION_KEY,
     minGroupSize: e.TRELLIS_MIN_GROUP_SIZE ?? DEFAULT_MIN_GROUP_SIZE,
+    uninstallRetentionDays: e.TRELLIS_UNINSTALL_RETENTION_DAYS ?? DEFAULT_UNINSTALL_RETENTION_DAYS,
     slack,
     teams,
   };
+}
+
+/**
+ * Slack is on with a signing secret and either one bot token (one workspace) or the three OAuth settings (any
+ * number of workspaces, "Add to Slack"). Some of the OAuth three, or both ways at once, is an error naming them.
+ */
+function slackConfig(e: Env, problems: string[]): Config['slack'] {
+  const oauthSet = [e.SLACK_CLIENT_ID, e.SLACK_CLIENT_SECRET, e.SLACK_STATE_SECRET].filter((v) => v !== undefined);
+  if (!e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN && oauthSet.length === 0) return undefined;
+  const common = { appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL };
+  if (oauthSet.length > 0) {
+    if (!e.SLACK_CLIENT_ID || !e.SLACK_CLIENT_SECRET || !e.SLACK_STATE_SECRET) {
+      const missing = (['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const).filter((k) => !e[k]);
+      problems.push(
+        `"Add to Slack" needs all three of SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET; ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set. Copy the client id and secret from your app's "Basic Information" page, and set SLACK_STATE_SECRET to a long random string.`,
+      );
+      return undefined;
+    }
+    if (e.SLACK_BOT_TOKEN) {
+      problems.push(
+        'SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set: choose one. SLACK_BOT_TOKEN serves one workspace; the client id, secret and state secret serve every workspace that installs Trellis through /slack/install.',
+      );
+      return undefined;
+    }
+    if (!e.SLACK_SIGNING_SECRET) {
+      problems.push('Slack needs SLACK_SIGNING_SECRET (Basic Information → Signing Secret) beside SLACK_CLIENT_ID.');
+      return undefined;
+    }
+    return {
+      ...common,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      oauth: { clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET, stateSecret: e.SLACK_STATE_SECRET },
+    };
+  }
+  if (!e.SLACK_BOT_TOKEN || !e.SLACK_SIGNING_SECRET) {
+    problems.push(
+      'Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (SLACK_APP_TOKEN adds Socket Mode), or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET with SLACK_SIGNING_SECRET for "Add to Slack".',
+    );
+    return undefined;
+  }
+  return { ...common, botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET };
 }
 
 export function isKey(value: string): boolean {

@@ -80,6 +80,7 @@ export async function startServer(app: AppContext, options: ServerOptions = {}):
         http,
         sleep: options.slackSleep,
         recorder: app.removals.store,
+        installations: app.slackInstallations,
       });
     }
     const teams =

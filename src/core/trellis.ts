@@ -3,6 +3,7 @@ import { COMMANDS, Commands, type Reply } from './commands';
 import { Conversation } from './conversation';
 import { exportData, exportFile } from './data-rights';
 import { deleteEverything, deleteMessagesOnly, deleteQuestion } from './deletion';
+import { type DepartedTenants, purgeDeparted } from './departures';
 import { MIN_GROUP_SIZE_FLOOR } from './digest';
 import { GroupCommands } from './group-commands';
 import { historyMessage, trendMessage } from './history';
@@ -47,6 +48,8 @@ export interface TrellisDeps {
   removals?: RemovalRequests;
   /** Told when removals were queued, so a running server starts on them at once. */
   onRemovalsQueued?: () => void;
+  /** Workspaces that uninstalled Trellis: their data goes `days` after (runRetention; see departures.ts). */
+  departures?: { tenants: DepartedTenants; days: number };
 }
 
 /** What a platform knows about a request beyond who sent it. */
@@ -366,6 +369,8 @@ export class Trellis {
    * it for removal; the scheduler calls this daily.
    */
   runRetention(now: Date = this.now(), actor = 'scheduler'): RetentionResult {
+    const departures = this.deps.departures;
+    if (departures) purgeDeparted(this.deps, departures.tenants, departures.days, now);
     return runRetention(this.deps, this.deps.retentionDays, now, actor);
   }
 

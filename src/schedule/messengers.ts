@@ -12,10 +12,8 @@ export function platformMessengers(app: AppContext): Messenger[] {
   const { config } = app;
   const messengers: Messenger[] = [];
   if (config.slack) {
-    const { SlackMessenger } = require('../platforms/slack/messenger') as typeof import('../platforms/slack/messenger');
-    messengers.push(
-      new SlackMessenger(config.slack.botToken, { apiUrl: config.slack.apiUrl, recorder: app.removals.store }),
-    );
+    const { slackSender } = require('../platforms/slack/senders') as typeof import('../platforms/slack/senders');
+    messengers.push(slackSender(config.slack, app));
   }
   if (config.teams) {
     const { teamsMessenger } = require('../platforms/teams') as typeof import('../platforms/teams');

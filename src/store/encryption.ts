@@ -22,6 +22,16 @@ export const ENCRYPTED_FIELDS: readonly { table: string; column: string }[] = [
   { table: 'pending_texts', column: 'text' },
 ];
 
+/**
+ * Not free text, but secret, and sealed with the same key: each Slack workspace's installation (its bot token and
+ * refresh token, src/store/slack-installations.ts). Start-up encryption and key rotation cover these too.
+ */
+export const SECRET_FIELDS: readonly { table: string; column: string }[] = [
+  { table: 'slack_installations', column: 'installation' },
+];
+
+const SEALED_FIELDS = [...ENCRYPTED_FIELDS, ...SECRET_FIELDS];
+
 /** The additional data bound into each encrypted value: the field it belongs to. */
 export const fieldName = (table: string, column: string) => `${table}.${column}`;
 
@@ -41,7 +51,7 @@ function setMeta(db: Db, key: string, value: string): void {
 
 function countValues(db: Db, encrypted: boolean): number {
   let n = 0;
-  for (const { table, column } of ENCRYPTED_FIELDS) {
+  for (const { table, column } of SEALED_FIELDS) {
     const where = `${column} IS NOT NULL AND ${column} ${encrypted ? '' : 'NOT '}LIKE '${ENCRYPTED_PREFIX}%'`;
     n += (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n;
   }
@@ -54,7 +64,7 @@ function countValues(db: Db, encrypted: boolean): number {
  */
 function rewriteAll(db: Db, from: TextCipher, to: TextCipher, plainOnly = false): number {
   let rewritten = 0;
-  for (const { table, column } of ENCRYPTED_FIELDS) {
+  for (const { table, column } of SEALED_FIELDS) {
     const field = fieldName(table, column);
     const page = db.prepare<[number], { id: number; value: string }>(
       `SELECT id, ${column} AS value FROM ${table} WHERE id > ? AND ${column} IS NOT NULL

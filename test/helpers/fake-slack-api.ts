@@ -1,6 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeSlackOAuth, type FakeWorkspace } from './fake-slack-oauth';
 import { recordSent } from './sent-payloads';
+
+export type { FakeWorkspace } from './fake-slack-oauth';
 
 /** One Web API call as the fake received it. */
 export interface RecordedCall {
@@ -13,6 +16,8 @@ export interface RecordedCall {
   raw?: string;
   /** What the fake answered (status and JSON body). */
   response?: { status: number; json?: Record<string, unknown> };
+  /** The bearer token the call carried (Authorization header), if any. */
+  token?: string;
 }
 
 /** What the fake answers: a JSON body, or an HTTP status with headers (429 + Retry-After, 500). */
@@ -23,6 +28,9 @@ export type FakeResponse =
 export type Responder = (call: RecordedCall) => FakeResponse | undefined | Promise<FakeResponse | undefined>;
 
 export interface FakeSlackOptions {
+  /** The app's OAuth credentials; oauth.v2.access refuses others (default: any). */
+  clientId?: string;
+  clientSecret?: string;
   /** Messages a second chat.postMessage allows before answering 429 + Retry-After (unset: unlimited). */
   postMessageRate?: number;
   teamId?: string;
@@ -82,9 +90,12 @@ export class FakeSlackApi {
   readonly files = new Set<string>();
   /** What chat.delete and files.delete really removed: `channel ts` for a message, the id for a file. */
   readonly removed: string[] = [];
+  /** "Add to Slack": the workspaces it can install in, the tokens it issued and revoked (fake-slack-oauth.ts). */
+  readonly oauth: FakeSlackOAuth;
   url = '';
 
   constructor(private readonly options: FakeSlackOptions = {}) {
+    this.oauth = new FakeSlackOAuth(options);
     this.server = http.createServer((req, res) => {
       let raw = '';
       req.setEncoding('utf8');
@@ -153,6 +164,21 @@ export class FakeSlackApi {
     return (this.shared.get(channel) ?? []).flatMap((m) => (m.files as { name: string }[]).map((f) => f.name));
   }
 
+  /** Makes a workspace installable: its grant code exchanges for its bot token at oauth.v2.access. */
+  addWorkspace(workspace: FakeWorkspace): void {
+    this.oauth.addWorkspace(workspace);
+  }
+
+  /** Slack forgets a token (the app was uninstalled, or the token revoked). */
+  revoke(token: string): void {
+    this.oauth.revoked.add(token);
+  }
+
+  /** Calls made with this bearer token. */
+  callsWith(token: string): RecordedCall[] {
+    return this.calls.filter((c) => c.token === token);
+  }
+
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -170,7 +196,8 @@ export class FakeSlackApi {
       res.writeHead(400).end();
       return;
     }
-    const call: RecordedCall = { method, body, headers: req.headers, at: Date.now() };
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const call: RecordedCall = { method, body, headers: req.headers, at: Date.now(), token: bearer };
     if (!method.startsWith('upload/')) recordSent({ platform: 'slack', method, body });
     if (method.startsWith('upload/')) call.raw = raw;
     let response: FakeResponse | undefined;
@@ -301,19 +328,24 @@ export class FakeSlackApi {
   }
 
   private defaultResponse(call: RecordedCall): FakeResponse {
-    const team = this.options.teamId ?? 'T0TEAM';
+    if (call.token && this.oauth.revoked.has(call.token)) return { json: { ok: false, error: 'token_revoked' } };
+    const ws = this.oauth.workspaceOf(call.token);
+    const team = ws?.teamId ?? this.options.teamId ?? 'T0TEAM';
     const b = call.body;
     switch (call.method) {
+      case 'oauth.v2.access':
+        return { json: this.oauth.access(b) };
       case 'auth.test':
         return {
           json: {
             ok: true,
             url: 'https://example.slack.com/',
-            team: 'Example',
+            team: ws?.teamName ?? 'Example',
             user: 'trellis',
             team_id: team,
-            user_id: this.options.botUserId ?? 'U0BOT',
-            bot_id: 'B0BOT',
+            user_id: ws?.botUserId ?? this.options.botUserId ?? 'U0BOT',
+            bot_id: ws?.botId ?? 'B0BOT',
+            ...(ws?.enterpriseId ? { enterprise_id: ws.enterpriseId, is_enterprise_install: ws.orgWide === true } : {}),
           },
         };
       case 'conversations.open': {

@@ -1,15 +1,19 @@
-import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, type Authorize, type Logger as BoltLogger, ErrorCode, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { type Config, ConfigError } from '../../config';
 import type { Clock, InboundEventRepository, Logger, PostedItemRecorder, WriteBatcher } from '../../core/ports';
 import type { Trellis } from '../../core/trellis';
 import type { HttpServer } from '../../http/server';
+import type { SlackInstallationStore } from '../../store/slack-installations';
 import { registerListeners } from './listeners';
 import { SlackMessenger } from './messenger';
+import { createInstaller, oauthTokens, serveInstall } from './oauth';
 import { authTest } from './payloads';
 import { SlackProfiles } from './profiles';
 import type { Sleep } from './rate-limit';
 import { SLACK_BODY, SlackHttpReceiver } from './receiver';
+import { singleToken } from './tokens';
+import { registerUninstall } from './uninstall';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -26,10 +30,14 @@ export interface SlackDeps {
   sleep?: Sleep;
   /** Keeps the ids of what Trellis posts, so a delete can remove it (src/store/platform-messages.ts). */
   recorder?: PostedItemRecorder;
+  /** "Add to Slack": where installations are kept. Required when config.oauth is set. */
+  installations?: SlackInstallationStore;
 }
 
 export interface SlackPlatform {
   mode: 'http' | 'socket';
+  /** One workspace's SLACK_BOT_TOKEN, or "Add to Slack" for any number of workspaces. */
+  tokens: 'single' | 'oauth';
   app: App;
   /** DMs to coaches; the scheduler sends daily prompts through it. */
   messenger: SlackMessenger;
@@ -65,7 +73,9 @@ export function boltLogger(log: Logger): BoltLogger {
 /**
  * Starts Trellis in Slack. Over HTTP (the default) Slack posts to /slack/events on the shared server; with an
  * app-level token (SLACK_APP_TOKEN) it connects out through Socket Mode instead and needs no public URL.
- * The bot token is checked once with auth.test, so a wrong token stops start-up with a message that says so.
+ * With one SLACK_BOT_TOKEN, the token is checked once with auth.test, so a wrong token stops start-up with a message
+ * that says so. With "Add to Slack" (config.oauth) each request and send uses its workspace's installation, and
+ * /slack/install and /slack/oauth_redirect are served on the shared server in either mode (see oauth.ts).
  */
 export async function startSlack(deps: SlackDeps): Promise<SlackPlatform> {
   const { config, log, clock } = deps;
@@ -76,13 +86,27 @@ export async function startSlack(deps: SlackDeps): Promise<SlackPlatform> {
     retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 500 },
     timeout: 10_000,
   };
-  const identity = await whoAmI(config.botToken, clientOptions);
   const logger = boltLogger(log);
-  const messenger = new SlackMessenger(config.botToken, { apiUrl: config.apiUrl, recorder: deps.recorder });
+  // Either the one bot token, checked with auth.test, or each installing workspace's own token from the store.
+  let auth: { token: string; botId: string; botUserId: string } | { authorize: Authorize<boolean> };
+  let tokens: ConstructorParameters<typeof SlackMessenger>[0];
+  let team: string | undefined;
+  if (config.oauth) {
+    const store = deps.installations;
+    if (!store) throw new Error('startSlack: "Add to Slack" needs the installation store');
+    const installer = createInstaller(config.oauth, store, logger, config.apiUrl);
+    auth = { authorize: installer.authorize as Authorize<boolean> };
+    tokens = oauthTokens(installer, store);
+    serveInstall(deps.http, installer, log);
+  } else {
+    const identity = await whoAmI(config.botToken, clientOptions);
+    auth = { token: config.botToken, botId: identity.botId, botUserId: identity.botUserId };
+    tokens = singleToken(config.botToken);
+    team = identity.teamId;
+  }
+  const messenger = new SlackMessenger(tokens, { apiUrl: config.apiUrl, recorder: deps.recorder });
   const base = {
-    token: config.botToken,
-    botId: identity.botId,
-    botUserId: identity.botUserId,
+    ...auth,
     clientOptions,
     logger,
     // Trellis keeps no per-conversation state in Bolt; its store middleware would run on every request.
@@ -109,6 +133,9 @@ export async function startSlack(deps: SlackDeps): Promise<SlackPlatform> {
     deps.http.route('POST', SLACK_EVENTS_PATH, receiver.handle, { body: SLACK_BODY });
   }
 
+  // app_uninstalled and tokens_revoked, before the listeners (which leave other events alone). Only with "Add to
+  // Slack": with one SLACK_BOT_TOKEN there is no installation to remove, and the busiest path keeps one middleware.
+  if (config.oauth && deps.installations) registerUninstall(app, { store: deps.installations, log });
   registerListeners(app, {
     trellis: deps.trellis,
     messenger,
@@ -121,14 +148,25 @@ export async function startSlack(deps: SlackDeps): Promise<SlackPlatform> {
   });
   // Listeners have already told the coach what to do; this keeps a record (ids and codes, never payloads).
   app.error(async (error) => {
+    if (error.code === ErrorCode.AuthorizationError) {
+      // "Add to Slack": a request from a workspace Trellis is not (or no longer) installed in. Bolt acked it empty.
+      log.warn('slack request from a workspace without an installation', { code: error.code });
+      return;
+    }
     const original = (error as { original?: unknown }).original;
     log.error('slack listener failed', { code: error.code, error: original instanceof Error ? original : error });
   });
 
   if (config.appToken) await app.start();
-  log.info('slack ready', { mode: receiver ? 'http' : 'socket', team: identity.teamId });
+  const tokenMode = config.oauth ? 'oauth' : 'single';
+  log.info('slack ready', {
+    mode: receiver ? 'http' : 'socket',
+    tokens: tokenMode,
+    ...(team ? { team } : { installed: deps.installations?.installedCount() ?? 0 }),
+  });
   return {
     mode: receiver ? 'http' : 'socket',
+    tokens: tokenMode,
     app,
     messenger,
     idle: () => receiver?.idle() ?? Promise.resolve(),

@@ -1,4 +1,4 @@
-import { ErrorCode, type WebAPICallError, WebClient } from '@slack/web-api';
+import { ErrorCode, type WebAPICallError, WebClient, type WebClientOptions } from '@slack/web-api';
 import { DeliveryError } from '../../core/errors';
 import type { Message } from '../../core/message';
 import type { Coach } from '../../core/model';
@@ -10,10 +10,12 @@ import type {
   PostedItem,
   PostedItemRecorder,
 } from '../../core/ports';
+import { NOT_INSTALLED } from '../../store/slack-installations';
 import { attachChart, keyedFilename, uploadImage } from './files';
 import { carriesKey, historyHas, sharesFile, slackTs } from './history';
 import { renderBlocks, renderFallbackText } from './render';
 import { timedFetch } from './timed-fetch';
+import { type SlackTokenSource, singleToken } from './tokens';
 
 /** Event type under which Trellis tags its own DMs, so a delivery can be found again after a crash. */
 export const DELIVERY_EVENT = 'trellis_delivery';
@@ -56,29 +58,55 @@ export function toDeliveryError(error: unknown): DeliveryError {
  */
 export class SlackMessenger implements Messenger {
   readonly platform = 'slack' as const;
-  private readonly client: WebClient;
+  private readonly tokens: SlackTokenSource;
+  private readonly clientOptions: WebClientOptions;
+  /** One Web API client per tenant, for the token it was made with (a rotated token gets a new one). */
+  private readonly clients = new Map<string, { token: string; client: WebClient }>();
+  /** DM channel ids by tenant and user: user ids are unique only within a workspace. */
   private readonly dmChannels = new Map<string, string>();
   private readonly recorder?: PostedItemRecorder;
 
-  /** `recorder` keeps the ids of every message and file posted, so a delete can remove them (ids only). */
-  constructor(token: string, options: { apiUrl?: string; timeoutMs?: number; recorder?: PostedItemRecorder } = {}) {
+  /**
+   * `tokens` is the one bot token, or the source of each installing workspace's token ("Add to Slack").
+   * `recorder` keeps the ids of every message and file posted, so a delete can remove them (ids only).
+   */
+  constructor(
+    tokens: string | SlackTokenSource,
+    options: { apiUrl?: string; timeoutMs?: number; recorder?: PostedItemRecorder } = {},
+  ) {
+    this.tokens = typeof tokens === 'string' ? singleToken(tokens) : tokens;
     this.recorder = options.recorder;
-    this.client = new WebClient(token, {
+    this.clientOptions = {
       slackApiUrl: options.apiUrl,
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
       // Not the client's `timeout`: see timed-fetch.ts for why.
       fetch: timedFetch(options.timeoutMs ?? 10_000),
-    });
+    };
   }
 
-  private async dmChannel(coach: Pick<Coach, 'user'>): Promise<string> {
-    const cached = this.dmChannels.get(coach.user);
+  /**
+   * The client for a tenant's token. No token: Trellis was uninstalled there (or never installed), so the send is
+   * skipped for good with that reason, never retried.
+   */
+  private async clientFor(tenant: string): Promise<WebClient> {
+    const token = await this.tokens.tokenFor(tenant);
+    if (!token) throw new DeliveryError('unreachable', NOT_INSTALLED);
+    const cached = this.clients.get(tenant);
+    if (cached?.token === token) return cached.client;
+    const client = new WebClient(token, this.clientOptions);
+    this.clients.set(tenant, { token, client });
+    return client;
+  }
+
+  private async dmChannel(client: WebClient, coach: Pick<Coach, 'tenant' | 'user'>): Promise<string> {
+    const key = `${coach.tenant}\u0000${coach.user}`;
+    const cached = this.dmChannels.get(key);
     if (cached) return cached;
-    const opened = await this.client.conversations.open({ users: coach.user });
+    const opened = await client.conversations.open({ users: coach.user });
     const id = opened.channel?.id;
     if (!id) throw new DeliveryError('transient', 'Slack did not return a DM channel');
-    this.dmChannels.set(coach.user, id);
+    this.dmChannels.set(key, id);
     return id;
   }
 
@@ -106,9 +134,11 @@ export class SlackMessenger implements Messenger {
   ): Promise<{ messageId?: string; imageDelivered?: boolean }> {
     let channel: string;
     let ts: string | undefined;
+    let client: WebClient;
     try {
-      channel = await this.dmChannel(coach);
-      const result = await this.client.chat.postMessage({
+      client = await this.clientFor(coach.tenant);
+      channel = await this.dmChannel(client, coach);
+      const result = await client.chat.postMessage({
         channel,
         text: renderFallbackText(message),
         blocks: renderBlocks(message),
@@ -122,7 +152,7 @@ export class SlackMessenger implements Messenger {
       this.recordPosted({ tenant: coach.tenant, user: coach.user, kind: 'message', conversation: channel, itemId: ts });
     // A weekly summary's chart follows as a file in the same DM; its failure is reported, not thrown (see files.ts).
     const onUploaded = this.recordFiles(coach.tenant, coach.user, channel);
-    return { messageId: ts, imageDelivered: await attachChart(this.client, channel, message.image, onUploaded) };
+    return { messageId: ts, imageDelivered: await attachChart(client, channel, message.image, onUploaded) };
   }
 
   /**
@@ -135,8 +165,10 @@ export class SlackMessenger implements Messenger {
     deliveryKey: string,
   ): Promise<{ messageId?: string; imageDelivered?: boolean }> {
     let ts: string | undefined;
+    let client: WebClient;
     try {
-      const result = await this.client.chat.postMessage({
+      client = await this.clientFor(channel.tenant);
+      const result = await client.chat.postMessage({
         channel: channel.channelId,
         text: renderFallbackText(message),
         blocks: renderBlocks(message),
@@ -144,12 +176,12 @@ export class SlackMessenger implements Messenger {
       });
       ts = result.ts;
     } catch (error) {
-      throw toDeliveryError(error);
+      throw error instanceof DeliveryError ? error : toDeliveryError(error);
     }
     const { tenant, channelId } = channel;
     if (ts) this.recordPosted({ tenant, kind: 'channel', conversation: channelId, itemId: ts });
     const onUploaded = this.recordFiles(tenant, undefined, channelId);
-    return { messageId: ts, imageDelivered: await attachChart(this.client, channelId, message.image, onUploaded) };
+    return { messageId: ts, imageDelivered: await attachChart(client, channelId, message.image, onUploaded) };
   }
 
   /**
@@ -158,10 +190,12 @@ export class SlackMessenger implements Messenger {
    */
   async removeItem(item: PostedItem): Promise<'removed' | 'gone'> {
     try {
-      if (item.kind === 'file') await this.client.files.delete({ file: item.itemId });
-      else await this.client.chat.delete({ channel: item.conversation, ts: item.itemId });
+      const client = await this.clientFor(item.tenant);
+      if (item.kind === 'file') await client.files.delete({ file: item.itemId });
+      else await client.chat.delete({ channel: item.conversation, ts: item.itemId });
       return 'removed';
     } catch (error) {
+      if (error instanceof DeliveryError) throw error;
       const code = (error as { data?: { error?: string } }).data?.error;
       if (code && ALREADY_GONE.has(code)) return 'gone';
       if (code?.startsWith('cant_delete')) throw new DeliveryError('unreachable', `Slack error: ${code}`);
@@ -172,16 +206,17 @@ export class SlackMessenger implements Messenger {
   /** A plain DM that is not recorded and carries no delivery key: the count after a removal, a deletion's answer. */
   async sendNotice(to: NoticeTarget, message: Message): Promise<void> {
     try {
-      const channel = to.conversation ?? (await this.dmChannel(to));
-      await this.client.chat.postMessage({ channel, text: renderFallbackText(message), blocks: renderBlocks(message) });
+      const client = await this.clientFor(to.tenant);
+      const channel = to.conversation ?? (await this.dmChannel(client, to));
+      await client.chat.postMessage({ channel, text: renderFallbackText(message), blocks: renderBlocks(message) });
     } catch (error) {
       throw error instanceof DeliveryError ? error : toDeliveryError(error);
     }
   }
 
-  /** The conversation a target lives in: the coach's DM (opened once, then cached), or the channel itself. */
-  private async conversationOf(target: DeliveryTarget): Promise<string> {
-    return target.kind === 'coach' ? this.dmChannel(target.coach) : target.channel.channelId;
+  /** The tenant a target belongs to: its coach's or its channel's. */
+  private static tenantOf(target: DeliveryTarget): string {
+    return target.kind === 'coach' ? target.coach.tenant : target.channel.tenant;
   }
 
   /**
@@ -189,18 +224,17 @@ export class SlackMessenger implements Messenger {
    * metadata. A failed lookup throws (see historyHas): unknown is not "not delivered".
    */
   async wasDelivered(target: DeliveryTarget, deliveryKey: string, since: Date): Promise<boolean> {
-    const channel = await this.lookupChannel(target);
-    return historyHas(this.client, channel, slackTs(since), carriesKey(deliveryKey), toDeliveryError);
+    const { client, channel } = await this.lookupChannel(target);
+    return historyHas(client, channel, slackTs(since), carriesKey(deliveryKey), toDeliveryError);
   }
 
   /** The chart as its own step after the text, under a file name that carries the delivery key. */
   async attachImage(target: DeliveryTarget, image: NonNullable<Message['image']>, deliveryKey: string): Promise<void> {
-    const channel = await this.lookupChannel(target);
+    const { client, channel } = await this.lookupChannel(target);
     try {
-      const fileIds = await uploadImage(this.client, channel, image, keyedFilename(image.filename, deliveryKey));
-      const tenant = target.kind === 'coach' ? target.coach.tenant : target.channel.tenant;
+      const fileIds = await uploadImage(client, channel, image, keyedFilename(image.filename, deliveryKey));
       const user = target.kind === 'coach' ? target.coach.user : undefined;
-      this.recordFiles(tenant, user, channel)(fileIds);
+      this.recordFiles(SlackMessenger.tenantOf(target), user, channel)(fileIds);
     } catch (error) {
       throw toDeliveryError(error);
     }
@@ -213,15 +247,18 @@ export class SlackMessenger implements Messenger {
     deliveryKey: string,
     after: { textMessageId?: string; since: Date },
   ): Promise<boolean> {
-    const channel = await this.lookupChannel(target);
+    const { client, channel } = await this.lookupChannel(target);
     const oldest = after.textMessageId ?? slackTs(after.since);
     const filename = keyedFilename(image.filename, deliveryKey);
-    return historyHas(this.client, channel, oldest, sharesFile(filename), toDeliveryError);
+    return historyHas(client, channel, oldest, sharesFile(filename), toDeliveryError);
   }
 
-  private async lookupChannel(target: DeliveryTarget): Promise<string> {
+  /** The tenant's client and the conversation a target lives in: the coach's DM (opened once), or the channel. */
+  private async lookupChannel(target: DeliveryTarget): Promise<{ client: WebClient; channel: string }> {
     try {
-      return await this.conversationOf(target);
+      const client = await this.clientFor(SlackMessenger.tenantOf(target));
+      const channel = target.kind === 'coach' ? await this.dmChannel(client, target.coach) : target.channel.channelId;
+      return { client, channel };
     } catch (error) {
       throw error instanceof DeliveryError ? error : toDeliveryError(error);
     }

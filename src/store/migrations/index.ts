@@ -14,6 +14,7 @@ import { deliveryStages } from './012-delivery-stages';
 import { pendingTexts } from './013-pending-texts';
 import { channelPosts } from './014-channel-posts';
 import { coachProfile } from './015-coach-profile';
+import { slackInstallations } from './018-slack-installations';
 
 /** One schema change. `version` becomes the database's user_version once `sql` (or `run`) has run. */
 export interface Migration {
@@ -49,4 +50,5 @@ export const MIGRATIONS: readonly Migration[] = [
   pendingTexts,
   channelPosts,
   coachProfile,
+  slackInstallations,
 ];

@@ -8,6 +8,7 @@ import { createLogger } from '../../../src/log';
 import { type SlackPlatform, startSlack } from '../../../src/platforms/slack/app';
 import { inboundEventRepository } from '../../../src/store';
 import { FakeSlackApi } from '../../helpers/fake-slack-api';
+import { selfCheckValues } from '../../helpers/slack-harness';
 import { tempDbFile } from '../../helpers/temp-db';
 import { waitFor } from '../../helpers/wait-for';
 
@@ -105,6 +106,108 @@ describe('Slack over Socket Mode', () => {
     socket?.send(JSON.stringify({ ...envelope, envelope_id: 'env-2' }));
     await waitFor(() => received.find((m) => m.envelope_id === 'env-2'), 'the second ack');
     expect(ctx.repos.selfChecks.count()).toBe(1);
+    expect(logLines.filter((l) => l.includes('"level":"error"'))).toEqual([]);
+  });
+
+  /** Sends an envelope as Slack's socket does and waits for Trellis's ack of it (envelope_id, optional payload). */
+  async function sendEnvelope(envelope: Record<string, unknown>) {
+    socket?.send(JSON.stringify(envelope));
+    return waitFor(
+      () => received.find((m) => m.envelope_id === envelope.envelope_id),
+      `the ack of ${envelope.envelope_id}`,
+    );
+  }
+
+  test('a modal submit arrives over the socket: errors go back in the ack, a good one is saved and answered in the DM', async () => {
+    const opened = await sendEnvelope({
+      envelope_id: 'env-open',
+      type: 'slash_commands',
+      accepts_response_payload: true,
+      payload: {
+        team_id: 'T0TEAM',
+        user_id: 'U3SOCK',
+        command: '/selfcheck',
+        text: '',
+        trigger_id: 'trig.sock.2',
+        channel_id: 'D3SOCK',
+        response_url: `${fake.url}response/trig.sock.2`,
+      },
+    });
+    expect(opened.payload ?? {}).toEqual({});
+    const view = (await waitFor(() => fake.callsTo('views.open')[0], 'the modal')).body.view as Record<string, unknown>;
+    const submit = (id: string, viewId: string, values: ReturnType<typeof selfCheckValues>) =>
+      sendEnvelope({
+        envelope_id: id,
+        type: 'interactive',
+        accepts_response_payload: true,
+        payload: {
+          type: 'view_submission',
+          team: { id: 'T0TEAM', domain: 'example' },
+          user: { id: 'U3SOCK', username: 'u3sock', team_id: 'T0TEAM' },
+          api_app_id: 'A0TRELLIS',
+          trigger_id: `trig.${id}`,
+          view: { ...view, id: viewId, team_id: 'T0TEAM', type: 'modal', state: { values }, hash: '1.a' },
+        },
+      });
+    // Nothing rated: Slack shows the error beside the field, from the ack's payload.
+    const refused = await submit('env-view-1', 'V0SOCK1', selfCheckValues([undefined, '-', '-', '-', '-', '-']));
+    expect(refused.payload).toMatchObject({
+      response_action: 'errors',
+      errors: { context: expect.stringMatching(/Rate at least one/) },
+    });
+    expect(ctx.repos.selfChecks.count()).toBe(1);
+    const accepted = await submit(
+      'env-view-2',
+      'V0SOCK2',
+      selfCheckValues(['5', '4', '4', '3', '4', '5'], 'over the socket'),
+    );
+    expect(accepted.payload ?? {}).toEqual({});
+    const dm = await waitFor(() => fake.callsTo('chat.postMessage').find((c) => c.body.channel === 'D3SOCK'), 'the DM');
+    expect(String(dm.body.text)).toMatch(/Thanks, your self-check is saved/);
+    expect(ctx.repos.selfChecks.count()).toBe(2);
+  });
+
+  test('an Events API envelope (a reply in the DM) is acked over the socket, saved once, and answered in the DM', async () => {
+    const before = fake.callsTo('chat.postMessage').length;
+    const event = (id: string, retry: number) => ({
+      envelope_id: id,
+      type: 'events_api',
+      accepts_response_payload: false,
+      retry_attempt: retry,
+      retry_reason: retry ? 'timeout' : '',
+      payload: {
+        team_id: 'T0TEAM',
+        api_app_id: 'A0TRELLIS',
+        type: 'event_callback',
+        event_id: 'Ev0SOCK1',
+        event_time: Math.floor(Date.now() / 1000),
+        authorizations: [{ team_id: 'T0TEAM', user_id: 'U0BOT', is_bot: true, is_enterprise_install: false }],
+        event: {
+          type: 'message',
+          channel: 'D3SOCK',
+          channel_type: 'im',
+          user: 'U3SOCK',
+          text: 'I let the silence run longer today',
+          ts: '1700000100.000100',
+          event_ts: '1700000100.000100',
+        },
+      },
+    });
+    await sendEnvelope(event('env-ev-1', 0));
+    await waitFor(() => fake.callsTo('chat.postMessage').length > before || undefined, 'the answer in the DM');
+    const coach = ctx.repos.coaches.find({ platform: 'slack', tenant: 'T0TEAM', user: 'U3SOCK' });
+    const saved = ctx.repos.reflections.recent(coach?.id ?? 0, 5);
+    expect(saved.map((r) => r.text)).toEqual(['I let the silence run longer today']);
+    // Slack resends the same event over the socket: acked, and the event id keeps it to one entry.
+    await sendEnvelope(event('env-ev-2', 1));
+    await slack.idle();
+    expect(ctx.repos.reflections.recent(coach?.id ?? 0, 5)).toHaveLength(1);
+    expect(
+      fake
+        .callsTo('chat.postMessage')
+        .slice(before)
+        .every((c) => c.body.channel === 'D3SOCK'),
+    ).toBe(true);
     expect(logLines.filter((l) => l.includes('"level":"error"'))).toEqual([]);
   });
 });
