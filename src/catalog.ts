@@ -3,6 +3,9 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { TrellisError } from './core/errors';
 import {
+  type DeeperQuestion,
+  deeperQuestionFileSchema,
+  deeperQuestionSchema,
   type GroupQuestion,
   groupQuestionFileSchema,
   groupQuestionSchema,
@@ -58,6 +61,7 @@ export function loadCatalog(dir: string = DEFAULT_PROMPTS_DIR): PromptCatalog {
   const prompts: Prompt[] = [];
   let tips: Tip[] = [];
   let groupQuestions: GroupQuestion[] = [];
+  let deeperQuestions: DeeperQuestion[] = [];
   for (const name of fs
     .readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
@@ -74,6 +78,19 @@ export function loadCatalog(dir: string = DEFAULT_PROMPTS_DIR): PromptCatalog {
       if (!parsed.success)
         throw new TrellisError('prompts', `${file}: ${parsed.error.issues.map(describeIssue).join('; ')}`);
       groupQuestions = checkEntries(file, parsed.data.questions, groupQuestionSchema, 'id');
+    } else if (name === 'deeper.json') {
+      const parsed = deeperQuestionFileSchema.safeParse(data);
+      if (!parsed.success)
+        throw new TrellisError('prompts', `${file}: ${parsed.error.issues.map(describeIssue).join('; ')}`);
+      deeperQuestions = parsed.data.questions.map((entry, index) => {
+        const one = deeperQuestionSchema.safeParse(entry);
+        if (!one.success)
+          throw new TrellisError(
+            'prompts',
+            `${file}: entry #${index + 1}: ${one.error.issues.map(describeIssue).join('; ')}`,
+          );
+        return one.data;
+      });
     } else {
       const parsed = promptFileSchema.safeParse(data);
       if (!parsed.success)
@@ -92,5 +109,5 @@ export function loadCatalog(dir: string = DEFAULT_PROMPTS_DIR): PromptCatalog {
     if (!tipKeys.has(p.tip))
       throw new TrellisError('prompts', `${dir}: prompt "${p.id}": field "tip": no tip "${p.tip}" in tips.json.`);
   }
-  return { prompts, tips, groupQuestions };
+  return { prompts, tips, groupQuestions, deeperQuestions };
 }

@@ -19,7 +19,8 @@ describe('loading the prompt files', () => {
 
   it('loads the shipped catalogue', () => {
     const catalog = loadCatalog(t.dir);
-    expect(catalog.tips.length).toBe(14);
+    expect(catalog.tips.length).toBe(18);
+    expect(catalog.deeperQuestions.length).toBe(18);
     expect(catalog.groupQuestions.length).toBeGreaterThanOrEqual(6);
   });
 

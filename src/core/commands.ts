@@ -1,5 +1,6 @@
 import { summaryCommand } from './coach-views';
 import { CONVERSATION_COMMANDS, parseConversationCommand } from './conversation';
+import { parseDeeperCommand, parseTipCommand } from './deeper';
 import { isTrellisError, TrellisError } from './errors';
 import { type Message, message } from './message';
 import type { CoachRef } from './model';
@@ -20,6 +21,8 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
   { usage: 'history', what: 'your recent self-checks and reflections' },
   { usage: 'journal [more | page N | YYYY-MM | search WORD]', what: 're-read your reflections and notes in full' },
   { usage: 'skip | snooze', what: "skip today's prompt, or have it brought back later" },
+  { usage: 'deeper', what: 'after a reflection: the next question on the same moment (felt, make of it, next)' },
+  { usage: 'tip [behaviour]', what: 'a development tip, for your lowest behaviour or the one you name' },
   { usage: 'keep | discard', what: 'answer "Should it go in your journal?" about a text that looked like a command' },
   { usage: 'trend', what: 'per behaviour: this week, the change against the four weeks before, a sparkline' },
   { usage: 'settings', what: 'show or change prompt time, days, time zone, level, working toward, practice and pause' },
@@ -60,6 +63,8 @@ export type CommandCore = Pick<
   | 'confirmDelete'
   | 'confirmDeleteMessages'
   | 'recordSelfCheck'
+  | 'deeper'
+  | 'tip'
 >;
 
 /** Typed commands: reading a command from text and running it, or handing free text to the conversation. */
@@ -93,7 +98,17 @@ export class Commands {
       return this.route(ref, raw, ctx);
     } catch (error) {
       if (isTrellisError(error)) {
-        if (error.code === 'storage_unavailable') this.deps.log.warn('could not store', { detail: error.detail });
+        if (error.code === 'storage_unavailable') {
+          // Ids and the error's kind, never the text.
+          this.deps.log.warn('could not store', {
+            platform: ref.platform,
+            tenant: ref.tenant,
+            user: ref.user,
+            requestKey: ctx.requestKey,
+            kind: error.code,
+            detail: error.detail,
+          });
+        }
         return messages(message(error.message));
       }
       throw error;
@@ -131,6 +146,10 @@ export class Commands {
         return messages(this.core.conversation.command(ref, name, ctx));
       case 'trend':
         return messages(this.core.trend(ref, ctx));
+      case 'deeper':
+        return messages(this.core.deeper.offer(ref, undefined, ctx));
+      case 'tip':
+        return messages(this.core.tip(ref, args, ctx));
       case 'settings':
         return messages(this.core.changeSettings(ref, args, ctx));
       case 'export':
@@ -164,7 +183,16 @@ export class Commands {
   }
 }
 
-const SUBCOMMANDS = new Set(['help', 'prompt', 'history', 'trend', 'settings', ...CONVERSATION_COMMANDS]);
+const SUBCOMMANDS = new Set([
+  'help',
+  'prompt',
+  'history',
+  'trend',
+  'settings',
+  'deeper',
+  'tip',
+  ...CONVERSATION_COMMANDS,
+]);
 const GROUP_SUBCOMMANDS = new Set(['digest', 'group', 'share', 'summary']);
 
 /**
@@ -174,7 +202,7 @@ const GROUP_SUBCOMMANDS = new Set(['digest', 'group', 'share', 'summary']);
 export function parseCommand(text: string): { name: string; args: string } | undefined {
   const m = /^\/?(selfcheck|check)(?:\s+([\s\S]*))?$/i.exec(text);
   if (m) return { name: 'selfcheck', args: (m[2] ?? '').trim() };
-  const conversation = parseConversationCommand(text);
+  const conversation = parseConversationCommand(text) ?? parseDeeperCommand(text) ?? parseTipCommand(text);
   if (conversation) return conversation;
   const lower = text.toLowerCase();
   if (['help', '?', '/help'].includes(lower)) return { name: 'help', args: '' };

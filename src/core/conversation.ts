@@ -33,6 +33,8 @@ const COMMAND_WORDS = [
   'journal',
   'keep',
   'discard',
+  'deeper',
+  'tip',
 ];
 
 /** The commands parseConversationCommand reads, also as `/selfcheck <name>`. */

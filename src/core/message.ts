@@ -16,6 +16,7 @@ export type ActionId =
   | 'cancel'
   | 'journal_keep'
   | 'journal_discard'
+  | 'deeper'
   // The welcome's questions (src/core/welcome.ts); the value says which answer.
   | 'welcome_level'
   | 'welcome_toward'

@@ -17,6 +17,10 @@ export const TIP_KEYS = [
   'tone-pace',
   'own-biases',
   'courage',
+  'reliability',
+  'power-status',
+  'repair',
+  'referral',
 ] as const;
 export type TipKey = (typeof TIP_KEYS)[number];
 
@@ -41,6 +45,17 @@ export type PromptLevel = (typeof PROMPT_LEVELS)[number];
 export const STAGES = ['describe', 'feelings', 'evaluate', 'analyse', 'conclude', 'plan'] as const;
 export type Stage = (typeof STAGES)[number];
 
+/** PCC markers 4.1–4.4 (the assessor's view of this competency); a prompt may be tied to one or two. */
+export const PCC_MARKERS = ['4.1', '4.2', '4.3', '4.4'] as const;
+export type PccMarker = (typeof PCC_MARKERS)[number];
+
+/**
+ * Kinds of practice a prompt can be written for. The ids are those of the coach profile's `Practice`
+ * (coach.settings.practices); a prompt without a `practices` tag goes to every coach.
+ */
+export const PROMPT_PRACTICES = ['organisational', 'private', 'internal', 'virtual'] as const;
+export type PromptPractice = (typeof PROMPT_PRACTICES)[number];
+
 export const promptSchema = z
   .object({
     id: z.string().regex(/^[a-z]+(-[a-z0-9]+)*-\d{2,3}$/, 'ids look like "context-01"'),
@@ -50,6 +65,17 @@ export const promptSchema = z
     mistake: z.enum(MISTAKE_KEYS).optional(),
     level: z.enum(PROMPT_LEVELS),
     stage: z.enum(STAGES),
+    markers: z
+      .array(z.enum(PCC_MARKERS))
+      .min(1)
+      .max(2)
+      .refine((m) => new Set(m).size === m.length, 'a marker is named once')
+      .optional(),
+    practices: z
+      .array(z.enum(PROMPT_PRACTICES))
+      .min(1)
+      .refine((m) => new Set(m).size === m.length, 'a practice is named once')
+      .optional(),
     text: z.string().trim().min(20).max(280),
   })
   .strict()
@@ -84,3 +110,15 @@ export const groupQuestionSchema = z
 export type GroupQuestion = z.infer<typeof groupQuestionSchema>;
 
 export const groupQuestionFileSchema = z.object({ questions: z.array(z.unknown()).min(1) }).strict();
+
+/** A companion question for "Go deeper": the next stage of the cycle on the same moment, per stage and behaviour. */
+export const deeperQuestionSchema = z
+  .object({
+    stage: z.enum(STAGES),
+    behaviour: z.enum(BEHAVIOUR_KEYS),
+    text: z.string().trim().min(20).max(280),
+  })
+  .strict();
+export type DeeperQuestion = z.infer<typeof deeperQuestionSchema>;
+
+export const deeperQuestionFileSchema = z.object({ questions: z.array(z.unknown()).min(1) }).strict();

@@ -1,6 +1,6 @@
-import { BEHAVIOUR_KEYS, type BehaviourKey } from './behaviours';
+import { BEHAVIOUR_KEYS, type BehaviourKey, behaviour } from './behaviours';
 import type { Level, Ratings } from './model';
-import type { GroupQuestion, Prompt, Tip, TipKey } from './prompt-schema';
+import type { DeeperQuestion, GroupQuestion, Prompt, PromptLevel, Tip, TipKey } from './prompt-schema';
 import { hashSeed, seededRandom, weightedPick } from './random';
 
 /** Every prompt, tip and group question, loaded and checked at start. */
@@ -8,6 +8,8 @@ export interface PromptCatalog {
   prompts: readonly Prompt[];
   tips: readonly Tip[];
   groupQuestions: readonly GroupQuestion[];
+  /** Companion questions for "Go deeper" (prompts/deeper.json); see deeper.ts. */
+  deeperQuestions: readonly DeeperQuestion[];
 }
 
 export function promptById(catalog: PromptCatalog, id: string): Prompt | undefined {
@@ -18,9 +20,41 @@ export function tipByKey(catalog: PromptCatalog, key: TipKey): Tip | undefined {
   return catalog.tips.find((t) => t.key === key);
 }
 
-/** Prompts a coach of this level may get: every "any" prompt, plus those written for their level. */
-export function eligiblePrompts(catalog: PromptCatalog, level: Level | null): Prompt[] {
-  return catalog.prompts.filter((p) => p.level === 'any' || p.level === level);
+/**
+ * The prompt levels each coach level draws from. Levels are cumulative: a coach with no level (or working toward
+ * ACC) meets the "any" prompts and the ACC basics, a PCC coach the ACC ones too, an MCC coach every prompt.
+ */
+export const LEVEL_REACH: Record<Level | 'none', readonly PromptLevel[]> = {
+  none: ['any', 'ACC'],
+  ACC: ['any', 'ACC'],
+  PCC: ['any', 'ACC', 'PCC'],
+  MCC: ['any', 'ACC', 'PCC', 'MCC'],
+};
+
+/** How much more often a prompt written for the coach's own level comes up than one from the levels below. */
+export const OWN_LEVEL_WEIGHT = 3;
+
+/** The weight a prompt of `promptLevel` has for a coach of `level`: their own level is favoured. */
+export function levelWeight(level: Level | null, promptLevel: PromptLevel): number {
+  return level !== null && promptLevel === level ? OWN_LEVEL_WEIGHT : 1;
+}
+
+/**
+ * Whether a prompt fits the coach's kinds of practice: untagged prompts fit everyone, a tagged one only a coach
+ * with one of its practices (ids as in coach.settings.practices: organisational, private, internal, virtual).
+ */
+export function fitsPractice(prompt: Prompt, practices: readonly string[]): boolean {
+  return prompt.practices === undefined || prompt.practices.some((p) => practices.includes(p));
+}
+
+/** Prompts a coach of this level and practice may get (see LEVEL_REACH and fitsPractice). */
+export function eligiblePrompts(
+  catalog: PromptCatalog,
+  level: Level | null,
+  practices: readonly string[] = [],
+): Prompt[] {
+  const reach = LEVEL_REACH[level ?? 'none'];
+  return catalog.prompts.filter((p) => reach.includes(p.level) && fitsPractice(p, practices));
 }
 
 /**
@@ -59,20 +93,47 @@ export interface PromptChoice {
   /** The coach's local date, "YYYY-MM-DD". */
   date: string;
   level: Level | null;
+  /** The coach's kinds of practice (coach.settings.practices ids); [] gets untagged prompts only. */
+  practices: readonly string[];
   /** Prompt ids issued to the coach before, oldest first. */
   history: readonly string[];
   /** Ratings from the last 14 days. */
   recentRatings: readonly Ratings[];
 }
 
-/** Today's prompt for a coach: deterministic for a coach and date, no repeats within a cycle, weighted to low ratings. */
+/**
+ * Today's prompt for a coach: deterministic for a coach and date, no repeats within a cycle, weighted to low ratings
+ * and toward the coach's own level.
+ */
 export function choosePrompt(catalog: PromptCatalog, choice: PromptChoice): Prompt {
-  const eligible = eligiblePrompts(catalog, choice.level);
+  const eligible = eligiblePrompts(catalog, choice.level, choice.practices);
   if (eligible.length === 0) throw new Error('no prompts are eligible');
   const pool = unusedInCycle(eligible, choice.history);
   const weights = behaviourWeights(choice.recentRatings);
   const random = seededRandom(hashSeed(`${choice.coachKey}|${choice.date}`));
-  return weightedPick(pool, (p) => Math.max(...p.behaviours.map((b) => weights[b])), random);
+  return weightedPick(
+    pool,
+    (p) => Math.max(...p.behaviours.map((b) => weights[b])) * levelWeight(choice.level, p.level),
+    random,
+  );
+}
+
+/** "PCC marker 4.3" or "PCC markers 4.1 and 4.4": how a prompt names the markers it is tied to. */
+export function markerLabel(prompt: Prompt): string | undefined {
+  const m = prompt.markers;
+  if (!m?.length) return undefined;
+  return m.length === 1 ? `PCC marker ${m[0]}` : `PCC markers ${m.slice(0, -1).join(', ')} and ${m.at(-1)}`;
+}
+
+/** The footer under a prompt: its behaviours, the tip it comes from, any PCC marker, and who sees the reply. */
+export function promptFooter(catalog: PromptCatalog, prompt: Prompt): string {
+  const parts = [prompt.behaviours.map((b) => behaviour(b).short).join(' · ')];
+  const tip = tipByKey(catalog, prompt.tip);
+  if (tip) parts.push(`from the tip "${tip.title}"`);
+  const marker = markerLabel(prompt);
+  if (marker) parts.push(marker);
+  parts.push('reply with a few lines; your group sees them only if you share them.');
+  return parts.join(' · ');
 }
 
 /** A tip for a behaviour, rotating with `turn` so a coach does not read the same one every time. */

@@ -1,11 +1,11 @@
-import { behaviour } from './behaviours';
+import type { Deeper } from './deeper';
 import { TrellisError } from './errors';
 import { type Message, message } from './message';
 import type { Coach, CoachRef, PromptIssue, Reflection } from './model';
 import type { Clock, Logger, Repositories } from './ports';
 import { REFLECTION_NOT_SHOWN } from './privacy-notice';
 import type { Prompt } from './prompt-schema';
-import { choosePrompt, type PromptCatalog, promptById, tipByKey } from './prompts';
+import { choosePrompt, type PromptCatalog, promptById, promptFooter } from './prompts';
 import { cleanText } from './selfcheck';
 import { addDays, localDate } from './time';
 import type { RequestContext } from './trellis';
@@ -23,6 +23,8 @@ export interface ReflectionDeps {
 export interface ReflectionCore {
   coach(ref: CoachRef, ctx?: RequestContext): Coach;
   today(coach: Coach): string;
+  /** "Go deeper" (deeper.ts): how many answers a prompt has, and the button after a reflection. */
+  readonly deeper: Pick<Deeper, 'answers' | 'afterReflection'>;
 }
 
 /** Prompts and reflections: issuing the day's prompt, skipping and snoozing it, saving what a coach writes. */
@@ -50,6 +52,7 @@ export class Reflections {
         coachKey: String(coach.id),
         date,
         level: coach.settings.level,
+        practices: [], // wired to coach.settings.practices at merge
         history: repos.promptIssues.history(coach.id),
         recentRatings: recent,
       });
@@ -59,11 +62,9 @@ export class Reflections {
   }
 
   promptMessage(issue: PromptIssue, prompt: Prompt): Message {
-    const labels = prompt.behaviours.map((b) => behaviour(b).short).join(' · ');
-    const tip = tipByKey(this.deps.catalog, prompt.tip);
     return message([prompt.text], {
       title: "Today's reflection",
-      footer: `${labels}${tip ? ` · from the tip "${tip.title}"` : ''} · reply with a few lines; your group sees them only if you share them.`,
+      footer: promptFooter(this.deps.catalog, prompt),
       buttons: [
         { action: 'reflect', label: 'Reflect', value: String(issue.id), style: 'primary' },
         { action: 'skip', label: 'Skip', value: String(issue.id) },
@@ -106,6 +107,8 @@ export class Reflections {
           ? undefined
           : repos.promptIssues.byId(promptIssueId);
     if (issue && issue.coachId !== coach.id) issue = undefined;
+    // A prompt answered before, opened again by "Go deeper": this answer goes with the first.
+    const deeper = issue !== undefined && this.core.deeper.answers(coach, issue) > 0;
     const now = writtenAt ?? this.deps.clock.now();
     const result = repos.transaction(() => {
       const saved = repos.reflections.add({
@@ -126,10 +129,13 @@ export class Reflections {
       created: result.created,
       promptId: issue?.promptId ?? null,
     });
-    const saved = issue
-      ? 'Saved to your journal as your reply to the prompt.'
-      : 'Saved to your journal as an entry of its own.';
-    return { ...result, reply: message(`${saved} ${REFLECTION_NOT_SHOWN}`) };
+    const saved = deeper
+      ? 'Saved to your journal with your reflection on the same prompt.'
+      : issue
+        ? 'Saved to your journal as your reply to the prompt.'
+        : 'Saved to your journal as an entry of its own.';
+    const reply = message(`${saved} ${REFLECTION_NOT_SHOWN}`);
+    return { ...result, reply: this.core.deeper.afterReflection(coach, issue, reply) };
   }
 
   /** Skip or snooze the coach's prompt. Snoozing leaves it open, so a later plain reply still answers it. */
@@ -139,6 +145,11 @@ export class Reflections {
     if (!issue || issue.coachId !== coach.id)
       throw new TrellisError('no_prompt', 'That prompt is no longer available; type "prompt" for today\'s.');
     if (issue.status === 'answered') return message('You have already answered this prompt. Thank you!');
+    if (status === 'skipped' && this.core.deeper.answers(coach, issue) > 0) {
+      // A "Go deeper" question set aside: the prompt stays answered, with what the coach wrote on it.
+      this.deps.repos.promptIssues.setStatus(issue.id, 'answered');
+      return message('Set aside. What you wrote on this prompt stays in your journal.');
+    }
     this.deps.repos.promptIssues.setStatus(issue.id, status);
     return status === 'skipped'
       ? message('Skipped. A new prompt comes on your next prompt day.')

@@ -117,16 +117,18 @@ export function buildWeeklySummary(input: SummaryInput): WeeklySummary | undefin
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+// What the framework says and no more: a self-rating is the coach's own view, not the markers an assessor hears,
+// and a rise in it is not the client's trust.
 const STEADY: Record<Level | 'none', string> = {
-  ACC: 'Nothing rose by a quarter point or more this time. Steady is fine: trust is built one session at a time.',
-  PCC: 'Nothing rose by a quarter point or more this time. Holding steady is itself the consistency PCC asks for.',
-  MCC: 'Nothing rose by a quarter point or more this time. At your level, steadiness is the ground that presence stands on.',
+  ACC: 'Nothing rose by a quarter point or more this time. Steady is fine: keep noticing what you do in each session.',
+  PCC: 'Nothing rose by a quarter point or more this time. Your ratings are your own view; the PCC markers are what an assessor listens for in a recorded session.',
+  MCC: 'Nothing rose by a quarter point or more this time. Steady is fine.',
   none: 'Nothing rose by a quarter point or more this time. Steady is fine.',
 };
 
 const IMPROVED: Record<Level | 'none', string> = {
-  ACC: 'That is trust being built: notice what you did differently, so you can do it on purpose.',
-  PCC: 'Which session showed it most clearly? That is the consistency an assessor listens for.',
+  ACC: 'Notice what you did differently, so you can do it on purpose.',
+  PCC: 'Which session showed it most clearly? The PCC markers are what an assessor would listen for in a recording of it.',
   MCC: 'What were you attuned to lately that you might once have missed?',
   none: 'Notice what helped, so you can do more of it.',
 };

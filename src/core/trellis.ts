@@ -1,23 +1,24 @@
-import { BEHAVIOUR_KEYS, behaviour, SCALE } from './behaviours';
+import { BEHAVIOUR_KEYS, SCALE } from './behaviours';
 import { COMMANDS, Commands, type Reply } from './commands';
 import { Conversation } from './conversation';
 import { exportData, exportFile } from './data-rights';
+import { Deeper } from './deeper';
 import { deleteEverything, deleteMessagesOnly, deleteQuestion } from './deletion';
 import { type DepartedTenants, purgeDeparted } from './departures';
 import { MIN_GROUP_SIZE_FLOOR } from './digest';
 import { GroupCommands } from './group-commands';
 import { historyMessage, trendMessage } from './history';
 import { Journal } from './journal';
+import { selfCheckResponse, tipForCoach } from './mentor-response';
 import { type FileAttachment, type Message, message } from './message';
 import type { Coach, CoachRef, PromptIssue, Ratings, Reflection, SelfCheck, Settings } from './model';
 import type { ChartRenderer, Clock, Logger, RemovalRequests, Repositories } from './ports';
 import { type ExportFileKind, type RetentionResult, runRetention } from './privacy';
-import { NOTE_NOT_SHOWN, whoCanRead } from './privacy-notice';
+import { whoCanRead } from './privacy-notice';
 import type { Prompt } from './prompt-schema';
 import type { PromptCatalog } from './prompts';
-import { tipFor } from './prompts';
 import { Reflections } from './reflections';
-import { formatRatings, lowestBehaviour, NOTE_MAX, type SelfCheckInput } from './selfcheck';
+import { NOTE_MAX, type SelfCheckInput } from './selfcheck';
 import { applySettingsCommand, defaultSettings, SETTINGS_USAGE, settingsFields } from './settings';
 import { isValidTimeZone, localDate } from './time';
 import { type SendOptions, WeeklyService } from './weekly';
@@ -88,6 +89,20 @@ export class Trellis {
   get welcome(): Welcome {
     this.welcomeFlow ??= new Welcome(this.deps, this);
     return this.welcomeFlow;
+  }
+
+  private deeperFlow?: Deeper;
+
+  /** "Go deeper": the next stage's question on the moment a coach just reflected on (see deeper.ts). */
+  get deeper(): Deeper {
+    this.deeperFlow ??= new Deeper(this.deps, this);
+    return this.deeperFlow;
+  }
+
+  /** `tip [behaviour]`: a development tip on request (see mentor-response.ts). */
+  tip(ref: CoachRef, args: string, ctx: RequestContext = {}): Message {
+    const coach = this.coach(ref, ctx);
+    return tipForCoach(this.deps, coach, args, this.today(coach));
   }
 
   /** Prompts and reflections: issuing, skipping, snoozing, saving (see reflections.ts). */
@@ -202,17 +217,10 @@ export class Trellis {
     return { check, created, reply: this.selfCheckAcknowledgement(coach, check) };
   }
 
+  /** What a mentor would say back (see mentor-response.ts): a human word first, falls framed, a tip only if clear. */
   private selfCheckAcknowledgement(coach: Coach, check: SelfCheck): Message {
-    const lowest = lowestBehaviour(check.ratings);
-    const lines = [`Thanks, your self-check is saved. ${formatRatings(check.ratings)}`];
-    if (check.note) lines.push(`Your note is saved. ${NOTE_NOT_SHOWN}`);
-    if (lowest) {
-      const tip = tipFor(this.deps.catalog, lowest, check.id);
-      if (tip) lines.push(`*A tip for ${behaviour(lowest).short.toLowerCase()}* (${tip.title}): ${tip.text}`);
-    }
-    return message(lines, {
-      footer: coach.platform === 'console' ? 'Type "trend" to see how the weeks compare.' : undefined,
-    });
+    const previous = this.deps.repos.selfChecks.recent(coach.id, 3).find((c) => c.id < check.id);
+    return selfCheckResponse(this.deps.catalog, { check, previous, console: coach.platform === 'console' });
   }
 
   // ---- prompts and reflections (see reflections.ts) ----

@@ -39,8 +39,10 @@ export class ConsoleDriver implements PlatformDriver {
 
   /** The chat draws no buttons: the driver types what the message names instead (keep, discard, settings …). */
   press(user: string, action: PressableAction, value?: string): Promise<string[]> {
-    if (action === 'journal_keep' || action === 'journal_discard')
-      return this.chat(user, [action === 'journal_keep' ? 'keep' : 'discard']);
+    if (action === 'journal_keep' || action === 'journal_discard' || action === 'deeper')
+      return this.chat(user, [
+        action === 'journal_keep' ? 'keep' : action === 'journal_discard' ? 'discard' : 'deeper',
+      ]);
     if (action === 'welcome_level')
       return this.chat(user, [value === 'toward' ? 'settings toward' : `settings level ${value}`]);
     if (action === 'welcome_toward') return this.chat(user, [`settings toward ${value}`]);

@@ -8,6 +8,7 @@
 export type PressableAction =
   | 'journal_keep'
   | 'journal_discard'
+  | 'deeper'
   | 'welcome_level'
   | 'welcome_toward'
   | 'welcome_practice';

@@ -6,7 +6,15 @@ import { addDays } from '../../src/core/time';
 const catalog = loadCatalog();
 
 function choice(overrides: Partial<PromptChoice> = {}): PromptChoice {
-  return { coachKey: '7', date: '2026-11-24', level: null, history: [], recentRatings: [], ...overrides };
+  return {
+    coachKey: '7',
+    date: '2026-11-24',
+    level: null,
+    practices: [],
+    history: [],
+    recentRatings: [],
+    ...overrides,
+  };
 }
 
 describe('the prompt catalogue', () => {
@@ -38,7 +46,7 @@ describe('choosePrompt', () => {
     expect(unusedInCycle(pool, [...history, next.id]).map((p) => p.id)).not.toContain(next.id);
   });
 
-  it('honours level: "any" prompts plus those of the coach\'s level only', () => {
+  it('honours level: "any" and ACC prompts for ACC, never those of a higher level', () => {
     const seen = new Set<string>();
     const history: string[] = [];
     for (let day = 0; day < 200; day++) {
@@ -48,7 +56,7 @@ describe('choosePrompt', () => {
     }
     expect([...seen].sort()).toEqual(['ACC', 'any']);
     const unset = eligiblePrompts(catalog, null);
-    expect(unset.every((p) => p.level === 'any')).toBe(true);
+    expect(unset.every((p) => p.level === 'any' || p.level === 'ACC')).toBe(true);
   });
 
   it('leans toward the behaviours a coach rated lowest in the last 14 days', () => {

@@ -1,5 +1,6 @@
 import { behaviour } from '../../src/core/behaviours';
 import { toPlainText } from '../../src/core/message';
+import { LEVEL_REACH } from '../../src/core/prompts';
 import { summaryMessage } from '../../src/core/summary';
 import { addDays } from '../../src/core/time';
 import { renderBlocks, renderFallbackText } from '../../src/platforms/slack/render';
@@ -70,8 +71,8 @@ describe('weekly summary for a coach', () => {
   });
 
   test.each([
-    ['ACC', 'trust being built'],
-    ['PCC', 'consistency an assessor listens for'],
+    ['ACC', 'do it on purpose'],
+    ['PCC', 'an assessor would listen for in a recording'],
     ['MCC', 'attuned to lately'],
   ] as const)('the improvement line is worded for %s, and the prompt suits that level', (level, words) => {
     const { t, coach } = setUp(level);
@@ -81,7 +82,8 @@ describe('weekly summary for a coach', () => {
       expect(message.lines.join('\n')).toContain('Most improved: Context*, up 2.0');
       expect(message.lines.join('\n')).toContain(words);
       const prompt = t.trellis.weekly.summaryData(coach.id, new Date(NOW))?.focus?.prompt;
-      expect(['any', level]).toContain(prompt?.level);
+      expect(LEVEL_REACH[level]).toContain(prompt?.level);
+      expect(message.lines.join('\n')).not.toMatch(/trust being built|consistency (PCC|an assessor)/);
     } finally {
       t.close();
     }

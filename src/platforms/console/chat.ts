@@ -24,7 +24,7 @@ export interface ConsoleChatOptions {
 /** The chat's own words, each a line of its own: leave, and the simulated channel. */
 const CHAT_WORDS = /^(quit|exit|bye|dm|channel\s+#?[\w-]{1,40})$/i;
 
-const TYPED_BUTTONS = new Set(['reflect', 'skip', 'snooze', 'journal_keep', 'journal_discard']);
+const TYPED_BUTTONS = new Set(['reflect', 'skip', 'snooze', 'journal_keep', 'journal_discard', 'deeper']);
 
 /** The local terminal chat: the same core and store as Slack and Teams, typed instead of clicked. */
 export async function runConsoleChat(options: ConsoleChatOptions): Promise<void> {

@@ -2,10 +2,19 @@ import type { AllMiddlewareArgs } from '@slack/bolt';
 import { isTrellisError } from '../../core/errors';
 import { type Message, message } from '../../core/message';
 import type { CoachRef } from '../../core/model';
-import { type ActionArgs, BUSY, coachRef, ephemeral, type ListenerDeps, type ListenerKit } from './listener-kit';
+import {
+  type ActionArgs,
+  BUSY,
+  coachRef,
+  ephemeral,
+  FAILED,
+  type ListenerDeps,
+  type ListenerKit,
+} from './listener-kit';
 import { buttonAction, interaction, issueIdValue } from './payloads';
 import { renderBlocks, renderFallbackText } from './render';
 import { reflectModal } from './views';
+import { logRefusedWrite } from './write-first';
 
 /** The buttons on Trellis's messages: prompts, share previews, the delete question, the forms. */
 export function registerActions(
@@ -13,7 +22,7 @@ export function registerActions(
   deps: ListenerDeps,
   kit: ListenerKit,
 ): void {
-  const { trellis, messenger, profiles } = deps;
+  const { trellis, messenger, profiles, commits, log } = deps;
   const { tell, clearHome, openModal, openForm } = kit;
   // ---- buttons ----
   const buttonContext = (args: AllMiddlewareArgs & { body: unknown; action: unknown }) => {
@@ -21,6 +30,27 @@ export function registerActions(
     const action = buttonAction.parse(args.action);
     const ref = coachRef(args.context, { team: who.team?.id ?? who.user.team_id, user: who.user.id });
     return { who, action, ref };
+  };
+
+  /**
+   * A button's write, committed before the ack (Slack sends a button press once): the reply to show, a message
+   * saying what to fix, or FAILED when the write failed for another reason (logged; nothing of it was stored).
+   */
+  const writeThenAck = async (args: ActionArgs, ref: CoachRef, work: () => Message): Promise<Message> => {
+    const path = (args.action as { action_id: string }).action_id;
+    try {
+      const reply = await commits.run(work);
+      await args.ack();
+      return reply;
+    } catch (error) {
+      await args.ack();
+      if (isTrellisError(error)) {
+        logRefusedWrite(log, error, { path, ref });
+        return message(error.message);
+      }
+      log.error('slack button failed; nothing was stored', { path, tenant: ref.tenant, user: ref.user, error });
+      return message(FAILED);
+    }
   };
 
   actions.set('reflect', async (args) => {
@@ -47,50 +77,56 @@ export function registerActions(
     );
   });
 
+  // "Go deeper" after a reflection: the next stage's question on the same moment; value = the prompt issue id.
+  actions.set('deeper', async (args) => {
+    await args.ack();
+    const { who, action, ref } = buttonContext(args);
+    const respond = who.response_url ? args.respond : undefined;
+    const issueId = issueIdValue.safeParse(action.value ?? '');
+    if (!issueId.success) return;
+    let reply: Message;
+    try {
+      reply = trellis.deeper.offer(ref, issueId.data);
+    } catch (error) {
+      if (!isTrellisError(error)) throw error;
+      reply = message(error.message);
+    }
+    await tell(ref, reply, `deeper:${issueId.data}:${who.trigger_id}`, respond);
+  });
+
   for (const status of ['skip', 'snooze'] as const) {
     actions.set(status, async (args) => {
-      await args.ack();
       const { who, action, ref } = buttonContext(args);
       const respond = who.response_url ? args.respond : undefined;
       const issueId = issueIdValue.safeParse(action.value ?? '');
-      if (!issueId.success) return;
-      let reply: Message;
-      try {
-        reply = trellis.setPromptStatus(ref, issueId.data, status === 'skip' ? 'skipped' : 'snoozed');
-      } catch (error) {
-        if (!isTrellisError(error)) throw error;
-        reply = message(error.message);
-      }
+      if (!issueId.success) return args.ack();
+      const reply = await writeThenAck(args, ref, () =>
+        trellis.setPromptStatus(ref, issueId.data, status === 'skip' ? 'skipped' : 'snoozed'),
+      );
       await tell(ref, reply, `${status}:${issueId.data}:${who.trigger_id}`, respond);
     });
   }
 
   // The Share button on a share preview: the coach's deliberate second step; value = the reflection id.
   actions.set('share', async (args) => {
-    await args.ack();
     const { who, action, ref } = buttonContext(args);
     const respond = who.response_url ? args.respond : undefined;
     const reflectionId = issueIdValue.safeParse(action.value ?? '');
-    if (!reflectionId.success) return;
-    let reply: Message;
-    try {
-      reply = trellis.shareReflection(ref, reflectionId.data);
-    } catch (error) {
-      if (!isTrellisError(error)) throw error;
-      reply = message(error.message);
-    }
+    if (!reflectionId.success) return args.ack();
+    const reply = await writeThenAck(args, ref, () => trellis.shareReflection(ref, reflectionId.data));
     await tell(ref, reply, `share:${reflectionId.data}:${who.trigger_id}`, respond);
   });
 
   // "Save as a journal entry" / "That was a command" on a text that looked like a command; value = its pending id.
   for (const kind of ['journal_keep', 'journal_discard'] as const) {
     actions.set(kind, async (args) => {
-      await args.ack();
       const { who, action, ref } = buttonContext(args);
       const respond = who.response_url ? args.respond : undefined;
       const pendingId = issueIdValue.safeParse(action.value ?? '');
-      if (!pendingId.success) return;
-      const reply = trellis.conversation.answer(ref, kind === 'journal_keep', {}, pendingId.data);
+      if (!pendingId.success) return args.ack();
+      const reply = await writeThenAck(args, ref, () =>
+        trellis.conversation.answer(ref, kind === 'journal_keep', {}, pendingId.data),
+      );
       await tell(ref, reply, `${kind}:${pendingId.data}:${who.trigger_id}`, respond);
     });
   }
@@ -129,10 +165,11 @@ export function registerActions(
   // which the answer replaces, is not removed with the rest: the answer says what Trellis cannot remove.
   for (const kind of ['confirm_delete', 'confirm_delete_messages'] as const) {
     actions.set(kind, async (args) => {
-      await args.ack();
       const { who, ref } = buttonContext(args);
-      if (who.message?.ts && who.channel?.id) messenger.forgetPosted(who.channel.id, who.message.ts);
-      const reply = kind === 'confirm_delete' ? trellis.confirmDelete(ref) : trellis.confirmDeleteMessages(ref);
+      const reply = await writeThenAck(args, ref, () => {
+        if (who.message?.ts && who.channel?.id) messenger.forgetPosted(who.channel.id, who.message.ts);
+        return kind === 'confirm_delete' ? trellis.confirmDelete(ref) : trellis.confirmDeleteMessages(ref);
+      });
       await answerInPlace(args, who, ref, reply);
       if (kind === 'confirm_delete') await clearHome(args.client, ref);
     });

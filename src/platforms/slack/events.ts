@@ -1,3 +1,4 @@
+import { isTrellisError } from '../../core/errors';
 import { message } from '../../core/message';
 import type { Reply } from '../../core/trellis';
 import { uploadExportFiles } from './files';
@@ -14,6 +15,7 @@ import {
 import { directMessage, eventEnvelope, homeOpened } from './payloads';
 import { withRateLimitRetry } from './rate-limit';
 import { homeView } from './views';
+import { logRefusedWrite, profileBeforeAck, releaseAck } from './write-first';
 
 /** An event claimed this long ago and never finished was dropped by a crash; its retry may take it over. */
 const EVENT_CLAIM_STALE_MS = 60_000;
@@ -42,35 +44,62 @@ export function registerEvents(
     if (!dm.success) {
       // Edits, joins, bot messages, channel messages: not a coach writing to Trellis.
       log.debug('slack message event ignored', { issue: dm.error.issues[0]?.path.join('.') });
+      releaseAck(context);
       return;
     }
     const envelope = eventEnvelope.parse(body);
     const now = clock.now();
-    const claimed = inbound.claim(
-      'slack',
-      envelope.event_id,
-      now.toISOString(),
-      new Date(now.getTime() - EVENT_CLAIM_STALE_MS).toISOString(),
-    );
+    let claimed: boolean;
+    try {
+      claimed = inbound.claim(
+        'slack',
+        envelope.event_id,
+        now.toISOString(),
+        new Date(now.getTime() - EVENT_CLAIM_STALE_MS).toISOString(),
+      );
+    } catch (error) {
+      // Nothing stored (a locked, read-only or full database): a 500, so Slack brings the event back later.
+      const ref = coachRef(context, { team: envelope.team_id, user: dm.data.user });
+      const requestKey = `slack:event:${envelope.event_id}`;
+      releaseAck(context, false);
+      if (logRefusedWrite(log, error, { path: 'message', ref, requestKey })) return;
+      throw error;
+    }
     if (!claimed) {
       log.info('slack event already handled', { eventId: envelope.event_id, retryNum: context.retryNum });
+      releaseAck(context);
       return;
     }
     forgetOldEvents(now);
     const ref = coachRef(context, { team: envelope.team_id, user: dm.data.user });
-    const hint = await profileOf(client, ref);
-    const knownBefore = trellis.knows(ref);
+    const requestKey = `slack:event:${envelope.event_id}`;
+    // The receiver holds the HTTP 200 until the text is stored (releaseAck below): a crash before that leaves the
+    // event unacknowledged, and Slack's retry brings it back. users.info waits PROFILE_BUDGET_MS at most.
+    const { hint, fillLater } = await profileBeforeAck(deps, client, ref);
     let reply: Reply;
+    let knownBefore: boolean;
     try {
-      reply = trellis.handleText(ref, dm.data.text, {
-        ...hint,
-        requestKey: `slack:event:${envelope.event_id}`,
-        channel: { id: dm.data.channel, kind: 'direct' },
-      });
+      ({ reply, knownBefore } = await deps.commits.run(() => ({
+        knownBefore: trellis.knows(ref),
+        reply: trellis.handleText(ref, dm.data.text, {
+          ...hint,
+          requestKey,
+          channel: { id: dm.data.channel, kind: 'direct' },
+        }),
+      })));
     } catch (error) {
-      await sendDirect(ref, message(FAILED), `failed:${envelope.event_id}`).catch(() => undefined);
-      throw error;
+      releaseAck(context);
+      if (isTrellisError(error)) {
+        // The commit itself was refused (handleText answers a refused statement with a message of its own).
+        logRefusedWrite(log, error, { path: 'message', ref, requestKey });
+        reply = { type: 'messages', messages: [message(error.message)] };
+        knownBefore = trellis.knows(ref);
+      } else {
+        await sendDirect(ref, message(FAILED), `failed:${envelope.event_id}`).catch(() => undefined);
+        throw error;
+      }
     }
+    releaseAck(context);
     const messages =
       reply.type === 'messages'
         ? reply.messages
@@ -108,10 +137,13 @@ export function registerEvents(
     }
     await kit.welcomeAfter(ref, hint, envelope.event_id);
     inbound.finish('slack', envelope.event_id, clock.now().toISOString());
+    await fillLater();
   });
 
   // ---- App Home ----
   events.set('app_home_opened', async ({ event, client, context }) => {
+    // Nothing to store first: the 200 goes now.
+    releaseAck(context);
     const opened = homeOpened.safeParse(event);
     if (!opened.success || opened.data.tab !== 'home') return;
     const ref = coachRef(context, { user: opened.data.user });

@@ -33,6 +33,28 @@ export class SlackProfiles {
     return entry.hint;
   }
 
+  /**
+   * The profile if Slack answers within `budgetMs` (or it is cached), else no hint now and the lookup still running
+   * in `pending`: a request Slack must have acknowledged within 3 s never waits on users.info longer than that.
+   */
+  async lookupWithin(
+    client: WebClient,
+    tenant: string,
+    user: string,
+    budgetMs: number,
+  ): Promise<{ hint: ProfileHint; pending?: Promise<ProfileHint> }> {
+    const hit = this.cached(tenant, user);
+    if (hit) return { hint: hit };
+    const lookup = this.lookup(client, tenant, user);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), budgetMs);
+    });
+    const first = await Promise.race([lookup, late]);
+    clearTimeout(timer);
+    return first ? { hint: first } : { hint: {}, pending: lookup };
+  }
+
   async lookup(client: WebClient, tenant: string, user: string): Promise<ProfileHint> {
     const hit = this.cached(tenant, user);
     if (hit) return hit;

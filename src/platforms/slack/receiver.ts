@@ -4,7 +4,9 @@ import { type AckFn, type App, type Receiver, ReceiverMultipleAckError } from '@
 import { z } from 'zod';
 import type { Clock, Logger } from '../../core/ports';
 import { HttpError, readBody } from '../../http/body';
+import { missingField } from './inbound-shape';
 import { verifySlackSignature } from './signature';
+import { RELEASE_ACK } from './write-first';
 
 /** Slack's payloads are a few kilobytes; anything far larger is not Slack. */
 const BODY_LIMIT = 1024 * 1024;
@@ -119,17 +121,32 @@ export class SlackHttpReceiver implements Receiver {
         .end(JSON.stringify({ challenge: challenge.data.challenge }));
       return;
     }
+    const missing = missingField(body);
+    if (missing) {
+      // Field names only: a payload's values can carry a coach's words.
+      log.warn('slack request incomplete', { type: typeof body.type === 'string' ? body.type : 'command', ...missing });
+      res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: 'incomplete Slack payload', ...missing }));
+      return;
+    }
     if (!this.app) throw new Error('SlackHttpReceiver used before App.init');
 
     const retry = header(req, 'x-slack-retry-num');
+    // Bolt acknowledges an Events API request before any listener runs; Slack does not retry a 200, so the answer
+    // is held until the listener has stored what the event brought (RELEASE_ACK) or has finished.
+    const holdUntilStored = body.type === 'event_callback';
+    const gate = this.ackFor(res, holdUntilStored);
     const work = this.app
       .processEvent({
         body,
-        ack: this.ackFor(res),
+        ack: gate.ack,
         retryNum: retry !== undefined && /^\d+$/.test(retry) ? Number(retry) : undefined,
         retryReason: header(req, 'x-slack-retry-reason'),
+        ...(holdUntilStored ? { customProperties: { [RELEASE_ACK]: gate.release } } : {}),
       })
       .then(() => {
+        gate.release();
         // Every listener has finished and none acknowledged: Bolt found no listener (no event, no command name).
         // Say so now rather than let the ack deadline answer 500 later.
         if (res.headersSent) return;
@@ -145,18 +162,24 @@ export class SlackHttpReceiver implements Receiver {
     this.inFlight.add(work);
   };
 
-  private ackFor(res: ServerResponse): AckFn<unknown> {
+  /**
+   * The ack Bolt calls, writing the HTTP answer. With `hold`, Bolt's ack is only noted and the answer is written
+   * when `release` is called too; `release(false)` (nothing stored) or the deadline without both answers 500, which
+   * Slack retries.
+   */
+  private ackFor(res: ServerResponse, hold = false): { ack: AckFn<unknown>; release(stored?: boolean): void } {
     let acked = false;
+    let released = !hold;
+    let pending: unknown;
     const timer = setTimeout(() => {
-      if (acked || res.headersSent) return;
-      this.options.log.error('slack request not acknowledged in time');
+      if (res.headersSent) return;
+      if (acked) this.options.log.error('slack event not stored in time; answered 500 so Slack retries it');
+      else this.options.log.error('slack request not acknowledged in time');
       res.writeHead(500).end();
     }, this.options.ackDeadlineMs ?? ACK_DEADLINE_MS);
     // A request answered without an ack (no listener) leaves this pending; it must not hold the process open.
     timer.unref();
-    return async (response?: unknown) => {
-      if (acked) throw new ReceiverMultipleAckError();
-      acked = true;
+    const answer = (response?: unknown) => {
       clearTimeout(timer);
       if (res.headersSent) return;
       if (response === undefined || response === '') {
@@ -172,6 +195,25 @@ export class SlackHttpReceiver implements Receiver {
           'content-length': payload.length,
         })
         .end(payload);
+    };
+    return {
+      ack: async (response?: unknown) => {
+        if (acked) throw new ReceiverMultipleAckError();
+        acked = true;
+        if (released) answer(response);
+        else pending = response;
+      },
+      release: (stored = true) => {
+        if (released) return;
+        released = true;
+        if (stored) {
+          if (acked) answer(pending);
+          return;
+        }
+        clearTimeout(timer);
+        this.options.log.warn('slack event not stored; answered 500 so Slack retries it');
+        if (!res.headersSent) res.writeHead(500).end();
+      },
     };
   }
 }

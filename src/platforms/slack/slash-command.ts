@@ -18,11 +18,12 @@ import {
 } from './listener-kit';
 import { slashCommand } from './payloads';
 import type { ProfileHint } from './profiles';
+import { logRefusedWrite, profileBeforeAck } from './write-first';
 
 /** The /selfcheck slash command: answered in the ack when it can be, else through response_url. */
 export function selfcheckCommand(deps: ListenerDeps, kit: ListenerKit): (args: CommandArgs) => Promise<void> {
-  const { trellis, messenger, profiles, log } = deps;
-  const { profileOf, asReply, openForm } = kit;
+  const { trellis, messenger, log } = deps;
+  const { asReply, openForm } = kit;
   // ---- /selfcheck ----
   const onSelfcheck = async ({ ack: boltAck, body, respond, client, context }: CommandArgs) => {
     let acked = false;
@@ -62,44 +63,38 @@ export function selfcheckCommand(deps: ListenerDeps, kit: ListenerKit): (args: C
           name: command.channel_name,
         }
       : undefined;
-    const ctxWith = (hint: ProfileHint): RequestContext => ({
-      ...hint,
-      requestKey: `slack:command:${command.trigger_id}`,
-      channel,
-    });
+    const requestKey = `slack:command:${command.trigger_id}`;
+    const ctxWith = (hint: ProfileHint): RequestContext => ({ ...hint, requestKey, channel });
     // Through the group commit: the reply ("saved") exists only once the transaction holding the write is committed.
     const execute = (hint: ProfileHint) =>
-      deps.commits.run(() => trellis.runCommand(ref, 'selfcheck', command.text.trim(), ctxWith(hint))).catch(asReply);
+      deps.commits
+        .run(() => trellis.runCommand(ref, 'selfcheck', command.text.trim(), ctxWith(hint)))
+        .catch((error: unknown) => {
+          logRefusedWrite(log, error, { path: 'command', ref, requestKey });
+          return asReply(error);
+        });
     const formArgs = () => ({
       client,
       triggerId: command.trigger_id,
       onBusy: () => respond({ response_type: 'ephemeral', text: BUSY }).then(() => undefined),
     });
 
-    // With the profile known the answer is local and fast (one SQLite write), so it goes in the ack itself.
-    const known = profiles.cached(ref.tenant, ref.user);
-    if (known) {
-      const reply = await execute(known);
-      if (reply.type === 'messages' && hasFiles(reply.messages)) {
-        await ack();
-        await deliverFiles(client, ref, reply.messages, respond);
-      } else if (reply.type === 'messages') {
-        await ack(ephemeral(reply.messages));
-      } else {
-        await ack();
-        await openForm(reply.type, ref, ctxWith(known), formArgs());
-      }
-      // A form open on the coach's screen is not interrupted: the welcome then follows their next command.
-      if (reply.type === 'messages') await kit.welcomeAfter(ref, known, command.trigger_id);
-      return;
-    }
-    // First contact: ack at once, ask Slack for the time zone, then answer through response_url.
-    await ack();
-    const hint = await profileOf(client, ref);
+    // The write comes before the ack, first contact included: Slack does not retry a 200, so a check-in it was told
+    // about must already be stored. A coach's first request waits for users.info up to PROFILE_BUDGET_MS (their time
+    // zone decides the check-in's date); a slower answer is stored once it comes, after the ack.
+    const { hint, fillLater } = await profileBeforeAck(deps, client, ref);
     const reply = await execute(hint);
-    if (reply.type === 'messages' && hasFiles(reply.messages)) await deliverFiles(client, ref, reply.messages, respond);
-    else if (reply.type === 'messages') await respond(ephemeral(reply.messages));
-    else await openForm(reply.type, ref, ctxWith(hint), formArgs());
+    if (reply.type === 'messages' && hasFiles(reply.messages)) {
+      await ack();
+      await deliverFiles(client, ref, reply.messages, respond);
+    } else if (reply.type === 'messages') {
+      await ack(ephemeral(reply.messages));
+    } else {
+      await ack();
+      await openForm(reply.type, ref, ctxWith(hint), formArgs());
+    }
+    await fillLater();
+    // A form open on the coach's screen is not interrupted: the welcome then follows their next command.
     if (reply.type === 'messages') await kit.welcomeAfter(ref, hint, command.trigger_id);
   };
 

@@ -1,10 +1,10 @@
 import { isTrellisError } from '../../core/errors';
-import { message } from '../../core/message';
 import { validateSelfCheckForm } from '../../core/selfcheck';
 import type { Trellis } from '../../core/trellis';
 import { coachRef, FAILED, type ListenerDeps, type ListenerKit, type ViewArgs } from './listener-kit';
 import { interaction, issueIdValue, submittedView } from './payloads';
 import { readSelfCheckForm, readSettingsForm, toViewErrors, VIEWS, type ViewState } from './views';
+import { logRefusedWrite, profileBeforeAck } from './write-first';
 
 /** The modals' submissions: the self-check, settings and Reflect forms. */
 export function registerViews(
@@ -12,8 +12,8 @@ export function registerViews(
   deps: ListenerDeps,
   kit: ListenerKit,
 ): void {
-  const { trellis, profiles, log } = deps;
-  const { profileOf, sendDirect } = kit;
+  const { trellis, profiles, commits, log } = deps;
+  const { sendDirect } = kit;
   // ---- the self-check modal ----
   views.set(VIEWS.selfcheck, async ({ ack, body, view, client, context }) => {
     const parsedView = submittedView.safeParse(view);
@@ -30,25 +30,27 @@ export function registerViews(
       await ack({ response_action: 'errors', errors: toViewErrors(result.errors) });
       return;
     }
-    await ack();
     const ref = coachRef(context, { team: who.data.team?.id ?? who.data.user.team_id, user: who.data.user.id });
     const viewId = parsedView.data.id;
-    const hint = await profileOf(client, ref);
+    const requestKey = `slack:view:${viewId}`;
+    // Stored before the ack: the empty ack closes the modal, and Slack sends a submission once.
+    const { hint, fillLater } = await profileBeforeAck(deps, client, ref);
     let recorded: ReturnType<Trellis['recordSelfCheck']>;
     try {
       // The view id is the request key: a resubmission of the same modal records nothing twice.
-      recorded = trellis.recordSelfCheck(ref, result.value, { ...hint, requestKey: `slack:view:${viewId}` });
+      recorded = await commits.run(() => trellis.recordSelfCheck(ref, result.value, { ...hint, requestKey }));
     } catch (error) {
-      // The modal has closed, so the coach hears it in the DM; app.error keeps the record.
-      await sendDirect(ref, message(FAILED), `failed:${viewId}`).catch(() => undefined);
+      // The modal stays open and says so; a crash or a bug also goes to app.error.
+      logRefusedWrite(log, error, { path: 'selfcheck_form', ref, requestKey });
+      await ack({ response_action: 'errors', errors: { note: isTrellisError(error) ? error.message : FAILED } });
+      if (isTrellisError(error)) return;
       throw error;
     }
+    await ack();
     const { created, reply, check } = recorded;
-    if (!created) {
-      log.info('slack self-check resubmitted; already recorded', { checkId: check.id });
-      return;
-    }
-    await sendDirect(ref, reply, `selfcheck:${check.id}`, hint);
+    if (!created) log.info('slack self-check resubmitted; already recorded', { checkId: check.id });
+    else await sendDirect(ref, reply, `selfcheck:${check.id}`, hint);
+    await fillLater();
   });
 
   // ---- the settings modal ----
@@ -67,8 +69,17 @@ export function registerViews(
       await ack({ response_action: 'errors', errors: form.errors });
       return;
     }
+    const requestKey = `slack:view:${parsedView.data.id}`;
+    try {
+      // Stored before the ack, which closes the modal.
+      await commits.run(() => trellis.updateSettings(ref, form.settings, hint));
+    } catch (error) {
+      logRefusedWrite(log, error, { path: 'settings_form', ref, requestKey });
+      await ack({ response_action: 'errors', errors: { time: isTrellisError(error) ? error.message : FAILED } });
+      if (isTrellisError(error)) return;
+      throw error;
+    }
     await ack();
-    trellis.updateSettings(ref, form.settings, hint);
     log.info('settings changed', { coach: coach.id });
     await sendDirect(ref, trellis.settings(ref, hint), `settings:${parsedView.data.id}`);
   });
@@ -91,16 +102,14 @@ export function registerViews(
     // Checking and saving is one fast local core call, so it runs before the ack: a problem shows beside the field.
     let saved: ReturnType<Trellis['saveReflection']>;
     try {
-      saved = trellis.saveReflection(
-        ref,
-        text,
-        { ...hint, requestKey: `slack:view:${parsedView.data.id}` },
-        issueId.data,
+      saved = await commits.run(() =>
+        trellis.saveReflection(ref, text, { ...hint, requestKey: `slack:view:${parsedView.data.id}` }, issueId.data),
       );
     } catch (error) {
-      if (!isTrellisError(error)) throw error;
-      await ack({ response_action: 'errors', errors: { reflection: error.message } });
-      return;
+      logRefusedWrite(log, error, { path: 'reflect_form', ref, requestKey: `slack:view:${parsedView.data.id}` });
+      await ack({ response_action: 'errors', errors: { reflection: isTrellisError(error) ? error.message : FAILED } });
+      if (isTrellisError(error)) return;
+      throw error;
     }
     await ack();
     if (saved.created) await sendDirect(ref, saved.reply, `reflection:${saved.reflection.id}`, hint);

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
-import { z } from 'zod';
 import type { Config } from '../../config';
 import type { Logger } from '../../core/ports';
 import { HttpError, readBody } from '../../http/body';
+import { activityProblem, inboundActivity } from './activity-schema';
 
 export type TeamsConfig = NonNullable<Config['teams']>;
 type AuthResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
@@ -47,18 +47,6 @@ export function createTeamsAdapter(config: TeamsConfig): TeamsAdapter {
   return new TeamsAdapter(botFrameworkAuthentication(config));
 }
 
-/** The least an activity must have before botbuilder sees it; everything else it checks itself. */
-const inboundActivity = z.looseObject({
-  type: z.string().min(1),
-  id: z.string().optional(),
-  serviceUrl: z.string().min(1),
-  channelId: z.string().min(1),
-  conversation: z.looseObject({ id: z.string().min(1) }),
-  // Every activity a channel sends names its sender; without one it would be filed under no real coach.
-  from: z.looseObject({ id: z.string().min(1) }),
-  recipient: z.looseObject({ id: z.string() }).optional(),
-});
-
 const MAX_BODY = 1024 * 1024;
 /** What the Bot Framework posts: one JSON activity, far under 1 MiB. */
 export const TEAMS_BODY = { limit: MAX_BODY, types: ['application/json'] } as const;
@@ -97,7 +85,12 @@ export function messagesRoute(
       return answer(res, 400, { error: 'body is not JSON' });
     }
     const parsed = inboundActivity.safeParse(json);
-    if (!parsed.success) return answer(res, 400, { error: 'not a Bot Framework activity' });
+    if (!parsed.success) {
+      // Field names and types only: an activity's values can carry a coach's words.
+      const problem = activityProblem(parsed.error);
+      log.warn('teams: activity refused', problem);
+      return answer(res, 400, { error: 'not a Bot Framework activity', ...problem });
+    }
     const activity = parsed.data as unknown as Activity;
     const header = req.headers.authorization ?? '';
 

@@ -1,7 +1,7 @@
 import { type Activity, ActivityHandler, type InvokeResponse, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { BEHAVIOUR_KEYS } from '../../core/behaviours';
-import { isTrellisError } from '../../core/errors';
+import { isTrellisError, type TrellisError } from '../../core/errors';
 import { type Message, message } from '../../core/message';
 import type { CoachRef } from '../../core/model';
 import type { Logger, PostedItemRecorder, WriteBatcher } from '../../core/ports';
@@ -124,8 +124,22 @@ export class TrellisTeamsBot extends ActivityHandler {
     } catch (error) {
       // Something the coach can fix: say what. Anything else goes to the adapter's onTurnError.
       if (!isTrellisError(error)) throw error;
+      this.logRefused(error, ref, ctx);
       await context.sendActivity(renderActivity(message(error.message)));
     }
+  }
+
+  /** A refused write (locked, read-only or full database): ids and the kind, never the coach's words. */
+  private logRefused(error: TrellisError, ref: CoachRef, ctx: RequestContext): void {
+    if (error.code !== 'storage_unavailable') return;
+    const { tenant, user } = ref;
+    this.deps.log.warn('teams write refused', {
+      tenant,
+      user,
+      requestKey: ctx.requestKey,
+      kind: error.code,
+      detail: error.detail,
+    });
   }
 
   /**
@@ -214,6 +228,11 @@ export class TrellisTeamsBot extends ActivityHandler {
         await this.replaceCard(context, trellis.conversation.answer(ref, keep, ctx, Number(data.value)));
         return;
       }
+      case 'deeper':
+        // "Go deeper" after a reflection: the next stage's question on the same moment; value = the prompt issue id.
+        if (!Number.isInteger(issueId)) break;
+        await context.sendActivity(renderActivity(this.deeperQuestion(ref, issueId, ctx)));
+        return;
       case 'welcome_level':
       case 'welcome_toward':
       case 'welcome_practice': {
@@ -236,6 +255,15 @@ export class TrellisTeamsBot extends ActivityHandler {
     await context.sendActivity(
       renderActivity(message('That button is not available here. Type "help" for what I can do.')),
     );
+  }
+
+  private deeperQuestion(ref: CoachRef, issueId: number, ctx: RequestContext): Message {
+    try {
+      return this.deps.trellis.deeper.offer(ref, issueId, ctx);
+    } catch (error) {
+      if (!isTrellisError(error)) throw error;
+      return message(error.message);
+    }
   }
 
   private async submitSelfCheck(context: TurnContext, ref: CoachRef, ctx: RequestContext, data: Submit): Promise<void> {
@@ -266,6 +294,7 @@ export class TrellisTeamsBot extends ActivityHandler {
       await this.replaceCard(context, reply);
     } catch (error) {
       if (!isTrellisError(error)) throw error;
+      this.logRefused(error, ref, ctx);
       await context.sendActivity(reflectionActivity(data.value ?? '', undefined, error.message));
     }
   }

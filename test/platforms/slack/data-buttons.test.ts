@@ -41,7 +41,7 @@ describe('Slack: export files, confirm_delete and cancel', () => {
     const note = 'NOTE-MARKER-7f3a quiet client';
     const checked = await h.command('U5EXP', `4 3 5 4 4 2 "${note}"`);
     await h.idle();
-    expect(answerTo(checked.triggerId)).toContain('saved');
+    expect(String(checked.response.json?.text)).toContain('saved');
     const coach = h.ctx.repos.coaches.find(refOf('U5EXP'))!;
     addReflection(h.ctx.repos, coach, '2026-11-24', 'REFLECTION-MARKER-91c2 I stayed with the silence.');
 

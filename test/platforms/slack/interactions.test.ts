@@ -11,14 +11,14 @@ describe('Slack interactions and failures', () => {
 
   const refOf = (user: string) => ({ platform: 'slack' as const, tenant: TEAM, user });
 
-  test('the quick form on first contact: ack at once, users.info, then the answer via response_url; a retry records once', async () => {
+  test('the quick form on first contact: users.info, the write, then the answer in the ack; a retry records once', async () => {
     const { response, triggerId } = await h.command('U2QUICK', '4 3 5 4 4 2 "2 clients cancelled"');
     expect(response.status).toBe(200);
-    expect(response.text).toBe('');
+    // The check-in is stored before the ack (Slack does not retry a 200), so the ack itself says it is saved.
+    expect(response.json?.response_type).toBe('ephemeral');
+    expect(String(response.json?.text)).toMatch(/Thanks, your self-check is saved/);
     await h.idle();
-    const [answer] = h.responses(triggerId);
-    expect(answer.body.response_type).toBe('ephemeral');
-    expect(String(answer.body.text)).toMatch(/Thanks, your self-check is saved/);
+    expect(h.responses(triggerId)).toEqual([]);
     expect(h.calls('users.info').filter((c) => c.body.user === 'U2QUICK')).toHaveLength(1);
     const coach = h.ctx.repos.coaches.find(refOf('U2QUICK'))!;
     expect(coach.settings.timeZone).toBe('Europe/London'); // the fake's profile zone
@@ -40,11 +40,31 @@ describe('Slack interactions and failures', () => {
 
   test('users.info failing still lets the coach check in, on the default time zone', async () => {
     h.fake.respondOnce('users.info', { json: { ok: false, error: 'user_not_found' } });
-    const { triggerId } = await h.command('U2NOPROF', '3 3 3 3 3 3');
+    const { response } = await h.command('U2NOPROF', '3 3 3 3 3 3');
     await h.idle();
-    expect(String(h.responses(triggerId)[0].body.text)).toMatch(/saved/);
+    expect(String(response.json?.text)).toMatch(/saved/);
     expect(h.ctx.repos.coaches.find(refOf('U2NOPROF'))?.settings.timeZone).toBe('UTC');
     expect(h.logLines.some((l) => l.includes('users.info failed'))).toBe(true);
+  });
+
+  test('users.info slower than its 1 s budget: the check-in is stored and acknowledged without it, the zone filled in later', async () => {
+    let answered = false;
+    h.fake.respond(async (call) => {
+      if (call.method !== 'users.info' || call.body.user !== 'U2SLOWP') return undefined;
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      answered = true;
+      return undefined;
+    });
+    const { response } = await h.command('U2SLOWP', '3 3 3 3 3 3');
+    expect(String(response.json?.text)).toMatch(/Thanks, your self-check is saved/);
+    // Acknowledged before Slack's profile answered: stored on the default zone, with the check-in already in.
+    expect(answered).toBe(false);
+    const coach = h.ctx.repos.coaches.find(refOf('U2SLOWP'))!;
+    expect(coach.settings.timeZone).toBe('UTC');
+    expect(h.ctx.repos.selfChecks.count(coach.id)).toBe(1);
+    await h.idle();
+    expect(answered).toBe(true);
+    expect(h.ctx.repos.coaches.find(refOf('U2SLOWP'))?.settings.timeZone).toBe('Europe/London');
   });
 
   test('views.open answered 429 + Retry-After: 1 is retried after the wait, and the modal opens', async () => {

@@ -86,8 +86,8 @@ describe('"Add to Slack": installing', () => {
     h.fake.addWorkspace(A2);
     expect((await h.install(A2)).status).toBe(200);
     expect(h.ctx.slackInstallations.installedCount()).toBe(3);
-    const { triggerId } = await h.command(A, 'history');
-    expect(h.fake.callsTo(`response/${triggerId}`)).toHaveLength(1);
+    const { ack } = await h.command(A, 'history');
+    expect((JSON.parse(ack) as { response_type?: unknown }).response_type).toBe('ephemeral');
     expect(h.fake.callsTo('users.info').map((c) => c.token)).toEqual([A2.botToken]);
   });
 

@@ -102,7 +102,7 @@ describe('Socket Mode with "Add to Slack"', () => {
     expect(done.status).toBe(200);
     expect(ctx.slackInstallations.installedCount()).toBe(1);
 
-    await sendEnvelope({
+    const acked = await sendEnvelope({
       envelope_id: 'env-c1',
       type: 'slash_commands',
       accepts_response_payload: true,
@@ -117,8 +117,8 @@ describe('Socket Mode with "Add to Slack"', () => {
         response_url: `${fake.url}response/trig.s.1`,
       },
     });
-    const answer = await waitFor(() => fake.callsTo('response/trig.s.1')[0], 'the answer');
-    expect(String(answer.body.text)).toMatch(/self-check is saved/);
+    // Stored before the ack, first contact included: the ack itself says so.
+    expect(String((acked.payload as { text?: unknown } | undefined)?.text)).toMatch(/self-check is saved/);
     expect(fake.callsTo('users.info').map((c) => c.token)).toEqual([W.botToken]);
   });
 

@@ -1,0 +1,88 @@
+import type { Context } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { isTrellisError } from '../../core/errors';
+import type { CoachRef } from '../../core/model';
+import type { Logger, WriteBatcher } from '../../core/ports';
+import type { Trellis } from '../../core/trellis';
+import type { ProfileHint, SlackProfiles } from './profiles';
+
+/**
+ * Ack after the write: Slack does not retry a request it got an HTTP 200 for, so a write the coach is told about
+ * (or that an empty ack closes a modal over) is committed before the ack. These are the pieces the listeners share.
+ */
+
+/**
+ * How long a request waits for users.info before it writes without it (Slack wants the ack within 3 s; the write
+ * and the ack need a few milliseconds). A coach's time zone is filled in when the lookup answers later.
+ */
+export const PROFILE_BUDGET_MS = 1_000;
+
+/** The context property the HTTP receiver puts on an Events API request: call it once the event's write is committed. */
+export const RELEASE_ACK = 'trellisReleaseAck';
+
+/**
+ * Lets the HTTP answer to an event go (see receiver.ts: Bolt acknowledges events before any listener runs, so the
+ * receiver holds that 200 until this is called or the listener has finished). With `stored` false nothing could be
+ * stored: the answer is a 500, and Slack retries the event. In Socket Mode there is nothing to hold.
+ */
+export function releaseAck(context: Context, stored = true): void {
+  const release = context[RELEASE_ACK];
+  if (typeof release === 'function') release(stored);
+}
+
+/** Ids for the log line about a refused write: never the text the coach sent. */
+export interface RefusedFields {
+  path: string;
+  ref: CoachRef;
+  requestKey?: string;
+}
+
+/**
+ * A write the store refused (locked, read-only or full database) is logged with ids and the error's kind; the coach
+ * hears it from the reply. Returns whether it was one.
+ */
+export function logRefusedWrite(log: Logger, error: unknown, fields: RefusedFields): boolean {
+  let detail: string | undefined;
+  if (isTrellisError(error) && error.code === 'storage_unavailable') detail = error.detail;
+  else {
+    // A repository outside the core's guard (the event claims) throws SQLite's own error: its code says as much.
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && code.startsWith('SQLITE_')) detail = code;
+  }
+  if (detail === undefined) return false;
+  log.warn('slack write refused', {
+    path: fields.path,
+    tenant: fields.ref.tenant,
+    user: fields.ref.user,
+    requestKey: fields.requestKey,
+    kind: 'storage_unavailable',
+    detail,
+  });
+  return true;
+}
+
+/**
+ * The coach's Slack profile for a request that writes before its ack: what Slack says within PROFILE_BUDGET_MS,
+ * else nothing. `fillLater` (awaited after the ack) stores the time zone and name once users.info has answered,
+ * unless the coach has meanwhile deleted their data.
+ */
+export async function profileBeforeAck(
+  deps: { profiles: SlackProfiles; trellis: Trellis; commits: WriteBatcher; log: Logger },
+  client: WebClient,
+  ref: CoachRef,
+): Promise<{ hint: ProfileHint; fillLater(): Promise<void> }> {
+  const { hint, pending } = await deps.profiles.lookupWithin(client, ref.tenant, ref.user, PROFILE_BUDGET_MS);
+  const fillLater = async () => {
+    if (!pending) return;
+    const late = await pending;
+    if (!late.timeZone && !late.displayName) return;
+    await deps.commits
+      .run(() => {
+        if (deps.trellis.knows(ref)) deps.trellis.coach(ref, late);
+      })
+      .catch((error: unknown) => {
+        if (!logRefusedWrite(deps.log, error, { path: 'profile', ref })) throw error;
+      });
+  };
+  return { hint, fillLater };
+}
