@@ -81,3 +81,27 @@ describe('weekly summaries and the week a coach joined', () => {
     }
   });
 });
+
+describe('the practice a coach names reaches their daily prompt', () => {
+  test('practice-tagged prompts go only to coaches whose practice fits', () => {
+    const t = makeWeeklyTrellis('2026-12-02T08:00:00Z', { charts: false });
+    try {
+      const none = t.trellis.coach(slackRef('UNOPRACTICE'));
+      const virtual = t.trellis.coach(slackRef('UVIRTUAL'));
+      t.trellis.changeSettings(slackRef('UVIRTUAL'), 'practice virtual');
+      const drawn = (coach: typeof none) => {
+        const current = t.repos.coaches.byId(coach.id)!;
+        return Array.from({ length: 150 }, (_, i) => {
+          const date = new Date(Date.UTC(2027, 0, 1 + i)).toISOString().slice(0, 10);
+          return t.trellis.issuePrompt(current, date).prompt;
+        });
+      };
+      expect(drawn(none).filter((p) => p.practices !== undefined)).toEqual([]);
+      const tagged = drawn(virtual).filter((p) => p.practices !== undefined);
+      expect(tagged.length).toBeGreaterThan(0);
+      expect(tagged.every((p) => p.practices?.includes('virtual'))).toBe(true);
+    } finally {
+      t.close();
+    }
+  });
+});
