@@ -80,6 +80,8 @@ function main(): void {
               promptDays: DAYS[i % DAYS.length],
               timeZone: ZONES[i % ZONES.length],
               level: null,
+              workingToward: null,
+              practices: [],
               pausedUntil: i % 50 === 0 ? '2026-12-31' : null,
             },
           );

@@ -91,7 +91,15 @@ function seed(file: string, count: number, firstOfWeek: boolean, prefix: string)
     for (let i = 0; i < count; i++) {
       const coach = repos.coaches.upsert(
         { platform: 'slack', tenant: 'T0BENCH', user: `${prefix}${String(i).padStart(7, '0')}` },
-        { promptTime, promptDays: [1, 2, 3, 4, 5, 6, 7], timeZone: 'UTC', level: null, pausedUntil: null },
+        {
+          promptTime,
+          promptDays: [1, 2, 3, 4, 5, 6, 7],
+          timeZone: 'UTC',
+          level: null,
+          workingToward: null,
+          practices: [],
+          pausedUntil: null,
+        },
       );
       if (firstOfWeek) continue;
       const recipient = coachRecipient(coach.id);

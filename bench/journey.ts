@@ -77,7 +77,15 @@ function main(): void {
         for (let i = from; i < Math.min(options.coaches, from + 1000); i++) {
           const coach = repos.coaches.upsert(
             { platform: 'slack', tenant: 'T0BENCH', user: `U${i}` },
-            { promptTime: '09:00', promptDays: [1, 2, 3, 4, 5], timeZone: 'UTC', level: null, pausedUntil: null },
+            {
+              promptTime: '09:00',
+              promptDays: [1, 2, 3, 4, 5],
+              timeZone: 'UTC',
+              level: null,
+              workingToward: null,
+              practices: [],
+              pausedUntil: null,
+            },
           );
           for (let day = 0; day < 364; day++) {
             if ((day * perWeek) % 7 >= perWeek) continue;

@@ -54,6 +54,8 @@ export function seedDemo(
             promptDays: [1, 2, 3, 4, 5],
             timeZone,
             level: pick(['ACC', 'PCC', 'MCC', null] as const),
+            workingToward: null,
+            practices: [],
             pausedUntil: null,
           },
           `Demo coach ${n + 1}`,

@@ -1,3 +1,4 @@
+import { summaryCommand } from './coach-views';
 import { CONVERSATION_COMMANDS, parseConversationCommand } from './conversation';
 import { parseDeeperCommand, parseTipCommand } from './deeper';
 import { isTrellisError, TrellisError } from './errors';
@@ -6,7 +7,6 @@ import { type Message, message } from './message';
 import type { CoachRef } from './model';
 import type { Logger } from './ports';
 import { parseQuickSelfCheck } from './selfcheck';
-import { summaryMessage } from './summary';
 import type { RequestContext, Trellis } from './trellis';
 
 /** What a typed command asks for: messages to show, or a form the platform presents its own way. */
@@ -30,7 +30,7 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
   { usage: 'tip [behaviour]', what: 'a development tip, for your lowest behaviour or the one you name' },
   { usage: 'keep | discard', what: 'answer "Should it go in your journal?" about a text that looked like a command' },
   { usage: 'trend', what: 'per behaviour: this week, the change against the four weeks before, a sparkline' },
-  { usage: 'settings', what: 'show or change prompt time, days, time zone, level and pause' },
+  { usage: 'settings', what: 'show or change prompt time, days, time zone, level, working toward, practice and pause' },
   { usage: 'help', what: 'this list' },
   {
     usage: '/selfcheck session [60 paid C17]',
@@ -44,7 +44,7 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
   { usage: 'share', what: 'preview sharing your latest reflection with your peer-supervision group(s)' },
   { usage: 'digest here [day] [time]', what: 'in a channel: make it a peer-supervision channel with a weekly digest' },
   { usage: 'group join | group leave', what: 'in a peer-supervision channel: opt in to or out of its digest' },
-  { usage: 'summary', what: 'your weekly summary now: means, changes, streak and a focus for next week' },
+  { usage: 'summary [now]', what: 'your weekly summary: the last whole week, or with "now" this week so far' },
   { usage: 'digest', what: 'in a peer-supervision channel, for its members: the last digest posted' },
   {
     usage: 'digest stop [remove-posts]',
@@ -90,10 +90,7 @@ export class Commands {
   /** `digest here …`, `group …`, `share …`: peer-supervision commands (see group-commands.ts). */
   private weeklyCommand(ref: CoachRef, name: string, args: string, ctx: RequestContext): Message {
     const coach = this.core.coach(ref, ctx);
-    if (name === 'summary') {
-      const summary = this.core.weekly.summaryData(coach.id, this.core.now());
-      return summary ? summaryMessage(summary) : message('You are paused, so there is no weekly summary for now.');
-    }
+    if (name === 'summary') return summaryCommand(this.core.weekly, coach, this.core.now(), args);
     if (name === 'digest') return this.core.groups.digestCommand(coach, args, ctx.channel);
     if (name === 'group') return this.core.groups.group(coach, args, ctx.channel);
     const share = /^(confirm\s+)?(\d+)?$/i.exec(args.trim());
@@ -145,6 +142,8 @@ export class Commands {
         if (args === '') return { type: 'selfcheck_form' };
         return this.runSelfcheckArgs(ref, args, ctx);
       case 'help':
+        // A first "help" is first contact too: the coach is registered, so the welcome can follow.
+        this.core.coach(ref, ctx);
         return messages(this.core.help());
       case 'prompt':
         return messages(this.core.todaysPrompt(ref, ctx).reply);
@@ -236,6 +235,8 @@ export function parseCommand(text: string): { name: string; args: string } | und
   if (digest)
     return { name: 'digest', args: digest[1] ? digest[1] : digest[2] === undefined ? '' : `here${digest[2]}`.trim() };
   if (['summary', '/summary', 'week'].includes(lower)) return { name: 'summary', args: '' };
+  const summary = /^\/?summary\s+(now|this\s+week|last\s+week)$/i.exec(text);
+  if (summary) return { name: 'summary', args: summary[1] };
   const group = /^\/?group(?:\s+(join|leave))?$/i.exec(text);
   if (group) return { name: 'group', args: group[1] ?? '' };
   const share = /^\/?share(?:\s+(confirm\s+\d+|\d+))?$/i.exec(text);
@@ -244,7 +245,10 @@ export function parseCommand(text: string): { name: string; args: string } | und
   if (a) return { name: 'settings', args: `after-session${a[2]}` };
   const c = /^\/?settings\s+(companies|company|clients)\b([\s\S]*)$/i.exec(text);
   if (c) return { name: 'settings', args: `companies${c[2]}` };
-  const s = /^\/?settings(?:\s+(time|days|tz|timezone|zone|level|pause|resume|unpause)\b(.*))?$/i.exec(text);
+  const s =
+    /^\/?settings(?:\s+(time|days|tz|timezone|zone|level|toward|working-toward|practices?|pause|resume|unpause)\b(.*))?$/i.exec(
+      text,
+    );
   if (s) return { name: 'settings', args: s[1] ? `${s[1]}${s[2]}` : '' };
   return undefined;
 }

@@ -15,10 +15,7 @@ import { daysBetween } from './time';
  */
 export function targetCredential(coach: Coach, explicit?: Level): Level {
   if (explicit) return explicit;
-  // wired at merge: coach.settings.workingToward (the welcome branch) goes here, before the level above.
-  const toward = (coach.settings as { workingToward?: unknown }).workingToward;
-  if (typeof toward === 'string' && (LEVELS as readonly string[]).includes(toward)) return toward as Level;
-  return nextLevel(coach.settings.level);
+  return coach.settings.workingToward ?? nextLevel(coach.settings.level);
 }
 
 /** The calendar date `months` months before `date` (the day clamped to the month's end). */

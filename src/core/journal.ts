@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { behaviour } from './behaviours';
+import { formatDate } from './dates';
 import { paragraphs } from './digest';
 import { TrellisError } from './errors';
 import { type Message, message } from './message';
@@ -114,14 +115,14 @@ export class Journal {
       const about = prompt
         ? `reflection on ${prompt.behaviours.map((b) => behaviour(b).short).join(' and ')}`
         : 'journal entry';
-      return { at: r.createdAt, heading: `${r.localDate} · ${about}`, text: r.text };
+      return { at: r.createdAt, heading: `${formatDate(r.localDate)} · ${about}`, text: r.text };
     });
     const notes: Entry[] = repos.selfChecks
       .between(coach.id, from, to)
       .filter((c) => c.note !== null)
       .map((c) => ({
         at: c.checkedAt,
-        heading: `${c.localDate} · self-check note (${formatRatings(c.ratings)})`,
+        heading: `${formatDate(c.localDate)} · self-check note (${formatRatings(c.ratings)})`,
         text: c.note ?? '',
       }));
     const words = query.search?.toLocaleLowerCase('en').split(/\s+/);

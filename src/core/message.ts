@@ -17,7 +17,11 @@ export type ActionId =
   | 'journal_keep'
   | 'journal_discard'
   | 'deeper'
-  | 'open_session';
+  | 'open_session'
+  // The welcome's questions (src/core/welcome.ts); the value says which answer.
+  | 'welcome_level'
+  | 'welcome_toward'
+  | 'welcome_practice';
 
 export interface Button {
   action: ActionId;

@@ -1,4 +1,5 @@
 import type { BehaviourKey, Rating } from './behaviours';
+import type { Practice } from './practice';
 
 export const PLATFORMS = ['slack', 'teams', 'console'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -22,7 +23,12 @@ export interface Settings {
   promptTime: string;
   promptDays: Weekday[];
   timeZone: string;
+  /** The credential the coach holds; null = not credentialed. */
   level: Level | null;
+  /** The credential the coach is working toward, if any. */
+  workingToward: Level | null;
+  /** The kinds of practice the coach works in (src/core/practice.ts); empty = not said. */
+  practices: Practice[];
   /** No prompts or summaries up to and including this local date ("YYYY-MM-DD"). */
   pausedUntil: string | null;
 }
@@ -34,6 +40,8 @@ export interface Coach extends CoachRef {
   /** True once the coach chose their time zone themselves; then a platform's hint no longer changes it. */
   timeZoneSetByCoach: boolean;
   createdAt: string;
+  /** When Trellis sent the coach its welcome (src/core/welcome.ts); null until then. */
+  welcomedAt: string | null;
 }
 
 export type Ratings = Partial<Record<BehaviourKey, Rating>>;

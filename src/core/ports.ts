@@ -25,6 +25,8 @@ export interface CoachRepository {
   find(ref: CoachRef): Coach | undefined;
   byId(id: number): Coach | undefined;
   updateSettings(id: number, settings: Settings, timeZoneSetByCoach: boolean): Coach;
+  /** Records the welcome as sent; true only for the one call that recorded it (a retry or a second process: false). */
+  markWelcomed(id: number, at: string): boolean;
   count(): number;
 }
 

@@ -149,6 +149,8 @@ export function buildExport(data: CoachData, catalog: PromptCatalog, exportedAt:
           ['prompt_days', s.promptDays.join(' ')],
           ['time_zone', s.timeZone],
           ['level', s.level],
+          ['working_toward', s.workingToward],
+          ['practices', s.practices.join(' ')],
           ['paused_until', s.pausedUntil],
         ],
       ),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BEHAVIOUR_KEYS } from './behaviours';
+import { PRACTICES } from './practice';
 
 /** Development tips the prompts are drawn from (see shared domain notes). */
 export const TIP_KEYS = [
@@ -53,7 +54,8 @@ export type PccMarker = (typeof PCC_MARKERS)[number];
  * Kinds of practice a prompt can be written for. The ids are those of the coach profile's `Practice`
  * (coach.settings.practices); a prompt without a `practices` tag goes to every coach.
  */
-export const PROMPT_PRACTICES = ['organisational', 'private', 'internal', 'virtual'] as const;
+/** A prompt written for one kind of practice carries its id (src/core/practice.ts). */
+export const PROMPT_PRACTICES = PRACTICES;
 export type PromptPractice = (typeof PROMPT_PRACTICES)[number];
 
 export const promptSchema = z

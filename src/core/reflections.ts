@@ -52,7 +52,7 @@ export class Reflections {
         coachKey: String(coach.id),
         date,
         level: coach.settings.level,
-        practices: [], // wired to coach.settings.practices at merge
+        practices: coach.settings.practices,
         history: repos.promptIssues.history(coach.id),
         recentRatings: recent,
       });

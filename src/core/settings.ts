@@ -1,5 +1,7 @@
+import { formatDate, nextPromptText } from './dates';
 import { TrellisError } from './errors';
 import { LEVELS, type Level, type Settings, type Weekday } from './model';
+import { formatPractices, parsePractices } from './practice';
 import { addDays, canonicalTimeZone, isValidDate, parseTimeOfDay } from './time';
 
 export const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -12,7 +14,15 @@ function dayNumber(name: string): number {
 }
 
 export function defaultSettings(timeZone: string): Settings {
-  return { promptTime: '09:00', promptDays: [1, 2, 3, 4, 5], timeZone, level: null, pausedUntil: null };
+  return {
+    promptTime: '09:00',
+    promptDays: [1, 2, 3, 4, 5],
+    timeZone,
+    level: null,
+    workingToward: null,
+    practices: [],
+    pausedUntil: null,
+  };
 }
 
 function invalid(message: string): never {
@@ -53,7 +63,25 @@ export type SettingsChange =
   | { kind: 'update'; settings: Settings; summary: string; timeZoneSetByCoach: boolean };
 
 const USAGE =
-  'Try: settings time 08:30 · settings days mon-fri · settings tz Europe/London · settings level PCC · settings pause 2w · settings resume';
+  'Try: settings time 08:30 · settings days mon-fri · settings tz Europe/London · settings level PCC · settings toward MCC · settings practice private,virtual · settings pause 2w · settings resume';
+
+/** "ACC", "pcc", "none": a credential, or null for none; anything else says what to type. */
+function parseLevel(value: string, what: string): Level | null {
+  const upper = value.trim().toUpperCase();
+  if (upper === 'NONE' || upper === 'ANY' || upper === '') {
+    if (upper === '') invalid(`Name the ${what}: ACC, PCC, MCC, or none.`);
+    return null;
+  }
+  if ((LEVELS as readonly string[]).includes(upper)) return upper as Level;
+  invalid(`That is not a credential: use ACC, PCC, MCC, or none.`);
+}
+
+const rank = (level: Level) => LEVELS.indexOf(level);
+
+/** The credential worked toward is one above the one held: a coach holding it (or a higher one) is past it. */
+function towardStillAhead(level: Level | null, toward: Level | null): boolean {
+  return toward === null || level === null || rank(toward) > rank(level);
+}
 
 /** Applies "settings <what> <value>" to the current settings, or explains what to fix. */
 export function applySettingsCommand(args: string, current: Settings, today: string): SettingsChange {
@@ -93,14 +121,39 @@ export function applySettingsCommand(args: string, current: Settings, today: str
       return { kind: 'update', settings: next, summary: `Time zone set to ${zone}.`, timeZoneSetByCoach: true };
     }
     case 'level': {
-      const upper = value.toUpperCase();
-      if (upper === 'NONE' || upper === 'ANY') next.level = null;
-      else if ((LEVELS as readonly string[]).includes(upper)) next.level = upper as Level;
-      else invalid(`That is not a level: use ACC, PCC, MCC, or none.`);
+      next.level = parseLevel(value, 'credential you hold');
+      // Holding the credential worked toward (or a higher one): that goal is reached.
+      const reached = !towardStillAhead(next.level, next.workingToward);
+      if (reached) next.workingToward = null;
       return {
         kind: 'update',
         settings: next,
-        summary: `Level set to ${next.level ?? 'none'}.`,
+        summary: `Level set to ${next.level ?? 'none'}.${reached ? ' Working toward: cleared, since you hold it.' : ''}`,
+        timeZoneSetByCoach: false,
+      };
+    }
+    case 'toward':
+    case 'working-toward': {
+      const toward = parseLevel(value, 'credential you are working toward');
+      if (!towardStillAhead(next.level, toward))
+        invalid(
+          `You hold ${next.level} already: name a higher credential, or "settings level" to change the one you hold.`,
+        );
+      next.workingToward = toward;
+      return {
+        kind: 'update',
+        settings: next,
+        summary: toward ? `Working toward ${toward}.` : 'Working toward: none.',
+        timeZoneSetByCoach: false,
+      };
+    }
+    case 'practice':
+    case 'practices': {
+      next.practices = parsePractices(value);
+      return {
+        kind: 'update',
+        settings: next,
+        summary: `Practice set to ${formatPractices(next.practices)}.`,
         timeZoneSetByCoach: false,
       };
     }
@@ -109,7 +162,7 @@ export function applySettingsCommand(args: string, current: Settings, today: str
       return {
         kind: 'update',
         settings: next,
-        summary: `Paused until the end of ${next.pausedUntil}. "settings resume" picks up again sooner.`,
+        summary: `Paused until the end of ${formatDate(next.pausedUntil)}. "settings resume" picks up again sooner.`,
         timeZoneSetByCoach: false,
       };
     }
@@ -138,14 +191,19 @@ export function parsePauseUntil(value: string, today: string): string {
   return text;
 }
 
-export function settingsFields(settings: Settings, today: string): { label: string; value: string }[] {
+export function settingsFields(settings: Settings, today: string, now: Date): { label: string; value: string }[] {
   const paused =
-    settings.pausedUntil && settings.pausedUntil >= today ? `until the end of ${settings.pausedUntil}` : 'no';
+    settings.pausedUntil && settings.pausedUntil >= today
+      ? `until the end of ${formatDate(settings.pausedUntil)}`
+      : 'no';
   return [
+    { label: 'Next prompt', value: nextPromptText(settings, now) ?? 'none scheduled' },
     { label: 'Prompt time', value: settings.promptTime },
     { label: 'Days', value: formatDays(settings.promptDays) },
     { label: 'Time zone', value: settings.timeZone },
-    { label: 'Level', value: settings.level ?? 'not set' },
+    { label: 'Level', value: settings.level ?? 'not credentialed' },
+    { label: 'Working toward', value: settings.workingToward ?? 'not set' },
+    { label: 'Practice', value: formatPractices(settings.practices) },
     { label: 'Paused', value: paused },
   ];
 }

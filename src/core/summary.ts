@@ -1,4 +1,5 @@
 import { type BehaviourKey, behaviour } from './behaviours';
+import { formatDate } from './dates';
 import { type Message, message } from './message';
 import type { Coach, Level } from './model';
 import type { ChartData } from './ports';
@@ -30,8 +31,12 @@ export interface WeeklySummary {
   trend: Trend;
   checkIns: number;
   reflections: number;
-  /** Weeks in a row, ending with the reported week, with a self-check or a reflection. */
+  /** Weeks in a row with a self-check or a reflection, up to now (countStreak: the same figure as `trend`). */
   streak: number;
+  /** The coach's first summary: the week they joined. */
+  first: boolean;
+  /** The coach's local date the summary was made on (a summary of the current week runs to it). */
+  today: string;
   focus?: Focus & { tip?: Tip; prompt?: Prompt };
   improved?: { key: BehaviourKey; change: number };
 }
@@ -46,6 +51,7 @@ export interface SummaryInput {
   totals: readonly WeekTotals[];
   reflections: number;
   streak: number;
+  first: boolean;
   catalog: PromptCatalog;
 }
 
@@ -113,6 +119,8 @@ export function buildWeeklySummary(input: SummaryInput): WeeklySummary | undefin
     checkIns: trend.checkInsThisWeek,
     reflections: input.reflections,
     streak: input.streak,
+    first: input.first,
+    today: input.today,
   };
   if (trend.checkInsThisWeek === 0) return { kind: 'nudge', ...base };
   const focus = chooseFocus(trend.behaviours);
@@ -176,12 +184,23 @@ export function summaryTable(trend: Trend): string[] {
   ];
 }
 
+/** Which week the summary shows, in words: "Week of 23–29 Nov 2026 (last week)", or the week so far. */
+export function weekLine(s: WeeklySummary): string {
+  const week = `Week of ${formatWeek(s.trend.weekStart)}`;
+  if (!s.current) return `${week} (last week). Type "summary now" for this week so far.`;
+  const sunday = addDays(s.trend.weekStart, 6);
+  return s.today < sunday ? `${week}: this week so far, to ${formatDate(s.today)}.` : `${week}: this week.`;
+}
+
 /** The summary as a platform-neutral message. Text alone carries everything; the chart only repeats it. */
 export function summaryMessage(s: WeeklySummary): Message {
   const title = `Your week: ${formatWeek(s.trend.weekStart)}`;
-  const when = s.current ? 'this week' : 'last week';
+  const when = s.current ? (s.today < addDays(s.trend.weekStart, 6) ? 'this week so far' : 'this week') : 'last week';
+  const opening = [weekLine(s)];
+  if (s.first) opening.push('This is your first weekly summary: it covers the days since you joined.');
   if (s.kind === 'nudge') {
     const lines = [
+      ...opening,
       `No self-check ${when}, and that is fine: some weeks are full.${s.reflections ? ` You wrote ${plural(s.reflections, 'reflection')}; thank you.` : ''}`,
       'One minute keeps your picture going: /selfcheck, or /selfcheck 4 3 5 4 4 2 to rate all six at once.',
     ];
@@ -191,6 +210,7 @@ export function summaryMessage(s: WeeklySummary): Message {
     });
   }
   const lines = [
+    ...opening,
     `${plural(s.checkIns, 'self-check')} and ${plural(s.reflections, 'reflection')} ${when}; streak ${plural(s.streak, 'week')}.`,
     improvedLine(s),
   ];

@@ -20,9 +20,10 @@ import type { Prompt } from './prompt-schema';
 import type { PromptCatalog } from './prompts';
 import { Reflections } from './reflections';
 import { NOTE_MAX, type SelfCheckInput } from './selfcheck';
-import { applySettingsCommand, SETTINGS_USAGE, settingsFields } from './settings';
+import { applySettingsCommand, defaultSettings, SETTINGS_USAGE, settingsFields } from './settings';
 import { isValidTimeZone, localDate } from './time';
 import { type SendOptions, WeeklyService } from './weekly';
+import { Welcome } from './welcome';
 
 export { COMMANDS, parseCommand, type Reply } from './commands';
 export { REFLECTION_MAX } from './reflections';
@@ -85,6 +86,14 @@ export class Trellis {
   private journalView?: Journal;
   private reflectionFlow?: Reflections;
   private commandFlow?: Commands;
+  private welcomeFlow?: Welcome;
+
+  /** The welcome on first contact and its buttons (see welcome.ts); platforms send it after answering a command. */
+  get welcome(): Welcome {
+    this.welcomeFlow ??= new Welcome(this.deps, this);
+    return this.welcomeFlow;
+  }
+
   private deeperFlow?: Deeper;
 
   /** "Go deeper": the next stage's question on the moment a coach just reflected on (see deeper.ts). */
@@ -183,13 +192,7 @@ export class Trellis {
   coach(ref: CoachRef, ctx: RequestContext = {}): Coach {
     const { repos, defaultTimeZone } = this.deps;
     const platformZone = ctx.timeZone && isValidTimeZone(ctx.timeZone) ? ctx.timeZone : undefined;
-    const defaults: Settings = {
-      promptTime: '09:00',
-      promptDays: [1, 2, 3, 4, 5],
-      timeZone: platformZone ?? defaultTimeZone,
-      level: null,
-      pausedUntil: null,
-    };
+    const defaults: Settings = defaultSettings(platformZone ?? defaultTimeZone);
     let coach = repos.coaches.upsert(ref, defaults, ctx.displayName ?? null);
     if (platformZone && platformZone !== coach.settings.timeZone && !coach.timeZoneSetByCoach) {
       coach = repos.coaches.updateSettings(coach.id, { ...coach.settings, timeZone: platformZone }, false);
@@ -281,13 +284,13 @@ export class Trellis {
 
   trend(ref: CoachRef, ctx: RequestContext = {}): Message {
     const coach = this.coach(ref, ctx);
-    return trendMessage(this.deps, coach, this.today(coach));
+    return trendMessage(this.deps.repos, this.weekly, coach, this.today(coach));
   }
 
   settings(ref: CoachRef, ctx: RequestContext = {}): Message {
     const coach = this.coach(ref, ctx);
     return message(['Your settings'], {
-      fields: settingsFields(coach.settings, this.today(coach)),
+      fields: settingsFields(coach.settings, this.today(coach), this.now()),
       footer: SETTINGS_USAGE,
     });
   }

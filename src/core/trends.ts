@@ -217,19 +217,25 @@ export function trendFromTotals(
 }
 
 /**
- * Weeks in a row, counting back from this week, with at least one check-in on one of `activeDates`.
- * A week that has only just begun without one does not break the streak; it just does not count yet.
+ * Weeks in a row, counting back from the week `todayWeek` (a week number), for which `isActive` holds. A week that
+ * has only just begun without activity does not break the streak; it just does not count yet. The one streak rule:
+ * every view (trend, summary, App Home, the weekly DM) counts through this function.
  */
-export function streak(activeDates: readonly string[], today: string): number {
-  const weeks = new Set(activeDates.map(weekStart));
-  let week = weekStart(today);
-  if (!weeks.has(week)) week = addDays(week, -7);
+export function countStreak(isActive: (week: number) => boolean, todayWeek: number, max = 520): number {
+  let week = todayWeek;
+  if (!isActive(week)) week--;
   let count = 0;
-  while (weeks.has(week)) {
+  while (count < max && isActive(week)) {
     count++;
-    week = addDays(week, -7);
+    week--;
   }
   return count;
+}
+
+/** The streak over a list of active dates, up to the week of `today` (countStreak). */
+export function streak(activeDates: readonly string[], today: string): number {
+  const weeks = new Set(activeDates.map(weekNumber));
+  return countStreak((w) => weeks.has(w), weekNumber(today));
 }
 
 export function formatMean(value: number | null): string {
@@ -277,25 +283,5 @@ export function mostImproved(behaviours: readonly BehaviourTrend[]): BehaviourTr
   return risen.reduce((a, b) => ((b.change as number) > (a.change as number) ? b : a));
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** "28 Dec 2026 – 3 Jan 2027", "16–22 Nov 2026": a Monday-to-Sunday week for people. */
-export function formatWeek(monday: string): string {
-  let text = weekTexts.get(monday);
-  if (text === undefined) {
-    text = wordWeek(monday);
-    remember(weekTexts, monday, text);
-  }
-  return text;
-}
-
-const weekTexts = new Map<string, string>();
-
-function wordWeek(monday: string): string {
-  const sunday = addDays(monday, 6);
-  const [y1, m1, d1] = monday.split('-').map(Number);
-  const [y2, m2, d2] = sunday.split('-').map(Number);
-  if (y1 !== y2) return `${d1} ${MONTHS[m1 - 1]} ${y1} – ${d2} ${MONTHS[m2 - 1]} ${y2}`;
-  if (m1 !== m2) return `${d1} ${MONTHS[m1 - 1]} – ${d2} ${MONTHS[m2 - 1]} ${y2}`;
-  return `${d1}–${d2} ${MONTHS[m2 - 1]} ${y2}`;
-}
+/** Weeks are written one way everywhere (src/core/dates.ts). */
+export { formatWeek } from './dates';

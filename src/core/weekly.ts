@@ -7,7 +7,7 @@ import type { ChartRenderer, Repositories } from './ports';
 import type { PromptCatalog } from './prompts';
 import { buildWeeklySummary, isPaused, summaryChart, summaryMessage, type WeeklySummary } from './summary';
 import { addDays, localDate } from './time';
-import { reportWeekStart, weekNumber, weekStartOf } from './trends';
+import { countStreak, reportWeekStart, weekNumber, weekStartOf } from './trends';
 
 export interface WeeklyDeps {
   repos: Repositories;
@@ -23,6 +23,9 @@ const WINDOW_WEEKS = 8;
 /** How far back a streak is counted. */
 const MAX_STREAK_WEEKS = 520;
 
+/** Which week a summary reports: the last whole one (`report`, Monday to Thursday last week) or the one so far. */
+export type SummaryWeek = 'report' | 'current';
+
 export interface SendOptions {
   /** Attach the chart image (default true when a renderer is configured). */
   chart?: boolean;
@@ -35,11 +38,33 @@ export interface SendOptions {
 export class WeeklyService {
   constructor(private readonly deps: WeeklyDeps) {}
 
-  /** The summary data for one coach, or undefined when the coach does not exist or paused. */
-  summaryData(coachId: number, now: Date): WeeklySummary | undefined {
+  /**
+   * The summary data for one coach, or undefined when the coach does not exist, paused, or the week ended before
+   * they joined (and they have nothing from it).
+   */
+  summaryData(coachId: number, now: Date, week: SummaryWeek = 'report'): WeeklySummary | undefined {
     const coach = this.deps.repos.coaches.byId(coachId);
     if (!coach) return undefined;
-    return this.summariesFor([coach], now, coachId)[0]?.summary;
+    return this.summariesFor([coach], now, coachId, week)[0]?.summary;
+  }
+
+  /**
+   * Weeks in a row with a self-check or a reflection, up to the week of `today` (a week just begun without one
+   * does not break it): the one streak every view shows (trend, summary, App Home, the weekly DM).
+   */
+  streakFor(coachId: number, today: string): number {
+    const stats = this.deps.repos.weeklyStats;
+    const read = new Map<number, boolean>();
+    // Read a window's worth of weeks at a time, only as far back as the streak goes.
+    const isActive = (w: number): boolean => {
+      const known = read.get(w);
+      if (known !== undefined) return known;
+      const from = w - WINDOW_WEEKS + 1;
+      const active = stats.activeWeeks([coachId], weekStartOf(from), addDays(weekStartOf(w), 6)).get(coachId);
+      for (let x = from; x <= w; x++) read.set(x, active?.has(x) ?? false);
+      return active?.has(w) ?? false;
+    };
+    return countStreak(isActive, weekNumber(today), MAX_STREAK_WEEKS);
   }
 
   /** The message for a coach's weekly summary (with its chart), or undefined when nothing should be sent. */
@@ -65,6 +90,7 @@ export class WeeklyService {
     coaches: readonly Coach[],
     now: Date,
     onlyCoachId?: number,
+    which: SummaryWeek = 'report',
   ): { coach: Coach; summary: WeeklySummary | undefined }[] {
     const { repos, catalog } = this.deps;
     const todayByZone = new Map<string, string>();
@@ -80,7 +106,7 @@ export class WeeklyService {
     const reportWeekOf = (today: string) => {
       let week = reportWeeks.get(today);
       if (week === undefined) {
-        week = reportWeekStart(today);
+        week = which === 'current' ? weekStartOf(weekNumber(today)) : reportWeekStart(today);
         reportWeeks.set(today, week);
       }
       return week;
@@ -92,36 +118,60 @@ export class WeeklyService {
     }
     if (plans.length === 0) return coaches.map((coach) => ({ coach, summary: undefined }));
 
-    // Coaches in different zones may report on different weeks: read the span that covers them all.
+    // Coaches in different zones may report on different weeks: read the span that covers them all, up to the
+    // week of their today (the streak counts up to now).
     const weeks = plans.map((p) => weekNumber(p.reportWeek));
     const from = weekStartOf(Math.min(...weeks) - WINDOW_WEEKS + 1);
-    const to = addDays(weekStartOf(Math.max(...weeks)), 6);
+    const to = addDays(weekStartOf(Math.max(...plans.map((p) => weekNumber(p.today)))), 6);
     const totalsByCoach = new Map<number, CoachWeekTotals[]>();
     for (const t of repos.weeklyStats.coachWeekTotals(from, to, onlyCoachId)) {
       const list = totalsByCoach.get(t.coachId);
       if (list) list.push(t);
       else totalsByCoach.set(t.coachId, [t]);
     }
-    // Streaks: inside the window from the totals already read; only streaks that fill the whole window look back.
+    // Streaks (as countStreak counts them: up to today's week, which counts once it is active): inside the window from
+    // the totals already read; only streaks that reach back past the window look further, in batches (lookBack).
+    const fromWeek = weekNumber(from);
     const streaks = new Map<number, number>();
     const longer: { coachId: number; count: number; week: number }[] = [];
-    for (const { coach, reportWeek } of plans) {
-      const totals = totalsByCoach.get(coach.id);
-      let count = 0;
-      let w = weekNumber(reportWeek);
+    for (const { coach, today } of plans) {
       // A row exists only for a week with a self-check or a reflection.
-      while (count < WINDOW_WEEKS && totals?.some((t) => t.week === w)) {
+      const activeWeeks = new Set((totalsByCoach.get(coach.id) ?? []).map((t) => t.week));
+      let w = weekNumber(today);
+      if (!activeWeeks.has(w)) w--;
+      let count = 0;
+      while (w >= fromWeek && activeWeeks.has(w)) {
         count++;
         w--;
       }
       streaks.set(coach.id, count);
-      if (count === WINDOW_WEEKS) longer.push({ coachId: coach.id, count, week: w });
+      if (w < fromWeek && count > 0) longer.push({ coachId: coach.id, count, week: w });
     }
     this.lookBack(longer, streaks);
     const summaries = new Map<number, WeeklySummary | undefined>();
+    // Coaches who registered together (an import, a demo seed) share the answer.
+    const joinedWeeks = new Map<string, number>();
+    const joinedWeekOf = (coach: Coach) => {
+      const key = `${coach.settings.timeZone}|${coach.createdAt}`;
+      let joined = joinedWeeks.get(key);
+      if (joined === undefined) {
+        joined = weekNumber(localDate(new Date(coach.createdAt), coach.settings.timeZone));
+        joinedWeeks.set(key, joined);
+      }
+      return joined;
+    };
     for (const { coach, today, reportWeek } of plans) {
       const totals = totalsByCoach.get(coach.id) ?? [];
       const week = weekNumber(reportWeek);
+      // No summary for a week that ended before the coach joined, unless they have something from it (or earlier).
+      // A coach who joined days before the reported week began needs no time-zone arithmetic (the costly part).
+      const joinedWeek =
+        coach.createdAt.slice(0, 10) < weekStartOf(week - 1) ? Number.NEGATIVE_INFINITY : joinedWeekOf(coach);
+      const earlier = totals.some((t) => t.week <= week);
+      if (week < joinedWeek && !earlier) {
+        summaries.set(coach.id, undefined);
+        continue;
+      }
       summaries.set(
         coach.id,
         buildWeeklySummary({
@@ -131,6 +181,7 @@ export class WeeklyService {
           totals,
           reflections: totals.find((t) => t.week === week)?.reflections ?? 0,
           streak: streaks.get(coach.id) ?? 0,
+          first: week === joinedWeek && !totals.some((t) => t.week < week),
           catalog,
         }),
       );

@@ -34,6 +34,8 @@ export function weeklyChannelPlanner(
         promptDays: [channel.day],
         timeZone: channel.timeZone,
         level: null,
+        workingToward: null,
+        practices: [],
         pausedUntil: null,
       };
       const due = planDue(schedule, now, catchUpMinutes).send;

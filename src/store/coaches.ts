@@ -1,5 +1,6 @@
 import type { Coach, CoachRef, Level, Platform, Settings, Weekday } from '../core/model';
 import type { CoachRepository } from '../core/ports';
+import { PRACTICES, type Practice, sortPractices } from '../core/practice';
 import type { Db } from './db';
 import { nextDueUtc } from './next-due';
 
@@ -13,6 +14,9 @@ export interface CoachRow {
   prompt_days: string;
   time_zone: string;
   level: Level | null;
+  working_toward: Level | null;
+  practices: string;
+  welcomed_at: string | null;
   paused_until: string | null;
   time_zone_set_by_coach: number;
   created_at: string;
@@ -30,11 +34,20 @@ export function toCoach(row: CoachRow): Coach {
       promptDays: row.prompt_days.split(',').filter(Boolean).map(Number) as Weekday[],
       timeZone: row.time_zone,
       level: row.level,
+      workingToward: row.working_toward,
+      practices: readPractices(row.practices),
       pausedUntil: row.paused_until,
     },
     timeZoneSetByCoach: row.time_zone_set_by_coach === 1,
     createdAt: row.created_at,
+    welcomedAt: row.welcomed_at,
   };
+}
+
+/** The stored list ("private,virtual"): known practices only, in PRACTICES order. */
+function readPractices(stored: string): Practice[] {
+  const known = new Set<string>(PRACTICES);
+  return sortPractices(stored.split(',').filter((p): p is Practice => known.has(p)));
 }
 
 export function coachRepository(db: Db, now: () => Date): CoachRepository {
@@ -43,14 +56,18 @@ export function coachRepository(db: Db, now: () => Date): CoachRepository {
   );
   const byId = db.prepare<[number], CoachRow>('SELECT * FROM coaches WHERE id = ?');
   const insert = db.prepare(
-    `INSERT INTO coaches (platform, tenant, user_id, display_name, prompt_time, prompt_days, time_zone, level, paused_until, created_at)
-     VALUES (@platform, @tenant, @user, @displayName, @promptTime, @promptDays, @timeZone, @level, @pausedUntil, @createdAt)
+    `INSERT INTO coaches (platform, tenant, user_id, display_name, prompt_time, prompt_days, time_zone, level,
+       working_toward, practices, paused_until, created_at)
+     VALUES (@platform, @tenant, @user, @displayName, @promptTime, @promptDays, @timeZone, @level, @workingToward,
+       @practices, @pausedUntil, @createdAt)
      ON CONFLICT (platform, tenant, user_id) DO NOTHING`,
   );
   const update = db.prepare(
     `UPDATE coaches SET prompt_time = @promptTime, prompt_days = @promptDays, time_zone = @timeZone, level = @level,
-       paused_until = @pausedUntil, time_zone_set_by_coach = @setByCoach WHERE id = @id`,
+       working_toward = @workingToward, practices = @practices, paused_until = @pausedUntil,
+       time_zone_set_by_coach = @setByCoach WHERE id = @id`,
   );
+  const markWelcomed = db.prepare('UPDATE coaches SET welcomed_at = ? WHERE id = ? AND welcomed_at IS NULL');
   const setName = db.prepare('UPDATE coaches SET display_name = ? WHERE id = ?');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM coaches');
   // Scheduling: the next due instant follows every settings change; a coach who writes again is reachable again.
@@ -70,6 +87,8 @@ export function coachRepository(db: Db, now: () => Date): CoachRepository {
           promptDays: defaults.promptDays.join(','),
           timeZone: defaults.timeZone,
           level: defaults.level,
+          workingToward: defaults.workingToward,
+          practices: sortPractices(defaults.practices).join(','),
           pausedUntil: defaults.pausedUntil,
           createdAt: now().toISOString(),
         });
@@ -99,6 +118,8 @@ export function coachRepository(db: Db, now: () => Date): CoachRepository {
         promptDays: settings.promptDays.join(','),
         timeZone: settings.timeZone,
         level: settings.level,
+        workingToward: settings.workingToward,
+        practices: sortPractices(settings.practices).join(','),
         pausedUntil: settings.pausedUntil,
         setByCoach: timeZoneSetByCoach ? 1 : 0,
       });
@@ -107,6 +128,7 @@ export function coachRepository(db: Db, now: () => Date): CoachRepository {
       if (!row) throw new Error(`coach ${id} not found`);
       return toCoach(row);
     },
+    markWelcomed: (id, at) => markWelcomed.run(at, id).changes === 1,
     count: () => (count.get() as { n: number }).n,
   };
 }

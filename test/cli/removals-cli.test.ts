@@ -20,6 +20,8 @@ test('admin CLI: delete --messages-only queues, removals lists by ids, run-due r
       promptDays: [1],
       timeZone: 'UTC',
       level: null,
+      workingToward: null,
+      practices: [],
       pausedUntil: null,
     };
     const id = repos.coaches.upsert(coach, settings).id;

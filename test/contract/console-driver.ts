@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import type { PlatformDriver } from './driver';
+import type { PlatformDriver, PressableAction } from './driver';
 
 const ROOT = path.resolve(__dirname, '../..');
+const PRACTICE_ORDER = ['organisational', 'private', 'internal', 'virtual'];
 const ORDER = ['context', 'respect', 'talents', 'empathy', 'feelings', 'openness'];
 
 /**
@@ -48,8 +49,29 @@ export class ConsoleDriver implements PlatformDriver {
     return this.chat(user, [text]);
   }
 
-  press(user: string, action: 'journal_keep' | 'journal_discard' | 'deeper'): Promise<string[]> {
-    return this.chat(user, [action === 'journal_keep' ? 'keep' : action === 'journal_discard' ? 'discard' : 'deeper']);
+  /** Kinds of practice "pressed" so far per coach: the chat has no toggles, so the driver types the whole list. */
+  private practices = new Map<string, Set<string>>();
+
+  /** The chat draws no buttons: the driver types what the message names instead (keep, discard, settings …). */
+  press(user: string, action: PressableAction, value?: string): Promise<string[]> {
+    if (action === 'journal_keep' || action === 'journal_discard' || action === 'deeper')
+      return this.chat(user, [
+        action === 'journal_keep' ? 'keep' : action === 'journal_discard' ? 'discard' : 'deeper',
+      ]);
+    if (action === 'welcome_level')
+      return this.chat(user, [value === 'toward' ? 'settings toward' : `settings level ${value}`]);
+    if (action === 'welcome_toward') return this.chat(user, [`settings toward ${value}`]);
+    // The welcome's numbered choice: "settings practice 2 4".
+    const chosen = this.practices.get(user) ?? new Set<string>();
+    const number = String(PRACTICE_ORDER.indexOf(value ?? '') + 1);
+    if (chosen.has(number)) chosen.delete(number);
+    else chosen.add(number);
+    this.practices.set(user, chosen);
+    return this.chat(user, [`settings practice ${chosen.size ? [...chosen].sort().join(' ') : 'none'}`]);
+  }
+
+  firstContact(user: string, text: string): Promise<string[]> {
+    return this.send(user, text);
   }
 
   /** The chat's simulated channel: "channel NAME", then the text. */

@@ -4,6 +4,15 @@
  * the child-process chat for the console) and reports what a coach would see as plain text.
  * test/contract/contract.test.ts runs the same behaviours against every driver.
  */
+/** Buttons a contract test presses; `value` picks one of several sharing an action (the welcome's answers). */
+export type PressableAction =
+  | 'journal_keep'
+  | 'journal_discard'
+  | 'deeper'
+  | 'welcome_level'
+  | 'welcome_toward'
+  | 'welcome_practice';
+
 export interface PlatformDriver {
   readonly name: 'slack' | 'teams' | 'console';
   /** Starts the platform against a fresh database file. */
@@ -32,7 +41,12 @@ export interface PlatformDriver {
    * Presses the button `action` on the latest message that carried it (Slack block button, Teams card submit); in the
    * terminal chat, which draws no such buttons, types the word the message names instead (keep, discard).
    */
-  press(user: string, action: 'journal_keep' | 'journal_discard' | 'deeper'): Promise<string[]>;
+  press(user: string, action: PressableAction, value?: string): Promise<string[]>;
+  /**
+   * The coach's first contact, then `text` typed: in Teams the app is installed in their personal scope first (Teams
+   * sends that before any message); elsewhere the first contact is the text itself.
+   */
+  firstContact(user: string, text: string): Promise<string[]>;
   /** Types `text` in a team channel rather than the DM (a Slack slash command there, an @mention in Teams). */
   sendInChannel(user: string, text: string): Promise<string[]>;
 }

@@ -1,6 +1,6 @@
 import type { RecordedCall } from '../helpers/fake-slack-api';
 import { SlackHarness, selected, viewErrors } from '../helpers/slack-harness';
-import type { PlatformDriver } from './driver';
+import type { PlatformDriver, PressableAction } from './driver';
 
 const BEHAVIOUR_KEYS = ['context', 'respect', 'talents', 'empathy', 'feelings', 'openness'];
 
@@ -124,19 +124,32 @@ export class SlackDriver implements PlatformDriver {
     });
   }
 
-  async press(user: string, action: 'journal_keep' | 'journal_discard' | 'deeper'): Promise<string[]> {
+  async press(user: string, action: PressableAction, value?: string): Promise<string[]> {
     const u = this.user(user);
     type Element = { action_id?: string; value?: string };
+    // Buttons on DMs and on answers sent through a response_url (a button's answer, in place).
     const buttons = (this.h.fake.calls as RecordedCall[])
-      .filter((c) => c.method === 'chat.postMessage' && c.body.channel === `D${u.slice(1)}`)
+      .filter(
+        (c) =>
+          (c.method === 'chat.postMessage' && c.body.channel === `D${u.slice(1)}`) || c.method.startsWith('response/'),
+      )
       .flatMap((c) => ((c.body.blocks ?? []) as { elements?: Element[] }[]).flatMap((b) => b.elements ?? []))
-      .filter((e) => e.action_id === action);
+      .filter(
+        (e) =>
+          (e.action_id === action || e.action_id?.startsWith(`${action}:`)) &&
+          (value === undefined || e.value === value),
+      );
     const button = buttons.at(-1);
-    if (!button) throw new Error(`slack driver: no ${action} button in the DM`);
+    if (!button?.action_id) throw new Error(`slack driver: no ${action} button in the DM`);
+    const actionId = button.action_id;
     return this.seen(u, async () => {
-      await this.h.button(u, action, button.value);
+      await this.h.button(u, actionId, button.value);
       return {};
     });
+  }
+
+  firstContact(user: string, text: string): Promise<string[]> {
+    return this.send(user, text);
   }
 
   /** The slash command typed in a public channel. */

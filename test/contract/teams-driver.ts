@@ -1,6 +1,12 @@
 import { activityText, cardOf, FakeBotConnector } from '../helpers/fake-bot-connector';
-import { channelMention, personalMessage, startTeams, type TeamsHarness } from '../platforms/teams/harness';
-import type { PlatformDriver } from './driver';
+import {
+  channelMention,
+  personalInstall,
+  personalMessage,
+  startTeams,
+  type TeamsHarness,
+} from '../platforms/teams/harness';
+import type { PlatformDriver, PressableAction } from './driver';
 
 /**
  * Teams, driven over HTTP: real activities POSTed to the real /api/messages (CloudAdapter, emulator mode), with
@@ -75,16 +81,30 @@ export class TeamsDriver implements PlatformDriver {
   }
 
   /** Submits the card button as Teams does: a message whose value is the button's data, replying to its card. */
-  press(user: string, action: 'journal_keep' | 'journal_discard' | 'deeper'): Promise<string[]> {
-    type Submit = { type: string; data?: Record<string, string> };
+  press(user: string, action: PressableAction, value?: string): Promise<string[]> {
+    type Submit = { type: string; data?: Record<string, string>; actions?: Submit[] };
+    type Body = { type?: string; actions?: Submit[] };
     const data = this.sent()
-      .flatMap((c) => ((cardOf(c.body)?.actions ?? []) as Submit[]).map((a) => a.data))
-      .filter((d) => d?.trellisAction === action)
+      .flatMap((c) => {
+        const card = cardOf(c.body);
+        // Top-level actions, and rows of them in the body (ActionSet).
+        const rows = ((card?.body ?? []) as Body[])
+          .filter((b) => b.type === 'ActionSet')
+          .flatMap((b) => b.actions ?? []);
+        return [...((card?.actions ?? []) as Submit[]), ...rows].map((a) => a.data);
+      })
+      .filter((d) => d?.trellisAction === action && (value === undefined || d.value === value))
       .at(-1);
     if (!data) throw new Error(`teams driver: no ${action} button was sent`);
     return this.exchange(
       personalMessage(this.url, user, undefined, { replyToId: `card-${++this.cards}`, value: data }),
     );
+  }
+
+  /** Teams installs the app in the coach's personal scope first (its welcome), then the coach types. */
+  async firstContact(user: string, text: string): Promise<string[]> {
+    const installed = await this.exchange(personalInstall(this.url, user));
+    return [...installed, ...(await this.send(user, text))];
   }
 
   sendInChannel(user: string, text: string): Promise<string[]> {

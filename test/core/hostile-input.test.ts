@@ -152,6 +152,8 @@ describe('properties (fast-check)', () => {
       promptDays: [1],
       timeZone: 'UTC',
       level: null,
+      workingToward: null,
+      practices: [],
       pausedUntil: null,
     });
     try {

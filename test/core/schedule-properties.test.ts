@@ -59,6 +59,8 @@ const settingsArb: fc.Arbitrary<Settings> = fc.record({
   promptDays: days,
   timeZone: fc.constantFrom(...ZONES),
   level: fc.constant(null),
+  workingToward: fc.constant(null),
+  practices: fc.constant([]),
   pausedUntil: fc.constant(null),
 });
 
@@ -131,6 +133,8 @@ describe('schedule properties', () => {
       promptDays: [5],
       timeZone: 'Pacific/Apia',
       level: null,
+      workingToward: null,
+      practices: [],
       pausedUntil: null,
     };
     const next = nextOccurrenceAfter(s, new Date('2011-12-23T10:00:00Z')); // Friday 23 December, 00:00 local

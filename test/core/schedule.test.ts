@@ -14,6 +14,8 @@ const settings = (over: Partial<Settings> = {}): Settings => ({
   promptDays: [1, 2, 3, 4, 5],
   timeZone: 'UTC',
   level: null,
+  workingToward: null,
+  practices: [],
   pausedUntil: null,
   ...over,
 });

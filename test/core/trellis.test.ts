@@ -87,7 +87,7 @@ describe('the Trellis core', () => {
     t.trellis.handleText(me, '/selfcheck 2 2 2 2 2 2');
     t.clock.set('2026-11-24T09:00:00Z');
     t.trellis.handleText(me, '/selfcheck 4 2 2 2 2 2 note');
-    expect(texts(t.trellis.handleText(me, 'history'))[0]).toMatch(/2026-11-24 {2}Context 4 .*\(note\)/);
+    expect(texts(t.trellis.handleText(me, 'history'))[0]).toMatch(/Tue 24 Nov 2026 {2}Context 4 .*\(note\)/);
     const [trend] = texts(t.trellis.handleText(me, 'trend'));
     expect(trend).toMatch(/Context\s+4\.0\s+↑ \+2\.0/);
     expect(trend).toMatch(/Respect\s+2\.0\s+→ ±0\.0/);

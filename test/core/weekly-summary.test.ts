@@ -33,7 +33,9 @@ describe('weekly summary for a coach', () => {
       expect(message).toBeDefined();
       const text = toPlainText(message!);
       expect(message!.title).toBe('Your week: 28 Dec 2026 – 3 Jan 2027');
-      expect(text).toContain('2 self-checks and 1 reflection last week; streak 5 weeks.');
+      expect(text).toContain('Week of 28 Dec 2026 – 3 Jan 2027 (last week).');
+      // The streak runs up to today, as `trend` counts it: this Monday's check-in is a sixth week.
+      expect(text).toContain('2 self-checks and 1 reflection last week; streak 6 weeks.');
       const rows = message!.preformatted!;
       expect(rows.find((r) => r.startsWith('Context'))).toBe('Context     4.0     3.0  ↑ +1.0  ···▅▅▅▅▆');
       expect(rows.find((r) => r.startsWith('Feelings'))).toBe('Feelings    2.5     4.0  ↓ −1.5  ···▆▆▆▆▄');

@@ -23,7 +23,7 @@ function capture() {
   return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
 }
 
-function seed(file: string, at: Date, coaches: Record<string, Partial<Settings>>): void {
+function seed(file: string, at: Date, coaches: Record<string, Partial<Settings>>, joinedAt?: Date): void {
   const db = openDatabase(file);
   const repos = createRepositories(db, () => at);
   for (const [user, settings] of Object.entries(coaches)) {
@@ -34,11 +34,15 @@ function seed(file: string, at: Date, coaches: Record<string, Partial<Settings>>
         promptDays: [1, 2, 3, 4, 5],
         timeZone: 'UTC',
         level: null,
+        workingToward: null,
+        practices: [],
         pausedUntil: null,
         ...settings,
       },
     );
   }
+  // Coaches who joined before the week a summary reports on (none is sent for a week before joining).
+  if (joinedAt) db.prepare('UPDATE coaches SET created_at = ?').run(joinedAt.toISOString());
   db.close();
 }
 
@@ -93,10 +97,12 @@ test('run-due sends what is due now through Slack, once', async () => {
   try {
     const promptTime = new Date(Date.now() - 5 * 60_000).toISOString().slice(11, 16);
     const all = [1, 2, 3, 4, 5, 6, 7] as Settings['promptDays'];
-    seed(db.file, new Date(Date.now() - 10 * 60_000), {
-      UA: { promptTime, promptDays: all },
-      UB: { promptTime, promptDays: all },
-    });
+    seed(
+      db.file,
+      new Date(Date.now() - 10 * 60_000),
+      { UA: { promptTime, promptDays: all }, UB: { promptTime, promptDays: all } },
+      new Date(Date.now() - 30 * 86_400_000),
+    );
     const env = {
       TRELLIS_DB: db.file,
       LOG_LEVEL: 'silent',

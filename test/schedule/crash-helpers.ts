@@ -96,7 +96,15 @@ export function seed(
       const user = `U${String(i).padStart(6, '0')}`;
       const coach = repos.coaches.upsert(
         { platform: o.platform, tenant, user },
-        { promptTime: time, promptDays: [1, 2, 3, 4, 5, 6, 7], timeZone: 'UTC', level: null, pausedUntil: null },
+        {
+          promptTime: time,
+          promptDays: [1, 2, 3, 4, 5, 6, 7],
+          timeZone: 'UTC',
+          level: null,
+          workingToward: null,
+          practices: [],
+          pausedUntil: null,
+        },
       );
       seeded.coaches.push({ id: coach.id, user });
       // A week of check-ins: the weekly summary then carries a chart.
@@ -151,6 +159,8 @@ export function seed(
       }
     }
   });
+  // They joined a month ago: a weekly summary reports only weeks from the one a coach joined.
+  db.prepare('UPDATE coaches SET created_at = ?').run(new Date(Date.now() - 30 * 86_400_000).toISOString());
   db.close();
   return seeded;
 }

@@ -17,11 +17,21 @@ function seedDueCoaches(file: string, count: number): string[] {
       const user = `U${String(i).padStart(6, '0')}`;
       repos.coaches.upsert(
         { platform: 'slack', tenant: 'T0TEAM', user },
-        { promptTime, promptDays: [1, 2, 3, 4, 5, 6, 7], timeZone: 'UTC', level: null, pausedUntil: null },
+        {
+          promptTime,
+          promptDays: [1, 2, 3, 4, 5, 6, 7],
+          timeZone: 'UTC',
+          level: null,
+          workingToward: null,
+          practices: [],
+          pausedUntil: null,
+        },
       );
       channels.push(`D${user.slice(1)}`);
     }
   });
+  // They joined a month ago: a weekly summary reports only weeks from the one a coach joined.
+  db.prepare('UPDATE coaches SET created_at = ?').run(new Date(Date.now() - 30 * 86_400_000).toISOString());
   db.close();
   return channels;
 }

@@ -21,6 +21,8 @@ function seedQueuedRemovals(file: string): string[] {
     promptDays: [1, 2, 3, 4, 5],
     timeZone: 'UTC',
     level: null,
+    workingToward: null,
+    practices: [],
     pausedUntil: null,
   };
   const id = repos.coaches.upsert(coach, settings).id;

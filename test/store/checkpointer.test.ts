@@ -7,7 +7,15 @@ import { startBackgroundCheckpoints } from '../../src/store/checkpointer';
 import { tempDir } from '../helpers/temp-db';
 import { waitFor } from '../helpers/wait-for';
 
-const settings: Settings = { promptTime: '09:00', promptDays: [1], timeZone: 'UTC', level: null, pausedUntil: null };
+const settings: Settings = {
+  promptTime: '09:00',
+  promptDays: [1],
+  timeZone: 'UTC',
+  level: null,
+  workingToward: null,
+  practices: [],
+  pausedUntil: null,
+};
 
 /** WAL checkpoints in a worker thread, on a real SQLite file. */
 describe('background checkpoints', () => {

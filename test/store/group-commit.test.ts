@@ -44,7 +44,15 @@ describe('GroupCommit', () => {
     dir.cleanup();
   });
 
-  const settings: Settings = { promptTime: '09:00', promptDays: [1], timeZone: 'UTC', level: null, pausedUntil: null };
+  const settings: Settings = {
+    promptTime: '09:00',
+    promptDays: [1],
+    timeZone: 'UTC',
+    level: null,
+    workingToward: null,
+    practices: [],
+    pausedUntil: null,
+  };
 
   test('work submitted together shares one transaction, and each promise settles only after its COMMIT', async () => {
     const repos = createRepositories(db);
@@ -148,7 +156,7 @@ describe('GroupCommit and a crash', () => {
     const db = openDatabase(process.argv[2]);
     const repos = createRepositories(db);
     const coach = repos.coaches.upsert({ platform: 'slack', tenant: 'T1', user: 'U1' },
-      { promptTime: '09:00', promptDays: [1], timeZone: 'UTC', level: null, pausedUntil: null });
+      { promptTime: '09:00', promptDays: [1], timeZone: 'UTC', level: null, workingToward: null, practices: [], pausedUntil: null });
     const batcher = new GroupCommit(db);
     const add = (key) => repos.selfChecks.add({ coachId: coach.id, checkedAt: '2026-11-24T09:00:00.000Z',
       localDate: '2026-11-24', ratings: { context: 4 }, note: null, requestKey: key });

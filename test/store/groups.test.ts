@@ -68,7 +68,15 @@ describe('privacy of peer-supervision data', () => {
       const repos = createRepositories(db, () => new Date(), createTextCipher(randomBytes(32).toString('hex')));
       const coach = repos.coaches.upsert(
         { platform: 'slack', tenant: 'T1', user: 'U1' },
-        { promptTime: '09:00', promptDays: [1], timeZone: 'UTC', level: null, pausedUntil: null },
+        {
+          promptTime: '09:00',
+          promptDays: [1],
+          timeZone: 'UTC',
+          level: null,
+          workingToward: null,
+          practices: [],
+          pausedUntil: null,
+        },
       );
       repos.clientCompanies.replace(coach.id, ['Globex', 'Acme']);
       expect(repos.clientCompanies.list(coach.id)).toEqual(['Acme', 'Globex']);

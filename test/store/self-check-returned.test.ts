@@ -4,7 +4,15 @@ import { createRepositories, openDatabase } from '../../src/store';
 import { cipherFor } from '../../src/store/crypto';
 import { tempDbFile } from '../helpers/temp-db';
 
-const settings: Settings = { promptTime: '09:00', promptDays: [1], timeZone: 'UTC', level: null, pausedUntil: null };
+const settings: Settings = {
+  promptTime: '09:00',
+  promptDays: [1],
+  timeZone: 'UTC',
+  level: null,
+  workingToward: null,
+  practices: [],
+  pausedUntil: null,
+};
 const t = tempDbFile();
 afterEach(() => t.cleanup());
 

@@ -69,6 +69,13 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
     dialog = undefined;
     if ('cancelled' in step) say('Cancelled; nothing was saved.');
     else show(trellis.recordSelfCheck(ref, step.input).reply);
+    welcomeOnce();
+  };
+
+  /** The welcome, once per coach, after their first command or text was answered (core welcome.ts). */
+  const welcomeOnce = () => {
+    const welcome = trellis.welcome.once(ref, ctx);
+    if (welcome) show(welcome);
   };
 
   /** One answer to the session dialog (`/selfcheck session`, session-dialog.ts). */
@@ -103,7 +110,10 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
         sessionDialog = new SessionDialog(trellis.today(trellis.coach(ref)), reply.prefill);
         const first = sessionDialog.start();
         if (!first.done) say(`Log one client session ("cancel" to stop).\n${first.question}`);
-      } else {
+      }
+      // The welcome waits while a dialog is open.
+      if (reply.type === 'messages' || reply.type === 'settings_form') welcomeOnce();
+      else if (reply.type === 'selfcheck_form') {
         dialog = new SelfCheckDialog();
         const first = dialog.start();
         if (!first.done) say(`Rate each behaviour from your recent sessions ("cancel" to stop).\n${first.question}`);

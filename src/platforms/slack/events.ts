@@ -138,6 +138,7 @@ export function registerEvents(
         );
       }
     }
+    await kit.welcomeAfter(ref, hint, envelope.event_id);
     inbound.finish('slack', envelope.event_id, clock.now().toISOString());
     await fillLater();
   });

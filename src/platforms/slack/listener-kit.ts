@@ -99,6 +99,12 @@ export function listenerKit(deps: ListenerDeps) {
     });
   };
 
+  /** The welcome, once per coach, in their DM after whatever they asked first was answered (core welcome.ts). */
+  const welcomeAfter = async (ref: CoachRef, hint: RequestContext, key: string) => {
+    const welcome = trellis.welcome.once(ref, hint);
+    if (welcome) await sendDirect(ref, welcome, `welcome:${key}`, hint);
+  };
+
   /** Tells the coach something: in place when Slack gave us a response_url, else in their DM. */
   const tell = async (ref: CoachRef, reply: Message, key: string, respond?: RespondFn) => {
     if (respond) await respond({ ...ephemeral([reply]), replace_original: false });
@@ -156,7 +162,7 @@ export function listenerKit(deps: ListenerDeps) {
     await openModal(args.client, args.triggerId, view, args.onBusy);
   };
 
-  return { profileOf, asReply, sendDirect, tell, clearHome, openModal, openForm };
+  return { profileOf, asReply, sendDirect, welcomeAfter, tell, clearHome, openModal, openForm };
 }
 
 export type ListenerKit = ReturnType<typeof listenerKit>;

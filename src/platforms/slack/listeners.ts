@@ -2,9 +2,11 @@ import type { App } from '@slack/bolt';
 import { registerActions } from './actions';
 import { registerEvents } from './events';
 import { type ActionArgs, type EventArgs, type ListenerDeps, listenerKit, type ViewArgs } from './listener-kit';
+import { actionOf } from './render';
 import { registerSessionListeners } from './session-modal';
 import { selfcheckCommand } from './slash-command';
 import { registerViews } from './view-submissions';
+import { registerWelcomeActions } from './welcome';
 
 export { coachRef, type ListenerDeps } from './listener-kit';
 
@@ -21,6 +23,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerActions(actions, deps, kit);
   registerEvents(events, deps, kit);
   registerSessionListeners(views, actions, deps, kit);
+  registerWelcomeActions(actions, deps, kit);
 
   // ---- routing ----
   // One Bolt middleware routes every request, instead of a listener per kind (app.command, app.view, app.action,
@@ -37,7 +40,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       else await args.ack();
     } else if ('action' in args) {
       if (args.body.type !== 'block_actions') return;
-      const handler = actions.get((args.action as { action_id: string }).action_id);
+      const handler = actions.get(actionOf((args.action as { action_id: string }).action_id));
       if (handler) await handler(args as ActionArgs);
       else await args.ack();
     } else if ('event' in args) {

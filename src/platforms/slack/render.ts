@@ -12,6 +12,15 @@ function mrkdwn(text: string): Block {
 }
 
 /** The core message as Block Kit: header, sections, a fixed-width block, fields, buttons, footer. */
+/** Between an action and its value in a Slack action id (actionOf reads the action back). */
+export const ACTION_VALUE_SEPARATOR = ':';
+
+/** The core action behind a Slack action id ("welcome_level:PCC" → "welcome_level"). */
+export function actionOf(actionId: string): string {
+  const at = actionId.indexOf(ACTION_VALUE_SEPARATOR);
+  return at < 0 ? actionId : actionId.slice(0, at);
+}
+
 export function renderBlocks(m: Message): Block[] {
   const blocks: Block[] = [];
   if (m.title) blocks.push({ type: 'header', text: { type: 'plain_text', text: m.title.slice(0, 150) } });
@@ -28,11 +37,16 @@ export function renderBlocks(m: Message): Block[] {
   }
   if (m.preformatted?.length) blocks.push(mrkdwn(`\`\`\`${m.preformatted.join('\n')}\`\`\``));
   if (m.buttons?.length) {
+    // Slack wants action ids unique in a block: buttons sharing an action (the welcome's answers) add their value.
+    const shared = new Set(
+      m.buttons.filter((b, i, all) => all.findIndex((x) => x.action === b.action) !== i).map((b) => b.action),
+    );
     blocks.push({
       type: 'actions',
       elements: m.buttons.map((b) => ({
         type: 'button',
-        action_id: b.action,
+        action_id:
+          shared.has(b.action) && b.value !== undefined ? `${b.action}${ACTION_VALUE_SEPARATOR}${b.value}` : b.action,
         text: { type: 'plain_text', text: b.label },
         ...(b.value !== undefined ? { value: b.value } : {}),
         ...(b.style ? { style: b.style } : {}),

@@ -95,6 +95,8 @@ export function selfcheckCommand(deps: ListenerDeps, kit: ListenerKit): (args: C
       await openForm(reply.type, ref, ctxWith(hint), formArgs(), prefillOf(reply));
     }
     await fillLater();
+    // A form open on the coach's screen is not interrupted: the welcome then follows their next command.
+    if (reply.type === 'messages') await kit.welcomeAfter(ref, hint, command.trigger_id);
   };
 
   /**

@@ -33,8 +33,11 @@ export const PERSONAL_COMMANDS = [
   { title: 'prompt', description: "Today's reflection question; your next message is saved as your reflection" },
   { title: 'history', description: 'Your recent self-checks and reflections' },
   { title: 'trend', description: 'Each behaviour this week against the four weeks before, with a sparkline' },
-  { title: 'summary', description: 'Your weekly summary now: means, changes, streak and a focus for next week' },
-  { title: 'settings', description: 'Show or change prompt time, days, time zone, level and pause' },
+  { title: 'summary', description: 'Your weekly summary: the last whole week, or "summary now" for this week so far' },
+  {
+    title: 'settings',
+    description: 'Show or change prompt time, days, time zone, level, working toward, practice and pause',
+  },
   {
     title: 'share',
     description: 'Preview sharing your latest reflection with your peer-supervision group, then decide',

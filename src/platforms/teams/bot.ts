@@ -66,7 +66,14 @@ export class TrellisTeamsBot extends ActivityHandler {
       if (botAdded) {
         this.deps.references.remember(activity);
         this.deps.log.info('teams: installed', { personal: isPersonal(activity) });
-        if (isPersonal(activity)) await context.sendActivity(renderActivity(welcome(this.deps.trellis)));
+        if (isPersonal(activity)) {
+          // A first install gets the welcome with its questions (recorded, so only once); a reinstall a greeting.
+          const { trellis } = this.deps;
+          const ref = coachRefOf(activity);
+          const ctx = this.context(activity);
+          trellis.coach(ref, ctx);
+          await context.sendActivity(renderActivity(trellis.welcome.once(ref, ctx) ?? welcome(trellis)));
+        }
       }
       await next();
     });
@@ -235,6 +242,15 @@ export class TrellisTeamsBot extends ActivityHandler {
         if (!Number.isInteger(issueId)) break;
         await context.sendActivity(renderActivity(this.deeperQuestion(ref, issueId, ctx)));
         return;
+      case 'welcome_level':
+      case 'welcome_toward':
+      case 'welcome_practice': {
+        // The welcome's answers: a practice toggles in place on its card; the level's answer comes below the welcome.
+        const reply = trellis.welcome.choose(ref, data[ACTION_FIELD], data.value, ctx);
+        if (data[ACTION_FIELD] === 'welcome_practice') await this.replaceCard(context, reply);
+        else await context.sendActivity(renderActivity(reply));
+        return;
+      }
       case 'skip':
       case 'snooze':
         if (!Number.isInteger(issueId)) break;

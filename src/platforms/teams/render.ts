@@ -16,6 +16,8 @@ export const CARD_VERSION = '1.4';
 
 /** An activity's `summary` is what notifications and clients that cannot show cards display: kept to a line or two. */
 const SUMMARY_MAX = 200;
+/** Buttons Teams shows in one row of actions (its host config's maxActions). */
+const MAX_ACTIONS = 5;
 
 /** What a card's Action.Submit carries back in `activity.value`. */
 export type SubmitAction = ActionId | 'selfcheck_submit' | 'reflection_submit' | 'session_submit';
@@ -72,7 +74,6 @@ export function messageCard(m: Message): Attachment {
       altText: m.image.alt,
     });
   }
-  if (m.footer) body.push(textBlock(m.footer, { isSubtle: true, size: 'Small' }));
   const actions = (m.buttons ?? []).map((b) =>
     submit(
       b.label,
@@ -81,7 +82,13 @@ export function messageCard(m: Message): Attachment {
       b.style === 'primary' ? 'positive' : b.style === 'danger' ? 'destructive' : undefined,
     ),
   );
-  return card(body, actions);
+  // Teams shows at most MAX_ACTIONS buttons in a row: more (the welcome's answers) go in rows of the body.
+  if (actions.length > MAX_ACTIONS) {
+    for (let i = 0; i < actions.length; i += MAX_ACTIONS)
+      body.push({ type: 'ActionSet', actions: actions.slice(i, i + MAX_ACTIONS) });
+  }
+  if (m.footer) body.push(textBlock(m.footer, { isSubtle: true, size: 'Small' }));
+  return card(body, actions.length > MAX_ACTIONS ? [] : actions);
 }
 
 /** The activity to send for a core message. */

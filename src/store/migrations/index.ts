@@ -13,6 +13,7 @@ import { stableCoachNumbers } from './011-stable-coach-numbers';
 import { deliveryStages } from './012-delivery-stages';
 import { pendingTexts } from './013-pending-texts';
 import { channelPosts } from './014-channel-posts';
+import { coachProfile } from './015-coach-profile';
 import { slackInstallations } from './018-slack-installations';
 import { rubricVersion } from './019-rubric-version';
 import { credentialJourney } from './020-credential-journey';
@@ -51,6 +52,7 @@ export const MIGRATIONS: readonly Migration[] = [
   deliveryStages,
   pendingTexts,
   channelPosts,
+  coachProfile,
   slackInstallations,
   rubricVersion,
   credentialJourney,

@@ -142,7 +142,11 @@ describe('a coach’s day in Slack', () => {
     expect(reflections).toHaveLength(1);
     expect(reflections[0].promptIssueId).toBe(issueId);
     expect(h.ctx.repos.promptIssues.byId(issueId)?.status).toBe('answered');
-    expect(h.dmTexts(coach).slice(before)).toEqual([expect.stringMatching(/Saved to your journal/)]);
+    // The answer, then the welcome: the coach's first typed contact (the modal before it was not interrupted).
+    expect(h.dmTexts(coach).slice(before)).toEqual([
+      expect.stringMatching(/Saved to your journal/),
+      expect.stringMatching(/^Welcome to Trellis/),
+    ]);
 
     for (const retryNum of [1, 2]) {
       const retry = await h.dm(coach, 'When my client went quiet I waited, and she named the fear.', {
@@ -153,7 +157,8 @@ describe('a coach’s day in Slack', () => {
     }
     await h.idle();
     expect(h.ctx.repos.reflections.count()).toBe(1);
-    expect(h.dmTexts(coach).slice(before)).toHaveLength(1);
+    // Retries add nothing: neither the answer nor the welcome comes twice.
+    expect(h.dmTexts(coach).slice(before)).toHaveLength(2);
   });
 
   test('the bot’s own messages and edits in the DM are ignored', async () => {
@@ -184,7 +189,7 @@ describe('a coach’s day in Slack', () => {
     const { response } = await h.command(coach, 'history');
     expect(response.status).toBe(200);
     expect(response.json?.response_type).toBe('ephemeral');
-    expect(String(response.json?.text)).toMatch(/Recent self-checks[\s\S]*2026-11-24[\s\S]*Recent reflections/);
+    expect(String(response.json?.text)).toMatch(/Recent self-checks[\s\S]*Tue 24 Nov 2026[\s\S]*Recent reflections/);
     await h.idle();
     expect(h.calls('users.info')).toHaveLength(1);
   });

@@ -226,6 +226,8 @@ describe('Slack interactions and failures', () => {
       promptDays: [1, 3, 5],
       timeZone: 'Asia/Kathmandu',
       level: 'PCC',
+      workingToward: null,
+      practices: [],
       pausedUntil: null,
     });
     expect(h.dmTexts(coach).at(-1)).toMatch(/Prompt time\s+07:30/);
@@ -247,11 +249,10 @@ describe('Slack interactions and failures', () => {
     const coach = 'U2TYPE';
     await h.dm(coach, 'selfcheck');
     await h.idle();
-    const post = h
-      .calls('chat.postMessage')
-      .filter((c) => c.body.channel === 'D2TYPE')
-      .at(-1)!;
+    // The answer first, then (first contact) the welcome.
+    const [post, welcome] = h.calls('chat.postMessage').filter((c) => c.body.channel === 'D2TYPE');
     expect(JSON.stringify(post.body.blocks)).toContain('"action_id":"open_selfcheck"');
+    expect(String(welcome.body.text)).toContain('Welcome to Trellis');
   });
   test('/selfcheck settings time 08:30 changes one setting without a modal', async () => {
     const coach = 'U2TYPED';

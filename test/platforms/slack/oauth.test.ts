@@ -69,8 +69,11 @@ describe('"Add to Slack" for many workspaces', () => {
     );
     expect(submit.status).toBe(200);
     await h.server.slack?.idle();
-    expect(h.postsWith(B_ROTATED).map((c) => c.body.channel)).toEqual([DM]);
-    expect(h.postsWith(A.botToken)).toHaveLength(0);
+    // In each workspace's DM with its own token: the welcome (first contact), then in B the acknowledgement.
+    const texts = (token: string) =>
+      h.postsWith(token).map((c) => `${c.body.channel} ${String(c.body.text).slice(0, 18)}`);
+    expect(texts(B_ROTATED)).toEqual([`${DM} Welcome to Trellis`, `${DM} Thanks, your self-`]);
+    expect(texts(A.botToken)).toEqual([`${DM} Welcome to Trellis`]);
     expect(h.ctx.repos.selfChecks.recent(b?.id ?? 0, 5)).toHaveLength(2);
     expect(h.ctx.repos.selfChecks.recent(a?.id ?? 0, 5)).toHaveLength(1);
   });

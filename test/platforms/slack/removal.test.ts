@@ -121,16 +121,17 @@ describe('Slack: a delete removes Trellis messages and files from the DM', () =>
   test('typed "delete messages" asks; "delete messages confirm" removes', async () => {
     await h.dm('U8TYP', 'prompt');
     await h.idle();
-    expect(recorded('U8TYP')).toHaveLength(1);
+    // The prompt and, on first contact, the welcome after it.
+    expect(recorded('U8TYP')).toHaveLength(2);
     await h.dm('U8TYP', 'delete messages');
     await h.idle();
     expect(h.dmTexts('U8TYP').at(-1)).toContain('delete messages confirm');
     await h.dm('U8TYP', 'delete messages confirm');
     await h.idle();
     await h.removals();
-    // The prompt and the question went; the answer (sent after the queue was made) stays with the count after it.
-    expect(h.fake.removed.filter((r) => r.startsWith('D8TYP '))).toHaveLength(2);
-    expect(h.dmTexts('U8TYP').at(-1)).toBe('Trellis removed 2 of its messages and files from this chat.');
+    // The prompt, the welcome and the question went; the answer (sent after the queue was made) stays with the count.
+    expect(h.fake.removed.filter((r) => r.startsWith('D8TYP '))).toHaveLength(3);
+    expect(h.dmTexts('U8TYP').at(-1)).toBe('Trellis removed 3 of its messages and files from this chat.');
   });
 
   test('500 and 429 are retried and paced; a message Slack will not delete is counted in the last DM', async () => {

@@ -163,8 +163,11 @@ describe('Slack over Socket Mode', () => {
       selfCheckValues(['5', '4', '4', '3', '4', '5'], 'over the socket'),
     );
     expect(accepted.payload ?? {}).toEqual({});
-    const dm = await waitFor(() => fake.callsTo('chat.postMessage').find((c) => c.body.channel === 'D3SOCK'), 'the DM');
-    expect(String(dm.body.text)).toMatch(/Thanks, your self-check is saved/);
+    // The coach's DMs: the welcome (their first contact, over the socket too), then the acknowledgement.
+    const dms = () => fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'D3SOCK');
+    await waitFor(() => dms()[1], 'the DM');
+    expect(String(dms()[0].body.text)).toMatch(/^Welcome to Trellis/);
+    expect(String(dms()[1].body.text)).toMatch(/Thanks, your self-check is saved/);
     expect(ctx.repos.selfChecks.count()).toBe(2);
   });
 

@@ -83,9 +83,9 @@ describe('Teams: a delete removes the activities Trellis sent', () => {
   test('a day of messages, an export and a weekly summary; Delete everything removes each, then says how many', async () => {
     await day('bo');
     const before = recorded('bo');
-    // Replies (check-in, prompt, reflection, export, 5 consent cards) and the proactive summary; ids and the
-    // service URL only. (The welcome on install comes before Trellis holds anything about the coach.)
-    expect(before).toHaveLength(10);
+    // The welcome on install, replies (check-in, prompt, reflection, export, 5 consent cards) and the proactive
+    // summary; ids and the service URL only.
+    expect(before).toHaveLength(11);
     expect(before.every((r) => r.serviceUrl === connector.url)).toBe(true);
     expect(JSON.stringify(teams.app.db.prepare('SELECT * FROM platform_messages').all())).not.toMatch(/silence|note/);
     // One of them the coach already deleted: the connector answers 404, which counts as removed.
@@ -102,12 +102,12 @@ describe('Teams: a delete removes the activities Trellis sent', () => {
     const [answer] = connector.activities();
     expect(answer.kind).toBe('update');
     const text = activityText(answer.body);
-    expect(text).toContain('Trellis is removing its 10 messages and files from this chat');
+    expect(text).toContain('Trellis is removing its 11 messages and files from this chat');
     expect(text).toContain('choose More options (…), then Delete');
     expect(text).toContain('export files saved to your OneDrive');
 
     const summary = await teams.removals();
-    expect(summary.teams).toMatchObject({ removed: 9, gone: 1, failed: 0, reported: 1 });
+    expect(summary.teams).toMatchObject({ removed: 10, gone: 1, failed: 0, reported: 1 });
     // Each recorded activity was asked to go, through its own conversation; the question card (now the answer) stays.
     const deletes = connector.calls
       .filter((c) => c.kind === 'delete')
@@ -116,7 +116,7 @@ describe('Teams: a delete removes the activities Trellis sent', () => {
     expect(connector.live.has(question.key)).toBe(true);
     const last = connector.activities((c) => c.kind === 'send' || c.kind === 'reply').at(-1)!;
     expect(last.conversationId).toBe('a:personal-bo');
-    expect(activityText(last.body)).toBe('Trellis removed 10 of its messages and files from this chat.');
+    expect(activityText(last.body)).toBe('Trellis removed 11 of its messages and files from this chat.');
     expect(teams.app.db.prepare('SELECT count(*) AS n FROM platform_removals').get()).toEqual({ n: 0 });
     expect(rowsNaming('aad-bo')).toBe(0);
     expect(rowsNaming('a:personal-bo')).toBe(0);
