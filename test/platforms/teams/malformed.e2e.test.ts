@@ -134,5 +134,7 @@ describe('Teams: a well-formed serviceUrl nobody answers at', () => {
       true,
     );
     expect(lines.join('\n')).not.toContain('PRIVATE-NOTE');
+    // The check-in was committed before its reply was attempted: what the coach sent is kept, not discarded.
+    expect(teams.app.repos.selfChecks.count()).toBe(1);
   }, 30_000);
 });
