@@ -3,6 +3,7 @@ import type { Message } from '../core/message';
 import type { DeliveryTarget, Messenger } from '../core/ports';
 import { type Delivery, deliveryKey } from '../store/deliveries';
 import type { SenderDeps, SenderOptions } from './delivery';
+import { isDatabaseLocked, whenUnlocked } from './lock-wait';
 import type { AdaptiveRateLimiter } from './rate-limiter';
 
 /** How one claimed delivery ended this time; 'lost' when its claim was taken over meanwhile (nothing to count). */
@@ -79,6 +80,14 @@ export class DeliveryAttempt {
     };
   }
 
+  /**
+   * A write to the outbox: while another process holds the database (fast SQLITE_BUSY on the serving busy
+   * timeout), waited for asynchronously, so a post's mark is never lost to a lock (src/schedule/lock-wait.ts).
+   */
+  private write<T>(work: () => T): Promise<T> {
+    return whenUnlocked(work);
+  }
+
   private now(): string {
     return this.ctx.deps.clock.now().toISOString();
   }
@@ -127,13 +136,13 @@ export class DeliveryAttempt {
     const message = await this.produce(target);
     if (message === 'no producer') return 'failed';
     if (!message) {
-      this.ctx.deps.deliveries.markSkipped(d.id, this.token, 'nothing to send', this.now());
+      await this.write(() => this.ctx.deps.deliveries.markSkipped(d.id, this.token, 'nothing to send', this.now()));
       return 'skipped';
     }
     // Stale by now (and, when in doubt, the platform said it is not there): dropped with its reason, never sent.
     if (this.expired()) return this.expire(d.error ? `not delivered, last error: ${d.error}` : 'not sent', false);
     const image = messenger.attachImage ? message.image : undefined;
-    if (!this.ctx.deps.deliveries.markStage(d.id, this.token, 'posting')) return 'lost';
+    if (!(await this.write(() => this.ctx.deps.deliveries.markStage(d.id, this.token, 'posting')))) return 'lost';
     this.posting = true;
     let messageId: string | undefined;
     try {
@@ -143,7 +152,8 @@ export class DeliveryAttempt {
     }
     this.ctx.limiter.onSuccess();
     if (!image) return this.finish('sent', { messageId, inDoubt });
-    if (!this.ctx.deps.deliveries.markStage(d.id, this.token, 'posted', messageId ?? null)) return 'lost';
+    if (!(await this.write(() => this.ctx.deps.deliveries.markStage(d.id, this.token, 'posted', messageId ?? null))))
+      return 'lost';
     return this.sendImage(target, image, { check: false, textMessageId: messageId ?? null, inDoubt });
   }
 
@@ -159,7 +169,7 @@ export class DeliveryAttempt {
     if (!question) return { found: undefined };
     const { lookups, options, deps, cancelled } = this.ctx;
     if (!(await lookups.tryAcquire(options.lookupHoldMs, cancelled)) || cancelled()) {
-      return { outcome: this.deferLookup(lookups.waitMs(), what) };
+      return { outcome: await this.deferLookup(lookups.waitMs(), what) };
     }
     try {
       const found = await question();
@@ -174,38 +184,45 @@ export class DeliveryAttempt {
       if (failure.kind === 'rate_limited') {
         const wait = failure.retryAfterMs ?? 1000;
         lookups.onRateLimited(wait);
-        return { outcome: this.deferLookup(wait, what) };
+        return { outcome: await this.deferLookup(wait, what) };
       }
-      if (!this.expired()) return { outcome: this.retryLater(failure, what === 'text') };
+      if (!this.expired()) return { outcome: await this.retryLater(failure, what === 'text') };
       if (what === 'chart') {
         const note = `chart outcome unknown: the platform could not be asked (${failure.message})`;
-        return { outcome: this.finish('sent', { inDoubt: true, note }) };
+        return { outcome: await this.finish('sent', { inDoubt: true, note }) };
       }
       deps.log.warn('delivery in doubt past its catch-up window: given up, not sent blind', this.fields);
-      return { outcome: this.expire(`outcome unknown: the platform could not be asked (${failure.message})`, true) };
+      return {
+        outcome: await this.expire(`outcome unknown: the platform could not be asked (${failure.message})`, true),
+      };
     }
   }
 
   /** No lookup slot now (the pace, or a 429's Retry-After): back to the outbox until there is one; not a try. */
-  private deferLookup(waitMs: number, what: 'text' | 'chart'): Outcome {
+  private async deferLookup(waitMs: number, what: 'text' | 'chart'): Promise<Outcome> {
     const d = this.delivery;
     const nextAttemptAt = new Date(this.ctx.deps.clock.now().getTime() + waitMs).toISOString();
     const error = d.error ?? 'waiting to ask the platform whether an earlier try landed';
-    this.ctx.deps.deliveries.markRetry(d.id, this.token, {
-      nextAttemptAt,
-      error,
-      countAttempt: false,
-      uncertain: what === 'text',
-    });
+    await this.write(() =>
+      this.ctx.deps.deliveries.markRetry(d.id, this.token, {
+        nextAttemptAt,
+        error,
+        countAttempt: false,
+        uncertain: what === 'text',
+      }),
+    );
     return 'retried';
   }
 
   /** Past the catch-up window: marked failed with an "expired: ..." reason (listed by `deliveries --failed`). */
-  private expire(detail: string, inDoubt: boolean): Outcome {
+  private async expire(detail: string, inDoubt: boolean): Promise<Outcome> {
     const d = this.delivery;
     const minutes = Math.round(this.ctx.options.catchUpMs / 60_000);
     const reason = `expired: past its catch-up window (${minutes} min after its due time): ${detail}`;
-    if (!this.ctx.deps.deliveries.markFailed(d.id, this.token, reason, this.now(), { inDoubt })) return 'lost';
+    if (
+      !(await this.write(() => this.ctx.deps.deliveries.markFailed(d.id, this.token, reason, this.now(), { inDoubt })))
+    )
+      return 'lost';
     if (inDoubt) this.settledInDoubt = true;
     this.ctx.deps.log.warn('delivery expired: past its catch-up window, not sent', {
       ...this.fields,
@@ -218,11 +235,13 @@ export class DeliveryAttempt {
   private async produce(target: DeliveryTarget): Promise<Message | undefined | 'no producer'> {
     const producer = this.ctx.deps.producers.get(this.delivery.kind);
     if (!producer) {
-      this.ctx.deps.deliveries.markFailed(
-        this.delivery.id,
-        this.token,
-        `no producer for kind "${this.delivery.kind}"`,
-        this.now(),
+      await this.write(() =>
+        this.ctx.deps.deliveries.markFailed(
+          this.delivery.id,
+          this.token,
+          `no producer for kind "${this.delivery.kind}"`,
+          this.now(),
+        ),
       );
       this.ctx.deps.log.error('delivery has no producer', this.fields);
       return 'no producer';
@@ -259,7 +278,7 @@ export class DeliveryAttempt {
     done: Outcome = 'sent',
   ): Promise<Outcome> {
     const { messenger, deps } = this.ctx;
-    if (!deps.deliveries.markStage(this.delivery.id, this.token, 'uploading')) return 'lost';
+    if (!(await this.write(() => deps.deliveries.markStage(this.delivery.id, this.token, 'uploading')))) return 'lost';
     if (step.check && messenger.wasImageDelivered) {
       const after = { textMessageId: step.textMessageId ?? undefined, since: this.since() };
       const ask = messenger.wasImageDelivered.bind(messenger);
@@ -280,10 +299,15 @@ export class DeliveryAttempt {
     return this.finish(done, { inDoubt: step.inDoubt });
   }
 
-  private finish(outcome: Outcome, extra: { messageId?: string; inDoubt?: boolean; note?: string }): Outcome {
+  private async finish(
+    outcome: Outcome,
+    extra: { messageId?: string; inDoubt?: boolean; note?: string },
+  ): Promise<Outcome> {
     const { messageId, ...rest } = extra;
     if (rest.inDoubt) this.settledInDoubt = true;
-    const marked = this.ctx.deps.deliveries.markSent(this.delivery.id, this.token, messageId ?? null, this.now(), rest);
+    const marked = await this.write(() =>
+      this.ctx.deps.deliveries.markSent(this.delivery.id, this.token, messageId ?? null, this.now(), rest),
+    );
     return marked ? outcome : 'lost';
   }
 
@@ -301,15 +325,17 @@ export class DeliveryAttempt {
   }
 
   /** A 429: the whole platform waits it out; not a failed try. */
-  private waitOut(failure: DeliveryError): Outcome {
+  private async waitOut(failure: DeliveryError): Promise<Outcome> {
     const wait = failure.retryAfterMs ?? 1000;
     this.ctx.limiter.onRateLimited(wait);
-    this.ctx.deps.deliveries.markRetry(this.delivery.id, this.token, {
-      nextAttemptAt: new Date(this.ctx.deps.clock.now().getTime() + wait).toISOString(),
-      error: failure.message,
-      countAttempt: false,
-      uncertain: false,
-    });
+    await this.write(() =>
+      this.ctx.deps.deliveries.markRetry(this.delivery.id, this.token, {
+        nextAttemptAt: new Date(this.ctx.deps.clock.now().getTime() + wait).toISOString(),
+        error: failure.message,
+        countAttempt: false,
+        uncertain: false,
+      }),
+    );
     return 'retried';
   }
 
@@ -317,14 +343,16 @@ export class DeliveryAttempt {
    * Another try later. `uncertain` when the failed call may have landed: the next claim asks the platform first,
    * and not before `settleMs`, so a post the platform completes after our timeout is found rather than sent again.
    */
-  private retryLater(failure: DeliveryError, uncertain: boolean, settle = false): Outcome {
+  private async retryLater(failure: DeliveryError, uncertain: boolean, settle = false): Promise<Outcome> {
     const nextAttemptAt = this.backoffAt(settle);
-    this.ctx.deps.deliveries.markRetry(this.delivery.id, this.token, {
-      nextAttemptAt,
-      error: failure.message,
-      countAttempt: true,
-      uncertain,
-    });
+    await this.write(() =>
+      this.ctx.deps.deliveries.markRetry(this.delivery.id, this.token, {
+        nextAttemptAt,
+        error: failure.message,
+        countAttempt: true,
+        uncertain,
+      }),
+    );
     this.ctx.deps.log.warn('delivery failed; will retry', {
       ...this.fields,
       attempts: this.delivery.attempts,
@@ -335,7 +363,7 @@ export class DeliveryAttempt {
   }
 
   /** The chart failed after its text: tried again while the window lasts; the text is never sent twice. */
-  private onImageFailure(failure: DeliveryError, done: Outcome): Outcome {
+  private async onImageFailure(failure: DeliveryError, done: Outcome): Promise<Outcome> {
     if (failure.kind === 'rate_limited') return this.waitOut(failure);
     if (failure.kind === 'transient' && !this.expired()) return this.retryLater(failure, false, true);
     // The text counts as delivered; an upload refused for good (no files:write scope) does not make the coach
@@ -346,7 +374,22 @@ export class DeliveryAttempt {
   }
 
   /** Anything else that went wrong mid-attempt: handled as a failed send that may have landed. */
-  onError(error: unknown): Outcome {
+  async onError(error: unknown): Promise<Outcome> {
+    if (isDatabaseLocked(error) && !this.posting) {
+      // Another process held the database before anything was posted (a producer's write, an early mark): not a
+      // try; the row goes back to the outbox as it was, for the next claim.
+      const d = this.delivery;
+      this.ctx.deps.log.warn('database locked by another process: delivery put back, not a try', this.fields);
+      await this.write(() =>
+        this.ctx.deps.deliveries.markRetry(d.id, this.token, {
+          nextAttemptAt: this.now(),
+          error: d.error ?? 'database locked by another process',
+          countAttempt: false,
+          uncertain: d.uncertain,
+        }),
+      );
+      return 'retried';
+    }
     return this.onSendFailure(asDeliveryError(error), this.posting);
   }
 
@@ -354,13 +397,14 @@ export class DeliveryAttempt {
    * Only a permanent answer ends a delivery before its window does: the recipient gone (marked unreachable, no
    * more sends until they write again) or the bot refused (a revoked token, a missing scope: the coach stays).
    */
-  private onSendFailure(failure: DeliveryError, mayHaveLanded = true): Outcome {
+  private async onSendFailure(failure: DeliveryError, mayHaveLanded = true): Promise<Outcome> {
     const { deliveries, log, schedule } = this.ctx.deps;
     const d = this.delivery;
     if (failure.kind === 'rate_limited') return this.waitOut(failure);
     if (failure.kind === 'unreachable') {
-      deliveries.markFailed(d.id, this.token, `unreachable: ${failure.message}`, this.now());
-      if (d.coachId !== null) schedule.markUnreachable(d.coachId, failure.message, this.now());
+      await this.write(() => deliveries.markFailed(d.id, this.token, `unreachable: ${failure.message}`, this.now()));
+      const { coachId } = d;
+      if (coachId !== null) await this.write(() => schedule.markUnreachable(coachId, failure.message, this.now()));
       log.warn('recipient unreachable: marked, no more sends until they write again', {
         ...this.fields,
         coach: d.coachId,
@@ -369,7 +413,7 @@ export class DeliveryAttempt {
       return 'unreachable';
     }
     if (failure.kind === 'refused') {
-      deliveries.markFailed(d.id, this.token, `refused: ${failure.message}`, this.now());
+      await this.write(() => deliveries.markFailed(d.id, this.token, `refused: ${failure.message}`, this.now()));
       log.error('delivery refused by the platform (the app, not the recipient): failed', {
         ...this.fields,
         reason: failure.message,

@@ -4,6 +4,7 @@ import type { Clock, CoachRepository, DeliveryTarget, Logger, Messenger } from '
 import type { Delivery, DeliveryStore } from '../store/deliveries';
 import type { ScheduleStore } from '../store/schedule';
 import { DeliveryAttempt, type Outcome } from './attempt';
+import { isDatabaseLocked, lockDelay, SCHEDULER_LOCK_WAIT_MS } from './lock-wait';
 import type { ProducerRegistry } from './producers';
 import { AdaptiveRateLimiter, type RateLimiterOptions } from './rate-limiter';
 import { StoppableSleep } from './stoppable-sleep';
@@ -131,6 +132,8 @@ export class PlatformSender {
   private running: Promise<SendSummary> | undefined;
   private stopping = false;
   private readonly sleeper: StoppableSleep;
+  /** A claim found the database locked by another process: the workers stop claiming until the run has waited. */
+  private locked = false;
 
   constructor(
     readonly messenger: Messenger,
@@ -175,6 +178,9 @@ export class PlatformSender {
     // catch-up window ends) never holds a run, and what follows it on the tick, for longer.
     let waited = 0;
     const endsAt = this.deps.clock.now().getTime() + this.options.maxRunMs;
+    /** Rounds in a row whose claims found the database locked, and when the first of them began (real time). */
+    let lockedRounds = 0;
+    let lockedSince = 0;
     while (!this.stopping && this.deps.clock.now().getTime() < endsAt) {
       const next = this.deps.deliveries.nextPendingAt(this.platform);
       if (!next) break;
@@ -187,6 +193,20 @@ export class PlatformSender {
         continue;
       }
       await Promise.all(Array.from({ length: this.options.concurrency }, () => this.worker(summary, endsAt)));
+      if (!this.locked) {
+        lockedRounds = 0;
+        continue;
+      }
+      // Another process holds the database (the CLI, a backup): wait for it asynchronously, then claim again; a
+      // lock held longer than a run may wait leaves the rest, untouched and pending, to the next tick.
+      this.locked = false;
+      if (lockedRounds === 0) {
+        lockedSince = performance.now();
+        this.deps.log.warn('database locked by another process: deliveries wait for it', { platform: this.platform });
+      }
+      if (performance.now() - lockedSince >= SCHEDULER_LOCK_WAIT_MS) break;
+      await this.sleep(lockDelay(lockedRounds));
+      lockedRounds += 1;
     }
     if (summary.inDoubt > 0) {
       this.deps.log.warn('deliveries settled in doubt (the platform could not say whether they had arrived)', {
@@ -201,9 +221,16 @@ export class PlatformSender {
   private async worker(summary: SendSummary, endsAt: number): Promise<void> {
     const token = randomUUID();
     while (!this.stopping && this.deps.clock.now().getTime() < endsAt) {
-      await this.limiter.acquire(() => this.stopping);
-      if (this.stopping) return;
-      const delivery = this.deps.deliveries.claimNext(this.platform, this.deps.clock.now().toISOString(), token);
+      await this.limiter.acquire(() => this.stopping || this.locked);
+      if (this.stopping || this.locked) return;
+      let delivery: Delivery | undefined;
+      try {
+        delivery = this.deps.deliveries.claimNext(this.platform, this.deps.clock.now().toISOString(), token);
+      } catch (error) {
+        if (!isDatabaseLocked(error)) throw error;
+        this.locked = true;
+        return;
+      }
       if (!delivery) return;
       await this.deliver(delivery, token, summary);
     }
@@ -227,7 +254,18 @@ export class PlatformSender {
       const target = this.targetOf(delivery, token);
       outcome = typeof target === 'string' ? target : await attempt.run(target);
     } catch (error) {
-      outcome = attempt.onError(error);
+      try {
+        outcome = await attempt.onError(error);
+      } catch (again) {
+        if (!isDatabaseLocked(again)) throw again;
+        // Locked for longer than a mark waits: the row stays claimed; once its lease ends it is released, and the
+        // platform is asked whether it landed before any new try (releaseAbandoned, 'uncertain').
+        this.deps.log.warn('database locked by another process: delivery left claimed until its lease ends', {
+          delivery: delivery.id,
+          platform: this.platform,
+        });
+        return;
+      }
     }
     if (outcome !== 'lost') summary[outcome]++;
     // 'inDoubt' counts the rows not sent again; rows sent again blind, or given up unknown, count here too.

@@ -89,11 +89,12 @@ export function dailyRetention(app: AppContext): (now: Date) => void {
   return (now) => {
     const day = now.toISOString().slice(0, 10);
     if (day === lastDay) return;
-    lastDay = day;
     try {
       app.trellis.runRetention(now, 'scheduler');
+      lastDay = day;
     } catch (error) {
-      app.log.warn('retention could not run', { error });
+      // A lock another process held, a full disk: logged, and tried again on the next tick, not tomorrow.
+      app.log.warn('retention could not run; the next tick tries again', { error });
     }
   };
 }

@@ -7,6 +7,7 @@ import type { PlatformRateStore } from '../store/platform-rates';
 import type { ScheduleStore } from '../store/schedule';
 import { coachRecipient, PlatformSender, reaches, type SenderOptions, type SendSummary } from './delivery';
 import { limiterOptions } from './learnt-rates';
+import { isDatabaseLocked } from './lock-wait';
 import { type ProducerRegistry, SNOOZE_MS } from './producers';
 import type { RemovalSummary, Remover } from './removal';
 
@@ -111,10 +112,11 @@ export class Scheduler {
 
   /** Plans what is due at `now` into the outbox, then sends every ready delivery. */
   async runDue(now: Date = this.deps.clock.now()): Promise<TickSummary> {
-    const plan = this.planDue(now);
-    const released = this.deps.deliveries.releaseAbandoned(
-      new Date(now.getTime() - (this.deps.leaseMs ?? DEFAULT_LEASE_MS)).toISOString(),
-    );
+    // Another process holding the database fails these writes at once (the serving busy timeout): each is one
+    // transaction, so nothing is half-planned; the next tick plans and releases again. The sends wait for the lock.
+    const plan = this.whileLocked('planning', () => this.planDue(now)) ?? { coaches: 0, enqueued: 0, missed: 0 };
+    const leaseStart = new Date(now.getTime() - (this.deps.leaseMs ?? DEFAULT_LEASE_MS)).toISOString();
+    const released = this.whileLocked('releasing', () => this.deps.deliveries.releaseAbandoned(leaseStart)) ?? 0;
     if (released) this.deps.log.warn('deliveries abandoned mid-send: checking before retrying', { released });
     const sent: TickSummary['sent'] = {};
     if (!this.stopped) {
@@ -123,8 +125,30 @@ export class Scheduler {
       );
       for (const [platform, summary] of results) sent[platform] = summary;
     }
-    const removed = this.stopped ? undefined : await this.deps.removals?.run();
+    const removed = this.stopped ? undefined : await this.removeQueued();
     return { ...plan, released, sent, ...(removed ? { removed } : {}) };
+  }
+
+  /** `work`, or undefined (logged) when another process holds the database: the next tick does it. */
+  private whileLocked<T>(what: string, work: () => T): T | undefined {
+    try {
+      return work();
+    } catch (error) {
+      if (!isDatabaseLocked(error)) throw error;
+      this.deps.log.warn('database locked by another process: the next tick tries again', { step: what });
+      return undefined;
+    }
+  }
+
+  /** The removal queue's turn; a lock another process holds leaves it (claimed rows to their lease) to a later tick. */
+  private async removeQueued(): Promise<Partial<Record<Platform, RemovalSummary>> | undefined> {
+    try {
+      return await this.deps.removals?.run();
+    } catch (error) {
+      if (!isDatabaseLocked(error)) throw error;
+      this.deps.log.warn('database locked by another process: the next tick tries again', { step: 'removals' });
+      return undefined;
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import type { Platform } from '../core/model';
 import type { Messenger } from '../core/ports';
 import type { PlatformMessageStore, QueuedRemoval } from '../store/platform-messages';
 import { DEFAULT_SENDER_OPTIONS, type SenderDeps, type SenderOptions } from './delivery';
+import { isDatabaseLocked, whenUnlocked } from './lock-wait';
 import { AdaptiveRateLimiter } from './rate-limiter';
 import { StoppableSleep } from './stoppable-sleep';
 
@@ -56,6 +57,8 @@ export class PlatformRemover {
   private running: Promise<RemovalSummary> | undefined;
   private again = false;
   private stopping = false;
+  /** A claim found the database locked by another process: this run leaves the queue to the next one. */
+  private locked = false;
   private readonly sleeper: StoppableSleep;
 
   constructor(
@@ -118,17 +121,30 @@ export class PlatformRemover {
         await this.sleeper.sleep(wait);
         continue;
       }
+      this.locked = false;
       await Promise.all(Array.from({ length: this.options.concurrency }, () => this.worker(summary)));
+      if (this.locked) {
+        log.warn('database locked by another process: removals wait for the next run', { platform: this.platform });
+        return;
+      }
     }
     if (!this.stopping) await this.report(summary);
   }
 
   private async worker(summary: RemovalSummary): Promise<void> {
     const token = randomUUID();
-    while (!this.stopping) {
-      await this.limiter.acquire(() => this.stopping);
-      if (this.stopping) return;
-      const item = this.deps.store.claimNext(this.platform, this.nowIso(), token);
+    while (!this.stopping && !this.locked) {
+      await this.limiter.acquire(() => this.stopping || this.locked);
+      if (this.stopping || this.locked) return;
+      let item: QueuedRemoval | undefined;
+      try {
+        item = this.deps.store.claimNext(this.platform, this.nowIso(), token);
+      } catch (error) {
+        // Another process holds the database: the queue stays as it is, for the next tick or kick.
+        if (!isDatabaseLocked(error)) throw error;
+        this.locked = true;
+        return;
+      }
       if (!item) return;
       await this.remove(item, token, summary);
     }
@@ -137,43 +153,61 @@ export class PlatformRemover {
   private async remove(item: QueuedRemoval, token: string, summary: RemovalSummary): Promise<void> {
     const { store, log } = this.deps;
     const fields = { platform: this.platform, removal: item.id, kind: item.kind, attempts: item.attempts };
+    let outcome: 'removed' | 'gone';
     try {
-      const outcome = await this.messenger.removeItem(item);
-      store.markRemoved(item.id, token);
-      this.limiter.onSuccess();
-      if (outcome === 'gone') summary.gone++;
-      else summary.removed++;
-      log.debug('platform item removed', { ...fields, outcome });
+      outcome = await this.messenger.removeItem(item);
     } catch (error) {
-      const failure =
-        error instanceof DeliveryError ? error : new DeliveryError('transient', (error as Error)?.message ?? 'error');
-      if (failure.kind === 'rate_limited') {
-        const wait = failure.retryAfterMs ?? 1000;
-        this.limiter.onRateLimited(wait);
+      await this.onRemoveFailure(item, token, summary, fields, error);
+      return;
+    }
+    // Removed: the mark waits out another process's lock (a lock is never taken for a platform failure).
+    await whenUnlocked(() => store.markRemoved(item.id, token));
+    this.limiter.onSuccess();
+    if (outcome === 'gone') summary.gone++;
+    else summary.removed++;
+    log.debug('platform item removed', { ...fields, outcome });
+  }
+
+  private async onRemoveFailure(
+    item: QueuedRemoval,
+    token: string,
+    summary: RemovalSummary,
+    fields: Record<string, unknown>,
+    error: unknown,
+  ): Promise<void> {
+    const { store, log } = this.deps;
+    const failure =
+      error instanceof DeliveryError ? error : new DeliveryError('transient', (error as Error)?.message ?? 'error');
+    if (failure.kind === 'rate_limited') {
+      const wait = failure.retryAfterMs ?? 1000;
+      this.limiter.onRateLimited(wait);
+      await whenUnlocked(() =>
         store.markRetry(item.id, token, {
           nextAttemptAt: this.nowIso(wait),
           error: failure.message,
           countAttempt: false,
-        });
-        summary.retried++;
-        return;
-      }
-      if (isPermanent(failure.kind) || item.attempts >= this.options.maxAttempts) {
-        store.markFailed(item.id, token, failure.message);
-        summary.failed++;
-        log.warn('platform item could not be removed', { ...fields, error: failure.message });
-        return;
-      }
-      const backoff = Math.min(this.options.backoffMaxMs, this.options.backoffBaseMs * 2 ** (item.attempts - 1));
-      const jittered = Math.round(backoff * (0.5 + (this.deps.random ?? Math.random)()));
+        }),
+      );
+      summary.retried++;
+      return;
+    }
+    if (isPermanent(failure.kind) || item.attempts >= this.options.maxAttempts) {
+      await whenUnlocked(() => store.markFailed(item.id, token, failure.message));
+      summary.failed++;
+      log.warn('platform item could not be removed', { ...fields, error: failure.message });
+      return;
+    }
+    const backoff = Math.min(this.options.backoffMaxMs, this.options.backoffBaseMs * 2 ** (item.attempts - 1));
+    const jittered = Math.round(backoff * (0.5 + (this.deps.random ?? Math.random)()));
+    await whenUnlocked(() =>
       store.markRetry(item.id, token, {
         nextAttemptAt: this.nowIso(jittered),
         error: failure.message,
         countAttempt: true,
-      });
-      summary.retried++;
-      log.info('platform item removal failed; will retry', { ...fields, retryInMs: jittered });
-    }
+      }),
+    );
+    summary.retried++;
+    log.info('platform item removal failed; will retry', { ...fields, retryInMs: jittered });
   }
 
   /**
@@ -195,7 +229,7 @@ export class PlatformRemover {
           ...(run.serviceUrl ? { serviceUrl: run.serviceUrl } : {}),
         };
         await this.messenger.sendNotice(target, removalReport(this.platform, run.removed, run.failed));
-        store.finishRun(run.id);
+        await whenUnlocked(() => store.finishRun(run.id));
         summary.reported++;
         log.info('removals finished; coach told the count', fields);
       } catch (error) {

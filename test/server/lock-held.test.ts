@@ -82,4 +82,35 @@ describe('another process holds the database lock', () => {
     expect(answer((await h.command('U1', '2 2 2 2 2 2')).response)).toMatch(/saved/);
     expect(selfChecks()).toBe(3);
   }, 20_000);
+
+  it('a DM event while the lock is held is answered non-200 at once, and Slack’s retry stores it once', async () => {
+    const reflections = () => {
+      const db = new Database(h.ctx.config.dbFile, { readonly: true });
+      try {
+        return db.prepare('SELECT count(*) FROM reflections').pluck().get() as number;
+      } finally {
+        db.close();
+      }
+    };
+    const before = reflections();
+    const eventId = 'Ev17LOCKED';
+    lock = await holdLock(h.ctx.config.dbFile);
+    const started = performance.now();
+    const refused = await h.dm('U1', 'a reflection written while the CLI held the database', { eventId });
+    expect(performance.now() - started).toBeLessThan(3_000); // within Slack's 3 s, so its retry comes
+    expect(lock.holding()).toBe(true);
+    expect(refused.response.status).toBeGreaterThanOrEqual(500);
+    expect(h.logLines.join('\n')).not.toContain('written while the CLI');
+    await lock.release();
+    expect(reflections()).toBe(before);
+
+    const retry = await h.dm('U1', 'a reflection written while the CLI held the database', { eventId, retryNum: 1 });
+    await h.idle();
+    expect(retry.response.status).toBe(200);
+    expect(reflections()).toBe(before + 1);
+    // A second retry of the same event stores nothing more.
+    await h.dm('U1', 'a reflection written while the CLI held the database', { eventId, retryNum: 2 });
+    await h.idle();
+    expect(reflections()).toBe(before + 1);
+  }, 20_000);
 });

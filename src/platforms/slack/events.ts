@@ -36,7 +36,22 @@ export function registerEvents(
   const forgetOldEvents = (now: Date) => {
     if (now.getTime() - lastPurge < EVENT_PURGE_EVERY_MS) return;
     lastPurge = now.getTime();
-    inbound.purge(new Date(now.getTime() - EVENT_KEEP_MS).toISOString());
+    try {
+      inbound.purge(new Date(now.getTime() - EVENT_KEEP_MS).toISOString());
+    } catch (error) {
+      // Clutter only (a lock another process holds): never worth the coach's text; the next event purges.
+      lastPurge = 0;
+      log.warn('slack event claims not purged; tried again later', { code: (error as { code?: unknown }).code });
+    }
+  };
+  // The reply went out (after the 200): a claim left unfinished by a lock only lets a retry older than
+  // EVENT_CLAIM_STALE_MS take it over, and Slack does not retry an acknowledged event.
+  const finishEvent = (eventId: string) => {
+    try {
+      inbound.finish('slack', eventId, clock.now().toISOString());
+    } catch (error) {
+      log.warn('slack event not marked finished', { eventId, code: (error as { code?: unknown }).code });
+    }
   };
 
   // ---- plain messages in the DM: a reflection, or a typed command ----
@@ -121,7 +136,7 @@ export function registerEvents(
         await messenger.sendNotice({ tenant: ref.tenant, user: ref.user, conversation: dm.data.channel }, m);
       }
       await clearHome(client, ref);
-      inbound.finish('slack', envelope.event_id, clock.now().toISOString());
+      finishEvent(envelope.event_id);
       return;
     }
     for (const [i, m] of messages.entries()) {
@@ -139,7 +154,7 @@ export function registerEvents(
       }
     }
     await kit.welcomeAfter(ref, hint, envelope.event_id);
-    inbound.finish('slack', envelope.event_id, clock.now().toISOString());
+    finishEvent(envelope.event_id);
     await fillLater();
   });
 

@@ -101,7 +101,37 @@ export function messagesRoute(
       log.warn('teams: request refused', { reason: (error as Error).message, channel: activity.channelId });
       return answer(res, 401, { error: 'unauthorized' });
     }
-    const invokeResponse = await adapter.runTurn(auth, activity, logic);
+    let invokeResponse: Awaited<ReturnType<TeamsAdapter['runTurn']>>;
+    try {
+      invokeResponse = await adapter.runTurn(auth, activity, logic);
+    } catch (error) {
+      // A well-formed serviceUrl where no connector answers (emulator mode takes any https one): the caller's
+      // fault, said as such; never a 500 or a stack trace. What the turn committed before its reply stays stored.
+      const code = connectorUnreachable(error);
+      if (!code) throw error;
+      log.warn('teams: the activity serviceUrl could not be reached', { code, channel: activity.channelId });
+      return answer(res, 502, { error: 'the serviceUrl of the activity could not be reached', field: 'serviceUrl' });
+    }
     answer(res, invokeResponse?.status ?? 200, invokeResponse?.body);
   };
+}
+
+/** Network codes that mean the connector at the activity's serviceUrl was not reached at all. */
+const UNREACHABLE = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** The network code when `error` (a send of the turn) never reached a connector; undefined otherwise. */
+export function connectorUnreachable(error: unknown): string | undefined {
+  const direct = (error as { code?: unknown } | null)?.code;
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  const code = typeof direct === 'string' ? direct : typeof cause === 'string' ? cause : undefined;
+  return code && UNREACHABLE.has(code) ? code : undefined;
 }

@@ -6,6 +6,7 @@ import type { HttpServer } from '../../http/server';
 import type { ConversationReferenceRepository } from '../../store';
 import {
   botAppId,
+  connectorUnreachable,
   createTeamsAdapter,
   messagesRoute,
   TEAMS_BODY,
@@ -73,6 +74,8 @@ export function registerTeams(
     recorder: deps.recorder,
   });
   adapter.onTurnError = async (context, error) => {
+    // No connector at the serviceUrl: an apology would not get there either (the route answers 502).
+    if (connectorUnreachable(error)) throw error;
     log.error('teams: turn failed', { error, activityType: context.activity.type });
     await context.sendActivity(
       renderActivity(message('Something went wrong on my side. Please try again in a moment.')),

@@ -101,3 +101,40 @@ describe('Teams: a malformed activity is a 400 naming the field', () => {
     expect(connector.calls.some((c) => JSON.stringify(c.body).includes(BOT.id))).toBe(true);
   });
 });
+
+/**
+ * A serviceUrl that passes the schema (https, no credentials; emulator mode takes any) but where no connector
+ * answers: the reply cannot be sent. The caller gets a 502 naming the field, never a 500 or a thrown turn, fast
+ * (no retries and no apology sent after it to the same nowhere); no error log, nothing of the note anywhere.
+ */
+describe('Teams: a well-formed serviceUrl nobody answers at', () => {
+  let db: { file: string; cleanup(): void };
+  let teams: TeamsHarness;
+  beforeAll(async () => {
+    db = tempDbFile();
+    teams = await startTeams({ dbFile: db.file });
+  });
+  afterAll(async () => {
+    await teams.stop();
+    db.cleanup();
+  });
+
+  test('https to a host that does not resolve: 502 naming serviceUrl, a warning with the network code only', async () => {
+    const logsBefore = teams.logLines.length;
+    const activity = personalMessage('https://connector.invalid/', 'una', 'selfcheck 4 4 4 4 4 4 PRIVATE-NOTE-77ab');
+    const res = await teams.post(activity);
+    expect(res.status).toBe(502);
+    expect(JSON.parse(res.body)).toEqual({
+      error: 'the serviceUrl of the activity could not be reached',
+      field: 'serviceUrl',
+    });
+    const lines = teams.logLines.slice(logsBefore);
+    expect(lines.filter((l) => l.includes('"level":"error"'))).toEqual([]);
+    expect(lines.some((l) => l.includes('serviceUrl could not be reached') && l.includes('"code":"ENOTFOUND"'))).toBe(
+      true,
+    );
+    expect(lines.join('\n')).not.toContain('PRIVATE-NOTE');
+    // The check-in was committed before its reply was attempted: what the coach sent is kept, not discarded.
+    expect(teams.app.repos.selfChecks.count()).toBe(1);
+  }, 30_000);
+});
