@@ -18,6 +18,7 @@ import { slackInstallations } from './018-slack-installations';
 import { rubricVersion } from './019-rubric-version';
 import { credentialJourney } from './020-credential-journey';
 import { platformRates } from './021-platform-rates';
+import { mentorCoaching } from './022-mentor-coaching';
 
 /** One schema change. `version` becomes the database's user_version once `sql` (or `run`) has run. */
 export interface Migration {
@@ -57,4 +58,5 @@ export const MIGRATIONS: readonly Migration[] = [
   rubricVersion,
   credentialJourney,
   platformRates,
+  mentorCoaching,
 ];
