@@ -24,6 +24,7 @@ export const ENCRYPTED_FIELDS: readonly { table: string; column: string }[] = [
   { table: 'session_marker_ratings', column: 'evidence' },
   { table: 'mentoring_logs', column: 'mentor_name' },
   { table: 'session_end_events', column: 'client_code' },
+  { table: 'session_comments', column: 'comment' },
 ];
 
 /**

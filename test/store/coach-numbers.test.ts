@@ -146,6 +146,25 @@ describe('coach numbers are never reused', () => {
         INSERT INTO session_end_events (coach_id, dedupe_key, ended_at, received_at) VALUES (${id}, 'k', ${at}, ${at});
         INSERT INTO journey_settings (coach_id, after_session_minutes) VALUES (${id}, 10);
         INSERT INTO coach_emails (coach_id, email) VALUES (${id}, 'coach${id}@example.com');
+        INSERT INTO session_behaviour_ratings (session_id, rater, rater_coach_id, behaviour, rating, rubric_version, rated_at)
+          VALUES (${id}, 'mentor', ${id}, 'empathy', 4, '2025.1', ${at});
+        INSERT INTO session_comments (session_id, mentor_coach_id, comment, rubric_version, commented_at)
+          VALUES (${id}, ${id}, 'c', '2025.1', ${at});
+      `);
+    }
+    // Mentor relations (migration 22): coach 1 mentored by a new coach, coach 2 by 1; each with a shared session.
+    const mentorId = db
+      .prepare(
+        `INSERT INTO coaches (platform, tenant, user_id, display_name, created_at) VALUES ('slack', 'T1', 'U9', 'Mentor', ${at})`,
+      )
+      .run().lastInsertRowid;
+    for (const [id, coach, mentor] of [
+      [1, 1, Number(mentorId)],
+      [2, 2, 1],
+    ]) {
+      db.exec(`
+        INSERT INTO mentor_relations (id, coach_id, mentor_coach_id, status, invited_at) VALUES (${id}, ${coach}, ${mentor}, 'active', ${at});
+        INSERT INTO session_shares (session_id, relation_id, shared_at) VALUES (${coach}, ${id}, ${at});
       `);
     }
     const referencing = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[])
