@@ -17,6 +17,7 @@ import { nextOccurrenceAfter, planDue } from '../src/core/schedule';
 import { createRepositories, openDatabase } from '../src/store';
 import { toCoach } from '../src/store/coaches';
 import { scheduleStore } from '../src/store/schedule';
+import { testSettings } from '../test/helpers/settings';
 import { printRow, quick } from './rows';
 
 const options = z
@@ -75,15 +76,12 @@ function main(): void {
           const minutes = 6 * 60 + ((i * 11) % (14 * 60)); // prompt times spread over every minute, 06:00 to 19:59
           repos.coaches.upsert(
             { platform: 'slack', tenant: 'T0BENCH', user: `U${i}` },
-            {
+            testSettings({
               promptTime: `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`,
               promptDays: DAYS[i % DAYS.length],
               timeZone: ZONES[i % ZONES.length],
-              level: null,
-              workingToward: null,
-              practices: [],
               pausedUntil: i % 50 === 0 ? '2026-12-31' : null,
-            },
+            }),
           );
         }
       });

@@ -18,6 +18,7 @@ import { Trellis } from '../src/core/trellis';
 import { createLogger } from '../src/log';
 import { createRepositories, openDatabase } from '../src/store';
 import { createTextCipher, plainTextCipher } from '../src/store/crypto';
+import { testSettings } from '../test/helpers/settings';
 
 const options = z
   .object({
@@ -75,18 +76,7 @@ function main(): void {
     for (let from = 0; from < options.coaches; from += 1000) {
       repos.transaction(() => {
         for (let i = from; i < Math.min(options.coaches, from + 1000); i++) {
-          const coach = repos.coaches.upsert(
-            { platform: 'slack', tenant: 'T0BENCH', user: `U${i}` },
-            {
-              promptTime: '09:00',
-              promptDays: [1, 2, 3, 4, 5],
-              timeZone: 'UTC',
-              level: null,
-              workingToward: null,
-              practices: [],
-              pausedUntil: null,
-            },
-          );
+          const coach = repos.coaches.upsert({ platform: 'slack', tenant: 'T0BENCH', user: `U${i}` }, testSettings());
           for (let day = 0; day < 364; day++) {
             if ((day * perWeek) % 7 >= perWeek) continue;
             const date = addDays(today, -day);

@@ -18,19 +18,22 @@
  * signed as Slack signs it, with the Web API served by a fake in a third process (bench/soak-slack-api.ts) that
  * records what Trellis told each coach after the ack. `--target core` drives the platform-free core route
  * (/bench/command) instead, as before the Slack adapter existed: the same mix, without Bolt and signing.
+ *
+ * The op mix and the core route are in bench/soak-ops.ts, the Slack target in bench/soak-slack.ts, the HTTP client
+ * and the server's memory figures in bench/soak-http.ts; this file runs the load and reports.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import { seededRandom } from '../src/core/random';
 import { printRow, quick } from './rows';
-import type { SoakSlackReport } from './soak-slack-api';
+import { SoakClient } from './soak-http';
+import { coreRouteTarget, makeOps } from './soak-ops';
+import { SIGNING_SECRET, slackTarget } from './soak-slack';
 
 const args = z
   .object({
@@ -61,305 +64,7 @@ const args = z
     }).values,
   );
 
-/** One step of load: what a coach does, with the key that lets us find it in the database. */
-type Op =
-  | { kind: 'quick'; user: string; key: string; text: string }
-  | { kind: 'form'; user: string; key: string; form: unknown }
-  | { kind: 'reply'; user: string; key: string; text: string };
-
-interface SendResult {
-  ok: boolean;
-  /** The platform told the coach it was saved. */
-  acknowledged: boolean;
-  /** Accepted; the coach hears "saved" after the ack (a DM, or the response_url), which the target checks at the end. */
-  pending?: boolean;
-}
-
-/** Where the load goes. */
-interface Target {
-  send(op: Op): Promise<SendResult>;
-  rss(): Promise<number>;
-  /** Keys of pending ops the coach was told were saved, once the server has finished its work (after it stopped). */
-  confirmed?(): Promise<Set<string>>;
-}
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: args.concurrency });
-/** HTTP requests answered (an op may take two: a prompt and its reply, the modal's opening and its submission). */
-let httpRequests = 0;
-
-function request(
-  port: number,
-  method: string,
-  urlPath: string,
-  body?: unknown,
-  raw?: { body: string; headers: Record<string, string> },
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const payload = raw ? Buffer.from(raw.body) : body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const headers: Record<string, string | number> = raw
-      ? { ...raw.headers, 'content-length': payload?.length ?? 0 }
-      : payload
-        ? { 'content-type': 'application/json', 'content-length': payload.length }
-        : {};
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path: urlPath,
-        agent,
-        headers,
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => {
-          text += c;
-        });
-        res.on('end', () => {
-          httpRequests++;
-          resolve({ status: res.statusCode ?? 0, text });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-const SAVED = /your self-check is saved|Saved to your journal/;
-
-function coreRouteTarget(port: number): Target {
-  const post = async (body: unknown) => {
-    try {
-      const res = await request(port, 'POST', '/bench/command', body);
-      return { ok: res.status === 200, acknowledged: res.status === 200 && SAVED.test(res.text) };
-    } catch {
-      return { ok: false, acknowledged: false };
-    }
-  };
-  return {
-    async send(op) {
-      if (op.kind === 'quick') return post({ user: op.user, text: op.text, requestKey: op.key });
-      if (op.kind === 'form') return post({ user: op.user, form: op.form, requestKey: op.key });
-      const prompt = await post({ user: op.user, text: 'prompt' });
-      if (!prompt.ok) return prompt;
-      return post({ user: op.user, text: op.text, requestKey: op.key });
-    },
-    rss: () => serverRss(port),
-  };
-}
-
-async function serverRss(port: number): Promise<number> {
-  const res = await request(port, 'GET', '/bench/rss');
-  return (JSON.parse(res.text) as { rss: number }).rss;
-}
-
-/** The server's whole process.memoryUsage() (no collection first). */
-async function serverMemory(port: number): Promise<Record<string, number>> {
-  const res = await request(port, 'GET', '/bench/rss');
-  return JSON.parse(res.text) as Record<string, number>;
-}
-
-/** The server's live heap after a forced collection (it runs with --expose-gc). */
-async function serverLiveHeap(port: number): Promise<number> {
-  const res = await request(port, 'GET', '/bench/rss?gc=1');
-  return (JSON.parse(res.text) as { heapUsed: number }).heapUsed;
-}
-
-const SIGNING_SECRET = 'soak-signing-secret-0123456789abcdef';
-const TEAM = 'T0SOAK';
-
-/** Slack's signature headers: v0= HMAC-SHA256 of `v0:<timestamp>:<body>` with the signing secret. */
-function signed(body: string, contentType: string): { body: string; headers: Record<string, string> } {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const signature = createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex');
-  return {
-    body,
-    headers: {
-      'content-type': contentType,
-      'x-slack-signature': `v0=${signature}`,
-      'x-slack-request-timestamp': timestamp,
-    },
-  };
-}
-
-/** A Slack user id for a coach name of the op mix (coach-12 -> UCOACH12). */
-const slackUser = (name: string) => `U${name.replace(/[^a-z0-9]/gi, '').toUpperCase()}`;
-
-/**
- * The real Slack adapter on POST /slack/events. Quick check-ins are slash commands (acknowledged in the ack, or on
- * a coach's first contact through response_url); form submissions open the modal (/selfcheck) and submit it
- * (view_submission; the closed modal is the acknowledgement); prompt replies ask for today's prompt in the DM and
- * answer it (message.im events; the "Saved to your journal" DM is the acknowledgement).
- */
-function slackTarget(port: number, fakeApi: ChildProcess, apiUrl: string): Target {
-  const post = async (body: string, contentType: string) => {
-    try {
-      return await request(port, 'POST', '/slack/events', undefined, signed(body, contentType));
-    } catch {
-      return { status: 0, text: '' };
-    }
-  };
-  const FORM_TYPE = 'application/x-www-form-urlencoded';
-  const command = (user: string, text: string, triggerId: string) =>
-    post(
-      new URLSearchParams({
-        team_id: TEAM,
-        team_domain: 'soak',
-        channel_id: `D${user.slice(1)}`,
-        channel_name: 'directmessage',
-        user_id: user,
-        user_name: user.toLowerCase(),
-        command: '/selfcheck',
-        text,
-        api_app_id: 'A0TRELLIS',
-        response_url: `${apiUrl}response/${triggerId}`,
-        trigger_id: triggerId,
-      }).toString(),
-      FORM_TYPE,
-    );
-  const dm = (user: string, text: string, eventId: string) => {
-    const ts = `${(Date.now() / 1000).toFixed(6)}`;
-    return post(
-      JSON.stringify({
-        team_id: TEAM,
-        api_app_id: 'A0TRELLIS',
-        type: 'event_callback',
-        event_id: eventId,
-        event_time: Math.floor(Date.now() / 1000),
-        event: { type: 'message', channel: `D${user.slice(1)}`, channel_type: 'im', user, text, ts, event_ts: ts },
-        authorizations: [{ team_id: TEAM, user_id: 'U0BOT', is_bot: true, is_enterprise_install: false }],
-      }),
-      'application/json',
-    );
-  };
-  const viewSubmission = (user: string, viewId: string, form: { ratings: Record<string, unknown>; note: string }) => {
-    const values: Record<string, Record<string, unknown>> = {};
-    for (const key of ['context', 'respect', 'talents', 'empathy', 'feelings', 'openness']) {
-      const value = form.ratings[key];
-      values[key] = {
-        rating: {
-          type: 'static_select',
-          selected_option:
-            value === undefined ? null : { value: String(value), text: { type: 'plain_text', text: '' } },
-        },
-      };
-    }
-    values.note = { note: { type: 'plain_text_input', value: form.note } };
-    return post(
-      new URLSearchParams({
-        payload: JSON.stringify({
-          type: 'view_submission',
-          team: { id: TEAM, domain: 'soak' },
-          user: { id: user, username: user.toLowerCase(), team_id: TEAM },
-          api_app_id: 'A0TRELLIS',
-          trigger_id: `${viewId}.t`,
-          view: { id: viewId, team_id: TEAM, type: 'modal', callback_id: 'selfcheck', state: { values } },
-        }),
-      }).toString(),
-      FORM_TYPE,
-    );
-  };
-  const SAVED_ACK = /your self-check is saved/;
-  // Questions to the fake Web API process, answered by id.
-  let askId = 0;
-  const answers = new Map<number, (delivered: boolean) => void>();
-  fakeApi.on('message', (m: { id?: number; delivered?: boolean }) => {
-    if (typeof m.id !== 'number') return;
-    answers.get(m.id)?.(m.delivered === true);
-    answers.delete(m.id);
-  });
-  const delivered = (key: string) =>
-    new Promise<boolean>((resolve) => {
-      const id = ++askId;
-      answers.set(id, resolve);
-      fakeApi.send({ id, delivered: key });
-    });
-  /** A coach replies once their prompt has arrived: wait for its DM, bounded (Trellis answers well within this). */
-  const promptArrived = async (eventId: string) => {
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      if (await delivered(`reply:${eventId}:0`)) return true;
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    return false;
-  };
-  return {
-    async send(op) {
-      const user = slackUser(op.user);
-      if (op.kind === 'quick') {
-        const res = await command(user, op.text.replace(/^\/selfcheck /, ''), op.key);
-        if (res.status !== 200) return { ok: false, acknowledged: false };
-        // First contact: the answer follows through response_url once Slack's profile is known.
-        if (res.text === '') return { ok: true, acknowledged: false, pending: true };
-        return { ok: true, acknowledged: SAVED_ACK.test(res.text) };
-      }
-      if (op.kind === 'form') {
-        const open = await command(user, '', `${op.key}.open`);
-        if (open.status !== 200) return { ok: false, acknowledged: false };
-        const res = await viewSubmission(user, op.key, op.form as { ratings: Record<string, unknown>; note: string });
-        // An empty 200 closes the modal: the coach sees it accepted (errors would come back as response_action).
-        return { ok: res.status === 200, acknowledged: res.status === 200 && res.text === '' };
-      }
-      const prompt = await dm(user, 'prompt', `${op.key}.prompt`);
-      if (prompt.status !== 200 || !(await promptArrived(`${op.key}.prompt`)))
-        return { ok: false, acknowledged: false };
-      const res = await dm(user, op.text, op.key);
-      return { ok: res.status === 200, acknowledged: false, pending: res.status === 200 };
-    },
-    rss: () => serverRss(port),
-    async confirmed() {
-      const report = await new Promise<SoakSlackReport>((resolve) => {
-        const onReport = (m: unknown) => {
-          if (typeof m !== 'object' || m === null || !('savedTriggers' in m)) return;
-          fakeApi.off('message', onReport);
-          resolve(m as SoakSlackReport);
-        };
-        fakeApi.on('message', onReport);
-        fakeApi.send('report');
-      });
-      const keys = new Set(report.savedTriggers);
-      for (const key of report.savedDeliveries) {
-        const reply = /^reply:(.+):0$/.exec(key);
-        if (reply) keys.add(reply[1]);
-      }
-      return keys;
-    },
-  };
-}
-
-/** The mixed load, deterministic for a seed: 45% quick commands, 30% form submissions, 25% prompt replies. */
-function makeOps(seed: number) {
-  const random = seededRandom(seed);
-  const rating = () => 1 + Math.floor(random() * 5);
-  let n = 0;
-  return (): Op => {
-    n++;
-    const key = `soak-${seed}-${n}`;
-    const r = random();
-    if (r < 0.45) {
-      const user = `coach-${Math.floor(random() * 500)}`;
-      const ratings: string[] = Array.from({ length: 6 }, () => (random() < 0.1 ? '-' : String(rating())));
-      if (!ratings.some((x) => x !== '-')) ratings[0] = '3';
-      return { kind: 'quick', user, key, text: `/selfcheck ${ratings.join(' ')} -- note ${key} with a client moment` };
-    }
-    if (r < 0.75) {
-      const user = `coach-${Math.floor(random() * 500)}`;
-      return {
-        kind: 'form',
-        user,
-        key,
-        form: {
-          ratings: { context: String(rating()), respect: rating(), empathy: String(rating()) },
-          note: `form ${key}`,
-        },
-      };
-    }
-    // A fresh coach per reply: each has today's prompt open exactly once.
-    return { kind: 'reply', user: `replier-${n}`, key, text: `reflection ${key}: I noticed the pause and waited.` };
-  };
-}
+const client = new SoakClient(args.concurrency);
 
 /** The first line a child process prints. */
 function firstLine(child: ChildProcess): Promise<string> {
@@ -420,7 +125,7 @@ async function main(): Promise<void> {
     },
   );
   const port = Number(/listening (\d+)/.exec(await firstLine(server))?.[1]);
-  const target = fakeApi ? slackTarget(port, fakeApi, apiUrl) : coreRouteTarget(port);
+  const target = fakeApi ? slackTarget(client, port, fakeApi, apiUrl) : coreRouteTarget(client, port);
   const next = makeOps(args.seed);
 
   // Warm up briefly so the starting memory is that of a running server, not of a cold one.
@@ -436,13 +141,13 @@ async function main(): Promise<void> {
     warmUp++;
   }
   const rssStart = await target.rss();
-  const liveStart = await serverLiveHeap(port);
+  const liveStart = await client.liveHeap(port);
 
   const latencies: number[] = [];
   const completions: number[] = [];
   let served = 0;
   let errors = 0;
-  const requestsAtStart = httpRequests;
+  const requestsAtStart = client.requests;
   const started = Date.now();
   const until = started + args.seconds * 1000;
   const byKind = { quick: 0, form: 0, reply: 0 };
@@ -476,10 +181,10 @@ async function main(): Promise<void> {
   sampling = false;
   await sampler;
   const elapsed = (Date.now() - started) / 1000;
-  const requestsServed = httpRequests - requestsAtStart;
+  const requestsServed = client.requests - requestsAtStart;
   const rssEnd = await target.rss();
-  const memoryEnd = await serverMemory(port);
-  const liveEnd = await serverLiveHeap(port);
+  const memoryEnd = await client.memory(port);
+  const liveEnd = await client.liveHeap(port);
   // The server finishes what it does after its acks (DMs, response_url answers), then exits.
   server.kill('SIGTERM');
   await new Promise((resolve) => server.once('exit', resolve));
@@ -571,7 +276,7 @@ async function main(): Promise<void> {
     met: null,
   });
   fs.rmSync(dir, { recursive: true, force: true });
-  agent.destroy();
+  client.destroy();
   process.exitCode = lost === 0 && errors === 0 ? 0 : args.quick ? 0 : 1;
 }
 

@@ -1,4 +1,5 @@
 import { BEHAVIOUR_KEYS, SCALE } from './behaviours';
+import { CheckIns } from './check-ins';
 import { COMMANDS, Commands, type Reply } from './commands';
 import { Conversation } from './conversation';
 import { exportData, exportFile } from './data-rights';
@@ -7,20 +8,18 @@ import { deleteEverything, deleteMessagesOnly, deleteQuestion } from './deletion
 import { type DepartedTenants, purgeDeparted } from './departures';
 import { MIN_GROUP_SIZE_FLOOR } from './digest';
 import { GroupCommands } from './group-commands';
-import { historyMessage, trendMessage } from './history';
 import { Journal } from './journal';
 import { Journey } from './journey';
-import { selfCheckResponse, tipForCoach } from './mentor-response';
 import { type FileAttachment, type Message, message } from './message';
-import type { Coach, CoachRef, PromptIssue, Ratings, Reflection, SelfCheck, Settings } from './model';
+import type { Coach, CoachRef, Ratings, Settings } from './model';
 import type { ChartRenderer, Clock, Logger, RemovalRequests, Repositories } from './ports';
 import { type ExportFileKind, type RetentionResult, runRetention } from './privacy';
 import { whoCanRead } from './privacy-notice';
-import type { Prompt } from './prompt-schema';
+import { Profile } from './profile';
 import type { PromptCatalog } from './prompts';
 import { Reflections } from './reflections';
-import { NOTE_MAX, type SelfCheckInput } from './selfcheck';
-import { applySettingsCommand, defaultSettings, SETTINGS_USAGE, settingsFields } from './settings';
+import { NOTE_MAX } from './selfcheck';
+import { defaultSettings } from './settings';
 import { isValidTimeZone, localDate } from './time';
 import { type SendOptions, WeeklyService } from './weekly';
 import { Welcome } from './welcome';
@@ -72,7 +71,6 @@ export interface RequestContext {
   filesOnConsent?: boolean;
 }
 
-/** What a typed command asks for: messages to show, or a form the platform presents its own way. */
 /**
  * The core of Trellis: everything a coach can do, independent of Slack, Teams or the terminal.
  * Adapters translate their events into these calls and render the returned messages.
@@ -102,18 +100,28 @@ export class Trellis {
     return this.deeperFlow;
   }
 
-  /** `tip [behaviour]`: a development tip on request (see mentor-response.ts). */
-  tip(ref: CoachRef, args: string, ctx: RequestContext = {}): Message {
-    const coach = this.coach(ref, ctx);
-    return tipForCoach(this.deps, coach, args, this.today(coach));
-  }
-
   private journeyFlow?: Journey;
 
   /** Client sessions, markers, mentor coaching, the credential log (journey.ts). */
   get journey(): Journey {
     this.journeyFlow ??= new Journey(this.deps, (ref, ctx) => this.coach(ref, ctx));
     return this.journeyFlow;
+  }
+
+  private checkInFlow?: CheckIns;
+
+  /** Self-checks, a tip on request, `history` and `trend` (check-ins.ts). */
+  get checkIns(): CheckIns {
+    this.checkInFlow ??= new CheckIns(this.deps, this);
+    return this.checkInFlow;
+  }
+
+  private profileFlow?: Profile;
+
+  /** The coach's settings: shown, typed, or from a platform's form (profile.ts). */
+  get profile(): Profile {
+    this.profileFlow ??= new Profile(this.deps, this);
+    return this.profileFlow;
   }
 
   /** Prompts and reflections: issuing, skipping, snoozing, saving (see reflections.ts). */
@@ -201,123 +209,25 @@ export class Trellis {
     return coach;
   }
 
-  // ---- self-checks ----
+  // ---- self-checks, prompts and reflections, the coach's views (see check-ins.ts and reflections.ts) ----
 
-  recordSelfCheck(
-    ref: CoachRef,
-    input: SelfCheckInput,
-    ctx: RequestContext = {},
-  ): { check: SelfCheck; created: boolean; reply: Message } {
-    const coach = this.coach(ref, ctx);
-    const now = this.now();
-    const { check, created } = this.deps.repos.selfChecks.add({
-      coachId: coach.id,
-      checkedAt: now.toISOString(),
-      localDate: localDate(now, coach.settings.timeZone),
-      ratings: input.ratings,
-      note: input.note,
-      requestKey: ctx.requestKey,
-    });
-    // Debug, not info: a JSON line per check-in cost a busy server ~7% of its CPU; the stored row is the record.
-    this.deps.log.debug('self-check recorded', {
-      coach: coach.id,
-      checkId: check.id,
-      created,
-      rated: Object.keys(input.ratings).length,
-      hasNote: input.note !== null,
-    });
-    return { check, created, reply: this.selfCheckAcknowledgement(coach, check) };
-  }
+  readonly recordSelfCheck: CheckIns['recordSelfCheck'] = (...args) => this.checkIns.recordSelfCheck(...args);
+  readonly tip: CheckIns['tip'] = (...args) => this.checkIns.tip(...args);
+  readonly history: CheckIns['history'] = (...args) => this.checkIns.history(...args);
+  readonly trend: CheckIns['trend'] = (...args) => this.checkIns.trend(...args);
+  readonly todaysPrompt: Reflections['todaysPrompt'] = (...args) => this.reflections.todaysPrompt(...args);
+  readonly issuePrompt: Reflections['issuePrompt'] = (...args) => this.reflections.issuePrompt(...args);
+  readonly promptMessage: Reflections['promptMessage'] = (...args) => this.reflections.promptMessage(...args);
+  readonly openPrompt: Reflections['openPrompt'] = (...args) => this.reflections.openPrompt(...args);
+  readonly saveReflection: Reflections['saveReflection'] = (...args) => this.reflections.saveReflection(...args);
+  readonly setPromptStatus: Reflections['setPromptStatus'] = (...args) => this.reflections.setPromptStatus(...args);
+  readonly promptForIssue: Reflections['promptForIssue'] = (...args) => this.reflections.promptForIssue(...args);
 
-  /** What a mentor would say back (see mentor-response.ts): a human word first, falls framed, a tip only if clear. */
-  private selfCheckAcknowledgement(coach: Coach, check: SelfCheck): Message {
-    const previous = this.deps.repos.selfChecks.recent(coach.id, 3).find((c) => c.id < check.id);
-    return selfCheckResponse(this.deps.catalog, { check, previous, console: coach.platform === 'console' });
-  }
+  // ---- settings (see profile.ts) ----
 
-  // ---- prompts and reflections (see reflections.ts) ----
-
-  /** Today's prompt for the coach: issued once per local date and then the same all day. */
-  todaysPrompt(ref: CoachRef, ctx: RequestContext = {}): { issue: PromptIssue; prompt: Prompt; reply: Message } {
-    return this.reflections.todaysPrompt(ref, ctx);
-  }
-
-  /** Issues (or finds) the coach's prompt for a local date. Used by the scheduler too. */
-  issuePrompt(coach: Coach, date: string): { issue: PromptIssue; prompt: Prompt; reply: Message } {
-    return this.reflections.issuePrompt(coach, date);
-  }
-
-  promptMessage(issue: PromptIssue, prompt: Prompt): Message {
-    return this.reflections.promptMessage(issue, prompt);
-  }
-
-  /** The prompt a plain reply answers: the latest one, while it is open or snoozed and no older than three days. */
-  openPrompt(coach: Coach): PromptIssue | undefined {
-    return this.reflections.openPrompt(coach);
-  }
-
-  saveReflection(
-    ref: CoachRef,
-    text: string,
-    ctx: RequestContext = {},
-    promptIssueId?: number | null,
-    writtenAt?: Date,
-  ): { reflection: Reflection; created: boolean; reply: Message } {
-    return this.reflections.saveReflection(ref, text, ctx, promptIssueId, writtenAt);
-  }
-
-  /** Skip or snooze the coach's prompt. Snoozing leaves it open, so a later plain reply still answers it. */
-  setPromptStatus(ref: CoachRef, issueId: number, status: 'skipped' | 'snoozed', ctx: RequestContext = {}): Message {
-    return this.reflections.setPromptStatus(ref, issueId, status, ctx);
-  }
-
-  /** The prompt behind one of the coach's prompt issues, for a platform that shows it again (a Reflect form). */
-  promptForIssue(ref: CoachRef, issueId: number, ctx: RequestContext = {}): { issue: PromptIssue; prompt: Prompt } {
-    return this.reflections.promptForIssue(ref, issueId, ctx);
-  }
-
-  // ---- views (see history.ts) ----
-
-  history(ref: CoachRef, ctx: RequestContext = {}, limit = 5): Message {
-    return historyMessage(this.deps, this.coach(ref, ctx), limit);
-  }
-
-  trend(ref: CoachRef, ctx: RequestContext = {}): Message {
-    const coach = this.coach(ref, ctx);
-    return trendMessage(this.deps.repos, this.weekly, coach, this.today(coach));
-  }
-
-  settings(ref: CoachRef, ctx: RequestContext = {}): Message {
-    const coach = this.coach(ref, ctx);
-    return message(['Your settings'], {
-      fields: settingsFields(coach.settings, this.today(coach), this.now()),
-      footer: SETTINGS_USAGE,
-    });
-  }
-
-  changeSettings(ref: CoachRef, args: string, ctx: RequestContext = {}): Message {
-    const coach = this.coach(ref, ctx);
-    const companies = /^(?:companies|company|clients)\b\s*([\s\S]*)$/i.exec(args.trim());
-    if (companies) return this.groups.companies(coach, companies[1]);
-    const change = applySettingsCommand(args, coach.settings, this.today(coach));
-    if (change.kind === 'show') return this.settings(ref, ctx);
-    this.deps.repos.coaches.updateSettings(
-      coach.id,
-      change.settings,
-      change.timeZoneSetByCoach || coach.timeZoneSetByCoach,
-    );
-    this.deps.log.info('settings changed', { coach: coach.id });
-    return message(change.summary);
-  }
-
-  updateSettings(ref: CoachRef, settings: Settings, ctx: RequestContext = {}): Coach {
-    const coach = this.coach(ref, ctx);
-    return this.deps.repos.coaches.updateSettings(
-      coach.id,
-      settings,
-      settings.timeZone !== coach.settings.timeZone || coach.timeZoneSetByCoach,
-    );
-  }
+  readonly settings: Profile['settings'] = (...args) => this.profile.settings(...args);
+  readonly changeSettings: Profile['changeSettings'] = (...args) => this.profile.changeSettings(...args);
+  readonly updateSettings: Profile['updateSettings'] = (...args) => this.profile.updateSettings(...args);
 
   help(): Message {
     return message(

@@ -1,9 +1,10 @@
-import { DeliveryError, isPermanent } from '../core/errors';
+import { DeliveryError } from '../core/errors';
 import type { Message } from '../core/message';
 import type { DeliveryTarget, Messenger } from '../core/ports';
 import { type Delivery, deliveryKey } from '../store/deliveries';
 import type { SenderDeps, SenderOptions } from './delivery';
 import { isDatabaseLocked, whenUnlocked } from './lock-wait';
+import { asDeliveryError, type LookupOf, lookUp, lookupSince, waitForLookup } from './lookup';
 import type { AdaptiveRateLimiter } from './rate-limiter';
 
 /** How one claimed delivery ended this time; 'lost' when its claim was taken over meanwhile (nothing to count). */
@@ -26,12 +27,6 @@ export type Outcome =
  */
 export const AT_MOST_ONCE_WHEN_IN_DOUBT: ReadonlySet<string> = new Set(['digest']);
 
-/**
- * A lookup reads the conversation from a little before the delivery was due, allowing for clock skew. No try is
- * ever made before the due time (a row is claimable from then on), so this is before the first attempt too.
- */
-const LOOKUP_MARGIN_MS = 5 * 60_000;
-
 export interface AttemptContext {
   messenger: Messenger;
   deps: SenderDeps;
@@ -48,9 +43,6 @@ type Image = NonNullable<Message['image']>;
 
 /** What a lookup said: found or not, `undefined` when the platform cannot tell; or the row was settled meanwhile. */
 type Answer = { found: boolean | undefined } | { outcome: Outcome };
-
-const asDeliveryError = (error: unknown) =>
-  error instanceof DeliveryError ? error : new DeliveryError('transient', (error as Error)?.message ?? 'error');
 
 /**
  * One claimed delivery, sent in recorded steps: 'posting' right before the text's call, 'posted' (with its id)
@@ -92,11 +84,6 @@ export class DeliveryAttempt {
     return this.ctx.deps.clock.now().toISOString();
   }
 
-  /** Where a lookup starts reading. */
-  private since(): Date {
-    return new Date(Date.parse(this.delivery.dueAt) - LOOKUP_MARGIN_MS);
-  }
-
   /** The end of the delivery's catch-up window (ms). */
   private deadline(): number {
     return Date.parse(this.delivery.dueAt) + this.ctx.options.catchUpMs;
@@ -120,7 +107,7 @@ export class DeliveryAttempt {
     let inDoubt = false;
     if (d.uncertain) {
       const ask = messenger.wasDelivered?.bind(messenger);
-      const answer = await this.ask(ask && (() => ask(target, this.key, this.since())), 'text');
+      const answer = await this.ask(ask && (() => ask(target, this.key, lookupSince(this.delivery))), 'text');
       if ('outcome' in answer) return answer.outcome;
       if (answer.found === true) return this.alreadyDelivered(target);
       if (answer.found === undefined) {
@@ -158,60 +145,27 @@ export class DeliveryAttempt {
   }
 
   /**
-   * Asks the platform whether an earlier try landed, paced by the lookup limiter. A failed or rate-limited lookup
-   * is never taken for "not there": the row goes back to the outbox and asks again later (or, past the catch-up
-   * window, is given up unsent). A lookup refused for good (no history scope) is as good as "cannot tell".
+   * Asks the platform whether an earlier try landed (see lookup.ts). No lookup slot, or a failed lookup, is never
+   * taken for "not there": the row goes back to the outbox and asks again later (or, past the catch-up window, is
+   * given up unsent).
    */
-  private async ask(
-    question: (() => Promise<boolean | undefined>) | undefined,
-    what: 'text' | 'chart',
-  ): Promise<Answer> {
-    if (!question) return { found: undefined };
-    const { lookups, options, deps, cancelled } = this.ctx;
-    if (!(await lookups.tryAcquire(options.lookupHoldMs, cancelled)) || cancelled()) {
-      return { outcome: await this.deferLookup(lookups.waitMs(), what) };
+  private async ask(question: (() => Promise<boolean | undefined>) | undefined, what: LookupOf): Promise<Answer> {
+    const result = await lookUp(this.ctx, question, this.fields);
+    if ('waitMs' in result) {
+      await waitForLookup(this.ctx, this.delivery, this.token, result.waitMs, what);
+      return { outcome: 'retried' };
     }
-    try {
-      const found = await question();
-      lookups.onSuccess();
-      return { found };
-    } catch (error) {
-      const failure = asDeliveryError(error);
-      if (isPermanent(failure.kind)) {
-        deps.log.warn('history lookup refused by the platform', { ...this.fields, reason: failure.message });
-        return { found: undefined };
-      }
-      if (failure.kind === 'rate_limited') {
-        const wait = failure.retryAfterMs ?? 1000;
-        lookups.onRateLimited(wait);
-        return { outcome: await this.deferLookup(wait, what) };
-      }
-      if (!this.expired()) return { outcome: await this.retryLater(failure, what === 'text') };
-      if (what === 'chart') {
-        const note = `chart outcome unknown: the platform could not be asked (${failure.message})`;
-        return { outcome: await this.finish('sent', { inDoubt: true, note }) };
-      }
-      deps.log.warn('delivery in doubt past its catch-up window: given up, not sent blind', this.fields);
-      return {
-        outcome: await this.expire(`outcome unknown: the platform could not be asked (${failure.message})`, true),
-      };
+    if (!('failure' in result)) return result;
+    const { failure } = result;
+    if (!this.expired()) return { outcome: await this.retryLater(failure, what === 'text') };
+    if (what === 'chart') {
+      const note = `chart outcome unknown: the platform could not be asked (${failure.message})`;
+      return { outcome: await this.finish('sent', { inDoubt: true, note }) };
     }
-  }
-
-  /** No lookup slot now (the pace, or a 429's Retry-After): back to the outbox until there is one; not a try. */
-  private async deferLookup(waitMs: number, what: 'text' | 'chart'): Promise<Outcome> {
-    const d = this.delivery;
-    const nextAttemptAt = new Date(this.ctx.deps.clock.now().getTime() + waitMs).toISOString();
-    const error = d.error ?? 'waiting to ask the platform whether an earlier try landed';
-    await this.write(() =>
-      this.ctx.deps.deliveries.markRetry(d.id, this.token, {
-        nextAttemptAt,
-        error,
-        countAttempt: false,
-        uncertain: what === 'text',
-      }),
-    );
-    return 'retried';
+    this.ctx.deps.log.warn('delivery in doubt past its catch-up window: given up, not sent blind', this.fields);
+    return {
+      outcome: await this.expire(`outcome unknown: the platform could not be asked (${failure.message})`, true),
+    };
   }
 
   /** Past the catch-up window: marked failed with an "expired: ..." reason (listed by `deliveries --failed`). */
@@ -280,7 +234,7 @@ export class DeliveryAttempt {
     const { messenger, deps } = this.ctx;
     if (!(await this.write(() => deps.deliveries.markStage(this.delivery.id, this.token, 'uploading')))) return 'lost';
     if (step.check && messenger.wasImageDelivered) {
-      const after = { textMessageId: step.textMessageId ?? undefined, since: this.since() };
+      const after = { textMessageId: step.textMessageId ?? undefined, since: lookupSince(this.delivery) };
       const ask = messenger.wasImageDelivered.bind(messenger);
       const answer = await this.ask(() => ask(target, image, this.key, after), 'chart');
       if ('outcome' in answer) return answer.outcome;

@@ -1,8 +1,8 @@
 import { runCli } from '../../src/cli/index';
-import type { Settings } from '../../src/core/model';
 import { createRepositories, openDatabase } from '../../src/store';
 import { platformMessageStore } from '../../src/store/platform-messages';
 import { FakeSlackApi } from '../helpers/fake-slack-api';
+import { testSettings } from '../helpers/settings';
 import { tempDir } from '../helpers/temp-db';
 
 const coach = { platform: 'slack' as const, tenant: 'T0TEAM', user: 'U0CLI' };
@@ -15,15 +15,7 @@ test('admin CLI: delete --messages-only queues, removals lists by ids, run-due r
   try {
     const db = openDatabase(file);
     const repos = createRepositories(db);
-    const settings: Settings = {
-      promptTime: '09:00',
-      promptDays: [1],
-      timeZone: 'UTC',
-      level: null,
-      workingToward: null,
-      practices: [],
-      pausedUntil: null,
-    };
+    const settings = testSettings({ promptDays: [1] });
     const id = repos.coaches.upsert(coach, settings).id;
     repos.selfChecks.add({
       coachId: id,

@@ -1,6 +1,7 @@
 import { renderBlocks, renderFallbackText } from '../../src/platforms/slack/render';
 import { homeView, reflectModal, selfCheckModal, settingsModal } from '../../src/platforms/slack/views';
 import { cardActivity, messageCard, renderActivity, selfCheckActivity } from '../../src/platforms/teams/render';
+import { testSettings } from '../helpers/settings';
 import { checkSlackCall, checkSlackMessage, checkSlackView, SLACK_LIMITS } from './block-kit';
 import {
   CARD_SCHEMA_VERSIONS,
@@ -194,8 +195,7 @@ describe('Block Kit checks', () => {
     expect(checkSlackMessage('m', { text: renderFallbackText(huge), blocks: renderBlocks(huge) })).toEqual([]);
     expect(checkSlackView('v', selfCheckModal())).toEqual([]);
     expect(checkSlackView('v', reflectModal(1, 'p'.repeat(5000)))).toEqual([]);
-    const settings = { promptTime: '09:00', promptDays: [1, 2], level: null, pausedUntil: null, timeZone: 'UTC' };
-    expect(checkSlackView('v', settingsModal(settings as never, false))).toEqual([]);
+    expect(checkSlackView('v', settingsModal(testSettings({ promptDays: [1, 2] }), false))).toEqual([]);
     expect(checkSlackView('v', homeView(huge, huge))).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { REFLECTION_MAX } from '../../src/core/trellis';
 import { createRepositories, openDatabase } from '../../src/store';
 import { createTextCipher, plainTextCipher } from '../../src/store/crypto';
 import { newKey } from '../helpers/app';
+import { testSettings } from '../helpers/settings';
 import { tempDbFile } from '../helpers/temp-db';
 import { makeTrellis } from '../helpers/trellis';
 
@@ -147,15 +148,7 @@ describe('properties (fast-check)', () => {
     const { file, cleanup } = tempDbFile();
     const db = openDatabase(file);
     const repos = createRepositories(db, () => new Date('2026-11-24T09:00:00Z'), makeCipher());
-    const coach = repos.coaches.upsert(ana, {
-      promptTime: '09:00',
-      promptDays: [1],
-      timeZone: 'UTC',
-      level: null,
-      workingToward: null,
-      practices: [],
-      pausedUntil: null,
-    });
+    const coach = repos.coaches.upsert(ana, testSettings({ promptDays: [1] }));
     try {
       fc.assert(
         fc.property(fc.string({ unit: 'binary', minLength: 1, maxLength: 500 }), (text) => {

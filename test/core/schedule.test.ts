@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Settings, Weekday } from '../../src/core/model';
+import type { Weekday } from '../../src/core/model';
 import {
   isPromptDay,
   latestOccurrenceAtOrBefore,
@@ -8,17 +8,8 @@ import {
   planDue,
 } from '../../src/core/schedule';
 import { localDate, localParts } from '../../src/core/time';
+import { testSettings } from '../helpers/settings';
 
-const settings = (over: Partial<Settings> = {}): Settings => ({
-  promptTime: '09:00',
-  promptDays: [1, 2, 3, 4, 5],
-  timeZone: 'UTC',
-  level: null,
-  workingToward: null,
-  practices: [],
-  pausedUntil: null,
-  ...over,
-});
 const iso = (d: Date | undefined) => d?.toISOString();
 const ALL_DAYS: Weekday[] = [1, 2, 3, 4, 5, 6, 7];
 
@@ -94,7 +85,7 @@ describe('localTimeToUtc: a local time of day on a local date, as a UTC instant'
 
 describe('next and latest occurrence', () => {
   test('a spring-forward day has one prompt, at the next valid minute', () => {
-    const s = settings({ promptTime: '02:30', promptDays: ALL_DAYS, timeZone: 'America/New_York' });
+    const s = testSettings({ promptTime: '02:30', promptDays: ALL_DAYS, timeZone: 'America/New_York' });
     const next = nextOccurrenceAfter(s, new Date('2026-03-07T12:00:00Z'));
     expect(next?.localDate).toBe('2026-03-08');
     expect(iso(next?.dueUtc)).toBe('2026-03-08T07:00:00.000Z');
@@ -102,7 +93,7 @@ describe('next and latest occurrence', () => {
   });
 
   test('a fall-back day has one prompt, not two', () => {
-    const s = settings({ promptTime: '01:30', promptDays: ALL_DAYS, timeZone: 'America/New_York' });
+    const s = testSettings({ promptTime: '01:30', promptDays: ALL_DAYS, timeZone: 'America/New_York' });
     const first = nextOccurrenceAfter(s, new Date('2026-10-31T12:00:00Z'));
     expect(iso(first?.dueUtc)).toBe('2026-11-01T05:30:00.000Z');
     // The second 01:30 (06:30Z) is not another prompt: next is Monday's.
@@ -112,26 +103,26 @@ describe('next and latest occurrence', () => {
   });
 
   test('prompt days are respected: Friday evening to Monday morning', () => {
-    const s = settings({ timeZone: 'Europe/London' });
+    const s = testSettings({ timeZone: 'Europe/London' });
     const next = nextOccurrenceAfter(s, new Date('2026-11-27T10:00:00Z')); // Friday after 09:00
     expect(next?.localDate).toBe('2026-11-30'); // Monday
     expect(isPromptDay(s, '2026-11-28')).toBe(false);
-    const mwf = settings({ promptDays: [1, 3, 5] });
+    const mwf = testSettings({ promptDays: [1, 3, 5] });
     expect(nextOccurrenceAfter(mwf, new Date('2026-11-24T08:00:00Z'))?.localDate).toBe('2026-11-25');
   });
 
   test('a pause holds prompts up to and including its last date', () => {
-    const s = settings({ pausedUntil: '2026-12-02' });
+    const s = testSettings({ pausedUntil: '2026-12-02' });
     expect(nextOccurrenceAfter(s, new Date('2026-11-24T08:00:00Z'))?.localDate).toBe('2026-12-03');
     // During the pause nothing is due, not even a catch-up of a day before it (the pause covers every date up to its end).
     expect(latestOccurrenceAtOrBefore(s, new Date('2026-12-02T12:00:00Z'))).toBeUndefined();
     expect(latestOccurrenceAtOrBefore(s, new Date('2026-12-03T09:00:00Z'))?.localDate).toBe('2026-12-03');
-    const long = settings({ pausedUntil: '2027-06-30' });
+    const long = testSettings({ pausedUntil: '2027-06-30' });
     expect(nextOccurrenceAfter(long, new Date('2026-11-24T08:00:00Z'))?.localDate).toBe('2027-07-01');
   });
 
   test('a whole skipped day (Samoa, 30 December 2011) has no prompt of its own', () => {
-    const s = settings({ promptDays: ALL_DAYS, timeZone: 'Pacific/Apia' });
+    const s = testSettings({ promptDays: ALL_DAYS, timeZone: 'Pacific/Apia' });
     const next = nextOccurrenceAfter(s, new Date('2011-12-29T20:00:00Z')); // 29th, 10:00 local
     expect(next?.localDate).toBe('2011-12-31');
     expect(localDate(next!.dueUtc, 'Pacific/Apia')).toBe('2011-12-31');
@@ -139,7 +130,7 @@ describe('next and latest occurrence', () => {
 });
 
 describe('planDue: what a tick sends', () => {
-  const s = settings({ timeZone: 'Europe/London' });
+  const s = testSettings({ timeZone: 'Europe/London' });
 
   test('on time: sends today, looks next at tomorrow', () => {
     const plan = planDue(s, new Date('2026-11-24T09:00:00Z'), 180);

@@ -1,33 +1,8 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { FakeSlackOAuth, type FakeWorkspace } from './fake-slack-oauth';
-import { recordSent } from './sent-payloads';
+import { type FakeResponse, FakeSlackWire, type RecordedCall, type Responder } from './fake-slack-wire';
 
 export type { FakeWorkspace } from './fake-slack-oauth';
-
-/** One Web API call as the fake received it. */
-export interface RecordedCall {
-  method: string;
-  /** The parsed body: JSON, or form fields (with JSON-looking values such as `blocks` parsed). */
-  body: Record<string, unknown>;
-  headers: http.IncomingHttpHeaders;
-  at: number;
-  /** The raw body of a file upload (`upload/…`): the bytes Slack would store, as UTF-8. */
-  raw?: string;
-  /** What the fake answered (status and JSON body). */
-  response?: { status: number; json?: Record<string, unknown> };
-  /** The bearer token the call carried (Authorization header), if any. */
-  token?: string;
-}
-
-/** What the fake answers: a JSON body, or an HTTP status with headers (429 + Retry-After, 500). */
-export type FakeResponse =
-  | { status?: 200; json: Record<string, unknown> }
-  | { status: number; headers?: Record<string, string>; json?: Record<string, unknown> }
-  /** No answer: the connection is reset (kept with `refused`, status 0). */
-  | { reset: true };
-
-export type Responder = (call: RecordedCall) => FakeResponse | undefined | Promise<FakeResponse | undefined>;
+export type { FakeResponse, RecordedCall, Responder } from './fake-slack-wire';
 
 export interface FakeSlackOptions {
   /** The app's OAuth credentials; oauth.v2.access refuses others (default: any). */
@@ -50,33 +25,13 @@ interface PendingFile {
 
 const SLACK_TS = /^\d+(\.\d+)?$/;
 
-function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
-  if (!raw) return {};
-  if (contentType?.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of new URLSearchParams(raw)) {
-    if (/^[[{]/.test(value)) {
-      try {
-        out[key] = JSON.parse(value);
-        continue;
-      } catch {
-        // not JSON after all: keep the string
-      }
-    }
-    out[key] = value;
-  }
-  return out;
-}
-
 /**
  * A fake Slack Web API on 127.0.0.1 that records every call. Sensible defaults answer the methods Trellis uses;
  * `respond` overrides any answer (errors, 429 + Retry-After, slow replies).
  */
 export class FakeSlackApi {
-  readonly calls: RecordedCall[] = [];
-  /** Calls answered with an HTTP error status (429, 5xx): kept apart so `calls` holds what Slack accepted. */
-  readonly refused: RecordedCall[] = [];
-  private readonly server: http.Server;
+  /** The HTTP side: parsing, recording, answering (fake-slack-wire.ts). */
+  private readonly wire = new FakeSlackWire((call) => this.answer(call));
   private readonly responders: Responder[] = [];
   private windowStart = 0;
   private windowCount = 0;
@@ -94,29 +49,33 @@ export class FakeSlackApi {
   readonly removed: string[] = [];
   /** "Add to Slack": the workspaces it can install in, the tokens it issued and revoked (fake-slack-oauth.ts). */
   readonly oauth: FakeSlackOAuth;
-  url = '';
 
   constructor(private readonly options: FakeSlackOptions = {}) {
     this.oauth = new FakeSlackOAuth(options);
-    this.server = http.createServer((req, res) => {
-      let raw = '';
-      req.setEncoding('utf8');
-      req.on('data', (chunk) => {
-        raw += chunk;
-      });
-      req.on('end', () => void this.handle(req, res, raw));
-    });
+  }
+
+  /** Every call Slack accepted (answered 200), in order. */
+  get calls(): RecordedCall[] {
+    return this.wire.calls;
+  }
+
+  /** Calls answered with an HTTP error status (429, 5xx) or a reset: kept apart so `calls` holds what Slack accepted. */
+  get refused(): RecordedCall[] {
+    return this.wire.refused;
+  }
+
+  /** The Web API's base URL once started ("http://127.0.0.1:port/api/"). */
+  get url(): string {
+    return this.wire.url;
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
+    await this.wire.start();
     return this;
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.wire.stop();
   }
 
   /** Adds a responder; the most recently added one that returns something wins. */
@@ -189,36 +148,13 @@ export class FakeSlackApi {
     this.calls.length = 0;
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string): Promise<void> {
-    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0];
-    let body: Record<string, unknown>;
-    try {
-      body = parseBody(raw, req.headers['content-type']);
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const call: RecordedCall = { method, body, headers: req.headers, at: Date.now(), token: bearer };
-    if (!method.startsWith('upload/')) recordSent({ platform: 'slack', method, body });
-    if (method.startsWith('upload/')) call.raw = raw;
-    let response: FakeResponse | undefined;
+  /** The responders' answer, the most recent first; else Slack's own (after the rate limit, if one is set). */
+  private async answer(call: RecordedCall): Promise<FakeResponse> {
     for (const responder of this.responders) {
-      response = await responder(call);
-      if (response) break;
+      const response = await responder(call);
+      if (response) return response;
     }
-    response ??= this.rateLimit(call) ?? this.defaultResponse(call);
-    if ('reset' in response) {
-      call.response = { status: 0 };
-      this.refused.push(call);
-      req.socket.destroy();
-      return;
-    }
-    call.response = { status: response.status ?? 200, json: response.json };
-    if (response.status === undefined || response.status === 200) this.calls.push(call);
-    else this.refused.push(call);
-    const headers = { 'content-type': 'application/json', ...('headers' in response ? response.headers : {}) };
-    res.writeHead(response.status ?? 200, headers).end(JSON.stringify(response.json ?? { ok: false }));
+    return this.rateLimit(call) ?? this.defaultResponse(call);
   }
 
   /** A message timestamp from the fake's clock, unique and increasing ("1764547200.000123"). */

@@ -4,24 +4,10 @@
  * platform-runner.ts turns each case into bytes (signing it when asked) and sends it raw over TCP to the running
  * server, so a case can lie about its length or stream chunks without one. Every case names the rows it may add;
  * any other change to the counted tables fails it, and after every case a good request must be served normally.
+ * This file holds the Slack cases; the Teams cases are in platform-cases-teams.ts, what both share in
+ * platform-case-kit.ts.
  */
-
-/** Tables the catalogue counts: a refusal changes none of them; an accepted case changes exactly what it names. */
-export const COUNTED_TABLES = [
-  'coaches',
-  'self_checks',
-  'reflections',
-  'prompt_issues',
-  'inbound_events',
-  'conversation_references',
-  'audit_log',
-] as const;
-export type CountedTable = (typeof COUNTED_TABLES)[number];
-
-/** The coach every Slack case speaks as (registered before the catalogue runs, so no case adds a coach). */
-export const SLACK_USER = 'U0HOSTILE';
-/** The coach every Teams case speaks as. */
-export const TEAMS_USER = 'hostile';
+import { type CountedTable, EMOJI, MB, NOTE_100K, RTL, SQL } from './platform-case-kit';
 
 /** Slack's state for one self-check rating select: values[behaviour].rating. */
 export type RatingState = unknown;
@@ -71,7 +57,6 @@ export interface SlackCase {
   storedText?: string;
 }
 
-const MB = 1024 * 1024;
 const selected = (value: unknown) => ({
   type: 'static_select',
   selected_option: { value, text: { type: 'plain_text', text: 'x' } },
@@ -84,10 +69,6 @@ const allRatings = (state: RatingState) => ({
   feelings: state,
   openness: state,
 });
-const NOTE_100K = 'n'.repeat(100_000);
-const RTL = 'שלום مرحبا \u202Eevil\u202C done';
-const EMOJI = '👩🏽‍⚕️🇳🇵 🧑‍🤝‍🧑 trust';
-const SQL = 'x\'); DROP TABLE self_checks; -- " OR 1=1; SELECT * FROM coaches';
 
 export const SLACK_CASES: SlackCase[] = [
   // ---- bodies and content types ----
@@ -321,186 +302,5 @@ export const SLACK_CASES: SlackCase[] = [
     expect: [200, 200],
     stores: { reflections: 1, inbound_events: 1 },
     storedText: SQL,
-  },
-];
-
-/** A Teams case: an activity (or raw bytes) posted to /api/messages. */
-export interface TeamsCase {
-  name: string;
-  /** Which server: with credentials set (every request must authenticate) or in emulator mode. */
-  server: 'authenticated' | 'emulator';
-  /** An activity: a personal message with this text and these fields replaced (null removes one). */
-  activity?: { text?: string; set?: Record<string, unknown> };
-  raw?: string | (() => string);
-  contentType?: string | null;
-  /** The Authorization header: none, garbage, or a self-made JWT for our app id. */
-  auth?: 'none' | 'garbage' | 'self-signed';
-  chunked?: boolean;
-  declaredLength?: number;
-  expect: [number, number];
-  bodyMatches?: RegExp;
-  stores?: Partial<Record<CountedTable, number>>;
-  /** The bot's reply (to the fake Bot Connector) must match. */
-  replyMatches?: RegExp;
-}
-
-/** The coach's Allow on a file consent card, as Teams invokes the bot with it. */
-const fileConsentAccept = (context: unknown, uploadInfo: Record<string, unknown>): TeamsCase['activity'] => ({
-  set: {
-    type: 'invoke',
-    name: 'fileConsent/invoke',
-    value: { type: 'fileUpload', action: 'accept', context, uploadInfo },
-  },
-});
-
-export const TEAMS_CASES: TeamsCase[] = [
-  // ---- credentials set: nothing unauthenticated gets in ----
-  {
-    name: 'no Authorization header',
-    server: 'authenticated',
-    activity: { text: 'selfcheck 4 4 4 4 4 4' },
-    auth: 'none',
-    expect: [401, 401],
-  },
-  {
-    name: 'garbage bearer token',
-    server: 'authenticated',
-    activity: { text: 'selfcheck 4 4 4 4 4 4' },
-    auth: 'garbage',
-    expect: [401, 401],
-  },
-  {
-    name: 'self-signed JWT',
-    server: 'authenticated',
-    activity: { text: 'selfcheck 4 4 4 4 4 4' },
-    auth: 'self-signed',
-    expect: [401, 401],
-  },
-  {
-    name: 'unknown activity type without a token',
-    server: 'authenticated',
-    activity: { set: { type: 'exfiltrate' } },
-    auth: 'self-signed',
-    expect: [401, 401],
-  },
-  {
-    name: 'huge text without a token',
-    server: 'authenticated',
-    activity: { text: `selfcheck 4 4 4 4 4 4 ${NOTE_100K}` },
-    auth: 'garbage',
-    expect: [401, 401],
-  },
-  { name: 'body that is not JSON', server: 'authenticated', raw: '{"type": "message", ', expect: [400, 400] },
-  { name: 'JSON that is not an activity', server: 'authenticated', raw: '{"hello":1}', expect: [400, 400] },
-  { name: 'text/plain body', server: 'authenticated', raw: '{}', contentType: 'text/plain', expect: [415, 415] },
-  { name: 'no content type', server: 'authenticated', raw: '{}', contentType: null, expect: [415, 415] },
-  {
-    name: 'form body',
-    server: 'authenticated',
-    raw: 'type=message',
-    contentType: 'application/x-www-form-urlencoded',
-    expect: [415, 415],
-  },
-  { name: 'declared body of 5 MiB', server: 'authenticated', raw: '{}', declaredLength: 5 * MB, expect: [413, 413] },
-  {
-    name: 'chunked 2 MiB without a length',
-    server: 'authenticated',
-    raw: () => `{"text":"${'y'.repeat(2 * MB)}"}`,
-    chunked: true,
-    expect: [413, 413],
-  },
-  {
-    name: 'lying Content-Length (says 10, sends 2 MiB)',
-    server: 'authenticated',
-    raw: () => 'x'.repeat(2 * MB),
-    declaredLength: 10,
-    expect: [400, 400],
-  },
-
-  // ---- emulator mode: the activity reaches the bot, which must cope ----
-  {
-    name: 'activity without a conversation',
-    server: 'emulator',
-    activity: { text: 'help', set: { conversation: null } },
-    expect: [400, 400],
-  },
-  {
-    name: 'activity without a serviceUrl',
-    server: 'emulator',
-    activity: { text: 'help', set: { serviceUrl: null } },
-    expect: [400, 400],
-  },
-  {
-    name: 'activity without a type',
-    server: 'emulator',
-    activity: { text: 'help', set: { type: null } },
-    expect: [400, 400],
-  },
-  {
-    name: 'activity without a sender',
-    server: 'emulator',
-    activity: { text: 'selfcheck 4 4 4 4 4 4', set: { from: null } },
-    expect: [200, 500],
-  },
-  { name: 'message without text', server: 'emulator', activity: {}, expect: [200, 200] },
-  {
-    name: 'text that is a number',
-    server: 'emulator',
-    activity: { set: { text: 42 } },
-    // Refused before botbuilder, naming the field (it was a TypeError inside the turn).
-    expect: [400, 400],
-  },
-  { name: 'unknown activity type', server: 'emulator', activity: { set: { type: 'exfiltrate' } }, expect: [200, 200] },
-  {
-    name: 'invoke of an unknown name',
-    server: 'emulator',
-    activity: { set: { type: 'invoke', name: 'drop/tables', value: {} } },
-    expect: [200, 501],
-  },
-  {
-    name: 'file consent answer with a forged context and a file: upload URL',
-    server: 'emulator',
-    activity: fileConsentAccept({ $where: '1' }, { uploadUrl: 'file:///' }),
-    expect: [400, 400],
-    replyMatches: /could not read your answer/,
-  },
-  {
-    name: 'file consent accept with a plain-http upload URL off this machine',
-    server: 'emulator',
-    activity: fileConsentAccept(
-      { kind: 'trellis-export', file: 'export', tenant: 'tenant-1', user: `aad-${TEAMS_USER}` },
-      {
-        name: 'trellis-export.json',
-        uploadUrl: 'http://uploads.contoso.example/session',
-        contentUrl: 'https://contoso.example/file',
-        uniqueId: 'u-1',
-        fileType: 'json',
-      },
-    ),
-    expect: [400, 400],
-    replyMatches: /upload address I cannot trust/,
-  },
-  {
-    name: 'card submit with ratings of the wrong type',
-    server: 'emulator',
-    activity: {
-      set: { value: { action: 'selfcheck_submit', context: { $gt: 1 }, respect: [5], talents: '9', note: 7 } },
-    },
-    expect: [200, 200],
-  },
-  {
-    name: 'message with 100,000 characters',
-    server: 'emulator',
-    activity: { text: `selfcheck 4 4 4 4 4 4 ${NOTE_100K}` },
-    expect: [200, 200],
-    replyMatches: /100,000 characters; the limit is 2,000/,
-  },
-  {
-    name: 'SQL fragments, right-to-left and emoji in a note',
-    server: 'emulator',
-    activity: { text: `selfcheck 4 4 4 4 4 4 -- ${SQL} ${RTL} ${EMOJI}` },
-    expect: [200, 200],
-    stores: { self_checks: 1 },
-    replyMatches: /saved/,
   },
 ];

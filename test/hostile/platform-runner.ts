@@ -10,14 +10,9 @@ import { FakeSlackApi } from '../helpers/fake-slack-api';
 import { slackSignatureHeaders, slashCommandBody } from '../helpers/slack-signing';
 import { tempDbFile } from '../helpers/temp-db';
 import type { HostileCase } from './cases';
-import {
-  COUNTED_TABLES,
-  type CountedTable,
-  SLACK_USER,
-  type SlackCase,
-  TEAMS_USER,
-  type TeamsCase,
-} from './platform-cases';
+import { COUNTED_TABLES, type CountedTable, SLACK_USER, TEAMS_USER } from './platform-case-kit';
+import type { SlackCase } from './platform-cases';
+import type { TeamsCase } from './platform-cases-teams';
 
 export const SIGNING_SECRET = 'hostile-signing-secret-0123456789abcdef';
 export const TEAM = 'T0TEAM';

@@ -1,6 +1,8 @@
 import { expect } from '@jest/globals';
 import { slackSignatureHeaders } from '../helpers/slack-signing';
-import { type CountedTable, SLACK_CASES, type SlackCase, TEAMS_CASES, type TeamsCase } from './platform-cases';
+import type { CountedTable } from './platform-case-kit';
+import { SLACK_CASES, type SlackCase } from './platform-cases';
+import { TEAMS_CASES, type TeamsCase } from './platform-cases-teams';
 import { dmEvent, PlatformServer, SIGNING_SECRET, slackRequests, teamsMessage, teamsRequest } from './platform-runner';
 import { runCase } from './runner';
 

@@ -4,6 +4,7 @@ import type { Settings } from '../../src/core/model';
 import { createRepositories, openDatabase } from '../../src/store';
 import { deliveryStore } from '../../src/store/deliveries';
 import { FakeSlackApi } from '../helpers/fake-slack-api';
+import { testSettings } from '../helpers/settings';
 import { tempDbFile } from '../helpers/temp-db';
 
 const line = z.object({
@@ -27,19 +28,7 @@ function seed(file: string, at: Date, coaches: Record<string, Partial<Settings>>
   const db = openDatabase(file);
   const repos = createRepositories(db, () => at);
   for (const [user, settings] of Object.entries(coaches)) {
-    repos.coaches.upsert(
-      { platform: 'slack', tenant: 'T0TEAM', user },
-      {
-        promptTime: '09:00',
-        promptDays: [1, 2, 3, 4, 5],
-        timeZone: 'UTC',
-        level: null,
-        workingToward: null,
-        practices: [],
-        pausedUntil: null,
-        ...settings,
-      },
-    );
+    repos.coaches.upsert({ platform: 'slack', tenant: 'T0TEAM', user }, testSettings(settings));
   }
   // Coaches who joined before the week a summary reports on (none is sent for a week before joining).
   if (joinedAt) db.prepare('UPDATE coaches SET created_at = ?').run(joinedAt.toISOString());

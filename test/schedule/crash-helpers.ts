@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Platform, Weekday } from '../../src/core/model';
 import { conversationReferenceRepository, createRepositories, openDatabase } from '../../src/store';
 import { type Delivery, deliveryStore } from '../../src/store/deliveries';
+import { testSettings } from '../helpers/settings';
 
 const CHILD = path.join(__dirname, 'send-due-child.ts');
 /** tsx's loader (CommonJS and ES module hooks): charts are loaded with a dynamic import, which needs the latter. */
@@ -96,15 +97,7 @@ export function seed(
       const user = `U${String(i).padStart(6, '0')}`;
       const coach = repos.coaches.upsert(
         { platform: o.platform, tenant, user },
-        {
-          promptTime: time,
-          promptDays: [1, 2, 3, 4, 5, 6, 7],
-          timeZone: 'UTC',
-          level: null,
-          workingToward: null,
-          practices: [],
-          pausedUntil: null,
-        },
+        testSettings({ promptTime: time, promptDays: [1, 2, 3, 4, 5, 6, 7] }),
       );
       seeded.coaches.push({ id: coach.id, user });
       // A week of check-ins: the weekly summary then carries a chart.

@@ -1,5 +1,6 @@
 import { createRepositories, openDatabase } from '../../src/store';
 import { FakeSlackApi } from '../helpers/fake-slack-api';
+import { testSettings } from '../helpers/settings';
 import { tempDir } from '../helpers/temp-db';
 import { startSender, until } from './crash-helpers';
 
@@ -17,15 +18,7 @@ function seedDueCoaches(file: string, count: number): string[] {
       const user = `U${String(i).padStart(6, '0')}`;
       repos.coaches.upsert(
         { platform: 'slack', tenant: 'T0TEAM', user },
-        {
-          promptTime,
-          promptDays: [1, 2, 3, 4, 5, 6, 7],
-          timeZone: 'UTC',
-          level: null,
-          workingToward: null,
-          practices: [],
-          pausedUntil: null,
-        },
+        testSettings({ promptTime, promptDays: [1, 2, 3, 4, 5, 6, 7] }),
       );
       channels.push(`D${user.slice(1)}`);
     }

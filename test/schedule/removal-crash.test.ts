@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type { Settings } from '../../src/core/model';
 import { createRepositories, openDatabase } from '../../src/store';
 import { platformMessageStore } from '../../src/store/platform-messages';
 import { startScript } from '../helpers/child';
 import { FakeSlackApi } from '../helpers/fake-slack-api';
+import { testSettings } from '../helpers/settings';
 import { tempDir } from '../helpers/temp-db';
 import { waitFor } from '../helpers/wait-for';
 
@@ -16,15 +16,7 @@ function seedQueuedRemovals(file: string): string[] {
   const db = openDatabase(file);
   const repos = createRepositories(db);
   const store = platformMessageStore(db);
-  const settings: Settings = {
-    promptTime: '09:00',
-    promptDays: [1, 2, 3, 4, 5],
-    timeZone: 'UTC',
-    level: null,
-    workingToward: null,
-    practices: [],
-    pausedUntil: null,
-  };
+  const settings = testSettings();
   const id = repos.coaches.upsert(coach, settings).id;
   const stamps = Array.from({ length: ITEMS }, (_, i) => `1700000${String(i).padStart(3, '0')}.000100`);
   for (const ts of stamps) store.record({ ...coach, kind: 'message', conversation: 'D000777', itemId: ts });

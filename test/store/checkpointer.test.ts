@@ -1,21 +1,13 @@
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import type { Settings } from '../../src/core/model';
 import { createLogger } from '../../src/log';
 import { createRepositories, type Db, openDatabase } from '../../src/store';
 import { startBackgroundCheckpoints } from '../../src/store/checkpointer';
+import { testSettings } from '../helpers/settings';
 import { tempDir } from '../helpers/temp-db';
 import { waitFor } from '../helpers/wait-for';
 
-const settings: Settings = {
-  promptTime: '09:00',
-  promptDays: [1],
-  timeZone: 'UTC',
-  level: null,
-  workingToward: null,
-  practices: [],
-  pausedUntil: null,
-};
+const settings = testSettings({ promptDays: [1] });
 
 /** WAL checkpoints in a worker thread, on a real SQLite file. */
 describe('background checkpoints', () => {

@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import Database from 'better-sqlite3';
-import type { Settings } from '../../src/core/model';
 import type { NewSelfCheck } from '../../src/core/ports';
 import { createRepositories, type Db, GroupCommit, openDatabase } from '../../src/store';
 import { StorageUnavailableError } from '../../src/store/errors';
 import { collect, exited, REPO } from '../helpers/child';
+import { testSettings } from '../helpers/settings';
 import { tempDir } from '../helpers/temp-db';
 
 /** Group commit on real SQLite files, observed from a second, independent connection. */
@@ -44,15 +44,7 @@ describe('GroupCommit', () => {
     dir.cleanup();
   });
 
-  const settings: Settings = {
-    promptTime: '09:00',
-    promptDays: [1],
-    timeZone: 'UTC',
-    level: null,
-    workingToward: null,
-    practices: [],
-    pausedUntil: null,
-  };
+  const settings = testSettings({ promptDays: [1] });
 
   test('work submitted together shares one transaction, and each promise settles only after its COMMIT', async () => {
     const repos = createRepositories(db);

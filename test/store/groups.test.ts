@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRepositories, openDatabase, schemaVersion } from '../../src/store';
 import { createTextCipher, ENCRYPTED_PREFIX } from '../../src/store/crypto';
+import { testSettings } from '../helpers/settings';
 import { tempDbFile } from '../helpers/temp-db';
 import { addReflection, inChannel, makeWeeklyTrellis, slackRef } from '../helpers/weekly';
 
@@ -68,15 +69,7 @@ describe('privacy of peer-supervision data', () => {
       const repos = createRepositories(db, () => new Date(), createTextCipher(randomBytes(32).toString('hex')));
       const coach = repos.coaches.upsert(
         { platform: 'slack', tenant: 'T1', user: 'U1' },
-        {
-          promptTime: '09:00',
-          promptDays: [1],
-          timeZone: 'UTC',
-          level: null,
-          workingToward: null,
-          practices: [],
-          pausedUntil: null,
-        },
+        testSettings({ promptDays: [1] }),
       );
       repos.clientCompanies.replace(coach.id, ['Globex', 'Acme']);
       expect(repos.clientCompanies.list(coach.id)).toEqual(['Acme', 'Globex']);

@@ -1,18 +1,10 @@
 import { afterEach, expect, test } from '@jest/globals';
-import type { Settings } from '../../src/core/model';
 import { createRepositories, openDatabase } from '../../src/store';
 import { cipherFor } from '../../src/store/crypto';
+import { testSettings } from '../helpers/settings';
 import { tempDbFile } from '../helpers/temp-db';
 
-const settings: Settings = {
-  promptTime: '09:00',
-  promptDays: [1],
-  timeZone: 'UTC',
-  level: null,
-  workingToward: null,
-  practices: [],
-  pausedUntil: null,
-};
+const settings = testSettings({ promptDays: [1] });
 const t = tempDbFile();
 afterEach(() => t.cleanup());
 

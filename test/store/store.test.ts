@@ -2,18 +2,10 @@ import Database from 'better-sqlite3';
 import { createRepositories, openDatabase, schemaVersion } from '../../src/store';
 import { MIGRATIONS } from '../../src/store/migrations';
 import { coachWindowSql } from '../../src/store/weekly-stats';
+import { testSettings } from '../helpers/settings';
 import { tempDbFile } from '../helpers/temp-db';
 
-const settings = {
-  promptTime: '09:00',
-  promptDays: [1, 2, 3, 4, 5] as const,
-  timeZone: 'UTC',
-  level: null,
-  pausedUntil: null,
-};
-const defaults = { ...settings, promptDays: [...settings.promptDays] } as Parameters<
-  ReturnType<typeof createRepositories>['coaches']['upsert']
->[1];
+const defaults = testSettings();
 
 describe('the SQLite store', () => {
   let t: ReturnType<typeof tempDbFile>;
