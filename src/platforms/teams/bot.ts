@@ -121,12 +121,27 @@ export class TrellisTeamsBot extends ActivityHandler {
         // "delete confirm" typed: the stored conversation reference goes with the coach's data.
         if (deleted) this.deps.references.forgetPersonal(tenantOf(activity), ref.user);
         await this.sendReply(context, ref, ctx, reply);
+        // Teams sends the install (and so the welcome) before any message; if Trellis never saw it, the welcome
+        // follows the first message, once (recorded), after its answer. A card on screen is a message, not a form.
+        const welcome = this.welcomeOnce(ref, ctx);
+        if (welcome) await context.sendActivity(renderActivity(welcome));
       }
     } catch (error) {
       // Something the coach can fix: say what. Anything else goes to the adapter's onTurnError.
       if (!isTrellisError(error)) throw error;
       this.logRefused(error, ref, ctx);
       await context.sendActivity(renderActivity(message(error.message)));
+    }
+  }
+
+  /** The welcome if it is still owed; a refused write (read-only database) leaves it for a later message. */
+  private welcomeOnce(ref: CoachRef, ctx: RequestContext): Message | undefined {
+    try {
+      return this.deps.trellis.welcome.once(ref, ctx);
+    } catch (error) {
+      if (!isTrellisError(error)) throw error;
+      this.logRefused(error, ref, ctx);
+      return undefined;
     }
   }
 
