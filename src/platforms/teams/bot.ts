@@ -11,6 +11,7 @@ import { consentActivities, FILE_CONSENT_INVOKE, handleFileConsent } from './fil
 import { channelIdOf, coachRefOf, isPersonal, type TeamsReferences, tenantOf } from './references';
 import { ACTION_FIELD, cardUpdate, reflectionActivity, renderActivity, selfCheckActivity } from './render';
 import { sessionCardActivity, submitSessionCard } from './session-card';
+import { settingsCardActivity, submitSettingsCard } from './settings-card';
 
 export interface TeamsBotDeps {
   trellis: Trellis;
@@ -212,8 +213,10 @@ export class TrellisTeamsBot extends ActivityHandler {
       case 'session_submit':
         return submitSessionCard(context, trellis, ref, ctx);
       case 'open_settings':
-        await context.sendActivity(renderActivity(trellis.settings(ref, ctx)));
+        await context.sendActivity(settingsCardActivity(trellis.coach(ref, ctx).settings, trellis.now()));
         return;
+      case 'settings_submit':
+        return submitSettingsCard(context, trellis, ref, ctx);
       case 'reflect':
         await context.sendActivity(reflectionActivity(data.value ?? ''));
         return;
@@ -340,7 +343,8 @@ export class TrellisTeamsBot extends ActivityHandler {
       const today = this.deps.trellis.today(this.deps.trellis.coach(ref, ctx));
       await context.sendActivity(sessionCardActivity(reply.prefill, today));
     } else if (reply.type === 'settings_form') {
-      await context.sendActivity(renderActivity(this.deps.trellis.settings(ref, ctx)));
+      const { trellis } = this.deps;
+      await context.sendActivity(settingsCardActivity(trellis.coach(ref, ctx).settings, trellis.now()));
     } else if (reply.messages.length > 0) {
       // An export's files follow their message as consent cards: each is uploaded once the coach allows it.
       await context.sendActivities(
