@@ -6,6 +6,7 @@ import { JOURNEY_SUBCOMMANDS, type SessionPrefill } from './journey';
 import { type Message, message } from './message';
 import type { CoachRef } from './model';
 import type { Logger } from './ports';
+import { typedProfile } from './profile-form';
 import { parseQuickSelfCheck } from './selfcheck';
 import type { RequestContext, Trellis } from './trellis';
 
@@ -78,6 +79,8 @@ export type CommandCore = Pick<
   | 'deeper'
   | 'tip'
   | 'journey'
+  | 'today'
+  | 'updateSettings'
 >;
 
 /** Typed commands: reading a command from text and running it, or handing free text to the conversation. */
@@ -166,6 +169,8 @@ export class Commands {
       case 'settings': {
         const after = /^after-?session\b\s*([\s\S]*)$/i.exec(args.trim());
         if (after) return messages(this.core.journey.afterSessionSetting(ref, after[1], ctx));
+        const profile = /^profile\b\s*([\s\S]*)$/i.exec(args.trim());
+        if (profile) return messages(typedProfile(this.core, ref, profile[1], ctx));
         return messages(this.core.changeSettings(ref, args, ctx));
       }
       case 'export':
@@ -246,7 +251,7 @@ export function parseCommand(text: string): { name: string; args: string } | und
   const c = /^\/?settings\s+(companies|company|clients)\b([\s\S]*)$/i.exec(text);
   if (c) return { name: 'settings', args: `companies${c[2]}` };
   const s =
-    /^\/?settings(?:\s+(time|days|tz|timezone|zone|level|toward|working-toward|practices?|pause|resume|unpause)\b(.*))?$/i.exec(
+    /^\/?settings(?:\s+(time|days|tz|timezone|zone|level|toward|working-toward|practices?|profile|pause|resume|unpause)\b(.*))?$/i.exec(
       text,
     );
   if (s) return { name: 'settings', args: s[1] ? `${s[1]}${s[2]}` : '' };

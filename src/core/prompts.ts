@@ -57,6 +57,44 @@ export function eligiblePrompts(
   return catalog.prompts.filter((p) => reach.includes(p.level) && fitsPractice(p, practices));
 }
 
+/** What of a coach's settings picks their prompts: the credential held and the kinds of practice. */
+export interface PromptProfile {
+  level: Level | null;
+  practices: readonly string[];
+}
+
+/** The prompts for one behaviour a profile may get, worked out once per catalogue (a weekly run asks thousands). */
+const forBehaviourCache = new WeakMap<PromptCatalog, Map<string, Prompt[]>>();
+
+/**
+ * A prompt on `behaviour` for the coach (the weekly summary's "prompt to try"): drawn from the same pool as the daily
+ * prompt (eligiblePrompts: levels cumulative, practice-tagged prompts only for a coach whose practice fits) and
+ * weighted toward the coach's own level as the daily draw is; the same for a seed (a coach and week), so it holds
+ * all week. Undefined when no prompt on that behaviour fits.
+ */
+export function promptForBehaviour(
+  catalog: PromptCatalog,
+  coach: PromptProfile,
+  behaviour: BehaviourKey,
+  seed: string,
+): Prompt | undefined {
+  let byProfile = forBehaviourCache.get(catalog);
+  if (!byProfile) {
+    byProfile = new Map();
+    forBehaviourCache.set(catalog, byProfile);
+  }
+  const practices = [...new Set(coach.practices)].sort();
+  const key = `${coach.level}|${practices.join(',')}|${behaviour}`;
+  let candidates = byProfile.get(key);
+  if (!candidates) {
+    candidates = eligiblePrompts(catalog, coach.level, practices).filter((p) => p.behaviours.includes(behaviour));
+    byProfile.set(key, candidates);
+  }
+  if (candidates.length === 0) return undefined;
+  const random = seededRandom(hashSeed(seed));
+  return weightedPick(candidates, (p) => levelWeight(coach.level, p.level), random);
+}
+
 /**
  * The prompts not yet used in the coach's current cycle: once every eligible prompt has been issued,
  * a new cycle begins and all are eligible again.

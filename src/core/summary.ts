@@ -4,8 +4,7 @@ import { type Message, message } from './message';
 import type { Coach, Level } from './model';
 import type { ChartData } from './ports';
 import type { Prompt, Tip } from './prompt-schema';
-import { eligiblePrompts, type PromptCatalog, tipFor } from './prompts';
-import { hashSeed } from './random';
+import { type PromptCatalog, promptForBehaviour, tipFor } from './prompts';
 import { addDays } from './time';
 import {
   chooseFocus,
@@ -59,30 +58,6 @@ export function isPaused(coach: Coach, today: string): boolean {
   return coach.settings.pausedUntil !== null && coach.settings.pausedUntil >= today;
 }
 
-/** Prompts per level and behaviour, worked out once per catalogue (a weekly run asks for thousands). */
-const candidatesCache = new WeakMap<PromptCatalog, Map<string, Prompt[]>>();
-
-/** A prompt for the behaviour at the coach's level, the same all week and different from week to week. */
-export function promptForBehaviour(
-  catalog: PromptCatalog,
-  key: BehaviourKey,
-  level: Level | null,
-  seed: string,
-): Prompt | undefined {
-  let byLevel = candidatesCache.get(catalog);
-  if (!byLevel) {
-    byLevel = new Map();
-    candidatesCache.set(catalog, byLevel);
-  }
-  let candidates = byLevel.get(`${level}|${key}`);
-  if (!candidates) {
-    candidates = eligiblePrompts(catalog, level).filter((p) => p.behaviours.includes(key));
-    byLevel.set(`${level}|${key}`, candidates);
-  }
-  if (candidates.length === 0) return undefined;
-  return candidates[hashSeed(seed) % candidates.length];
-}
-
 /** tipFor, with each behaviour's tips picked out of the catalogue once (a weekly run asks thousands of times). */
 const tipsCache = new WeakMap<PromptCatalog, Map<BehaviourKey, PromptCatalog>>();
 function tipForWeek(catalog: PromptCatalog, key: BehaviourKey, week: number): Tip | undefined {
@@ -131,7 +106,7 @@ export function buildWeeklySummary(input: SummaryInput): WeeklySummary | undefin
     focus: focus && {
       ...focus,
       tip: tipForWeek(catalog, focus.key, week),
-      prompt: promptForBehaviour(catalog, focus.key, coach.settings.level, `${coach.id}|${week}`),
+      prompt: promptForBehaviour(catalog, coach.settings, focus.key, `${coach.id}|${week}`),
     },
     improved: improved && { key: improved.key, change: improved.change as number },
   };

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import type { PlatformDriver, PressableAction } from './driver';
+import type { PlatformDriver, PressableAction, ProfileFields } from './driver';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PRACTICE_ORDER = ['organisational', 'private', 'internal', 'virtual'];
@@ -72,6 +72,16 @@ export class ConsoleDriver implements PlatformDriver {
 
   firstContact(user: string, text: string): Promise<string[]> {
     return this.send(user, text);
+  }
+
+  /** The chat has no form: its one-line profile, checked by the same core as the forms. */
+  saveProfile(user: string, f: ProfileFields): Promise<string[]> {
+    const parts = [
+      f.level !== undefined ? `level ${f.level}` : '',
+      f.toward !== undefined ? `toward ${f.toward}` : '',
+      f.practices !== undefined ? `practice ${f.practices.length ? f.practices.join(',') : 'none'}` : '',
+    ].filter(Boolean);
+    return this.chat(user, [`settings profile ${parts.join(' ')}`]);
   }
 
   /** The chat's simulated channel: "channel NAME", then the text. */

@@ -47,6 +47,21 @@ export interface PlatformDriver {
    * sends that before any message); elsewhere the first contact is the text itself.
    */
   firstContact(user: string, text: string): Promise<string[]>;
+  /**
+   * Saves the coach's profile through the platform's settings form (Slack's settings modal, Teams' settings card; in
+   * the terminal, which has no form, the one-line "settings profile …"): the credential held and worked toward
+   * ('ACC' | 'PCC' | 'MCC' | 'none') and the kinds of practice (ids, [] for none); a field left out keeps its value,
+   * every other field of the form is sent as it was shown. Returns what the coach sees: the saved settings, or the
+   * problems.
+   */
+  saveProfile(user: string, fields: ProfileFields): Promise<string[]>;
   /** Types `text` in a team channel rather than the DM (a Slack slash command there, an @mention in Teams). */
   sendInChannel(user: string, text: string): Promise<string[]>;
+}
+
+/** What a contract test puts in the settings form's profile fields. */
+export interface ProfileFields {
+  level?: string;
+  toward?: string;
+  practices?: string[];
 }

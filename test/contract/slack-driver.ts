@@ -1,6 +1,6 @@
 import type { RecordedCall } from '../helpers/fake-slack-api';
 import { SlackHarness, selected, viewErrors } from '../helpers/slack-harness';
-import type { PlatformDriver, PressableAction } from './driver';
+import type { PlatformDriver, PressableAction, ProfileFields } from './driver';
 
 const BEHAVIOUR_KEYS = ['context', 'respect', 'talents', 'empathy', 'feelings', 'openness'];
 
@@ -117,6 +117,44 @@ export class SlackDriver implements PlatformDriver {
         values[id] = { value: { type: 'plain_text_input', value: given ?? (element.initial_value as string) ?? null } };
       }
     }
+    return this.seen(u, async () => {
+      const response = await h.submitView(u, view, values);
+      const errors = Object.values(viewErrors(response));
+      return { ackText: errors.length ? errors.join('\n') : undefined };
+    });
+  }
+
+  /** `/selfcheck settings` opens the modal; every field is sent as shown, the profile's as given, and submitted. */
+  async saveProfile(user: string, f: ProfileFields): Promise<string[]> {
+    const u = this.user(user);
+    const h = this.h;
+    const opened = h.calls('views.open').length;
+    await h.command(u, 'settings');
+    await h.idle();
+    if (h.calls('views.open').length === opened) throw new Error('the settings modal did not open');
+    const view = h.lastOpenedView();
+    type Option = { value: string };
+    type Element = {
+      initial_time?: string;
+      initial_option?: Option;
+      initial_options?: Option[];
+      initial_date?: string;
+    };
+    const blocks = view.blocks as { block_id?: string; element?: Element }[];
+    const el = (id: string) => blocks.find((b) => b.block_id === id)?.element ?? {};
+    const select = (value: string | undefined) =>
+      value ? selected(value) : { type: 'static_select', selected_option: null };
+    const checks = (values: string[]) => ({ type: 'checkboxes', selected_options: values.map((value) => ({ value })) });
+    const values: Record<string, Record<string, unknown>> = {
+      time: { time: { type: 'timepicker', selected_time: el('time').initial_time ?? null } },
+      days: { days: checks((el('days').initial_options ?? []).map((o) => o.value)) },
+      level: { level: select(f.level ?? el('level').initial_option?.value) },
+      toward: { toward: select(f.toward ?? el('toward').initial_option?.value) },
+      practices: {
+        practices: checks(f.practices ?? (el('practices').initial_options ?? []).map((o) => o.value)),
+      },
+      pause: { until: { type: 'datepicker', selected_date: el('pause').initial_date ?? null } },
+    };
     return this.seen(u, async () => {
       const response = await h.submitView(u, view, values);
       const errors = Object.values(viewErrors(response));

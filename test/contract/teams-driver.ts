@@ -6,7 +6,7 @@ import {
   startTeams,
   type TeamsHarness,
 } from '../platforms/teams/harness';
-import type { PlatformDriver, PressableAction } from './driver';
+import type { PlatformDriver, PressableAction, ProfileFields } from './driver';
 
 /**
  * Teams, driven over HTTP: real activities POSTed to the real /api/messages (CloudAdapter, emulator mode), with
@@ -76,6 +76,34 @@ export class TeamsDriver implements PlatformDriver {
       personalMessage(this.url, user, undefined, {
         replyToId: `card-${++this.cards}`,
         value: { ...action.data, ...inputs, ...fields },
+      }),
+    );
+  }
+
+  /** Types "selfcheck settings", keeps every input of the card as shown, sets the profile's, and submits it. */
+  async saveProfile(user: string, f: ProfileFields): Promise<string[]> {
+    const before = this.sent().length;
+    await this.post(personalMessage(this.url, user, 'selfcheck settings'));
+    const card = this.sent()
+      .slice(before)
+      .map((c) => cardOf(c.body))
+      .find(Boolean);
+    if (!card) throw new Error('teams driver: "selfcheck settings" did not answer with a card');
+    const inputs: Record<string, string> = {};
+    for (const el of card.body as { id?: string; value?: string }[]) if (el.id && el.value) inputs[el.id] = el.value;
+    if (f.level !== undefined) inputs.level = f.level;
+    if (f.toward !== undefined) inputs.toward = f.toward;
+    // Teams leaves an input with nothing chosen out of the submission.
+    if (f.practices?.length) inputs.practices = f.practices.join(',');
+    else if (f.practices) delete inputs.practices;
+    const action = (card.actions as { type: string; data: Record<string, string> }[]).find(
+      (a) => a.type === 'Action.Submit',
+    );
+    if (!action) throw new Error('teams driver: the settings card has no submit button');
+    return this.exchange(
+      personalMessage(this.url, user, undefined, {
+        replyToId: `card-${++this.cards}`,
+        value: { ...action.data, ...inputs },
       }),
     );
   }

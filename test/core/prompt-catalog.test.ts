@@ -12,6 +12,7 @@ import {
   markerLabel,
   OWN_LEVEL_WEIGHT,
   promptFooter,
+  promptForBehaviour,
 } from '../../src/core/prompts';
 import { addDays } from '../../src/core/time';
 
@@ -177,5 +178,54 @@ describe('levels are cumulative, weighted toward the coach’s own', () => {
       recentRatings: [],
     };
     expect(choosePrompt(catalog, c).id).toBe(choosePrompt(catalog, { ...c }).id);
+  });
+});
+
+describe('the weekly "prompt to try" (promptForBehaviour) honours level and practice as the daily draw does', () => {
+  const PROFILES = LEVELS.flatMap((level) =>
+    [[], ['organisational'], ['private', 'virtual'], ['internal']].map((practices) => ({ level, practices })),
+  );
+
+  it.each(PROFILES)('for %o: only prompts the daily draw could give, on the behaviour asked', (coach) => {
+    const pool = new Set(eligiblePrompts(catalog, coach.level, coach.practices).map((p) => p.id));
+    for (const key of BEHAVIOUR_KEYS) {
+      for (let week = 0; week < 60; week++) {
+        const p = promptForBehaviour(catalog, coach, key, `7|${week}`);
+        expect(p).toBeDefined();
+        expect({ key, id: p?.id, behaviour: p?.behaviours.includes(key), eligible: pool.has(p?.id ?? '') }).toEqual({
+          key,
+          id: p?.id,
+          behaviour: true,
+          eligible: true,
+        });
+      }
+    }
+  });
+
+  it('reaches the practice-tagged prompts for a coach whose practice fits, and never for one who said none', () => {
+    const drawn = (practices: string[]) =>
+      BEHAVIOUR_KEYS.flatMap((key) =>
+        Array.from({ length: 200 }, (_, i) => promptForBehaviour(catalog, { level: 'PCC', practices }, key, `c${i}`)),
+      );
+    expect(drawn([]).some((p) => p?.practices !== undefined)).toBe(false);
+    const organisational = drawn(['organisational']);
+    expect(organisational.some((p) => p?.practices?.includes('organisational'))).toBe(true);
+    expect(organisational.some((p) => p?.practices && !p.practices.includes('organisational'))).toBe(false);
+  });
+
+  it('favours the coach’s own level, still reaches the levels below, and holds for a seed', () => {
+    const draws = Array.from({ length: 600 }, (_, i) =>
+      promptForBehaviour(catalog, { level: 'MCC', practices: [] }, 'openness', `m${i}`),
+    );
+    const pool = eligiblePrompts(catalog, 'MCC', []).filter((p) => p.behaviours.includes('openness'));
+    const own = pool.filter((p) => p.level === 'MCC').length;
+    const share = draws.filter((p) => p?.level === 'MCC').length / draws.length;
+    expect(own).toBeGreaterThan(0);
+    expect(share).toBeGreaterThan(own / pool.length + 0.05);
+    expect(new Set(draws.map((p) => p?.level)).has('ACC')).toBe(true);
+    const coach = { level: 'ACC' as const, practices: ['virtual'] };
+    expect(promptForBehaviour(catalog, coach, 'context', '9|12')?.id).toBe(
+      promptForBehaviour(catalog, { ...coach }, 'context', '9|12')?.id,
+    );
   });
 });

@@ -140,3 +140,38 @@ describe('weekly summary for a coach', () => {
 function summaryText(t: ReturnType<typeof makeWeeklyTrellis>, coachId: number) {
   return summaryMessage(t.trellis.weekly.summaryData(coachId, new Date(NOW))!);
 }
+
+describe('the summary’s "prompt to try" respects the coach’s practice and level (#14)', () => {
+  test('a coach who named no practice never gets a practice-tagged prompt; one who did meets them', () => {
+    const t = makeWeeklyTrellis(NOW, { charts: false });
+    try {
+      const seen: { practices: string[]; prompt?: { practices?: string[]; level: string } }[] = [];
+      for (let i = 0; i < 40; i++) {
+        const ref = slackRef(`U${i}`);
+        const coach = t.trellis.coach(ref);
+        const practices = i % 2 === 0 ? [] : ['organisational', 'private', 'internal', 'virtual'];
+        if (practices.length) t.trellis.changeSettings(ref, `practice ${practices.join(',')}`);
+        t.trellis.changeSettings(ref, 'level PCC');
+        // Context is clearly lowest: the focus, and the behaviour with the most practice-tagged prompts.
+        addCheck(t.repos, coach, '2026-12-30', { ...ratings(4), context: 1 });
+        const summary = t.trellis.weekly.summaryData(coach.id, new Date(NOW));
+        expect(summary?.focus?.key).toBe('context');
+        seen.push({ practices, prompt: summary?.focus?.prompt });
+      }
+      // A coach who named their practice meets the prompts written for it (as the daily prompt does).
+      expect(seen.some(({ practices, prompt }) => practices.length > 0 && prompt?.practices !== undefined)).toBe(true);
+      for (const { practices, prompt } of seen) {
+        expect(prompt).toBeDefined();
+        expect(LEVEL_REACH.PCC).toContain(prompt?.level);
+        const fits = prompt?.practices === undefined || prompt.practices.some((p) => practices.includes(p));
+        expect({ practices, tagged: prompt?.practices, fits }).toEqual({
+          practices,
+          tagged: prompt?.practices,
+          fits: true,
+        });
+      }
+    } finally {
+      t.close();
+    }
+  });
+});

@@ -1,9 +1,10 @@
 import { isTrellisError } from '../../core/errors';
+import { saveSettingsForm } from '../../core/profile-form';
 import { validateSelfCheckForm } from '../../core/selfcheck';
 import type { Trellis } from '../../core/trellis';
 import { coachRef, FAILED, type ListenerDeps, type ListenerKit, type ViewArgs } from './listener-kit';
 import { interaction, issueIdValue, submittedView } from './payloads';
-import { readSelfCheckForm, readSettingsForm, toViewErrors, VIEWS, type ViewState } from './views';
+import { readSelfCheckForm, settingsFormInput, toViewErrors, VIEWS, type ViewState } from './views';
 import { logRefusedWrite, profileBeforeAck } from './write-first';
 
 /** The modals' submissions: the self-check, settings and Reflect forms. */
@@ -63,25 +64,25 @@ export function registerViews(
     }
     const ref = coachRef(context, { team: who.data.team?.id ?? who.data.user.team_id, user: who.data.user.id });
     const hint = profiles.cached(ref.tenant, ref.user) ?? {};
-    const coach = trellis.coach(ref, hint);
-    const form = readSettingsForm(parsedView.data.state.values as ViewState, coach.settings, trellis.today(coach));
-    if (!form.ok) {
-      await ack({ response_action: 'errors', errors: form.errors });
-      return;
-    }
+    const input = settingsFormInput(parsedView.data.state.values as ViewState);
     const requestKey = `slack:view:${parsedView.data.id}`;
+    let saved: ReturnType<typeof saveSettingsForm>;
     try {
-      // Stored before the ack, which closes the modal.
-      await commits.run(() => trellis.updateSettings(ref, form.settings, hint));
+      // Checked and stored before the ack, which closes the modal; a problem shows beside its field.
+      saved = await commits.run(() => saveSettingsForm(trellis, ref, input, hint));
     } catch (error) {
       logRefusedWrite(log, error, { path: 'settings_form', ref, requestKey });
       await ack({ response_action: 'errors', errors: { time: isTrellisError(error) ? error.message : FAILED } });
       if (isTrellisError(error)) return;
       throw error;
     }
+    if (!saved.ok) {
+      await ack({ response_action: 'errors', errors: saved.errors });
+      return;
+    }
     await ack();
-    log.info('settings changed', { coach: coach.id });
-    await sendDirect(ref, trellis.settings(ref, hint), `settings:${parsedView.data.id}`);
+    log.info('settings changed', { tenant: ref.tenant, user: ref.user });
+    await sendDirect(ref, saved.reply, `settings:${parsedView.data.id}`);
   });
 
   // ---- the Reflect modal ----

@@ -1,12 +1,19 @@
 import type { HomeView, KnownBlock, ModalView } from '@slack/types';
 import { BEHAVIOURS, SCALE } from '../../core/behaviours';
 import type { Message } from '../../core/message';
-import { LEVELS, type Settings, type Weekday } from '../../core/model';
+import type { Settings, Weekday } from '../../core/model';
 import { NOTE_NOT_SHOWN, REFLECTION_NOT_SHOWN } from '../../core/privacy-notice';
+import {
+  DAY_CHOICES,
+  FORM_LABELS,
+  LEVEL_CHOICES,
+  NONE,
+  PRACTICE_CHOICES_FORM,
+  type SettingsFormInput,
+  TOWARD_CHOICES,
+} from '../../core/profile-form';
 import type { FieldErrors } from '../../core/selfcheck';
 import { NOTE_MAX } from '../../core/selfcheck';
-import { DAY_NAMES, parsePauseUntil } from '../../core/settings';
-import { parseTimeOfDay } from '../../core/time';
 import { REFLECTION_MAX } from '../../core/trellis';
 import { renderBlocks } from './render';
 
@@ -105,17 +112,24 @@ export function reflectModal(issueId: number, promptText: string): ModalView {
   };
 }
 
-const DAY_LABELS = DAY_NAMES.map((d) => d[0].toUpperCase() + d.slice(1));
+/** Options of a form field, in Slack's shape. */
+const optionsOf = (choices: readonly { value: string; label: string }[]) =>
+  choices.map((c) => ({ text: plain(c.label), value: c.value }));
 
-/** Prompt time, days, level and pause. The time zone comes from the coach's Slack profile and is shown. */
+/**
+ * Prompt time, days, pause, and the coach's profile: the credential held, the one worked toward, the kinds of
+ * practice. The time zone comes from the coach's Slack profile and is shown. Read back by settingsFormInput and
+ * checked by the core (profile-form.ts).
+ */
 export function settingsModal(settings: Settings, timeZoneSetByCoach: boolean): ModalView {
-  const dayOptions = DAY_LABELS.map((label, i) => ({ text: plain(label), value: String(i + 1) }));
-  const levelOptions = [
-    ...LEVELS.map((l) => ({ text: plain(l), value: l })),
-    { text: plain('Not set'), value: 'none' },
-  ];
-  const currentLevel = levelOptions.find((o) => o.value === (settings.level ?? 'none'));
+  const dayOptions = optionsOf(DAY_CHOICES);
+  const levelOptions = optionsOf(LEVEL_CHOICES);
+  const towardOptions = optionsOf(TOWARD_CHOICES);
+  const practiceOptions = optionsOf(PRACTICE_CHOICES_FORM);
+  const currentLevel = levelOptions.find((o) => o.value === (settings.level ?? NONE));
+  const currentToward = towardOptions.find((o) => o.value === (settings.workingToward ?? NONE));
   const selectedDays = dayOptions.filter((o) => settings.promptDays.includes(Number(o.value) as Weekday));
+  const selectedPractices = practiceOptions.filter((o) => (settings.practices ?? []).some((p) => p === o.value));
   return {
     type: 'modal',
     callback_id: VIEWS.settings,
@@ -126,13 +140,13 @@ export function settingsModal(settings: Settings, timeZoneSetByCoach: boolean): 
       {
         type: 'input',
         block_id: 'time',
-        label: plain('Daily prompt time'),
+        label: plain(FORM_LABELS.time),
         element: { type: 'timepicker', action_id: 'time', initial_time: settings.promptTime },
       },
       {
         type: 'input',
         block_id: 'days',
-        label: plain('Prompt days'),
+        label: plain(FORM_LABELS.days),
         element: {
           type: 'checkboxes',
           action_id: 'days',
@@ -143,7 +157,8 @@ export function settingsModal(settings: Settings, timeZoneSetByCoach: boolean): 
       {
         type: 'input',
         block_id: 'level',
-        label: plain('Credential level (for prompts written for it)'),
+        label: plain(FORM_LABELS.level),
+        hint: plain('Prompts written for your level and the levels before it.'),
         element: {
           type: 'static_select',
           action_id: 'level',
@@ -153,9 +168,33 @@ export function settingsModal(settings: Settings, timeZoneSetByCoach: boolean): 
       },
       {
         type: 'input',
+        block_id: 'toward',
+        label: plain(FORM_LABELS.toward),
+        element: {
+          type: 'static_select',
+          action_id: 'toward',
+          options: towardOptions,
+          ...(currentToward ? { initial_option: currentToward } : {}),
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'practices',
+        optional: true,
+        label: plain(FORM_LABELS.practices),
+        hint: plain('Prompts written for one setting (a sponsor, a video call) go only to coaches who work in it.'),
+        element: {
+          type: 'checkboxes',
+          action_id: 'practices',
+          options: practiceOptions,
+          ...(selectedPractices.length ? { initial_options: selectedPractices } : {}),
+        },
+      },
+      {
+        type: 'input',
         block_id: 'pause',
         optional: true,
-        label: plain('Pause prompts until (inclusive)'),
+        label: plain(FORM_LABELS.pause),
         element: {
           type: 'datepicker',
           action_id: 'until',
@@ -226,32 +265,17 @@ export function toViewErrors(errors: FieldErrors): Record<string, string> {
   return out;
 }
 
-/** Reads the settings modal into new settings, or says beside each field what to fix. */
-export function readSettingsForm(
-  state: ViewState,
-  current: Settings,
-  today: string,
-): { ok: true; settings: Settings } | { ok: false; errors: Record<string, string> } {
-  const errors: Record<string, string> = {};
-  const timeText = state.time?.time?.selected_time ?? '';
-  const promptTime = parseTimeOfDay(timeText);
-  if (!promptTime) errors.time = 'Choose a time of day for your prompt.';
-  const days = (state.days?.days?.selected_options ?? [])
-    .map((o) => Number(o.value))
-    .filter((d): d is Weekday => Number.isInteger(d) && d >= 1 && d <= 7)
-    .sort((a, b) => a - b);
-  if (days.length === 0) errors.days = 'Choose at least one day.';
-  const levelValue = state.level?.level?.selected_option?.value ?? 'none';
-  const level = (LEVELS as readonly string[]).includes(levelValue) ? (levelValue as Settings['level']) : null;
-  let pausedUntil: string | null = null;
-  const until = state.pause?.until?.selected_date;
-  if (until) {
-    try {
-      pausedUntil = parsePauseUntil(until, today);
-    } catch (error) {
-      errors.pause = (error as Error).message;
-    }
-  }
-  if (Object.keys(errors).length > 0 || !promptTime) return { ok: false, errors };
-  return { ok: true, settings: { ...current, promptTime, promptDays: [...new Set(days)], level, pausedUntil } };
+/**
+ * The settings modal's state as the core's form (profile-form.ts). A block missing from the state keeps its setting;
+ * one present but empty clears it (the pause, working toward, the practices) or is refused (time, days).
+ */
+export function settingsFormInput(state: ViewState): SettingsFormInput {
+  const input: SettingsFormInput = {};
+  if (state.time) input.time = state.time.time?.selected_time ?? '';
+  if (state.days) input.days = (state.days.days?.selected_options ?? []).map((o) => o.value);
+  if (state.level) input.level = state.level.level?.selected_option?.value ?? null;
+  if (state.toward) input.toward = state.toward.toward?.selected_option?.value ?? null;
+  if (state.practices) input.practices = (state.practices.practices?.selected_options ?? []).map((o) => o.value);
+  if (state.pause) input.pause = state.pause.until?.selected_date ?? null;
+  return input;
 }

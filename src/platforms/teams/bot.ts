@@ -11,6 +11,7 @@ import { consentActivities, FILE_CONSENT_INVOKE, handleFileConsent } from './fil
 import { channelIdOf, coachRefOf, isPersonal, type TeamsReferences, tenantOf } from './references';
 import { ACTION_FIELD, cardUpdate, reflectionActivity, renderActivity, selfCheckActivity } from './render';
 import { sessionCardActivity, submitSessionCard } from './session-card';
+import { settingsCardActivity, submitSettingsCard } from './settings-card';
 
 export interface TeamsBotDeps {
   trellis: Trellis;
@@ -121,12 +122,27 @@ export class TrellisTeamsBot extends ActivityHandler {
         // "delete confirm" typed: the stored conversation reference goes with the coach's data.
         if (deleted) this.deps.references.forgetPersonal(tenantOf(activity), ref.user);
         await this.sendReply(context, ref, ctx, reply);
+        // Teams sends the install (and so the welcome) before any message; if Trellis never saw it, the welcome
+        // follows the first message, once (recorded), after its answer. A card on screen is a message, not a form.
+        const welcome = this.welcomeOnce(ref, ctx);
+        if (welcome) await context.sendActivity(renderActivity(welcome));
       }
     } catch (error) {
       // Something the coach can fix: say what. Anything else goes to the adapter's onTurnError.
       if (!isTrellisError(error)) throw error;
       this.logRefused(error, ref, ctx);
       await context.sendActivity(renderActivity(message(error.message)));
+    }
+  }
+
+  /** The welcome if it is still owed; a refused write (read-only database) leaves it for a later message. */
+  private welcomeOnce(ref: CoachRef, ctx: RequestContext): Message | undefined {
+    try {
+      return this.deps.trellis.welcome.once(ref, ctx);
+    } catch (error) {
+      if (!isTrellisError(error)) throw error;
+      this.logRefused(error, ref, ctx);
+      return undefined;
     }
   }
 
@@ -197,8 +213,10 @@ export class TrellisTeamsBot extends ActivityHandler {
       case 'session_submit':
         return submitSessionCard(context, trellis, ref, ctx);
       case 'open_settings':
-        await context.sendActivity(renderActivity(trellis.settings(ref, ctx)));
+        await context.sendActivity(settingsCardActivity(trellis.coach(ref, ctx).settings, trellis.now()));
         return;
+      case 'settings_submit':
+        return submitSettingsCard(context, trellis, ref, ctx);
       case 'reflect':
         await context.sendActivity(reflectionActivity(data.value ?? ''));
         return;
@@ -325,7 +343,8 @@ export class TrellisTeamsBot extends ActivityHandler {
       const today = this.deps.trellis.today(this.deps.trellis.coach(ref, ctx));
       await context.sendActivity(sessionCardActivity(reply.prefill, today));
     } else if (reply.type === 'settings_form') {
-      await context.sendActivity(renderActivity(this.deps.trellis.settings(ref, ctx)));
+      const { trellis } = this.deps;
+      await context.sendActivity(settingsCardActivity(trellis.coach(ref, ctx).settings, trellis.now()));
     } else if (reply.messages.length > 0) {
       // An export's files follow their message as consent cards: each is uploaded once the coach allows it.
       await context.sendActivities(

@@ -20,7 +20,7 @@ const SUMMARY_MAX = 200;
 const MAX_ACTIONS = 5;
 
 /** What a card's Action.Submit carries back in `activity.value`. */
-export type SubmitAction = ActionId | 'selfcheck_submit' | 'reflection_submit' | 'session_submit';
+export type SubmitAction = ActionId | 'selfcheck_submit' | 'reflection_submit' | 'session_submit' | 'settings_submit';
 export const ACTION_FIELD = 'trellisAction';
 
 type CardElement = Record<string, unknown>;

@@ -169,11 +169,14 @@ describe('Teams bot over HTTP (emulator mode)', () => {
     await teams.post(personalMessage(connector.url, 'dee', 'settings'));
     const texts = connector.activities().map((c) => activityText(c.body));
     expect(texts[0]).toContain('Thanks, your self-check is saved. Context 4 · Respect 3');
-    expect(texts[1]).toContain('Trellis commands');
-    expect(texts[2]).toContain('Recent self-checks');
-    expect(texts[2]).toContain('(note)');
-    expect(texts[3]).toContain('Your trend');
-    expect(texts[4]).toContain('Europe/London');
+    // No install was seen for this coach: the welcome follows the first answer, once (issue #14).
+    expect(texts[1]).toContain('Welcome to Trellis');
+    expect(texts.filter((t) => t.includes('Welcome to Trellis'))).toHaveLength(1);
+    expect(texts[2]).toContain('Trellis commands');
+    expect(texts[3]).toContain('Recent self-checks');
+    expect(texts[3]).toContain('(note)');
+    expect(texts[4]).toContain('Your trend');
+    expect(texts[5]).toContain('Europe/London');
     expect(count('self_checks')).toBe(1);
   });
 

@@ -77,8 +77,8 @@ describe('Teams proactive sends', () => {
       const blocked = teams.teams.messenger.sendDirect(coach, { lines: ['hi'] }, 'k2');
       await expect(blocked).rejects.toBeInstanceOf(DeliveryError);
       await expect(blocked).rejects.toMatchObject({ kind: 'unreachable' });
-      // Nothing was said into the conversation about the failure.
-      expect(connector.activities()).toHaveLength(1);
+      // Nothing was said into the conversation about the failure: only the answer to "help" and the welcome.
+      expect(connector.activities()).toHaveLength(2);
 
       // A conversation that no longer exists (the coach uninstalled Trellis) is unreachable too.
       connector.failNext(404);
