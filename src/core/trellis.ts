@@ -11,6 +11,7 @@ import { historyMessage, trendMessage } from './history';
 import { Journal } from './journal';
 import { Journey } from './journey';
 import { selfCheckResponse, tipForCoach } from './mentor-response';
+import { Mentors } from './mentors';
 import { type FileAttachment, type Message, message } from './message';
 import type { Coach, CoachRef, PromptIssue, Ratings, Reflection, SelfCheck, Settings } from './model';
 import type { ChartRenderer, Clock, Logger, RemovalRequests, Repositories } from './ports';
@@ -114,6 +115,14 @@ export class Trellis {
   get journey(): Journey {
     this.journeyFlow ??= new Journey(this.deps, (ref, ctx) => this.coach(ref, ctx));
     return this.journeyFlow;
+  }
+
+  private mentorFlow?: Mentors;
+
+  /** A mentor coach beside the coach: invitations, shared sessions, a mentor's ratings (mentors.ts). */
+  get mentors(): Mentors {
+    this.mentorFlow ??= new Mentors(this.deps, (ref, ctx) => this.coach(ref, ctx));
+    return this.mentorFlow;
   }
 
   /** Prompts and reflections: issuing, skipping, snoozing, saving (see reflections.ts). */
