@@ -110,6 +110,11 @@ export interface MentorRepository {
   mentorReview(sessionId: number, mentorCoachId: number): MentorReview | undefined;
   /** Queues the DM in the outbox (once per recipient and event). */
   queueNotice(notice: MentorNotice): boolean;
+  /**
+   * Takes the coach's due notices out of the outbox (marked sent, atomically) and returns their events: for the
+   * terminal chat, which shows them when the coach opens it (Slack and Teams get them from the scheduler).
+   */
+  takeNotices(coachId: number, at: string): string[];
   /** A mentoring log of the coach on this date and of these minutes, logged by `by` (under `relationId` if given). */
   findMentoringLog(
     coachId: number,

@@ -248,6 +248,14 @@ export class Mentors {
     });
   }
 
+  /** The terminal chat's mentor messages waiting for this coach, taken from the outbox (shown once). */
+  inbox(ref: CoachRef): Message[] {
+    const coach = this.deps.repos.coaches.find(ref);
+    if (!coach) return [];
+    const events = this.deps.repos.mentors.takeNotices(coach.id, this.deps.clock.now().toISOString());
+    return events.map((e) => this.notice(coach, e)).filter((m): m is Message => m !== undefined);
+  }
+
   /**
    * The DM for one queued event, built at send time from what is stored now: undefined when it no longer applies
    * (an invitation withdrawn before it went out, a relation that ended before a share was announced).

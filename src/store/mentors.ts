@@ -171,6 +171,12 @@ export function mentorRepository(db: Db, cipher: TextCipher = plainTextCipher): 
      VALUES (@coachId, @date, @minutes, @groupSize, NULL, @createdAt, @relationId, 'mentor')`,
   );
 
+  const takeNotices = db.prepare<[string, number, string], { local_date: string }>(
+    `UPDATE deliveries SET status = 'sent', attempts = attempts + 1, finished_at = ?1
+      WHERE coach_id = ?2 AND kind = '${MENTOR_NOTICE_KIND}' AND status = 'pending' AND due_at <= ?3
+      RETURNING local_date`,
+  );
+
   const review = (sessionId: number, mentorCoachId: number): MentorReview | undefined => {
     const behaviours = behavioursOf.all(sessionId, 'mentor', mentorCoachId);
     const markers = markersOf.all(sessionId, mentorCoachId);
@@ -285,6 +291,11 @@ export function mentorRepository(db: Db, cipher: TextCipher = plainTextCipher): 
         n.at,
       );
     },
+    takeNotices: (coachId, at) =>
+      takeNotices
+        .all(at, coachId, at)
+        .map((r) => eventOfSlot(r.local_date))
+        .filter((e): e is string => e !== undefined),
     findMentoringLog(coachId, date, minutes, by, relationIds) {
       const rows = findLog.all(coachId, date, minutes, by);
       const row = relationIds
