@@ -148,13 +148,11 @@ export class MentorSessions {
       ],
       {
         title: 'Sessions shared with you',
-        buttons: open
-          .slice(0, 5)
-          .map((s) => ({
-            action: 'mentor_rate' as const,
-            label: `Rate session ${s.sessionId}`,
-            value: String(s.sessionId),
-          })),
+        buttons: open.slice(0, 5).map((s) => ({
+          action: 'mentor_rate' as const,
+          label: `Rate session ${s.sessionId}`,
+          value: String(s.sessionId),
+        })),
         footer:
           'Typed: "mentor rate N 4 3 5 4 4 2 4.1:yes 4.2:partly" and a comment. You see the date, length and kind only.',
       },

@@ -172,8 +172,8 @@ export function mentorRepository(db: Db, cipher: TextCipher = plainTextCipher): 
   );
 
   const takeNotices = db.prepare<[string, number, string], { local_date: string }>(
-    `UPDATE deliveries SET status = 'sent', attempts = attempts + 1, finished_at = ?1
-      WHERE coach_id = ?2 AND kind = '${MENTOR_NOTICE_KIND}' AND status = 'pending' AND due_at <= ?3
+    `UPDATE deliveries SET status = 'sent', attempts = attempts + 1, finished_at = ?
+      WHERE coach_id = ? AND kind = '${MENTOR_NOTICE_KIND}' AND status = 'pending' AND due_at <= ?
       RETURNING local_date`,
   );
 

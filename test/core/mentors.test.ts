@@ -17,7 +17,8 @@ const words = (reply: Reply) => (reply.type === 'messages' ? reply.messages.map(
 
 describe('mentor coaching (core)', () => {
   let t: ReturnType<typeof makeTrellis>;
-  const say = (ref: CoachRef, text: string) => words(t.trellis.handleText(ref, text, { displayName: ref.user.slice(1) }));
+  const say = (ref: CoachRef, text: string) =>
+    words(t.trellis.handleText(ref, text, { displayName: ref.user.slice(1) }));
   /** The mentor DMs in the outbox for a coach, built as the producer builds them at send time. */
   const inbox = (ref: CoachRef): Message[] => {
     const coach = t.trellis.coach(ref);
@@ -153,6 +154,11 @@ describe('mentor coaching (core)', () => {
     say(ada, `share session ${id}`);
     say(cy, `mentor rate ${id} 2 2 2 2 2 2 Noted.`);
     say(ada, 'delete confirm');
-    expect([rows('mentor_relations'), rows('session_shares'), rows('session_behaviour_ratings'), rows('session_comments')]).toEqual([0, 0, 0, 0]);
+    expect([
+      rows('mentor_relations'),
+      rows('session_shares'),
+      rows('session_behaviour_ratings'),
+      rows('session_comments'),
+    ]).toEqual([0, 0, 0, 0]);
   });
 });
