@@ -94,12 +94,29 @@ export function reviewLines(review: Pick<MentorReview, 'behaviours' | 'markers'>
   return lines;
 }
 
+/**
+ * A long text in pieces of at most `max` characters, cut at a space or line break where there is one: a Slack section
+ * holds 3,000 characters, and a comment may have that many, so the whole of it reaches the coach.
+ */
+export function pieces(text: string, max = 2900): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const cut = Math.max(rest.lastIndexOf(' ', max), rest.lastIndexOf('\n', max));
+    const at = cut > max / 2 ? cut : max;
+    out.push(rest.slice(0, at).trimEnd());
+    rest = rest.slice(at).trimStart();
+  }
+  if (rest) out.push(rest);
+  return out;
+}
+
 export function ratedMessage(mentor: Coach, review: MentorReview): Message {
   return message(
     [
       `${nameOf(mentor)} rated session ${review.sessionId} (rubric ${review.rubricVersion}).`,
       ...reviewLines(review),
-      ...(review.comment ? [`*Their comment:* ${review.comment}`] : []),
+      ...(review.comment ? ['*Their comment:*', ...pieces(review.comment)] : []),
     ],
     { title: 'Your mentor rated a session', footer: 'See your rating beside theirs: /selfcheck compare' },
   );

@@ -142,7 +142,7 @@ export class TeamsDriver implements PlatformDriver {
     const answer = this.sent().slice(before);
     const card = answer.map((c) => cardOf(c.body)).find((c) => c?.actions);
     const submit = ((card?.actions ?? []) as Submit[]).find((a) => a.type === 'Action.Submit')?.data;
-    if (!submit || submit.trellisAction !== 'mentor_rating_submit') return answer.map((c) => activityText(c.body));
+    if (submit?.trellisAction !== 'mentor_rating_submit') return answer.map((c) => activityText(c.body));
     return this.exchange(
       personalMessage(this.url, user, undefined, {
         replyToId: `card-${++this.cards}`,
