@@ -81,6 +81,7 @@ export type CommandCore = Pick<
   | 'journey'
   | 'today'
   | 'updateSettings'
+  | 'mentors'
 >;
 
 /** Typed commands: reading a command from text and running it, or handing free text to the conversation. */
@@ -181,9 +182,18 @@ export class Commands {
         if (what?.[2]) return messages(this.core.confirmDelete(ref));
         return messages(this.core.requestDelete(ref.platform, Boolean(what?.[1])));
       }
+      case 'mentor':
+        return messages(this.core.mentors.run(ref, args, ctx));
+      case 'rate':
+        if (!/^session\b/i.test(args.trim()))
+          throw new TrellisError('unknown_command', "Rate a session's six behaviours: rate session N 4 3 5 4 4 2.");
+        return messages(this.core.mentors.sessions.selfRate(ref, args.trim().replace(/^session\s*/i, ''), ctx));
+      case 'share':
+        // "share session N with mentor": a client session for the mentor; plain "share" is a reflection for a group.
+        if (/^session\b/i.test(args.trim())) return messages(this.core.mentors.sessions.share(ref, args, ctx));
+        return messages(this.weeklyCommand(ref, name, args, ctx));
       case 'digest':
       case 'group':
-      case 'share':
       case 'summary':
         return messages(this.weeklyCommand(ref, name, args, ctx));
       default:
@@ -200,6 +210,14 @@ export class Commands {
     // A bare "/selfcheck settings" opens the platform's settings form; with arguments it changes one setting.
     if (sub === 'settings' && rest.length === 0) return { type: 'settings_form' };
     if (SUBCOMMANDS.has(sub)) return this.runCommand(ref, sub, rest.join(' '), ctx);
+    if (sub === 'mentor' || sub === 'rate') return this.runCommand(ref, sub, rest.join(' '), ctx);
+    if (sub === 'mentoring') {
+      const journey = () => {
+        const out = this.core.journey.run(ref, sub, rest.join(' '), ctx);
+        return 'message' in out ? out.message : message('Type /selfcheck mentoring 60 1:1 to log mentor coaching.');
+      };
+      return messages(this.core.mentors.sessions.mentoring(ref, rest.join(' '), journey, ctx));
+    }
     if (JOURNEY_SUBCOMMANDS.has(sub)) {
       const out = this.core.journey.run(ref, sub, rest.join(' '), ctx);
       return 'form' in out ? { type: 'session_form', prefill: out.form } : messages(out.message);
@@ -219,6 +237,13 @@ const SUBCOMMANDS = new Set([
   ...CONVERSATION_COMMANDS,
 ]);
 const GROUP_SUBCOMMANDS = new Set(['digest', 'group', 'share', 'summary']);
+
+/**
+ * The mentor's commands in their exact forms: "mentor", "mentor invite …", "mentor accept [N]", "mentor rate N …",
+ * "share session N [with mentor]", "rate session N …". A reflection that starts "mentor said…" stays a reflection.
+ */
+const MENTOR_COMMAND =
+  /^\/?(mentor|share|rate)(?:\s+((?<=mentor\s+)(?:invite\b[\s\S]*|(?:accept|decline|stop|withdraw)(?:\s+r?\d{1,12})?|sessions|rate\s+\d{1,12}\b[\s\S]*)|(?<=(?:share|rate)\s+)session\s+\d{1,12}\b[\s\S]*))?$/i;
 
 /**
  * Reads a command from typed text. "/selfcheck …" and "selfcheck …" always are; the other words are commands
@@ -244,6 +269,9 @@ export function parseCommand(text: string): { name: string; args: string } | und
   if (summary) return { name: 'summary', args: summary[1] };
   const group = /^\/?group(?:\s+(join|leave))?$/i.exec(text);
   if (group) return { name: 'group', args: group[1] ?? '' };
+  const mentor = MENTOR_COMMAND.exec(text);
+  if (mentor && (mentor[2] || mentor[1].toLowerCase() === 'mentor'))
+    return { name: mentor[1].toLowerCase(), args: mentor[2] ?? '' };
   const share = /^\/?share(?:\s+(confirm\s+\d+|\d+))?$/i.exec(text);
   if (share) return { name: 'share', args: share[1] ?? '' };
   const a = /^\/?settings\s+(after-?session)\b([\s\S]*)$/i.exec(text);

@@ -18,6 +18,10 @@ export type ActionId =
   | 'journal_discard'
   | 'deeper'
   | 'open_session'
+  // A mentor coach (src/core/mentors.ts): the invitation's answers (value "r<relation id>"), rating a shared session.
+  | 'mentor_accept'
+  | 'mentor_decline'
+  | 'mentor_rate'
   // The welcome's questions (src/core/welcome.ts); the value says which answer.
   | 'welcome_level'
   | 'welcome_toward'

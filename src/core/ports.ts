@@ -1,5 +1,6 @@
 import type { DigestFigures, GroupWeekShares } from './group-figures';
 import type { CoachWeekTotals, Group, NewGroup } from './groups';
+import type { MentorExport, MentorRepository } from './mentor-model';
 import type { Message } from './message';
 import type { Coach, CoachRef, Platform, PromptIssue, Reflection, SelfCheck, Settings } from './model';
 import type { ClientSession, JourneyRepository, MentoringLog, SessionEndEvent } from './sessions';
@@ -180,6 +181,8 @@ export interface Repositories {
   pendingTexts: PendingTextRepository;
   /** The credential journey: client sessions, marker ratings, mentor coaching (src/core/journey.ts). */
   journey: JourneyRepository;
+  /** A mentor coach beside the coach: relations, shared sessions, ratings of a session (src/core/mentors.ts). */
+  mentors: MentorRepository;
   /** Runs `work` in one transaction: all of it is stored, or none. */
   transaction<T>(work: () => T): T;
   privacy: PrivacyRepository;
@@ -201,6 +204,8 @@ export interface CoachData {
   };
   /** Client sessions (with the coach's marker ratings), mentor coaching and session-ended events; absent when none. */
   credentialJourney?: { sessions: ClientSession[]; mentoring: MentoringLog[]; sessionEndEvents: SessionEndEvent[] };
+  /** Mentor relations on either side, shares, behaviour ratings of sessions, mentors' ratings; absent when none. */
+  mentorCoaching?: MentorExport;
 }
 
 /** Who did what to whose data, when: ids and counts only, never content. */

@@ -91,6 +91,7 @@ export function buildExport(data: CoachData, catalog: PromptCatalog, exportedAt:
       ? { pendingTexts: data.pendingTexts.map((p) => ({ id: p.id, createdAt: p.createdAt, text: p.text })) }
       : {}),
     ...(data.credentialJourney ? { credentialJourney: data.credentialJourney } : {}),
+    ...(data.mentorCoaching ? { mentorCoaching: data.mentorCoaching } : {}),
   };
   const s = coach.settings;
   return [

@@ -10,6 +10,7 @@ import { MIN_GROUP_SIZE_FLOOR } from './digest';
 import { GroupCommands } from './group-commands';
 import { Journal } from './journal';
 import { Journey } from './journey';
+import { Mentors } from './mentors';
 import { type FileAttachment, type Message, message } from './message';
 import type { Coach, CoachRef, Ratings, Settings } from './model';
 import type { ChartRenderer, Clock, Logger, RemovalRequests, Repositories } from './ports';
@@ -122,6 +123,14 @@ export class Trellis {
   get profile(): Profile {
     this.profileFlow ??= new Profile(this.deps, this);
     return this.profileFlow;
+  }
+
+  private mentorFlow?: Mentors;
+
+  /** A mentor coach beside the coach: invitations, shared sessions, a mentor's ratings (mentors.ts). */
+  get mentors(): Mentors {
+    this.mentorFlow ??= new Mentors(this.deps, (ref, ctx) => this.coach(ref, ctx));
+    return this.mentorFlow;
   }
 
   /** Prompts and reflections: issuing, skipping, snoozing, saving (see reflections.ts). */

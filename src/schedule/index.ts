@@ -7,6 +7,7 @@ import { registerJourneyProducers } from './after-session';
 import { startMinuteTick } from './cron';
 import type { SenderOptions } from './delivery';
 import { type DuePlanner, Scheduler } from './jobs';
+import { registerMentorProducers } from './mentor-notices';
 import { ProducerRegistry, registerPromptProducers } from './producers';
 import { Remover, type RemoverOptions } from './removal';
 import { digestPlanner, registerWeeklyProducers } from './weekly';
@@ -43,6 +44,7 @@ export function createScheduler(app: AppContext, messengers: Messenger[], option
   });
   registerWeeklyProducers(producers, { trellis: app.trellis, groups: app.repos.groups });
   registerJourneyProducers(producers, { trellis: app.trellis });
+  registerMentorProducers(producers, { trellis: app.trellis });
   options.producers?.(producers);
   return new Scheduler({
     schedule: scheduleStore(app.db),

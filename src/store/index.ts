@@ -5,6 +5,7 @@ import type { Db } from './db';
 import { guardStorage } from './errors';
 import { groupDigestRepository } from './group-digests';
 import { clientCompanyRepository, groupRepository, sharedReflectionRepository } from './groups';
+import { mentorRepository } from './mentors';
 import { pendingTextRepository } from './pending-texts';
 import { privacyRepository } from './privacy';
 import { promptIssueRepository } from './prompt-issues';
@@ -44,6 +45,7 @@ export function createRepositories(
     weeklyStats: weeklyStatsRepository(db),
     pendingTexts: pendingTextRepository(db, cipher),
     journey: journeyRepository(db, cipher),
+    mentors: mentorRepository(db, cipher),
     transaction: <T>(work: () => T): T => db.transaction(work)(),
   };
   return guardStorage({ ...repos, privacy: privacyRepository(db, repos) });

@@ -1,3 +1,4 @@
+import type { MentorRepository } from '../core/mentor-model';
 import type {
   AuditEntry,
   ClientCompanyRepository,
@@ -72,6 +73,7 @@ export function privacyRepository(
     clientCompanies?: ClientCompanyRepository;
     pendingTexts?: PendingTextRepository;
     journey?: JourneyRepository;
+    mentors?: MentorRepository;
   },
 ): PrivacyRepository {
   const pendingOf = (coachId: number) => {
@@ -88,6 +90,10 @@ export function privacyRepository(
     };
     const any = found.sessions.length + found.mentoring.length + found.sessionEndEvents.length > 0;
     return any ? { credentialJourney: found } : {};
+  };
+  const mentorsOf = (coachId: number): Pick<CoachData, 'mentorCoaching'> => {
+    const found = repos.mentors?.exportFor(coachId);
+    return found ? { mentorCoaching: found } : {};
   };
   const issues = db.prepare<[number], { id: number }>('SELECT id FROM prompt_issues WHERE coach_id = ? ORDER BY id');
   const deleteCoach = db.prepare('DELETE FROM coaches WHERE id = ?');
@@ -137,6 +143,7 @@ export function privacyRepository(
           peerSupervision: peerSupervisionOf(coachId),
           ...pendingOf(coachId),
           ...journeyOf(coachId),
+          ...mentorsOf(coachId),
         };
       })();
     },

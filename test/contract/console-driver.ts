@@ -58,6 +58,8 @@ export class ConsoleDriver implements PlatformDriver {
       return this.chat(user, [
         action === 'journal_keep' ? 'keep' : action === 'journal_discard' ? 'discard' : 'deeper',
       ]);
+    if (action === 'mentor_accept' || action === 'mentor_decline')
+      return this.chat(user, [action === 'mentor_accept' ? 'mentor accept' : 'mentor decline']);
     if (action === 'welcome_level')
       return this.chat(user, [value === 'toward' ? 'settings toward' : `settings level ${value}`]);
     if (action === 'welcome_toward') return this.chat(user, [`settings toward ${value}`]);
@@ -87,6 +89,25 @@ export class ConsoleDriver implements PlatformDriver {
   /** The chat's simulated channel: "channel NAME", then the text. */
   sendInChannel(user: string, text: string): Promise<string[]> {
     return this.chat(user, ['channel peer-supervision', text]);
+  }
+
+  sendMentioning(user: string, text: string, mentioned: string): Promise<string[]> {
+    return this.chat(user, [text.replace('@@', mentioned)]);
+  }
+
+  /** The chat shows what waited for the coach as it opens: open it, and leave. */
+  inbox(user: string): Promise<string[]> {
+    return this.chat(user, ['quit']);
+  }
+
+  /** The chat's rating is typed: "mentor rate N" and six ratings, markers, the comment. */
+  submitMentorRating(user: string, sessionId: number, f: Record<string, string>): Promise<string[]> {
+    const ratings = ORDER.map((k) => f[k] ?? '-').join(' ');
+    const markers = ['4.1', '4.2', '4.3', '4.4']
+      .filter((m) => f[`observed_${m}`])
+      .map((m) => `${m}:${f[`observed_${m}`]}`)
+      .join(' ');
+    return this.chat(user, [`mentor rate ${sessionId} ${ratings} ${markers} ${f.comment ?? ''}`.trim()]);
   }
 
   private chat(user: string, lines: string[]): Promise<string[]> {

@@ -11,7 +11,9 @@ export type PressableAction =
   | 'deeper'
   | 'welcome_level'
   | 'welcome_toward'
-  | 'welcome_practice';
+  | 'welcome_practice'
+  | 'mentor_accept'
+  | 'mentor_decline';
 
 export interface PlatformDriver {
   readonly name: 'slack' | 'teams' | 'console';
@@ -57,6 +59,22 @@ export interface PlatformDriver {
   saveProfile(user: string, fields: ProfileFields): Promise<string[]>;
   /** Types `text` in a team channel rather than the DM (a Slack slash command there, an @mention in Teams). */
   sendInChannel(user: string, text: string): Promise<string[]>;
+  /**
+   * Sends `text` in which "@@" mentions `mentioned` as the platform carries a mention: Slack's escaped
+   * "<@U…|name>" in the slash command, a Teams mention entity (in a team channel when `inChannel`, where people are
+   * mentioned), the terminal's user name.
+   */
+  sendMentioning(user: string, text: string, mentioned: string, options?: { inChannel?: boolean }): Promise<string[]>;
+  /**
+   * What reached `user` without their asking: the outbox runs once (Slack and Teams DMs); the terminal chat shows
+   * what waited for the coach when they open it.
+   */
+  inbox(user: string): Promise<string[]>;
+  /**
+   * "Rate this session" opens the mentor's form (Slack modal, Teams card; the terminal types "mentor rate N …") and
+   * submits these fields: behaviour keys '1'..'5', observed_4.1 … 'observed'|'partly'|'not', comment.
+   */
+  submitMentorRating(user: string, sessionId: number, fields: Record<string, string>): Promise<string[]>;
 }
 
 /** What a contract test puts in the settings form's profile fields. */

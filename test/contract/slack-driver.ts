@@ -1,3 +1,4 @@
+import { createScheduler } from '../../src/schedule';
 import type { RecordedCall } from '../helpers/fake-slack-api';
 import { SlackHarness, selected, viewErrors } from '../helpers/slack-harness';
 import type { PlatformDriver, PressableAction, ProfileFields } from './driver';
@@ -183,6 +184,54 @@ export class SlackDriver implements PlatformDriver {
     return this.seen(u, async () => {
       await this.h.button(u, actionId, button.value);
       return {};
+    });
+  }
+
+  sendMentioning(user: string, text: string, mentioned: string, options: { inChannel?: boolean } = {}) {
+    const typed = text.replace('@@', `<@${this.user(mentioned)}|${mentioned}>`);
+    return options.inChannel ? this.sendInChannel(user, typed) : this.send(user, typed);
+  }
+
+  /** The outbox runs once, through the real Slack messenger: the DMs it posted to the user. */
+  inbox(user: string): Promise<string[]> {
+    const h = this.h;
+    return this.seen(this.user(user), async () => {
+      await createScheduler(h.ctx, [h.slack.messenger], { sender: { maxWaitMs: 0 } }).runDue(h.clock.now());
+      return {};
+    });
+  }
+
+  /** "Rate this session" in the DM opens the modal; its fields are filled in as Slack's view state and submitted. */
+  async submitMentorRating(user: string, sessionId: number, fields: Record<string, string>): Promise<string[]> {
+    const u = this.user(user);
+    const h = this.h;
+    type Element = { action_id?: string; value?: string };
+    const button = (h.fake.calls as RecordedCall[])
+      .filter((c) => c.method === 'chat.postMessage' && c.body.channel === `D${u.slice(1)}`)
+      .flatMap((c) => ((c.body.blocks ?? []) as { elements?: Element[] }[]).flatMap((b) => b.elements ?? []))
+      .find((e) => e.action_id?.startsWith('mentor_rate') && e.value === String(sessionId));
+    if (!button?.action_id) throw new Error(`slack driver: no rate button for session ${sessionId} in the DM`);
+    const opened = h.calls('views.open').length;
+    const shown = await this.seen(u, async () => {
+      await h.button(u, button.action_id as string, button.value);
+      return {};
+    });
+    if (h.calls('views.open').length === opened) return shown;
+    const view = h.lastOpenedView();
+    type Block = { type: string; block_id?: string; element?: Record<string, unknown> };
+    const values: Record<string, Record<string, unknown>> = {};
+    for (const block of (view.blocks as Block[]).filter((b) => b.type === 'input')) {
+      const id = block.block_id as string;
+      const given = fields[id];
+      values[id] =
+        block.element?.type === 'static_select'
+          ? { value: given ? selected(given) : { type: 'static_select', selected_option: null } }
+          : { value: { type: 'plain_text_input', value: given ?? null } };
+    }
+    return this.seen(u, async () => {
+      const response = await h.submitView(u, view, values);
+      const errors = Object.values(viewErrors(response));
+      return { ackText: errors.length ? errors.join('\n') : undefined };
     });
   }
 

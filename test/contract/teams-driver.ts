@@ -1,3 +1,4 @@
+import { createScheduler } from '../../src/schedule';
 import { activityText, cardOf, FakeBotConnector } from '../helpers/fake-bot-connector';
 import {
   channelMention,
@@ -133,6 +134,49 @@ export class TeamsDriver implements PlatformDriver {
   async firstContact(user: string, text: string): Promise<string[]> {
     const installed = await this.exchange(personalInstall(this.url, user));
     return [...installed, ...(await this.send(user, text))];
+  }
+
+  /** "@@" becomes a Teams mention (text and entity, without the AAD id: Trellis asks the connector for it). */
+  sendMentioning(user: string, text: string, mentioned: string, options: { inChannel?: boolean } = {}) {
+    const shown = `<at>Coach ${mentioned}</at>`;
+    const entity = { type: 'mention', text: shown, mentioned: { id: `29:${mentioned}`, name: `Coach ${mentioned}` } };
+    const typed = text.replace('@@', shown);
+    if (!options.inChannel) return this.exchange(personalMessage(this.url, user, typed, { entities: [entity] }));
+    const activity = channelMention(this.url, user, '19:peers@thread.tacv2', typed);
+    return this.exchange({ ...activity, entities: [...(activity.entities as unknown[]), entity] });
+  }
+
+  /** The outbox runs once, through the real Teams messenger: what it sent to the user's personal chat. */
+  async inbox(user: string): Promise<string[]> {
+    if (!this.teams) throw new Error('teams driver: not started');
+    const before = this.sent().length;
+    await createScheduler(this.teams.app, [this.teams.teams.messenger], { sender: { maxWaitMs: 0 } }).runDue();
+    return this.sent()
+      .slice(before)
+      .filter((c) => c.conversationId === `a:personal-${user}`)
+      .map((c) => activityText(c.body));
+  }
+
+  /** "Rate this session" on the card in the chat brings the rating card; it is filled in and submitted. */
+  async submitMentorRating(user: string, sessionId: number, fields: Record<string, string>): Promise<string[]> {
+    type Submit = { type: string; data?: Record<string, string> };
+    const data = this.sent()
+      .filter((c) => c.conversationId === `a:personal-${user}`)
+      .flatMap((c) => ((cardOf(c.body)?.actions ?? []) as Submit[]).map((a) => a.data))
+      .find((d) => d?.trellisAction === 'mentor_rate' && d.value === String(sessionId));
+    if (!data) throw new Error(`teams driver: no rate button for session ${sessionId}`);
+    const before = this.sent().length;
+    await this.post(personalMessage(this.url, user, undefined, { value: data }));
+    const answer = this.sent().slice(before);
+    const card = answer.map((c) => cardOf(c.body)).find((c) => c?.actions);
+    const submit = ((card?.actions ?? []) as Submit[]).find((a) => a.type === 'Action.Submit')?.data;
+    if (submit?.trellisAction !== 'mentor_rating_submit') return answer.map((c) => activityText(c.body));
+    return this.exchange(
+      personalMessage(this.url, user, undefined, {
+        replyToId: `card-${++this.cards}`,
+        value: { ...submit, ...fields },
+      }),
+    );
   }
 
   sendInChannel(user: string, text: string): Promise<string[]> {

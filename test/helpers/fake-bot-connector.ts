@@ -94,6 +94,21 @@ export class FakeBotConnector {
     else if (m?.[1] && method === 'POST') kind = m[2] ? 'reply' : 'send';
     else if (m?.[1] && m[2] && method === 'PUT') kind = 'update';
     else if (m?.[1] && m[2] && method === 'DELETE') kind = 'delete';
+    // A member lookup (TeamsInfo.getMember): Teams ids "29:<name>" are people of the tenant, "aad-<name>" their AAD ids.
+    const member = /^\/v3\/conversations\/[^/]+\/members\/([^/]+)$/.exec(path);
+    if (member && method === 'GET') {
+      const id = decodeURIComponent(member[1]);
+      const name = id.replace(/^29:/, '');
+      res.writeHead(id.startsWith('29:') ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify(
+          id.startsWith('29:')
+            ? { id, name: `Coach ${name}`, aadObjectId: `aad-${name}` }
+            : { error: { code: 'MemberNotFoundInConversation', message: 'not found' } },
+        ),
+      );
+      return;
+    }
     const failure = this.failures.shift();
     if (failure) {
       res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });

@@ -25,7 +25,18 @@ export interface ConsoleChatOptions {
 /** The chat's own words, each a line of its own: leave, and the simulated channel. */
 const CHAT_WORDS = /^(quit|exit|bye|dm|channel\s+#?[\w-]{1,40})$/i;
 
-const TYPED_BUTTONS = new Set(['reflect', 'skip', 'snooze', 'journal_keep', 'journal_discard', 'deeper']);
+const TYPED_BUTTONS = new Set([
+  'reflect',
+  'skip',
+  'snooze',
+  'journal_keep',
+  'journal_discard',
+  'deeper',
+  // Their typed forms are in the message's footer ("mentor accept 3", "mentor rate 12 …").
+  'mentor_accept',
+  'mentor_decline',
+  'mentor_rate',
+]);
 
 /** The local terminal chat: the same core and store as Slack and Teams, typed instead of clicked. */
 export async function runConsoleChat(options: ConsoleChatOptions): Promise<void> {
@@ -53,6 +64,14 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
     );
     rl.setPrompt('> ');
     rl.prompt();
+  }
+
+  // Mentor messages that came while the coach was away (an invitation, a session to rate, a rating received).
+  // A read-only store cannot mark them shown: they wait for the next time.
+  try {
+    for (const waiting of trellis.mentors.inbox(ref)) show(waiting);
+  } catch (error) {
+    if (!isTrellisError(error)) throw error;
   }
 
   const isChatCommand = (line: string) => CHAT_WORDS.test(line) || parseCommand(line) !== undefined;

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { registerActions } from './actions';
 import { registerEvents } from './events';
 import { type ActionArgs, type EventArgs, type ListenerDeps, listenerKit, type ViewArgs } from './listener-kit';
+import { registerMentorListeners } from './mentor-modal';
 import { actionOf } from './render';
 import { registerSessionListeners } from './session-modal';
 import { selfcheckCommand } from './slash-command';
@@ -23,6 +24,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerActions(actions, deps, kit);
   registerEvents(events, deps, kit);
   registerSessionListeners(views, actions, deps, kit);
+  registerMentorListeners(views, actions, deps, kit);
   registerWelcomeActions(actions, deps, kit);
 
   // ---- routing ----

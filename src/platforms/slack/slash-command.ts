@@ -69,7 +69,7 @@ export function selfcheckCommand(deps: ListenerDeps, kit: ListenerKit): (args: C
     // Through the group commit: the reply ("saved") exists only once the transaction holding the write is committed.
     const execute = (hint: ProfileHint) =>
       deps.commits
-        .run(() => trellis.runCommand(ref, 'selfcheck', command.text.trim(), ctxWith(hint)))
+        .run(() => trellis.runCommand(ref, 'selfcheck', unescapeText(command.text), ctxWith(hint)))
         .catch((error: unknown) => {
           logRefusedWrite(log, error, { path: 'command', ref, requestKey });
           return asReply(error);
@@ -126,4 +126,15 @@ export function selfcheckCommand(deps: ListenerDeps, kit: ListenerKit): (args: C
   };
 
   return onSelfcheck;
+}
+
+/**
+ * The manifest escapes the command's text (should_escape), so a mention arrives as "<@U123|name>" (what `mentor
+ * invite` reads); channels and links are given back as typed ("#name", the URL), so notes keep them as written.
+ */
+export function unescapeText(text: string): string {
+  return text
+    .replace(/<#[A-Z0-9]+\|([^>]*)>/g, '#$1')
+    .replace(/<((?:https?|mailto):[^|>]+)(?:\|[^>]*)?>/g, (_m, url: string) => url.replace(/^mailto:/, ''))
+    .trim();
 }

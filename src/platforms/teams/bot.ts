@@ -8,6 +8,7 @@ import type { Logger, PostedItemRecorder, WriteBatcher } from '../../core/ports'
 import { validateSelfCheckForm } from '../../core/selfcheck';
 import type { Reply, RequestContext, Trellis } from '../../core/trellis';
 import { consentActivities, FILE_CONSENT_INVOKE, handleFileConsent } from './file-consent';
+import { MENTOR_RATING_SUBMIT, sendMentorCard, submitMentorCard, withMentionIds } from './mentor-card';
 import { channelIdOf, coachRefOf, isPersonal, type TeamsReferences, tenantOf } from './references';
 import { ACTION_FIELD, cardUpdate, reflectionActivity, renderActivity, selfCheckActivity } from './render';
 import { sessionCardActivity, submitSessionCard } from './session-card';
@@ -112,7 +113,7 @@ export class TrellisTeamsBot extends ActivityHandler {
       } else if (activity.value !== undefined && activity.value !== null) {
         await this.handleSubmit(context, ref, ctx);
       } else {
-        const text = textWithoutMention(activity);
+        const text = await withMentionIds(context, textWithoutMention(activity));
         const { trellis } = this.deps;
         const { reply, deleted } = await this.deps.commits.run(() => {
           const knownBefore = trellis.knows(ref);
@@ -165,11 +166,10 @@ export class TrellisTeamsBot extends ActivityHandler {
    */
   private async handleChannelMessage(context: TurnContext, ref: CoachRef, ctx: RequestContext): Promise<void> {
     const { activity } = context;
-    const text = textWithoutMention(activity)
-      .replace(/^\/?selfcheck\b/i, '')
-      .trim();
+    const text = (await withMentionIds(context, textWithoutMention(activity))).replace(/^\/?selfcheck\b/i, '').trim();
     const first = text.split(/\s+/)[0]?.toLowerCase() ?? '';
-    if (!CHANNEL_COMMANDS.has(first)) {
+    // "mentor invite @name" may be typed in a channel, where the person can be mentioned; the rest stays personal.
+    if (!CHANNEL_COMMANDS.has(first) && !/^mentor\s+invite\b/i.test(text)) {
       await context.sendActivity(
         renderActivity(
           message(
@@ -212,6 +212,22 @@ export class TrellisTeamsBot extends ActivityHandler {
       }
       case 'session_submit':
         return submitSessionCard(context, trellis, ref, ctx);
+      case 'mentor_accept':
+      case 'mentor_decline': {
+        // The invitation's answer (value "r<relation id>"): the card shows it, so it cannot be answered twice.
+        const m = /^r(\d{1,12})$/.exec(data.value ?? '');
+        if (!m) break;
+        const accept = data[ACTION_FIELD] === 'mentor_accept';
+        const reply = await this.deps.commits.run(() =>
+          trellis.mentors.answer(trellis.coach(ref, ctx), Number(m[1]), accept),
+        );
+        await this.replaceCard(context, reply);
+        return;
+      }
+      case 'mentor_rate':
+        return sendMentorCard(context, trellis, ref, data.value);
+      case MENTOR_RATING_SUBMIT:
+        return submitMentorCard(context, trellis, ref, data.value);
       case 'open_settings':
         await context.sendActivity(settingsCardActivity(trellis.coach(ref, ctx).settings, trellis.now()));
         return;

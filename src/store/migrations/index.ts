@@ -19,6 +19,7 @@ import { rubricVersion } from './019-rubric-version';
 import { credentialJourney } from './020-credential-journey';
 import { platformRates } from './021-platform-rates';
 import { mentorCoaching } from './022-mentor-coaching';
+import { mentorLogs } from './024-mentor-logs';
 
 /** One schema change. `version` becomes the database's user_version once `sql` (or `run`) has run. */
 export interface Migration {
@@ -59,4 +60,5 @@ export const MIGRATIONS: readonly Migration[] = [
   credentialJourney,
   platformRates,
   mentorCoaching,
+  mentorLogs,
 ];
