@@ -38,6 +38,10 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
   },
   { usage: '/selfcheck log [ACC|PCC|MCC]', what: 'your coaching and mentor-coaching hours against a credential' },
   { usage: '/selfcheck mentoring 60 1:1 | 90 group 6', what: 'log mentor-coaching hours' },
+  {
+    usage: '/selfcheck compare',
+    what: "in our DM: your ratings of a session beside your mentor's, where you agree, and the gap over time",
+  },
   { usage: 'settings after-session 10m|off', what: 'when a session-ended event sends the after-session form' },
   { usage: '/selfcheck export', what: 'all your data (self-checks, reflections, settings, prompts) as CSV and JSON' },
   { usage: '/selfcheck delete', what: 'delete everything Trellis holds about you (asks first)' },
@@ -78,6 +82,7 @@ export type CommandCore = Pick<
   | 'deeper'
   | 'tip'
   | 'journey'
+  | 'compare'
 >;
 
 /** Typed commands: reading a command from text and running it, or handing free text to the conversation. */
@@ -195,6 +200,7 @@ export class Commands {
     // A bare "/selfcheck settings" opens the platform's settings form; with arguments it changes one setting.
     if (sub === 'settings' && rest.length === 0) return { type: 'settings_form' };
     if (SUBCOMMANDS.has(sub)) return this.runCommand(ref, sub, rest.join(' '), ctx);
+    if (sub === 'compare') return messages(this.core.compare.command(ref, rest.join(' '), ctx));
     if (JOURNEY_SUBCOMMANDS.has(sub)) {
       const out = this.core.journey.run(ref, sub, rest.join(' '), ctx);
       return 'form' in out ? { type: 'session_form', prefill: out.form } : messages(out.message);
