@@ -71,6 +71,13 @@ describe.each(DRIVERS.map((make) => [make().name, make] as const))('compare cont
     expect(seen).toContain("[chart: Line chart of your mean rating and your mentor's (1–5) for 2 sessions");
   }, 90000);
 
+  test('typed as a plain message in the DM (Slack event, Teams message, terminal line), the same with its chart', async () => {
+    const seen = text(await driver.reply('calibrator', 'selfcheck compare'));
+    expect(seen).toContain('2 sessions rated by a mentor');
+    expect(seen).toMatch(/Empathy\s*:?\s*you 4 · mentor 3: you rate yourself higher by 1/);
+    expect(seen).toContain("[chart: Line chart of your mean rating and your mentor's (1–5) for 2 sessions");
+  }, 90000);
+
   test('typed in a channel, nothing of the comparison is shown', async () => {
     const seen = text(await driver.sendInChannel('calibrator', '/selfcheck compare'));
     // Slack and the terminal answer with the DM-only line; a Teams channel takes channel commands only.
