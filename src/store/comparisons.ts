@@ -83,15 +83,19 @@ function group(rows: readonly (BehaviourRow | MarkerRow)[]): Map<number, Map<str
 }
 
 export function comparisonRepository(db: Db): ComparisonRepository {
-  const pairs = db.prepare<[number], PairRow>(
-    `SELECT s.id AS session_id, s.session_date, r.rater_coach_id AS mentor_id, c.display_name AS mentor_name
-       FROM client_sessions s
-       JOIN (SELECT session_id, rater_coach_id FROM session_behaviour_ratings WHERE rater = 'mentor'
-             UNION SELECT session_id, rater_coach_id FROM session_marker_ratings WHERE rater = 'mentor') r
-         ON r.session_id = s.id
-       LEFT JOIN coaches c ON c.id = r.rater_coach_id
-      WHERE s.coach_id = ?
-      ORDER BY s.session_date, s.id, r.rater_coach_id`,
+  const pairs = db.prepare<[number, number], PairRow>(
+    // From the coach's sessions into each ratings table by its (session_id, rater, …) index: never a scan of
+    // every coach's ratings.
+    `SELECT p.session_id, p.session_date, p.mentor_id, c.display_name AS mentor_name FROM (
+        SELECT s.id AS session_id, s.session_date, b.rater_coach_id AS mentor_id
+          FROM client_sessions s JOIN session_behaviour_ratings b ON b.session_id = s.id AND b.rater = 'mentor'
+         WHERE s.coach_id = ?
+        UNION
+        SELECT s.id, s.session_date, m.rater_coach_id
+          FROM client_sessions s JOIN session_marker_ratings m ON m.session_id = s.id AND m.rater = 'mentor'
+         WHERE s.coach_id = ?) p
+       LEFT JOIN coaches c ON c.id = p.mentor_id
+      ORDER BY p.session_date, p.session_id, p.mentor_id`,
   );
   const behavioursOfCoach = db.prepare<[number], BehaviourRow>(
     `SELECT b.session_id, b.rater, b.rater_coach_id, b.behaviour, b.rating, b.rubric_version, b.rated_at
@@ -136,7 +140,7 @@ export function comparisonRepository(db: Db): ComparisonRepository {
 
   return {
     mentorRated(coachId) {
-      const list = pairs.all(coachId);
+      const list = pairs.all(coachId, coachId);
       if (list.length === 0) return [];
       const ratings = group([...behavioursOfCoach.all(coachId), ...markersOfCoach.all(coachId)]);
       return list.map(
