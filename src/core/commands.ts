@@ -200,7 +200,7 @@ export class Commands {
     // A bare "/selfcheck settings" opens the platform's settings form; with arguments it changes one setting.
     if (sub === 'settings' && rest.length === 0) return { type: 'settings_form' };
     if (SUBCOMMANDS.has(sub)) return this.runCommand(ref, sub, rest.join(' '), ctx);
-    if (sub === 'compare') return messages(this.core.compare.command(ref, rest.join(' '), ctx));
+    if (sub === 'compare') return messages(...this.core.compare.command(ref, rest.join(' '), ctx));
     if (JOURNEY_SUBCOMMANDS.has(sub)) {
       const out = this.core.journey.run(ref, sub, rest.join(' '), ctx);
       return 'form' in out ? { type: 'session_form', prefill: out.form } : messages(out.message);

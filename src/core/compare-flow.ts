@@ -6,7 +6,7 @@ import {
   type MentorViewSession,
   SELF_CHECK_WINDOW_DAYS,
 } from './compare';
-import { COMPARE_DM_ONLY, compareMessage, weeklyMentorLine } from './compare-message';
+import { COMPARE_DM_ONLY, compareMessages, weeklyMentorLine } from './compare-message';
 import type { Message } from './message';
 import { message } from './message';
 import type { Coach, CoachRef } from './model';
@@ -46,14 +46,14 @@ export class Compare {
   }
 
   /** `/selfcheck compare`: in the coach's DM only. */
-  command(ref: CoachRef, args: string, ctx: CompareContext = {}): Message {
-    if (ctx.channel && ctx.channel.kind !== 'direct') return message(COMPARE_DM_ONLY);
+  command(ref: CoachRef, args: string, ctx: CompareContext = {}): Message[] {
+    if (ctx.channel && ctx.channel.kind !== 'direct') return [message(COMPARE_DM_ONLY)];
     if (args.trim() !== '')
-      return message('Type "/selfcheck compare" on its own: it shows every session a mentor rated.');
+      return [message('Type "/selfcheck compare" on its own: it shows every session a mentor rated.')];
     const coach = this.coachOf(ref, ctx);
     const list = this.comparisons(coach.id);
     this.deps.log.info('comparison shown', { coach: coach.id, comparisons: list.length });
-    return compareMessage(list);
+    return compareMessages(list);
   }
 
   /**

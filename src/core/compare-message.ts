@@ -167,26 +167,37 @@ export function calibrationChart(list: readonly Comparison[]): Message['chart'] 
   };
 }
 
-/** `/selfcheck compare`: the latest rated session side by side, the tally over all, and the gap over time. */
-export function compareMessage(list: readonly Comparison[]): Message {
-  if (list.length === 0) return NO_MENTOR_RATING;
+const PRIVATE_FOOTER =
+  'Only you see this comparison. Your mentor sees only the sessions you share with them, never your notes, reflections or client codes.';
+
+/**
+ * `/selfcheck compare`: first the latest rated session side by side, then (when there is a pair to count) the tally
+ * over every rated session and the calibration gap over time, with the chart.
+ */
+export function compareMessages(list: readonly Comparison[]): Message[] {
+  if (list.length === 0) return [NO_MENTOR_RATING];
   const latest = list[list.length - 1];
   const sessions = new Set(list.map((c) => c.sessionId)).size;
-  const lines = [
-    `${plural(sessions, 'session')} rated by a mentor. The latest: session ${latest.sessionId} on ${formatDate(latest.date)}, rated by ${whoRated(latest)}. ${versionLine(list)}`,
-    'A gap is information, not a verdict: where you and your mentor see a moment differently is often the most useful thing to talk through with them.',
-    `*Session ${latest.sessionId}, side by side*`,
-    sourceLine(latest),
-  ];
-  lines.push(...calibrationLines(list));
-  return message(lines, {
-    title: 'You and your mentor',
-    fields: sessionFields(latest),
-    preformatted: tallyTable(list),
+  const mentors = new Set(list.map((c) => c.mentorCoachId)).size;
+  const by = mentors > 1 ? `${mentors} mentors` : 'a mentor';
+  const first = message(
+    [
+      `${plural(sessions, 'session')} rated by ${by}. The latest: session ${latest.sessionId} on ${formatDate(latest.date)}, rated by ${whoRated(latest)}. ${versionLine(list)}`,
+      'A gap is information, not a verdict: where you and your mentor see a moment differently is often the most useful thing to talk through with them.',
+      `*Session ${latest.sessionId}, side by side.* ${sourceLine(latest)}`,
+    ],
+    { title: 'You and your mentor', fields: sessionFields(latest) },
+  );
+  const overTime = calibrationLines(list);
+  const table = tallyTable(list);
+  if (overTime.length === 0 && table.length === 0) return [{ ...first, footer: PRIVATE_FOOTER }];
+  const second = message(overTime.length ? overTime : [`Across ${plural(sessions, 'rated session')}:`], {
+    title: 'Over time',
+    preformatted: table,
     chart: calibrationChart(list),
-    footer:
-      'Only you see this comparison. Your mentor sees only the sessions you share with them, never your notes, reflections or client codes.',
+    footer: PRIVATE_FOOTER,
   });
+  return [first, second];
 }
 
 /** The weekly summary's line on the latest mentor rating that week. */

@@ -57,7 +57,9 @@ describe('compare: self beside mentor', () => {
       { '4.1': 'partly', '4.3': 'partly' },
       '2026-11-12T10:00:00Z',
     );
-    const [m] = ask(t, '/selfcheck compare');
+    const shown = ask(t, '/selfcheck compare');
+    expect(shown.map((x) => x.title)).toEqual(['You and your mentor', 'Over time']);
+    const [m, over] = shown;
     const fields = Object.fromEntries((m.fields ?? []).map((f) => [f.label, f.value]));
     expect(fields.Context).toBe('you 4 · mentor 4: you see it the same way');
     expect(fields.Respect).toBe('you 3 · mentor 4: you rate yourself lower by 1');
@@ -66,7 +68,7 @@ describe('compare: self beside mentor', () => {
     expect(fields['4.1 Talents and work']).toBe('you observed · mentor partly: you rate yourself higher');
     expect(fields['4.3 Expression welcomed']).toBe('you partly · mentor partly: you see it the same way');
     expect(fields.Talents).toBeUndefined();
-    const seen = toPlainText(m);
+    const seen = text(shown);
     expect(seen).toContain('1 session rated by a mentor. The latest: session');
     expect(seen).toContain('rated by your mentor (Ana)');
     expect(seen).toContain('Rubric 2025.1.');
@@ -81,8 +83,9 @@ describe('compare: self beside mentor', () => {
     expect(seen).toContain('Only you see this comparison');
     // Never the client code in the comparison.
     expect(seen).not.toContain('C17');
-    expect(m.chart?.calibration.points).toEqual([{ label: `S${s} 10 Nov`, self: 4, mentor: 3.67 }]);
-    expect(m.chart?.alt).toContain('Line chart of your mean rating and your mentor');
+    expect(m.chart).toBeUndefined();
+    expect(over.chart?.calibration.points).toEqual([{ label: `S${s} 10 Nov`, self: 4, mentor: 3.67 }]);
+    expect(over.chart?.alt).toContain('Line chart of your mean rating and your mentor');
   });
 
   test("without the coach's own ratings of the session, their latest self-check within 7 days stands in, labelled", () => {
@@ -118,12 +121,16 @@ describe('compare: self beside mentor', () => {
     const s = addSession(t.db, coach, '2026-11-10');
     addBehaviourRatings(t.db, s, 'self', coach, { context: 4 }, '2026-11-10T18:00:00Z');
     mentorRates(t.db, s, mentor, { context: 2 }, {}, '2026-11-12T10:00:00Z', '2027.1');
-    const [m] = ask(t, '/selfcheck compare');
+    const shown = ask(t, '/selfcheck compare');
+    // Nothing to count over time: the one message, without a chart.
+    expect(shown).toHaveLength(1);
+    const [m] = shown;
     expect(m.fields?.find((f) => f.label === 'Context')?.value).toBe(
       'you 4 · mentor 2: not set side by side (different rubric versions)',
     );
     expect(toPlainText(m)).toContain('Rubric versions 2025.1, 2027.1');
     expect(toPlainText(m)).not.toContain('Calibration gap');
+    expect(toPlainText(m)).toContain('Only you see this comparison');
     expect(m.chart).toBeUndefined();
   });
 
@@ -150,7 +157,7 @@ describe('compare: self beside mentor', () => {
       addBehaviourRatings(t.db, s, 'self', coach, { context: 5, respect: 5 }, `${date}T18:00:00Z`);
       mentorRates(t.db, s, mentor, { context: 5 - gaps[i], respect: 5 - gaps[i] }, {}, `${date}T20:00:00Z`);
     }
-    const [m] = ask(t, '/selfcheck compare');
+    const [, m] = ask(t, '/selfcheck compare');
     const seen = toPlainText(m);
     expect(seen).toContain('Oct 2026 1.5 (2 sessions) · Nov 2026 0.0 (1 session)');
     expect(seen).toMatch(/Per session: \d+ \(6 Oct\) 2\.0 · \d+ \(20 Oct\) 1\.0 · \d+ \(3 Nov\) 0\.0/);
@@ -228,9 +235,10 @@ describe('compare: self beside mentor', () => {
     addBehaviourRatings(t.db, s, 'self', coach, { context: 4 }, '2026-11-10T18:00:00Z');
     mentorRates(t.db, s, mentor, { context: 3 }, {}, '2026-11-12T10:00:00Z');
     const messages = ask(t, '/selfcheck compare');
-    const [plain] = await t.trellis.compare.drawCharts(messages);
+    expect(messages[1].chart).toBeDefined();
+    const [, plain] = await t.trellis.compare.drawCharts(messages);
     expect(plain.chart).toBeUndefined();
     expect(plain.image).toBeUndefined();
-    expect(plain.lines).toEqual(messages[0].lines);
+    expect(plain.lines).toEqual(messages[1].lines);
   });
 });
