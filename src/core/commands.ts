@@ -39,6 +39,10 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
   },
   { usage: '/selfcheck log [ACC|PCC|MCC]', what: 'your coaching and mentor-coaching hours against a credential' },
   { usage: '/selfcheck mentoring 60 1:1 | 90 group 6', what: 'log mentor-coaching hours' },
+  {
+    usage: '/selfcheck compare',
+    what: "in our DM: your ratings of a session beside your mentor's, where you agree, and the gap over time",
+  },
   { usage: 'settings after-session 10m|off', what: 'when a session-ended event sends the after-session form' },
   { usage: '/selfcheck export', what: 'all your data (self-checks, reflections, settings, prompts) as CSV and JSON' },
   { usage: '/selfcheck delete', what: 'delete everything Trellis holds about you (asks first)' },
@@ -82,6 +86,7 @@ export type CommandCore = Pick<
   | 'today'
   | 'updateSettings'
   | 'mentors'
+  | 'compare'
 >;
 
 /** Typed commands: reading a command from text and running it, or handing free text to the conversation. */
@@ -218,6 +223,7 @@ export class Commands {
       };
       return messages(this.core.mentors.sessions.mentoring(ref, rest.join(' '), journey, ctx));
     }
+    if (sub === 'compare') return messages(...this.core.compare.command(ref, rest.join(' '), ctx));
     if (JOURNEY_SUBCOMMANDS.has(sub)) {
       const out = this.core.journey.run(ref, sub, rest.join(' '), ctx);
       return 'form' in out ? { type: 'session_form', prefill: out.form } : messages(out.message);

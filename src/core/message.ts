@@ -1,3 +1,4 @@
+import type { CalibrationChartData } from './ports';
 import type { ExportFileKind } from './privacy';
 /**
  * One platform-neutral message. Platforms render it: Block Kit in Slack, an Adaptive Card in Teams,
@@ -50,6 +51,11 @@ export interface Message {
   preformatted?: string[];
   buttons?: Button[];
   image?: { png: Uint8Array; alt: string; filename: string };
+  /**
+   * A chart still to be drawn (drawing is asynchronous, commands are not): platforms call `Trellis.drawCharts` on a
+   * reply before sending it, which turns this into `image` (or drops it, leaving the text, when it cannot be drawn).
+   */
+  chart?: { calibration: CalibrationChartData; alt: string; filename: string };
   /** Files for the coach (an export): Slack uploads them to the DM, Teams attaches them, the terminal writes them. */
   files?: FileAttachment[];
   /** Quiet text at the end. */
@@ -79,7 +85,9 @@ export function toPlainText(m: Message): string {
     parts.push(m.fields.map((f) => `${f.label.padEnd(width)}  ${f.value}`).join('\n'));
   }
   if (m.preformatted?.length) parts.push(m.preformatted.join('\n'));
-  if (m.image) parts.push(`[chart: ${m.image.alt}]`);
+  // A chart not drawn (the terminal chat draws none) reads as its alt text, as a drawn one does.
+  const chart = m.image ?? m.chart;
+  if (chart) parts.push(`[chart: ${chart.alt}]`);
   if (m.files?.length) parts.push(m.files.map((f) => `[file: ${f.filename}]`).join(' '));
   if (m.buttons?.length) parts.push(m.buttons.map((b) => `[${b.label}]`).join(' '));
   if (m.footer) parts.push(m.footer);

@@ -1,3 +1,4 @@
+import type { ComparisonRepository } from './compare';
 import type { DigestFigures, GroupWeekShares } from './group-figures';
 import type { CoachWeekTotals, Group, NewGroup } from './groups';
 import type { MentorExport, MentorRepository } from './mentor-model';
@@ -183,6 +184,8 @@ export interface Repositories {
   journey: JourneyRepository;
   /** A mentor coach beside the coach: relations, shared sessions, ratings of a session (src/core/mentors.ts). */
   mentors: MentorRepository;
+  /** Self beside mentor: sessions a mentor rated, and what a mentor may see (src/core/compare.ts). */
+  comparisons: ComparisonRepository;
   /** Runs `work` in one transaction: all of it is stored, or none. */
   transaction<T>(work: () => T): T;
   privacy: PrivacyRepository;
@@ -370,9 +373,18 @@ export interface ChartData {
   scale?: { title: string; labels: readonly string[] };
 }
 
+/** Self beside mentor over time (`/selfcheck compare`): per rated session, the coach's mean and the mentor's. */
+export interface CalibrationChartData {
+  title: string;
+  /** Oldest first; a label per session ("S12 30 Nov"), unique. */
+  points: { label: string; self: number | null; mentor: number | null }[];
+}
+
 /** Draws a chart to PNG. Implemented outside core (src/charts) so core does not depend on a drawing library. */
 export interface ChartRenderer {
   renderPng(chart: ChartData): Promise<Uint8Array>;
+  /** The calibration chart (src/charts/calibration-chart.ts); a renderer without it sends `compare` as text. */
+  renderCalibrationPng?(chart: CalibrationChartData): Promise<Uint8Array>;
 }
 
 /** Events a platform may deliver more than once (Slack retries): each id is handled once. */

@@ -38,6 +38,8 @@ export interface WeeklySummary {
   today: string;
   focus?: Focus & { tip?: Tip; prompt?: Prompt };
   improved?: { key: BehaviourKey; change: number };
+  /** The latest mentor rating given that week, in words (compare-message.ts), when there is one. */
+  mentorLine?: string;
 }
 
 export interface SummaryInput {
@@ -179,6 +181,7 @@ export function summaryMessage(s: WeeklySummary): Message {
       `No self-check ${when}, and that is fine: some weeks are full.${s.reflections ? ` You wrote ${plural(s.reflections, 'reflection')}; thank you.` : ''}`,
       'One minute keeps your picture going: /selfcheck, or /selfcheck 4 3 5 4 4 2 to rate all six at once.',
     ];
+    if (s.mentorLine) lines.push(s.mentorLine);
     return message(lines, {
       title,
       buttons: [{ action: 'open_selfcheck', label: 'Check in now', style: 'primary' }],
@@ -193,6 +196,7 @@ export function summaryMessage(s: WeeklySummary): Message {
   if (focus) lines.push(focus);
   if (s.focus?.tip) lines.push(`*Tip: ${s.focus.tip.title}.* ${s.focus.tip.text}`);
   if (s.focus?.prompt) lines.push(`*A prompt to try:* ${s.focus.prompt.text}`);
+  if (s.mentorLine) lines.push(s.mentorLine);
   return message(lines, {
     title,
     preformatted: summaryTable(s.trend),

@@ -1,6 +1,7 @@
 import { BEHAVIOUR_KEYS, SCALE } from './behaviours';
 import { CheckIns } from './check-ins';
 import { COMMANDS, Commands, type Reply } from './commands';
+import { Compare } from './compare-flow';
 import { Conversation } from './conversation';
 import { exportData, exportFile } from './data-rights';
 import { Deeper } from './deeper';
@@ -102,6 +103,12 @@ export class Trellis {
   }
 
   private journeyFlow?: Journey;
+  private compareFlow?: Compare;
+  /** Self beside mentor: `/selfcheck compare`, a mentor's view, the calibration chart (compare-flow.ts). */
+  get compare(): Compare {
+    this.compareFlow ??= new Compare(this.deps, (ref, ctx) => this.coach(ref, ctx));
+    return this.compareFlow;
+  }
 
   /** Client sessions, markers, mentor coaching, the credential log (journey.ts). */
   get journey(): Journey {

@@ -1,3 +1,4 @@
+import { weeklyMentorLineFor } from './compare-flow';
 import { type Digest, digestChart, digestMessage } from './digest';
 import { DigestService } from './digests';
 import type { CoachWeekTotals, Group } from './groups';
@@ -45,7 +46,12 @@ export class WeeklyService {
   summaryData(coachId: number, now: Date, week: SummaryWeek = 'report'): WeeklySummary | undefined {
     const coach = this.deps.repos.coaches.byId(coachId);
     if (!coach) return undefined;
-    return this.summariesFor([coach], now, coachId, week)[0]?.summary;
+    const summary = this.summariesFor([coach], now, coachId, week)[0]?.summary;
+    if (!summary) return undefined;
+    // One coach's summary (the weekly DM, `summary`): a line on the latest mentor rating of that week, if any.
+    const weekEnd = addDays(summary.trend.weekStart, 6);
+    const mentorLine = weeklyMentorLineFor(this.deps.repos, coach, summary.trend.weekStart, weekEnd);
+    return mentorLine ? { ...summary, mentorLine } : summary;
   }
 
   /**

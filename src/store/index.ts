@@ -1,5 +1,6 @@
 import type { Repositories } from '../core/ports';
 import { coachRepository } from './coaches';
+import { comparisonRepository } from './comparisons';
 import { plainTextCipher, type TextCipher } from './crypto';
 import type { Db } from './db';
 import { guardStorage } from './errors';
@@ -46,6 +47,7 @@ export function createRepositories(
     pendingTexts: pendingTextRepository(db, cipher),
     journey: journeyRepository(db, cipher),
     mentors: mentorRepository(db, cipher),
+    comparisons: comparisonRepository(db),
     transaction: <T>(work: () => T): T => db.transaction(work)(),
   };
   return guardStorage({ ...repos, privacy: privacyRepository(db, repos) });

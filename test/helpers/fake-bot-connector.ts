@@ -181,6 +181,9 @@ function collectCardText(node: unknown, parts: string[]): void {
   if (el.type === 'FactSet')
     for (const f of el.facts as { title: string; value: string }[]) parts.push(`${f.title}  ${f.value}`);
   if (typeof el.label === 'string') parts.push(el.label);
+  // A chart drawn into the card reads as the terminal shows it (toPlainText): its alt text.
+  if (el.type === 'Image' && typeof el.altText === 'string' && String(el.url).startsWith('data:image/png;base64,'))
+    parts.push(`[chart: ${el.altText}]`);
   if (typeof el.type === 'string' && el.type.startsWith('Action.') && typeof el.title === 'string')
     parts.push(`[${el.title}]`);
   collectCardText(el.body, parts);

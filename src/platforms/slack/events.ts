@@ -118,7 +118,8 @@ export function registerEvents(
     releaseAck(context);
     const messages =
       reply.type === 'messages'
-        ? reply.messages
+        ? // A comparison's chart is drawn now, after the ack, and goes as a file after its text (messenger.ts).
+          await trellis.compare.drawCharts(reply.messages)
         : reply.type === 'session_form'
           ? [openSessionButton(reply.prefill)]
           : [

@@ -88,6 +88,12 @@ export function selfcheckCommand(deps: ListenerDeps, kit: ListenerKit): (args: C
     if (reply.type === 'messages' && hasFiles(reply.messages)) {
       await ack();
       await deliverFiles(client, ref, reply.messages, respond);
+    } else if (reply.type === 'messages' && reply.messages.some((m) => m.chart)) {
+      // A comparison (typed in the DM only): an ephemeral answer cannot carry a file, so it goes to the DM as a
+      // message with its chart after it, the way the weekly summary's chart goes (messenger.ts).
+      await ack();
+      const drawn = await trellis.compare.drawCharts(reply.messages);
+      for (const [i, m] of drawn.entries()) await kit.sendDirect(ref, m, `reply:${command.trigger_id}:${i}`, hint);
     } else if (reply.type === 'messages') {
       await ack(ephemeral(reply.messages));
     } else {

@@ -362,9 +362,11 @@ export class TrellisTeamsBot extends ActivityHandler {
       const { trellis } = this.deps;
       await context.sendActivity(settingsCardActivity(trellis.coach(ref, ctx).settings, trellis.now()));
     } else if (reply.messages.length > 0) {
-      // An export's files follow their message as consent cards: each is uploaded once the coach allows it.
+      // A comparison's chart is drawn into its card (a data URI, as the weekly summary's); an export's files follow
+      // their message as consent cards: each is uploaded once the coach allows it.
+      const drawn = await this.deps.trellis.compare.drawCharts(reply.messages);
       await context.sendActivities(
-        reply.messages.flatMap((m) => [
+        drawn.flatMap((m) => [
           renderActivity(m.files?.length ? { ...m, files: undefined, footer: CONSENT_FOOTER } : m),
           ...consentActivities(m.files ?? [], ref),
         ]),
