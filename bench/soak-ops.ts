@@ -57,7 +57,8 @@ export function makeOps(seed: number) {
 }
 
 /** Saved, as the core route answers it. */
-const SAVED = /your self-check is saved|Saved to your journal/;
+// "Thanks, your self-check is saved", or "Your self-check is saved" after a line on low ratings (mentor-response.ts).
+const SAVED = /your self-check is saved|Saved to your journal/i;
 
 export function coreRouteTarget(client: SoakClient, port: number): Target {
   const post = async (body: unknown) => {

@@ -8,7 +8,8 @@
  */
 import { FakeSlackApi } from '../test/helpers/fake-slack-api';
 
-const SAVED = /your self-check is saved|Saved to your journal/;
+// "Thanks, your self-check is saved", or "Your self-check is saved" after a line on low ratings (mentor-response.ts).
+const SAVED = /your self-check is saved|Saved to your journal/i;
 
 export interface SoakSlackReport {
   /** Trigger ids whose response_url was told "saved". */

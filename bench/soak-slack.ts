@@ -99,7 +99,7 @@ export function slackTarget(client: SoakClient, port: number, fakeApi: ChildProc
       FORM_TYPE,
     );
   };
-  const SAVED_ACK = /your self-check is saved/;
+  const SAVED_ACK = /your self-check is saved/i;
   // Questions to the fake Web API process, answered by id.
   let askId = 0;
   const answers = new Map<number, (delivered: boolean) => void>();
