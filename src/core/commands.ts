@@ -139,7 +139,7 @@ export class Commands {
 
   private route(ref: CoachRef, raw: string, ctx: RequestContext): Reply {
     const text = raw.trim();
-    const command = parseCommand(text);
+    const command = parseCommand(text) ?? parseCommand(withoutEndPunctuation(text));
     if (command) return this.runCommand(ref, command.name, command.args, ctx);
     return messages(this.core.conversation.freeText(ref, text, ctx));
   }
@@ -250,6 +250,15 @@ const GROUP_SUBCOMMANDS = new Set(['digest', 'group', 'share', 'summary']);
  */
 const MENTOR_COMMAND =
   /^\/?(mentor|share|rate)(?:\s+((?<=mentor\s+)(?:invite\b[\s\S]*|(?:accept|decline|stop|withdraw)(?:\s+r?\d{1,12})?|sessions|rate\s+\d{1,12}\b[\s\S]*)|(?<=(?:share|rate)\s+)session\s+\d{1,12}\b[\s\S]*))?$/i;
+
+/**
+ * A one-line text under 40 characters without the punctuation a coach may end a command with ("help!", "skip.",
+ * "Trend?"): tried as a command once the exact text is not one. Longer or multi-line texts are left as they are.
+ */
+function withoutEndPunctuation(text: string): string {
+  if (text.length > 40 || /\n/.test(text)) return text;
+  return text.replace(/\s*[.!?…]+$/u, '');
+}
 
 /**
  * Reads a command from typed text. "/selfcheck …" and "selfcheck …" always are; the other words are commands

@@ -16,6 +16,14 @@ describe('parser corners: what a mistake quotes back, day names, time-zone spell
     return reply.type === 'messages' ? reply.messages.map(toPlainText).join('\n') : reply.type;
   };
 
+  it('closing punctuation makes no command of a text that is not one: it is asked about or kept, never run', () => {
+    expect(say('prompt')).toContain("Today's reflection");
+    expect(say('Skip it.')).toContain('kept it aside');
+    expect(say('help me!')).toContain('kept it aside');
+    expect(say('Skip ahead, she said, to the part that hurts.')).toContain('as your reply to the prompt');
+    expect(say('skip.')).toMatch(/no open prompt to skip/);
+  });
+
   // Nothing the coach typed is quoted back at all (issue #14: no error repeats what the coach wrote), which is
   // stricter than a short sanitised excerpt (issue #17).
   it('an oversized token is not quoted back, and no control or escape character reaches the answer', () => {
