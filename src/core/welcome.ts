@@ -38,6 +38,9 @@ const practiceValue = z.union([practiceSchema, z.literal('done')]);
 
 const PLATFORM_NAMES: Record<Coach['platform'], string> = { slack: 'Slack', teams: 'Teams', console: 'your computer' };
 
+/** For this long after the welcome, Trellis added again says nothing: the welcome is still on screen. */
+const AGAIN_QUIET_MS = 24 * 60 * 60 * 1000;
+
 const rank = (level: Level) => LEVELS.indexOf(level);
 const levelsAbove = (level: Level | null) => LEVELS.filter((l) => level === null || rank(l) > rank(level));
 
@@ -58,6 +61,25 @@ export class Welcome {
     if (!repos.coaches.markWelcomed(coach.id, clock.now().toISOString())) return undefined;
     log.info('welcome sent', { coach: coach.id });
     return this.message(coach, ctx);
+  }
+
+  /**
+   * Trellis added again to the chat of a coach it already welcomed (a Teams install that arrives after the coach's
+   * first message, or a reinstall): never a second welcome. Within a day of the welcome nothing (the coach has it on
+   * screen); later a short greeting that says what stayed. Undefined too for a coach Trellis does not hold.
+   */
+  again(ref: CoachRef): Message | undefined {
+    const coach = this.deps.repos.coaches.find(ref);
+    if (!coach || coach.welcomedAt === null) return undefined;
+    if (this.deps.clock.now().getTime() - Date.parse(coach.welcomedAt) < AGAIN_QUIET_MS) return undefined;
+    return message(
+      [
+        'Good to be back in your chat. Your journal, self-checks and settings are as you left them.',
+        'Type "prompt" for a reflection question, "journal" to re-read what you wrote, or "help" for everything.',
+        whoCanRead(this.deps.encryptedAtRest ?? false),
+      ],
+      { title: 'Trellis is here again' },
+    );
   }
 
   /** The welcome for a coach (also shown again by nothing else: it is a first-contact message). */

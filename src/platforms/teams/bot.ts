@@ -39,17 +39,6 @@ type Submit = z.infer<typeof submitSchema>;
 /** Commands a channel may run; everything else is personal and stays in the coach's own chat. */
 const CHANNEL_COMMANDS = new Set(['digest', 'group', 'help']);
 
-/** The first message in a personal chat; the privacy sentence says what holds in this deployment. */
-const welcome = (trellis: Trellis) =>
-  message(
-    [
-      'Hi, I am Trellis: a few minutes a day of reflective practice on "Cultivates Trust and Safety" (ICF Core Competencies).',
-      'Type *selfcheck* to rate the six behaviours, *prompt* for a reflection question, or *help* for everything I do.',
-      trellis.privacyNotice(),
-    ],
-    { title: 'Welcome to Trellis' },
-  );
-
 /**
  * Trellis in Teams: translates activities into core calls and core replies into activities. It stores the
  * conversation reference of every install and message first, so proactive prompts can reach the coach later.
@@ -69,12 +58,14 @@ export class TrellisTeamsBot extends ActivityHandler {
         this.deps.references.remember(activity);
         this.deps.log.info('teams: installed', { personal: isPersonal(activity) });
         if (isPersonal(activity)) {
-          // A first install gets the welcome with its questions (recorded, so only once); a reinstall a greeting.
+          // A first install gets the welcome with its questions (recorded, so only once). An install after the
+          // coach's first message (the welcome followed that) or a reinstall gets no second welcome (welcome.ts).
           const { trellis } = this.deps;
           const ref = coachRefOf(activity);
           const ctx = this.context(activity);
           trellis.coach(ref, ctx);
-          await context.sendActivity(renderActivity(trellis.welcome.once(ref, ctx) ?? welcome(trellis)));
+          const greeting = trellis.welcome.once(ref, ctx) ?? trellis.welcome.again(ref);
+          if (greeting) await context.sendActivity(renderActivity(greeting));
         }
       }
       await next();
