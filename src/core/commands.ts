@@ -32,6 +32,10 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
   { usage: 'keep | discard', what: 'answer "Should it go in your journal?" about a text that looked like a command' },
   { usage: 'trend', what: 'per behaviour: this week, the change against the four weeks before, a sparkline' },
   { usage: 'settings', what: 'show or change prompt time, days, time zone, level, working toward, practice and pause' },
+  {
+    usage: 'settings profile level PCC toward MCC practice private,virtual',
+    what: 'your credential, the one you work toward and your kinds of practice in one go (any part may be left out)',
+  },
   { usage: 'help', what: 'this list' },
   {
     usage: '/selfcheck session [60 paid C17]',
@@ -42,6 +46,21 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
   {
     usage: '/selfcheck compare',
     what: "in our DM: your ratings of a session beside your mentor's, where you agree, and the gap over time",
+  },
+  {
+    usage: '/selfcheck mentor invite @name',
+    what: 'ask a mentor coach to see the sessions you share with them (in Teams: mention them, or give their email)',
+  },
+  { usage: 'mentor | mentor accept | mentor decline', what: 'your mentor coaches and invitations, and your answer' },
+  { usage: 'mentor stop', what: 'end a mentoring link, from either side: the other is told, sharing stops' },
+  {
+    usage: 'share session N with mentor',
+    what: 'a logged session for your mentor to rate; they never see its client code, evidence lines or your notes',
+  },
+  { usage: 'rate session N 4 3 5 4 4 2', what: "your own ratings of a logged session, to set beside your mentor's" },
+  {
+    usage: 'mentor sessions | mentor rate N',
+    what: 'as a mentor: the sessions shared with you; Rate this session opens the rating card (behaviours, markers 4.1–4.4, a comment)',
   },
   { usage: 'settings after-session 10m|off', what: 'when a session-ended event sends the after-session form' },
   { usage: '/selfcheck export', what: 'all your data (self-checks, reflections, settings, prompts) as CSV and JSON' },

@@ -24,26 +24,48 @@ export const packageOptionsSchema = z.object({
 });
 export type PackageOptions = z.infer<typeof packageOptionsSchema>;
 
-/** What coaches can type in a personal chat, and what a channel can ask: shown by Teams as suggestions. */
+/**
+ * What coaches can type in a personal chat, and what a channel can ask: shown by Teams as suggestions. Teams takes
+ * at most ten commands a list (titles ≤ 32 characters, descriptions ≤ 128; test/conformance checks the schema), so
+ * a suggestion may name a close command in its description ("summary" with trend, "delete" with export); `help`
+ * lists them all.
+ */
 export const PERSONAL_COMMANDS = [
   {
     title: 'selfcheck',
     description: 'Rate the six trust-and-safety behaviours on a card; or type selfcheck 4 3 5 4 4 2 [note] in one go',
   },
   { title: 'prompt', description: "Today's reflection question; your next message is saved as your reflection" },
+  {
+    title: 'journal',
+    description: 'Re-read your reflections and notes in full, newest first: "journal 2026-11", "journal search WORD"',
+  },
   { title: 'history', description: 'Your recent self-checks and reflections' },
-  { title: 'trend', description: 'Each behaviour this week against the four weeks before, with a sparkline' },
-  { title: 'summary', description: 'Your weekly summary: the last whole week, or "summary now" for this week so far' },
+  {
+    title: 'trend',
+    description:
+      'Each behaviour this week against the four weeks before; "summary" (or "summary now") for your weekly summary',
+  },
   {
     title: 'settings',
-    description: 'Show or change prompt time, days, time zone, level, working toward, practice and pause',
+    description:
+      'Prompt time, days, time zone, pause; "settings profile" for your credential, the one you work toward, practice',
   },
   {
     title: 'share',
-    description: 'Preview sharing your latest reflection with your peer-supervision group, then decide',
+    description:
+      'Preview sharing your latest reflection with your peer group; "share session N with mentor" for a session',
   },
-  { title: 'export', description: 'All your data (self-checks, reflections, prompts, settings) as JSON and CSV files' },
-  { title: 'delete', description: 'Delete everything Trellis holds about you (asks first)' },
+  {
+    title: 'mentor',
+    description:
+      'Your mentor coach: "mentor invite" and their email, "mentor stop"; as a mentor, "mentor sessions" to rate',
+  },
+  {
+    title: 'export',
+    description:
+      'All your data as JSON and CSV files; "delete" removes everything Trellis holds about you (asks first)',
+  },
   { title: 'help', description: 'Everything Trellis can do' },
 ] as const;
 
@@ -53,6 +75,11 @@ export const CHANNEL_COMMANDS = [
   { title: 'group leave', description: 'Stop taking part; your check-ins no longer count towards this digest' },
   { title: 'digest', description: 'For members: the last digest posted here (group figures only)' },
   { title: 'digest stop', description: 'For the coach who registered this channel: stop its digest' },
+  {
+    title: 'mentor invite',
+    description:
+      'Mention the colleague to ask them to be your mentor coach; they answer in their own chat with Trellis',
+  },
   { title: 'help', description: 'What Trellis does' },
 ] as const;
 
