@@ -15,7 +15,7 @@ function only(reply: Reply) {
 }
 
 describe('what counts as a command gone wrong', () => {
-  test.each(['histroy', 'settings 9am', 'skip it', 'help me', 'Journal?', 'promt', 'snoze', '/trend please'])(
+  test.each(['histroy', 'settings 9am', 'skip it', 'help me', 'Journal this?', 'promt', 'snoze', '/trend please'])(
     '%s is asked about',
     (text) => {
       expect(looksLikeCommand(text)).toBe(true);
