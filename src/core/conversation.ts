@@ -1,7 +1,10 @@
 import { TrellisError } from './errors';
+import { splitLongText } from './long-text';
 import { type Message, message } from './message';
 import type { Coach, CoachRef, PromptIssue, Reflection } from './model';
 import type { Clock, Logger, Repositories } from './ports';
+import { REFLECTION_MAX } from './reflections';
+import { cleanText } from './selfcheck';
 import type { RequestContext } from './trellis';
 
 /** A text that might have been a mistyped command and is not answered within this many days is kept as an entry. */
@@ -141,7 +144,32 @@ export class Conversation {
     this.settleOldPending(ref, coach, ctx);
     if (text.trim() === '') return this.core.help();
     if (looksLikeCommand(text)) return this.ask(coach, text);
+    if (cleanText(text).length > REFLECTION_MAX) return this.saveInParts(ref, text, ctx);
     return this.core.saveReflection(ref, text, ctx).reply;
+  }
+
+  /**
+   * A text longer than one entry holds is kept whole, as several entries in a row (long-text.ts): the first answers
+   * the open prompt as any reply would, the rest follow as entries of their own. A retry saves none of it twice.
+   */
+  private saveInParts(ref: CoachRef, text: string, ctx: Ctx): Message {
+    const parts = splitLongText(cleanText(text), REFLECTION_MAX);
+    const first = this.deps.repos.transaction(() => {
+      const saved = this.core.saveReflection(ref, parts[0], ctx);
+      parts.slice(1).forEach((part, i) => {
+        const requestKey = ctx.requestKey ? `${ctx.requestKey}:part${i + 2}` : undefined;
+        this.core.saveReflection(ref, part, { ...ctx, requestKey }, null);
+      });
+      return saved;
+    });
+    const limit = REFLECTION_MAX.toLocaleString('en');
+    return {
+      ...first.reply,
+      lines: [
+        `That is longer than one journal entry holds (${limit} characters), so it is kept whole as ${parts.length} entries in a row.`,
+        ...first.reply.lines,
+      ],
+    };
   }
 
   private ask(coach: Coach, text: string): Message {

@@ -18,6 +18,20 @@ function describeView(view: Record<string, unknown>): string {
 }
 
 /**
+ * What a DM shows: its text, or, where that fallback was cut at Slack's 3,000 characters (a long journal page), the
+ * words of its blocks, which carry it all.
+ */
+function shownText(body: Record<string, unknown>): string {
+  const text = String(body.text);
+  if (text.length < 3000 || !Array.isArray(body.blocks)) return text;
+  type Block = { text?: { text?: string }; elements?: { text?: string }[]; fields?: { text?: string }[] };
+  return (body.blocks as Block[])
+    .flatMap((b) => [b.text?.text, ...(b.elements ?? []).map((e) => e.text), ...(b.fields ?? []).map((f) => f.text)])
+    .filter((t): t is string => typeof t === 'string')
+    .join('\n');
+}
+
+/**
  * The contract driver for Slack: the real Bolt app on the real HTTP server, spoken to with signed requests as Slack
  * would send them, against a fake Web API. What the coach sees is read back from what the app sent to Slack:
  * the ack body, response_url posts, DMs (chat.postMessage) and opened modals.
@@ -53,7 +67,7 @@ export class SlackDriver implements PlatformDriver {
     const channel = `D${user.replace(/^U/, '')}`;
     const out: string[] = ackText ? [ackText] : [];
     for (const call of h.fake.calls.slice(from) as RecordedCall[]) {
-      if (call.method === 'chat.postMessage' && call.body.channel === channel) out.push(String(call.body.text));
+      if (call.method === 'chat.postMessage' && call.body.channel === channel) out.push(shownText(call.body));
       else if (call.method.startsWith('response/')) out.push(String(call.body.text));
       else if (call.method === 'views.open') out.push(describeView(call.body.view as Record<string, unknown>));
     }
