@@ -7,6 +7,10 @@ import { REFLECTION_MAX } from './reflections';
 import { cleanText } from './selfcheck';
 import type { RequestContext } from './trellis';
 
+/** Told when a coach sends a file or image: what they write is kept, attachments are not. */
+export const FILE_NOT_KEPT =
+  'The file itself is not kept: Trellis keeps only the words you write. Describe what it shows in a message if you want it in your journal.';
+
 /** A text that might have been a mistyped command and is not answered within this many days is kept as an entry. */
 export const PENDING_DAYS = 7;
 

@@ -1,3 +1,4 @@
+import { FILE_NOT_KEPT } from '../../core/conversation';
 import { isTrellisError } from '../../core/errors';
 import { message } from '../../core/message';
 import type { Reply } from '../../core/trellis';
@@ -64,6 +65,15 @@ export function registerEvents(
       return;
     }
     const envelope = eventEnvelope.parse(body);
+    const ownUsers = new Set([
+      context.botUserId,
+      ...(envelope.authorizations ?? []).filter((a) => a.is_bot).map((a) => a.user_id),
+    ]);
+    if (ownUsers.has(dm.data.user)) {
+      // Trellis's own upload (a chart, an export file) coming back as a file_share: not a coach writing.
+      releaseAck(context);
+      return;
+    }
     const now = clock.now();
     let claimed: boolean;
     try {
@@ -97,11 +107,16 @@ export function registerEvents(
     try {
       ({ reply, knownBefore } = await deps.commits.run(() => ({
         knownBefore: trellis.knows(ref),
-        reply: trellis.handleText(ref, dm.data.text, {
-          ...hint,
-          requestKey,
-          channel: { id: dm.data.channel, kind: 'direct' },
-        }),
+        reply: withFileNote(
+          dm.data.subtype === 'file_share',
+          dm.data.subtype === 'file_share' && dm.data.text.trim() === ''
+            ? { type: 'messages', messages: [] }
+            : trellis.handleText(ref, dm.data.text, {
+                ...hint,
+                requestKey,
+                channel: { id: dm.data.channel, kind: 'direct' },
+              }),
+        ),
       })));
     } catch (error) {
       releaseAck(context);
@@ -177,4 +192,10 @@ export function registerEvents(
       sleep: deps.sleep,
     });
   });
+}
+
+/** A message with a file attached: its words are kept as any message's; the coach is told the file is not. */
+function withFileNote(withFile: boolean, reply: Reply): Reply {
+  if (!withFile || reply.type !== 'messages') return reply;
+  return { type: 'messages', messages: [...reply.messages, message(FILE_NOT_KEPT)] };
 }

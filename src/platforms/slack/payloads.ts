@@ -51,19 +51,30 @@ export const interaction = z.looseObject({
   message: z.looseObject({ ts: z.string().min(1).max(40) }).nullish(),
 });
 
-/** A coach's own plain message in the DM: no subtype (edits, joins, bots), no bot id. */
+/**
+ * A coach's own message in the DM: plain, or with a file attached (file_share: its words are kept, the file is not),
+ * or a thread reply also sent to the DM (thread_broadcast). Edits, joins and bots' messages (a bot id) are not.
+ */
 export const directMessage = z.object({
   type: z.literal('message'),
   channel_type: z.literal('im'),
   channel: z.string().min(1),
   user: z.string().min(1),
-  text: z.string().max(40_000),
+  text: z.string().max(40_000).default(''),
   ts: z.string(),
-  subtype: z.undefined().optional(),
+  subtype: z.enum(['file_share', 'thread_broadcast']).optional(),
   bot_id: z.undefined().optional(),
 });
 
-export const eventEnvelope = z.looseObject({ event_id: z.string().min(1), team_id: z.string().optional() });
+export const eventEnvelope = z.looseObject({
+  event_id: z.string().min(1),
+  team_id: z.string().optional(),
+  /** Whom the event was delivered for: Trellis's own bot user among them (its file uploads come back as events). */
+  authorizations: z
+    .array(z.looseObject({ user_id: z.string().optional(), is_bot: z.boolean().optional() }))
+    .max(100)
+    .optional(),
+});
 
 export const homeOpened = z.looseObject({
   type: z.literal('app_home_opened'),

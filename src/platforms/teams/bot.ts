@@ -1,6 +1,7 @@
 import { type Activity, ActivityHandler, type InvokeResponse, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { BEHAVIOUR_KEYS } from '../../core/behaviours';
+import { FILE_NOT_KEPT } from '../../core/conversation';
 import { isTrellisError, type TrellisError } from '../../core/errors';
 import { type Message, message } from '../../core/message';
 import type { CoachRef } from '../../core/model';
@@ -106,14 +107,18 @@ export class TrellisTeamsBot extends ActivityHandler {
       } else {
         const text = await withMentionIds(context, textWithoutMention(activity));
         const { trellis } = this.deps;
+        // A file or image sent to Trellis: its words are kept as any message's; the file is not (the coach is told).
+        const file = hasFile(activity);
         const { reply, deleted } = await this.deps.commits.run(() => {
           const knownBefore = trellis.knows(ref);
-          const answer = trellis.handleText(ref, text, ctx);
+          const answer: Reply =
+            file && text === '' ? { type: 'messages', messages: [] } : trellis.handleText(ref, text, ctx);
           return { reply: answer, deleted: knownBefore && !trellis.knows(ref) };
         });
         // "delete confirm" typed: the stored conversation reference goes with the coach's data.
         if (deleted) this.deps.references.forgetPersonal(tenantOf(activity), ref.user);
         await this.sendReply(context, ref, ctx, reply);
+        if (file) await context.sendActivity(renderActivity(message(FILE_NOT_KEPT)));
         // Teams sends the install (and so the welcome) before any message; if Trellis never saw it, the welcome
         // follows the first message, once (recorded), after its answer. A card on screen is a message, not a form.
         const welcome = this.welcomeOnce(ref, ctx);
@@ -369,6 +374,13 @@ export class TrellisTeamsBot extends ActivityHandler {
 /** Under an export's message in Teams: what the cards below it ask. */
 const CONSENT_FOOTER =
   'Teams asks you to allow each file: Allow saves it to your OneDrive and shows it here; Decline sends nothing.';
+
+/** A file (Teams' download info) or an inline image in a personal message; cards and mentions are not files. */
+function hasFile(activity: Activity): boolean {
+  return (activity.attachments ?? []).some(
+    (a) => a.contentType === 'application/vnd.microsoft.teams.file.download.info' || a.contentType.startsWith('image/'),
+  );
+}
 
 /** The text without the bot's @mention (Teams puts "<at>Trellis</at>" in the text, with a mention entity). */
 function textWithoutMention(activity: Activity): string {
