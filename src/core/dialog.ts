@@ -3,10 +3,14 @@ import { isTrellisError } from './errors';
 import type { Ratings } from './model';
 import { cleanNote, NOTE_MAX, parseRatingToken, type SelfCheckInput } from './selfcheck';
 
+/** `aside`: words the coach wrote that are not an answer here; the chat keeps them in the journal (nothing is lost). */
 export type DialogStep =
-  | { done: false; question: string; error?: string }
-  | { done: true; input: SelfCheckInput }
+  | { done: false; question: string; error?: string; aside?: string }
+  | { done: true; input: SelfCheckInput; aside?: string }
   | { done: true; cancelled: true };
+
+/** Four words or more where a rating was asked: writing, not a mistyped rating. */
+const isWriting = (text: string) => text.split(/\s+/).length >= 4;
 
 const SCALE_HINT = SCALE.map((s) => `${s.value} ${s.label}`).join(' · ');
 
@@ -49,10 +53,22 @@ export class SelfCheckDialog {
         }
         return { done: false, question: this.question() };
       }
+      if (text.length > NOTE_MAX) {
+        // Too long for a note: the self-check is saved without one, the words go to the journal whole.
+        return { done: true, input: { ratings: { ...this.ratings }, note: null }, aside: line };
+      }
       const note = text === '-' || text === '' ? null : cleanNote(text);
       return { done: true, input: { ratings: { ...this.ratings }, note } };
     } catch (error) {
       if (!isTrellisError(error)) throw error;
+      if (this.index < BEHAVIOUR_KEYS.length && isWriting(text)) {
+        return {
+          done: false,
+          question: this.question(),
+          error: 'That is not a rating, so it is kept in your journal instead (see below). The question again:',
+          aside: line,
+        };
+      }
       return { done: false, question: this.question(), error: error.message };
     }
   }

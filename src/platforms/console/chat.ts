@@ -80,14 +80,23 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
   /** One answer to the self-check dialog. */
   const answerDialog = (current: SelfCheckDialog, line: string) => {
     const step = current.answer(line);
+    // Words that are not an answer here (writing where a rating was asked, a note too long) go to the journal.
+    const keepAside = () => {
+      if ('aside' in step && step.aside) show(trellis.conversation.freeText(ref, step.aside, ctx));
+    };
     if (!step.done) {
       if (step.error) say(step.error);
+      keepAside();
       say(step.question);
       return;
     }
     dialog = undefined;
     if ('cancelled' in step) say('Cancelled; nothing was saved.');
-    else show(trellis.recordSelfCheck(ref, step.input).reply);
+    else {
+      show(trellis.recordSelfCheck(ref, step.input).reply);
+      if (step.aside) say('Your note was longer than a note holds, so it is kept in your journal instead:');
+      keepAside();
+    }
     welcomeOnce();
   };
 

@@ -55,6 +55,22 @@ describe('the local terminal chat', () => {
     db.close();
   });
 
+  it('writing typed where a rating was asked, or a note too long for a note, is kept in the journal', async () => {
+    const writing = 'She cried and I stayed with it, no rush.';
+    const long = `${'I kept quiet and let her find the words. '.repeat(60)}End.`;
+    const result = await chat(['/selfcheck', writing, '4', '3', '5', '4', '4', '2', long].join('\n'));
+    expect(result.stdout).toContain('That is not a rating, so it is kept in your journal instead');
+    expect(result.stdout).toContain('Saved to your journal as an entry of its own');
+    expect(result.stdout).toContain('Thanks, your self-check is saved');
+    expect(result.stdout).toContain('Your note was longer than a note holds');
+    const db = new Database(t.file, { readonly: true });
+    expect(db.prepare('SELECT context, openness, note FROM self_checks').all()).toEqual([
+      { context: 4, openness: 2, note: null },
+    ]);
+    expect(db.prepare('SELECT text FROM reflections ORDER BY id').all()).toEqual([{ text: writing }, { text: long }]);
+    db.close();
+  });
+
   it('answers bad input with what to fix and stores nothing half', async () => {
     const result = await chat(
       [
