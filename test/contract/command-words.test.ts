@@ -58,4 +58,14 @@ describe.each(DRIVERS.map((make) => [make().name, make] as const))('command word
     },
     120000,
   );
+
+  test('with no prompt open the same words are commands too, and nothing is kept of them', async () => {
+    const d = driver();
+    expect(text(await d.send('noprompt', 'Help!'))).toContain('Trellis commands');
+    expect(text(await d.send('noprompt', 'skip.'))).toContain('There is no open prompt to skip');
+    expect(text(await d.send('noprompt', ' Snooze '))).toContain('There is no open prompt to snooze');
+    expect(text(await d.send('noprompt', 'History?'))).toMatch(/Nothing here yet|Recent/);
+    expect(text(await d.send('noprompt', 'cancel'))).toContain('Nothing to cancel');
+    expect(text(await d.send('noprompt', 'journal'))).toContain('Your journal is empty');
+  }, 120000);
 });
