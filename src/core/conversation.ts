@@ -11,6 +11,9 @@ import type { RequestContext } from './trellis';
 export const FILE_NOT_KEPT =
   'The file itself is not kept: Trellis keeps only the words you write. Describe what it shows in a message if you want it in your journal.';
 
+/** The longest free text kept (as entries of REFLECTION_MAX in a row): Slack's own limit for one message. */
+export const LONG_TEXT_MAX = 40_000;
+
 /** A text that might have been a mistyped command and is not answered within this many days is kept as an entry. */
 export const PENDING_DAYS = 7;
 
@@ -148,7 +151,15 @@ export class Conversation {
     this.settleOldPending(ref, coach, ctx);
     if (text.trim() === '') return this.core.help();
     if (looksLikeCommand(text)) return this.ask(coach, text);
-    if (cleanText(text).length > REFLECTION_MAX) return this.saveInParts(ref, text, ctx);
+    const length = cleanText(text).length;
+    if (length > LONG_TEXT_MAX) {
+      // Past what Slack carries in one message: a paste gone wrong more likely than writing; nothing is stored half.
+      throw new TrellisError(
+        'invalid_reflection',
+        `Your message is ${length.toLocaleString('en')} characters; one message keeps up to ${LONG_TEXT_MAX.toLocaleString('en')}. Send it in parts.`,
+      );
+    }
+    if (length > REFLECTION_MAX) return this.saveInParts(ref, text, ctx);
     return this.core.saveReflection(ref, text, ctx).reply;
   }
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { BEHAVIOUR_KEYS } from '../../src/core/behaviours';
+import { LONG_TEXT_MAX } from '../../src/core/conversation';
 import { TrellisError } from '../../src/core/errors';
 import { toPlainText } from '../../src/core/message';
 import type { CoachRef, Ratings } from '../../src/core/model';
@@ -43,7 +44,11 @@ describe('hostile text through the core', () => {
       `Your note is 100,000 characters; the limit is ${NOTE_MAX.toLocaleString('en')}. Shorten it and send it again.`,
     );
     say('prompt');
-    expect(say(huge)).toMatch(new RegExp(`100,000 characters; the limit is ${REFLECTION_MAX.toLocaleString('en')}`));
+    // Up to LONG_TEXT_MAX a text is kept whole as entries of REFLECTION_MAX in a row (long-text.test.ts); past it, refused.
+    expect(REFLECTION_MAX).toBeLessThan(LONG_TEXT_MAX);
+    expect(say(huge)).toMatch(
+      new RegExp(`100,000 characters; one message keeps up to ${LONG_TEXT_MAX.toLocaleString('en')}`),
+    );
     expect(counts()).toEqual({ checks: 0, reflections: 0 });
     expect(validateSelfCheckForm({ ratings: { context: '4' }, note: huge })).toEqual({
       ok: false,

@@ -31,6 +31,21 @@ describe('a text longer than one entry holds', () => {
     expect(parts[1].startsWith('Second paragraph.')).toBe(true);
   });
 
+  test('past 40,000 characters (one Slack message) it is refused whole, with what to do, and nothing is stored', () => {
+    const t = makeTrellis('2026-11-24T09:00:00Z');
+    try {
+      const reply = t.trellis.handleText(me, `${'Forty thousand and one. '.repeat(1667)}x`.slice(0, 40_001));
+      const said = reply.type === 'messages' ? reply.messages.map(toPlainText).join('\n') : reply.type;
+      expect(said).toContain('one message keeps up to 40,000. Send it in parts.');
+      expect(said).not.toContain('Forty thousand');
+      expect(t.db.prepare('SELECT count(*) FROM reflections').pluck().get()).toBe(0);
+      const fits = t.trellis.handleText(me, 'y '.repeat(20_000).trim());
+      expect(fits.type === 'messages' && toPlainText(fits.messages[0])).toContain('kept whole as');
+    } finally {
+      t.close();
+    }
+  });
+
   test('a text that fits is one part', () => {
     expect(splitLongText('short', 4000)).toEqual(['short']);
   });
