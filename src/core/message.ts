@@ -1,5 +1,5 @@
-import type { CalibrationChartData } from './ports';
 import type { PortfolioFileKind, PortfolioPeriod } from './portfolio-model';
+import type { CalibrationChartData } from './ports';
 import type { ExportFileKind } from './privacy';
 /**
  * One platform-neutral message. Platforms render it: Block Kit in Slack, an Adaptive Card in Teams,

@@ -3,8 +3,8 @@ import { comparisonsOf } from './compare-flow';
 import { calibrationChart } from './compare-message';
 import { monthsBefore, targetCredential } from './credential-log';
 import type { Coach, Level, Reflection } from './model';
-import type { CalibrationChartData, Repositories } from './ports';
 import { inPeriod, type PortfolioPeriod } from './portfolio-model';
+import type { CalibrationChartData, Repositories } from './ports';
 import { MARKER_IDS, type MarkerId, REQUIREMENTS, RUBRIC } from './rubric';
 import type { ClientSession, MentoringLog, Observation, SessionTotals } from './sessions';
 
@@ -70,8 +70,7 @@ export function totalsOf(sessions: readonly ClientSession[], recentFrom: string)
   return { sessions: sessions.length, minutes, paidMinutes, recentMinutes, clients: clients.size };
 }
 
-const mean = (values: readonly number[]) =>
-  values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+const mean = (values: readonly number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
 
 const observationOf = (step: number | null): Observation | undefined =>
   step === null ? undefined : (Object.entries(OBSERVATION_STEP).find(([, v]) => v === step)?.[0] as Observation);
@@ -170,4 +169,3 @@ export function portfolioIds(data: PortfolioData): Record<string, number[]> {
     reflections: data.reflections.map((r) => r.id),
   };
 }
-

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { hours, logMessage } from './credential-log';
 import type { Field } from './message';
-import type { CalibrationChartData } from './ports';
 import type { PortfolioData } from './portfolio-data';
 import { periodText } from './portfolio-model';
+import type { CalibrationChartData } from './ports';
 import { MARKER_IDS, marker, REQUIREMENTS } from './rubric';
 import type { Observation } from './sessions';
 
@@ -52,7 +52,13 @@ class Writer {
     this.doc = new PDFDocument({
       size: 'A4',
       margin: MARGIN,
-      info: { Title: title, Creator: 'Trellis', Producer: 'Trellis (pdfkit)', CreationDate: createdAt, ModDate: createdAt },
+      info: {
+        Title: title,
+        Creator: 'Trellis',
+        Producer: 'Trellis (pdfkit)',
+        CreationDate: createdAt,
+        ModDate: createdAt,
+      },
     });
     const files = fontFiles();
     if (files) {
@@ -106,7 +112,12 @@ class Writer {
   table(columns: readonly Column[], rows: readonly string[][]): void {
     const size = 9;
     const header = () => {
-      this.drawRow(columns, columns.map((c) => c.title), size, true);
+      this.drawRow(
+        columns,
+        columns.map((c) => c.title),
+        size,
+        true,
+      );
       this.doc
         .moveTo(MARGIN, this.doc.y)
         .lineTo(MARGIN + this.width, this.doc.y)
@@ -134,7 +145,10 @@ class Writer {
     const y = this.doc.y;
     let x = MARGIN;
     let lowest = y;
-    this.doc.font(bold ? this.bold : this.regular).fontSize(size).fillColor('black');
+    this.doc
+      .font(bold ? this.bold : this.regular)
+      .fontSize(size)
+      .fillColor('black');
     cells.forEach((cell, i) => {
       this.doc.text(cell, x, y, { width: columns[i].width - 4 });
       lowest = Math.max(lowest, this.doc.y);
@@ -188,8 +202,14 @@ class Writer {
     );
     const legendY = top + plotHeight + 22;
     doc.rect(left, legendY, 10, 10).fillColor(SELF_COLOUR).fill();
-    doc.fillColor('black').fontSize(9).text('You', left + 14, legendY, { lineBreak: false });
-    doc.rect(left + 60, legendY, 10, 10).fillColor(MENTOR_COLOUR).fill();
+    doc
+      .fillColor('black')
+      .fontSize(9)
+      .text('You', left + 14, legendY, { lineBreak: false });
+    doc
+      .rect(left + 60, legendY, 10, 10)
+      .fillColor(MENTOR_COLOUR)
+      .fill();
     doc.fillColor('black').text('Mentor', left + 74, legendY, { lineBreak: false });
     doc.x = MARGIN;
     doc.y = legendY + 18;
@@ -218,11 +238,19 @@ export function portfolioPdf(data: PortfolioData, createdAt: Date): Uint8Array {
   w.fields([
     { label: 'Period', value: periodText(data.period) },
     { label: 'Made on', value: `${data.madeOn}, with Trellis` },
-    { label: 'Rubric', value: `version ${data.rubricVersion} (markers 4.1–4.4, the six behaviours of trust and safety)` },
+    {
+      label: 'Rubric',
+      value: `version ${data.rubricVersion} (markers 4.1–4.4, the six behaviours of trust and safety)`,
+    },
     { label: 'Requirements', value: `ICF requirements ${req.version}, checked ${req.checked}` },
   ]);
 
-  const log = logMessage({ target: data.target, totals: data.totals, mentoring: data.mentoringToEnd, today: data.period.to });
+  const log = logMessage({
+    target: data.target,
+    totals: data.totals,
+    mentoring: data.mentoringToEnd,
+    today: data.period.to,
+  });
   const fields = log.fields ?? [];
   const paid = data.sessions.filter((s) => s.paid).reduce((n, s) => n + s.minutes, 0);
   const all = data.sessions.reduce((n, s) => n + s.minutes, 0);

@@ -2,17 +2,11 @@ import { TrellisError } from './errors';
 import { excerpt } from './excerpt';
 import { type FileAttachment, type Message, message } from './message';
 import type { Coach, CoachRef } from './model';
-import type { Clock, Logger, Repositories } from './ports';
 import { coachingLogCsv, mentoringLogCsv } from './portfolio-csv';
 import { gatherPortfolio, type PortfolioData, portfolioIds } from './portfolio-data';
-import {
-  type PortfolioFileKind,
-  type PortfolioPeriod,
-  parsePeriod,
-  periodSchema,
-  periodText,
-} from './portfolio-model';
+import { type PortfolioFileKind, type PortfolioPeriod, parsePeriod, periodSchema, periodText } from './portfolio-model';
 import { portfolioPdf } from './portfolio-pdf';
+import type { Clock, Logger, Repositories } from './ports';
 import { localDate } from './time';
 
 /**
@@ -129,7 +123,12 @@ export class Portfolio {
       coachId: coach.id,
       action: 'export',
       actor,
-      objectIds: { file: file === 'all' ? 'portfolio' : file, from: period.from ?? null, to: period.to, ...portfolioIds(data) },
+      objectIds: {
+        file: file === 'all' ? 'portfolio' : file,
+        from: period.from ?? null,
+        to: period.to,
+        ...portfolioIds(data),
+      },
     });
   }
 
@@ -187,7 +186,8 @@ export class Portfolio {
       {
         title: 'Reflections for your portfolio',
         preformatted: recent.map(
-          (r) => `${picked.has(r.id) ? '[x]' : '[ ]'} ${String(r.id).padStart(4)}  ${r.localDate}  ${excerpt(r.text, 60)}`,
+          (r) =>
+            `${picked.has(r.id) ? '[x]' : '[ ]'} ${String(r.id).padStart(4)}  ${r.localDate}  ${excerpt(r.text, 60)}`,
         ),
         footer: `${PICK_USAGE} ${picked.size} ticked in all.`,
       },
@@ -210,9 +210,7 @@ export class Portfolio {
     }
     const outcome = portfolioPicks.pick(coach.id, id, this.deps.clock.now().toISOString());
     if (outcome === 'unknown')
-      return fail(
-        `You have no reflection ${id}. "/selfcheck portfolio reflections" lists yours with their numbers.`,
-      );
+      return fail(`You have no reflection ${id}. "/selfcheck portfolio reflections" lists yours with their numbers.`);
     this.deps.log.info('portfolio reflection ticked', { coach: coach.id, reflectionId: id, outcome });
     return message(
       outcome === 'added'
