@@ -55,7 +55,11 @@ function dayOf(text: string, end: 'first' | 'last'): string | undefined {
 export function parsePeriod(args: string, today: string): PortfolioPeriod {
   const words = args.trim() === '' ? [] : args.trim().split(/\s+/);
   if (words.length > 2) return fail('That is more than two dates.');
-  const [fromText, toText] = words;
+  return periodOf(words[0], words[1], today);
+}
+
+/** The period from its two ends as typed (either may be absent: from the first record, up to today). */
+export function periodOf(fromText: string | undefined, toText: string | undefined, today: string): PortfolioPeriod {
   const from = fromText === undefined ? undefined : dayOf(fromText, 'first');
   const to = toText === undefined ? today : dayOf(toText, 'last');
   if (fromText !== undefined && from === undefined) return fail('The first date is not a date I can read.');
