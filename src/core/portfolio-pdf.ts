@@ -130,7 +130,15 @@ class Writer {
     header();
     for (const row of rows) {
       this.doc.font(this.regular).fontSize(size);
-      const height = Math.max(...row.map((cell, i) => this.doc.heightOfString(cell, { width: columns[i].width - 4 })));
+      // One line unless a cell is wider than its column (widthOfString is far cheaper than laying the text out).
+      const line = this.doc.currentLineHeight(true);
+      const height = Math.max(
+        ...row.map((cell, i) =>
+          this.doc.widthOfString(cell) <= columns[i].width - 4
+            ? line
+            : this.doc.heightOfString(cell, { width: columns[i].width - 4 }),
+        ),
+      );
       if (this.doc.y + height + 2 > this.bottom()) {
         this.doc.addPage();
         header();
