@@ -103,7 +103,8 @@ function ratingRows(
         date: s.date,
         who: c.mentorName ?? 'Your mentor',
         markers,
-        behaviourMean: c.mentorMean ?? mean(c.behaviours.flatMap((b) => (b.mentor === null ? [] : [b.mentor]))),
+        // The mentor's own mean over every behaviour they rated, as the coach's row is theirs.
+        behaviourMean: mean(c.behaviours.flatMap((b) => (b.mentor === null ? [] : [b.mentor]))),
       });
     }
   }

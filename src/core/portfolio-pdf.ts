@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { hours, logMessage } from './credential-log';
 import type { Field } from './message';
-import type { PortfolioData } from './portfolio-data';
+import { normaliseClientCode, type PortfolioData } from './portfolio-data';
 import { periodText } from './portfolio-model';
 import type { CalibrationChartData } from './ports';
 import { MARKER_IDS, marker, REQUIREMENTS } from './rubric';
@@ -189,7 +189,9 @@ class Writer {
       doc.text(String(v), MARGIN, yOf(v) - 4, { width: 20, align: 'right', lineBreak: false });
     }
     chart.points.forEach((p, i) => {
-      doc.text(p.label, xOf(i) - 30, top + plotHeight + 6, { width: 60, align: 'center', lineBreak: false });
+      // Centred under its point, kept inside the plot at either end.
+      const x = Math.min(Math.max(xOf(i) - 30, left), left + plotWidth - 60);
+      doc.text(p.label, x, top + plotHeight + 6, { width: 60, align: 'center', lineBreak: false });
     });
     const line = (values: readonly (number | null)[], colour: string) => {
       const points = values.flatMap((v, i) => (v === null ? [] : [[xOf(i), yOf(v)] as const]));
@@ -262,7 +264,7 @@ export function portfolioPdf(data: PortfolioData, createdAt: Date): Uint8Array {
   const fields = log.fields ?? [];
   const paid = data.sessions.filter((s) => s.paid).reduce((n, s) => n + s.minutes, 0);
   const all = data.sessions.reduce((n, s) => n + s.minutes, 0);
-  const clients = new Set(data.sessions.map((s) => s.clientCode.replace(/\s+/g, '').toLowerCase())).size;
+  const clients = new Set(data.sessions.map((s) => normaliseClientCode(s.clientCode))).size;
   w.heading('Coaching log');
   w.para(
     `In this period: ${data.sessions.length} session${data.sessions.length === 1 ? '' : 's'}, ${hours(all)} in all (${hours(paid)} paid, ${hours(all - paid)} pro bono), ${clients} distinct client${clients === 1 ? '' : 's'}.`,
