@@ -20,16 +20,19 @@ const SELF_COLOUR = '#4e79a7';
 const MENTOR_COLOUR = '#f28e2b';
 const GREY = '#666666';
 
-/** DejaVu Sans (found through fontconfig, as the charts do) covers far more scripts than the PDF's own Helvetica. */
-let fonts: { regular: string; bold: string } | null | undefined;
-function fontFiles(): { regular: string; bold: string } | null {
+/**
+ * DejaVu Sans (found through fontconfig, as the charts do) covers far more scripts than the PDF's own Helvetica.
+ * Read once: every PDF after the first embeds them from memory.
+ */
+let fonts: { regular: Buffer; bold: Buffer } | null | undefined;
+function fontFiles(): { regular: Buffer; bold: Buffer } | null {
   if (fonts !== undefined) return fonts;
   try {
     const [regular, bold] = ['', ':bold'].map((style) =>
       execFileSync('fc-match', ['-f', '%{file}', `DejaVu Sans${style}`], { encoding: 'utf8', timeout: 5000 }).trim(),
     );
     const ok = [regular, bold].every((f) => /dejavusans.*\.ttf$/i.test(f.replace(/[^a-z.]/gi, '')) && fs.existsSync(f));
-    fonts = ok ? { regular, bold } : null;
+    fonts = ok ? { regular: fs.readFileSync(regular), bold: fs.readFileSync(bold) } : null;
   } catch {
     fonts = null;
   }
