@@ -28,6 +28,7 @@ interface PortfolioContext {
   timeZone?: string;
   displayName?: string;
   filesOnConsent?: boolean;
+  channel?: { id: string; kind: 'direct' | 'group'; name?: string };
 }
 
 /** How many recent reflections `portfolio reflections` lists. */
@@ -97,6 +98,9 @@ export class Portfolio {
     const word = first.toLowerCase();
     if (word === 'reflections') {
       if (rest.length) return fail('Type "/selfcheck portfolio reflections" on its own to list them.');
+      // The files always go to the coach's DM; the list quotes reflections, so it shows only there.
+      if (ctx.channel && ctx.channel.kind !== 'direct')
+        return message('Your reflections are listed only in our direct messages, so nothing of them is shown here.');
       return this.list(coach);
     }
     if (word === 'include' || word === 'exclude') return this.tick(coach, word, rest);

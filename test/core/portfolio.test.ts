@@ -181,6 +181,16 @@ describe('portfolio', () => {
     expect(t.db.prepare('SELECT count(*) FROM portfolio_picks').pluck().get()).toBe(0);
   });
 
+  test('the list of reflections shows only in the DM', () => {
+    reflect('Only for the DM.');
+    const out = t.trellis.handleText(me, '/selfcheck portfolio reflections', {
+      channel: { id: 'C1', kind: 'group', name: 'peers' },
+    });
+    const shown = out.type === 'messages' ? out.messages.map((m) => JSON.stringify(m)).join('') : '';
+    expect(shown).toContain('only in our direct messages');
+    expect(shown).not.toContain('Only for the DM');
+  });
+
   test('nothing to put in it: says how to start, no files', () => {
     const empty: CoachRef = { platform: 'console', tenant: 'local', user: 'new-coach' };
     const out = t.trellis.handleText(empty, '/selfcheck portfolio');
