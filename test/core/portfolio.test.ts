@@ -1,9 +1,19 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { loadCatalog } from '../../src/catalog';
 import { fileBytes, type Message } from '../../src/core/message';
 import type { CoachRef } from '../../src/core/model';
 import { COACHING_LOG_COLUMNS, MENTORING_LOG_COLUMNS } from '../../src/core/portfolio-csv';
 import { parsePeriod } from '../../src/core/portfolio-model';
+import type { Clock } from '../../src/core/ports';
+import { Trellis } from '../../src/core/trellis';
+import { createLogger } from '../../src/log';
+import { createRepositories, openDatabase } from '../../src/store';
+import { createTextCipher } from '../../src/store/crypto';
+import { FixedClock } from '../helpers/clock';
 import { csvRecords } from '../helpers/csv';
 import { pdfText } from '../helpers/pdf-text';
+import { tempDbFile } from '../helpers/temp-db';
 import { makeTrellis } from '../helpers/trellis';
 
 /** The portfolio's core on a real database with a fixed clock: period, picks, the PDF's text, the CSVs. */
@@ -196,5 +206,45 @@ describe('portfolio', () => {
     const out = t.trellis.handleText(empty, '/selfcheck portfolio');
     expect(out.type === 'messages' && out.messages.flatMap((m) => m.files ?? [])).toEqual([]);
     expect(out.type === 'messages' && out.messages[0].lines[0]).toContain('nothing for a portfolio');
+  });
+});
+
+describe('portfolio with encryption at rest', () => {
+  test('the files hold the opened client codes, mentor names and reflections; the database does not', () => {
+    const { file, cleanup } = tempDbFile();
+    const db = openDatabase(file);
+    const clock = new FixedClock('2026-11-24T12:00:00Z');
+    const repos = createRepositories(db, () => clock.now(), createTextCipher(randomBytes(32).toString('hex')));
+    const trellis = new Trellis({
+      repos,
+      catalog: loadCatalog(),
+      clock: clock as Clock,
+      log: createLogger('silent'),
+      defaultTimeZone: 'UTC',
+    });
+    try {
+      trellis.handleText(me, '/selfcheck session 60 paid SEALED42 2026-03-02');
+      trellis.handleText(me, '/selfcheck mentoring 60 1:1 2026-04-01 mentor Hidden Mentorname');
+      trellis.handleText(me, 'prompt');
+      trellis.handleText(me, 'A sealed reflection about trust.');
+      const coachId = repos.coaches.find(me)!.id;
+      const reflection = repos.reflections.recent(coachId, 1)[0];
+      trellis.handleText(me, `/selfcheck portfolio include ${reflection.id}`);
+      const out = trellis.handleText(me, '/selfcheck portfolio');
+      const files = out.type === 'messages' ? out.messages.flatMap((m) => m.files ?? []) : [];
+      const { text } = pdfText(fileBytes(files[0]));
+      expect(text).toContain('SEALED42');
+      expect(text).toContain('Hidden Mentorname');
+      expect(text).toContain('A sealed reflection about trust.');
+      expect(csvRecords(files[1].content).records[0]['Client Name']).toBe('SEALED42');
+      expect(csvRecords(files[2].content).records[0].Mentor).toBe('Hidden Mentorname');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      const stored = fs.readFileSync(file).toString('latin1');
+      expect(stored).not.toContain('SEALED42');
+      expect(stored).not.toContain('Hidden Mentorname');
+    } finally {
+      db.close();
+      cleanup();
+    }
   });
 });
