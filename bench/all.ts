@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { type BenchRow, benchRow, ROW_PREFIX } from './rows';
 
-const BENCHES = ['weekly', 'due-query', 'fanout', 'slack-ack', 'teams-turn', 'soak'] as const;
+const BENCHES = ['weekly', 'due-query', 'fanout', 'slack-ack', 'teams-turn', 'soak', 'portfolio'] as const;
 type Bench = (typeof BENCHES)[number];
 
 const options = z

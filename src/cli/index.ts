@@ -5,6 +5,7 @@ import { type CliCommand, type CliIo, parseCommandArgs, UsageError } from './com
 import { backupCommand, migrateCommand, seedDemoCommand, statsCommand } from './core-commands';
 import { groupOwnerCommand, groupStopCommand, groupsCommand } from './group-commands';
 import { coachesCommand } from './list-commands';
+import { portfolioCommand } from './portfolio-command';
 import { auditCommand, deleteCommand, exportCommand, purgeCommand, rotateKeyCommand } from './privacy-commands';
 import { removalsCommand } from './removal-commands';
 import { deliveriesCommand, dueCommand, runDueCommand } from './schedule-commands';
@@ -18,6 +19,7 @@ export const COMMANDS: CliCommand<never>[] = [
   backupCommand,
   coachesCommand,
   exportCommand,
+  portfolioCommand,
   deleteCommand,
   purgeCommand,
   rotateKeyCommand,

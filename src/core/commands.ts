@@ -62,6 +62,14 @@ export const COMMANDS: readonly { usage: string; what: string }[] = [
     usage: 'mentor sessions | mentor rate N',
     what: 'as a mentor: the sessions shared with you; Rate this session opens the rating card (behaviours, markers 4.1–4.4, a comment)',
   },
+  {
+    usage: '/selfcheck portfolio [from] [to]',
+    what: 'a PDF for your mentor or an application, and your coaching and mentor-coaching logs as CSV (dates or months)',
+  },
+  {
+    usage: '/selfcheck portfolio reflections | include N | exclude N',
+    what: 'list your recent reflections, tick or untick one for the portfolio PDF',
+  },
   { usage: 'settings after-session 10m|off', what: 'when a session-ended event sends the after-session form' },
   { usage: '/selfcheck export', what: 'all your data (self-checks, reflections, settings, prompts) as CSV and JSON' },
   { usage: '/selfcheck delete', what: 'delete everything Trellis holds about you (asks first)' },
@@ -106,6 +114,7 @@ export type CommandCore = Pick<
   | 'updateSettings'
   | 'mentors'
   | 'compare'
+  | 'portfolio'
 >;
 
 /** Typed commands: reading a command from text and running it, or handing free text to the conversation. */
@@ -243,6 +252,7 @@ export class Commands {
       return messages(this.core.mentors.sessions.mentoring(ref, rest.join(' '), journey, ctx));
     }
     if (sub === 'compare') return messages(...this.core.compare.command(ref, rest.join(' '), ctx));
+    if (sub === 'portfolio') return messages(this.core.portfolio.run(ref, rest.join(' '), ctx));
     if (JOURNEY_SUBCOMMANDS.has(sub)) {
       const out = this.core.journey.run(ref, sub, rest.join(' '), ctx);
       return 'form' in out ? { type: 'session_form', prefill: out.form } : messages(out.message);

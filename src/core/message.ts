@@ -1,3 +1,4 @@
+import type { PortfolioFileKind, PortfolioPeriod } from './portfolio-model';
 import type { CalibrationChartData } from './ports';
 import type { ExportFileKind } from './privacy';
 /**
@@ -62,13 +63,22 @@ export interface Message {
   footer?: string;
 }
 
-/** A file built by the core; platforms deliver it. Content is text (CSV, JSON), UTF-8. */
+/** A file built by the core; platforms deliver it. Content is text (CSV, JSON) in UTF-8, or base64 (a PDF). */
 export interface FileAttachment {
   filename: string;
-  /** Which file of an export this is, so a platform that delivers files later (Teams) can ask for it again. */
-  kind: ExportFileKind;
-  mimeType: 'text/csv' | 'application/json';
+  /** Which file of an export or a portfolio this is, so a platform that delivers files later (Teams) can ask again. */
+  kind: ExportFileKind | PortfolioFileKind;
+  mimeType: 'text/csv' | 'application/json' | 'application/pdf';
   content: string;
+  /** 'base64': `content` is binary (a PDF) as base64; otherwise it is the text itself. */
+  encoding?: 'base64';
+  /** A portfolio file's period, so a platform that builds it again later (Teams) builds the same file. */
+  period?: PortfolioPeriod;
+}
+
+/** The bytes a platform uploads or writes for a file. */
+export function fileBytes(file: Pick<FileAttachment, 'content' | 'encoding'>): Buffer {
+  return Buffer.from(file.content, file.encoding === 'base64' ? 'base64' : 'utf8');
 }
 
 export function message(lines: string | string[], extra: Omit<Message, 'lines'> = {}): Message {

@@ -4,6 +4,7 @@ import type { CoachWeekTotals, Group, NewGroup } from './groups';
 import type { MentorExport, MentorRepository } from './mentor-model';
 import type { Message } from './message';
 import type { Coach, CoachRef, Platform, PromptIssue, Reflection, SelfCheck, Settings } from './model';
+import type { PortfolioPickRepository } from './portfolio-model';
 import type { ClientSession, JourneyRepository, MentoringLog, SessionEndEvent } from './sessions';
 
 /** Time is a parameter: nothing in core calls `new Date()` on its own. */
@@ -186,6 +187,8 @@ export interface Repositories {
   mentors: MentorRepository;
   /** Self beside mentor: sessions a mentor rated, and what a mentor may see (src/core/compare.ts). */
   comparisons: ComparisonRepository;
+  /** The reflections a coach ticked for their portfolio PDF (src/core/portfolio.ts). */
+  portfolioPicks: PortfolioPickRepository;
   /** Runs `work` in one transaction: all of it is stored, or none. */
   transaction<T>(work: () => T): T;
   privacy: PrivacyRepository;
@@ -209,6 +212,8 @@ export interface CoachData {
   credentialJourney?: { sessions: ClientSession[]; mentoring: MentoringLog[]; sessionEndEvents: SessionEndEvent[] };
   /** Mentor relations on either side, shares, behaviour ratings of sessions, mentors' ratings; absent when none. */
   mentorCoaching?: MentorExport;
+  /** The reflections ticked for the portfolio (ids); absent when none. */
+  portfolioPicks?: number[];
 }
 
 /** Who did what to whose data, when: ids and counts only, never content. */

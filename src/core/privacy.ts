@@ -92,6 +92,7 @@ export function buildExport(data: CoachData, catalog: PromptCatalog, exportedAt:
       : {}),
     ...(data.credentialJourney ? { credentialJourney: data.credentialJourney } : {}),
     ...(data.mentorCoaching ? { mentorCoaching: data.mentorCoaching } : {}),
+    ...(data.portfolioPicks ? { portfolioReflections: data.portfolioPicks } : {}),
   };
   const s = coach.settings;
   return [

@@ -14,6 +14,7 @@ import { Journey } from './journey';
 import { Mentors } from './mentors';
 import { type FileAttachment, type Message, message } from './message';
 import type { Coach, CoachRef, Ratings, Settings } from './model';
+import { Portfolio } from './portfolio';
 import type { ChartRenderer, Clock, Logger, RemovalRequests, Repositories } from './ports';
 import { type ExportFileKind, type RetentionResult, runRetention } from './privacy';
 import { whoCanRead } from './privacy-notice';
@@ -104,6 +105,12 @@ export class Trellis {
 
   private journeyFlow?: Journey;
   private compareFlow?: Compare;
+  private portfolioFlow?: Portfolio;
+  /** `/selfcheck portfolio`: the PDF and CSVs for a mentor or an application (portfolio.ts). */
+  get portfolio(): Portfolio {
+    this.portfolioFlow ??= new Portfolio(this.deps, (ref, ctx) => this.coach(ref, ctx));
+    return this.portfolioFlow;
+  }
   /** Self beside mentor: `/selfcheck compare`, a mentor's view, the calibration chart (compare-flow.ts). */
   get compare(): Compare {
     this.compareFlow ??= new Compare(this.deps, (ref, ctx) => this.coach(ref, ctx));
@@ -117,7 +124,6 @@ export class Trellis {
   }
 
   private checkInFlow?: CheckIns;
-
   /** Self-checks, a tip on request, `history` and `trend` (check-ins.ts). */
   get checkIns(): CheckIns {
     this.checkInFlow ??= new CheckIns(this.deps, this);
@@ -125,7 +131,6 @@ export class Trellis {
   }
 
   private profileFlow?: Profile;
-
   /** The coach's settings: shown, typed, or from a platform's form (profile.ts). */
   get profile(): Profile {
     this.profileFlow ??= new Profile(this.deps, this);
@@ -133,7 +138,6 @@ export class Trellis {
   }
 
   private mentorFlow?: Mentors;
-
   /** A mentor coach beside the coach: invitations, shared sessions, a mentor's ratings (mentors.ts). */
   get mentors(): Mentors {
     this.mentorFlow ??= new Mentors(this.deps, (ref, ctx) => this.coach(ref, ctx));
@@ -268,10 +272,7 @@ export class Trellis {
     return exportData(this.deps, ref, actor, ctx);
   }
 
-  /**
-   * One file of the coach's export, built afresh from what is stored now, for a platform that delivers each file
-   * once the coach allows it (Teams). It is audited only when the platform calls `delivered()` after it arrived.
-   */
+  /** One file of the export built afresh, audited on `delivered()` (Teams; see data-rights.ts). */
   exportFile(
     ref: CoachRef,
     kind: ExportFileKind,
@@ -322,10 +323,7 @@ export class Trellis {
 
   // ---- typed commands (see commands.ts) ----
 
-  /**
-   * Handles one typed message: a command, or free text, which is never discarded (see conversation.ts).
-   * Errors a user can fix come back as a message saying what to fix; anything else is thrown.
-   */
+  /** One typed message: a command, or free text, never discarded; errors a user can fix are answered (commands.ts). */
   handleText(ref: CoachRef, raw: string, ctx: RequestContext = {}): Reply {
     return this.commands.handleText(ref, raw, ctx);
   }

@@ -8,6 +8,7 @@ import { groupDigestRepository } from './group-digests';
 import { clientCompanyRepository, groupRepository, sharedReflectionRepository } from './groups';
 import { mentorRepository } from './mentors';
 import { pendingTextRepository } from './pending-texts';
+import { portfolioPickRepository } from './portfolio-picks';
 import { privacyRepository } from './privacy';
 import { promptIssueRepository } from './prompt-issues';
 import { reflectionRepository } from './reflections';
@@ -48,6 +49,7 @@ export function createRepositories(
     journey: journeyRepository(db, cipher),
     mentors: mentorRepository(db, cipher),
     comparisons: comparisonRepository(db),
+    portfolioPicks: portfolioPickRepository(db),
     transaction: <T>(work: () => T): T => db.transaction(work)(),
   };
   return guardStorage({ ...repos, privacy: privacyRepository(db, repos) });

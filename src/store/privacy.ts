@@ -95,6 +95,14 @@ export function privacyRepository(
     const found = repos.mentors?.exportFor(coachId);
     return found ? { mentorCoaching: found } : {};
   };
+  // The reflections ticked for the portfolio (migration 27): ids only.
+  const picks = db.prepare<[number], number>(
+    'SELECT reflection_id FROM portfolio_picks WHERE coach_id = ? ORDER BY reflection_id',
+  );
+  const picksOf = (coachId: number): Pick<CoachData, 'portfolioPicks'> => {
+    const ids = picks.pluck().all(coachId) as number[];
+    return ids.length ? { portfolioPicks: ids } : {};
+  };
   const issues = db.prepare<[number], { id: number }>('SELECT id FROM prompt_issues WHERE coach_id = ? ORDER BY id');
   const deleteCoach = db.prepare('DELETE FROM coaches WHERE id = ?');
   // A Teams personal conversation reference holds the coach's name and is keyed by user, not by coach row.
@@ -144,6 +152,7 @@ export function privacyRepository(
           ...pendingOf(coachId),
           ...journeyOf(coachId),
           ...mentorsOf(coachId),
+          ...picksOf(coachId),
         };
       })();
     },

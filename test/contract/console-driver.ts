@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
-import type { PlatformDriver, PressableAction, ProfileFields } from './driver';
+import type { DeliveredFile, PlatformDriver, PressableAction, ProfileFields } from './driver';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PRACTICE_ORDER = ['organisational', 'private', 'internal', 'virtual'];
@@ -110,6 +111,23 @@ export class ConsoleDriver implements PlatformDriver {
     return this.chat(user, [`mentor rate ${sessionId} ${ratings} ${markers} ${f.comment ?? ''}`.trim()]);
   }
 
+  /** What each coach's last chat printed, for `files`. */
+  private lastSeen = new Map<string, string>();
+
+  /** The folder the chat said it saved files in ("Saved N files in DIR:"): read, then removed. */
+  async files(user: string): Promise<DeliveredFile[]> {
+    const dirs = [...(this.lastSeen.get(user) ?? '').matchAll(/^Saved \d+ files in (.+):$/gm)].map((m) => m[1]);
+    this.lastSeen.delete(user);
+    return dirs.flatMap((dir) => {
+      const found = fs
+        .readdirSync(dir)
+        .sort()
+        .map((filename) => ({ filename, bytes: fs.readFileSync(path.join(dir, filename)) }));
+      fs.rmSync(dir, { recursive: true, force: true });
+      return found;
+    });
+  }
+
   private chat(user: string, lines: string[]): Promise<string[]> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -128,7 +146,10 @@ export class ConsoleDriver implements PlatformDriver {
       child.on('error', reject);
       child.on('exit', (code) => {
         if (code !== 0) reject(new Error(`console chat exited ${code}: ${stderr}`));
-        else resolve(stdout.trim() === '' ? [] : [stdout.trim()]);
+        else {
+          this.lastSeen.set(user, stdout);
+          resolve(stdout.trim() === '' ? [] : [stdout.trim()]);
+        }
       });
       child.stdin.end(`${lines.join('\n')}\n`);
     });

@@ -75,6 +75,17 @@ export interface PlatformDriver {
    * submits these fields: behaviour keys '1'..'5', observed_4.1 … 'observed'|'partly'|'not', comment.
    */
   submitMentorRating(user: string, sessionId: number, fields: Record<string, string>): Promise<string[]>;
+  /**
+   * The files delivered to `user` since the last call, with their exact bytes: Slack's uploads shared in the DM (the
+   * fake Web API), Teams' consent cards each allowed and PUT to a fake OneDrive upload URL, the folder the terminal
+   * chat printed it wrote them to.
+   */
+  files(user: string): Promise<DeliveredFile[]>;
+}
+
+export interface DeliveredFile {
+  filename: string;
+  bytes: Buffer;
 }
 
 /** What a contract test puts in the settings form's profile fields. */

@@ -1,7 +1,7 @@
 import { createScheduler } from '../../src/schedule';
 import type { RecordedCall } from '../helpers/fake-slack-api';
 import { SlackHarness, selected, viewErrors } from '../helpers/slack-harness';
-import type { PlatformDriver, PressableAction, ProfileFields } from './driver';
+import type { DeliveredFile, PlatformDriver, PressableAction, ProfileFields } from './driver';
 
 const BEHAVIOUR_KEYS = ['context', 'respect', 'talents', 'empathy', 'feelings', 'openness'];
 
@@ -261,6 +261,23 @@ export class SlackDriver implements PlatformDriver {
       const { response } = await this.h.command(u, args, { channel: 'C0PEERS' });
       return { ackText: response.json ? String(response.json.text ?? '') : undefined };
     });
+  }
+
+  /** File shares in the DM since the last call (files.completeUploadExternal), with the bytes uploaded for each. */
+  private filesSeen = new Map<string, number>();
+  async files(user: string): Promise<DeliveredFile[]> {
+    const channel = `D${this.user(user).slice(1)}`;
+    const shares = this.h.fake.shared.get(channel) ?? [];
+    const from = this.filesSeen.get(channel) ?? 0;
+    this.filesSeen.set(channel, shares.length);
+    const uploads = (this.h.fake.calls as RecordedCall[]).filter((c) => c.method.startsWith('upload/'));
+    return shares.slice(from).flatMap((share) =>
+      (share.files as { id: string; name: string }[]).map((f) => {
+        const upload = uploads.find((c) => c.method === `upload/${f.id}`);
+        if (!upload?.bytes) throw new Error(`slack driver: no bytes were uploaded for ${f.name}`);
+        return { filename: f.name, bytes: upload.bytes };
+      }),
+    );
   }
 
   reply(user: string, text: string): Promise<string[]> {

@@ -1,13 +1,15 @@
 import { createScheduler } from '../../src/schedule';
 import { activityText, cardOf, FakeBotConnector } from '../helpers/fake-bot-connector';
+import { FakeUploadServer } from '../helpers/fake-upload-server';
 import {
   channelMention,
+  fileConsentInvoke,
   personalInstall,
   personalMessage,
   startTeams,
   type TeamsHarness,
 } from '../platforms/teams/harness';
-import type { PlatformDriver, PressableAction, ProfileFields } from './driver';
+import type { DeliveredFile, PlatformDriver, PressableAction, ProfileFields } from './driver';
 
 /**
  * Teams, driven over HTTP: real activities POSTed to the real /api/messages (CloudAdapter, emulator mode), with
@@ -18,15 +20,58 @@ export class TeamsDriver implements PlatformDriver {
   private connector?: FakeBotConnector;
   private teams?: TeamsHarness;
   private cards = 0;
+  /** The coach's OneDrive as file consent uploads to it. */
+  private uploads?: FakeUploadServer;
 
   async start(dbFile: string): Promise<void> {
     this.connector = await new FakeBotConnector().start();
+    this.uploads = await new FakeUploadServer().start();
     this.teams = await startTeams({ dbFile });
   }
 
   async stop(): Promise<void> {
     await this.teams?.stop();
+    await this.uploads?.stop();
     await this.connector?.stop();
+  }
+
+  private consentSeen = 0;
+  /** Allows every file-consent card sent to the coach since the last call: each file is PUT to the fake OneDrive. */
+  async files(user: string): Promise<DeliveredFile[]> {
+    const uploads = this.uploads;
+    if (!uploads) throw new Error('teams driver: not started');
+    type Consent = { contentType: string; name: string; content: { acceptContext: unknown } };
+    const sent = this.sent();
+    const cards = sent
+      .slice(this.consentSeen)
+      .filter((c) => c.conversationId === `a:personal-${user}`)
+      .flatMap((c) => (c.body.attachments ?? []) as Consent[])
+      .filter((a) => a.contentType === 'application/vnd.microsoft.teams.card.file.consent');
+    this.consentSeen = sent.length;
+    const out: DeliveredFile[] = [];
+    for (const [i, card] of cards.entries()) {
+      const before = uploads.calls.length;
+      const uploadInfo = {
+        name: card.name,
+        uploadUrl: `${uploads.url}session/${user}-${this.consentSeen}-${i}?tempauth=token`,
+        contentUrl: `https://contoso-my.sharepoint.com/personal/coach/Documents/${card.name}`,
+        uniqueId: `unique-${user}-${this.consentSeen}-${i}`,
+        fileType: card.name.split('.').pop(),
+      };
+      await this.post(
+        fileConsentInvoke(this.url, user, {
+          type: 'fileUpload',
+          action: 'accept',
+          context: card.content.acceptContext,
+          uploadInfo,
+        }),
+      );
+      const put = uploads.calls[before];
+      if (!put) throw new Error(`teams driver: ${card.name} was allowed but not uploaded`);
+      out.push({ filename: card.name, bytes: put.body });
+    }
+    this.consentSeen = this.sent().length;
+    return out;
   }
 
   send(user: string, text: string): Promise<string[]> {

@@ -16,10 +16,33 @@ export interface RecordedCall {
   at: number;
   /** The raw body of a file upload (`upload/…`): the bytes Slack would store, as UTF-8. */
   raw?: string;
+  /**
+   * The same upload's file as Slack would store it, byte for byte (a PDF is binary: UTF-8 text of it would not be
+   * the file): the body itself, or the file part of a multipart/form-data body (what files.uploadV2 sends).
+   */
+  bytes?: Buffer;
   /** What the fake answered (status and JSON body). */
   response?: { status: number; json?: Record<string, unknown> };
   /** The bearer token the call carried (Authorization header), if any. */
   token?: string;
+}
+
+/** The file in an upload: a multipart/form-data body's file part (its bytes between the headers and the boundary). */
+export function uploadedFile(body: Buffer, contentType: string | undefined): Buffer {
+  const boundary = /multipart\/form-data;.*boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType ?? '');
+  if (!boundary) return body;
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  let at = body.indexOf(delimiter);
+  while (at >= 0) {
+    const headersEnd = body.indexOf('\r\n\r\n', at);
+    const next = body.indexOf(delimiter, at + delimiter.length);
+    if (headersEnd < 0 || next < 0) break;
+    const headers = body.subarray(at, headersEnd).toString('utf8');
+    // The part's content ends with the CRLF before the next delimiter.
+    if (/filename=/i.test(headers)) return body.subarray(headersEnd + 4, next - 2);
+    at = next;
+  }
+  return body;
 }
 
 /** What the fake answers: a JSON body, or an HTTP status with headers (429 + Retry-After, 500). */
@@ -59,12 +82,9 @@ export class FakeSlackWire {
 
   constructor(private readonly answer: (call: RecordedCall) => Promise<FakeResponse>) {
     this.server = http.createServer((req, res) => {
-      let raw = '';
-      req.setEncoding('utf8');
-      req.on('data', (chunk) => {
-        raw += chunk;
-      });
-      req.on('end', () => void this.handle(req, res, raw));
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => void this.handle(req, res, Buffer.concat(chunks)));
     });
   }
 
@@ -78,7 +98,8 @@ export class FakeSlackWire {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string): Promise<void> {
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse, bytes: Buffer): Promise<void> {
+    const raw = bytes.toString('utf8');
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0];
     let body: Record<string, unknown>;
     try {
@@ -90,7 +111,10 @@ export class FakeSlackWire {
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const call: RecordedCall = { method, body, headers: req.headers, at: Date.now(), token: bearer };
     if (!method.startsWith('upload/')) recordSent({ platform: 'slack', method, body });
-    if (method.startsWith('upload/')) call.raw = raw;
+    if (method.startsWith('upload/')) {
+      call.raw = raw;
+      call.bytes = uploadedFile(bytes, req.headers['content-type']);
+    }
     const response = await this.answer(call);
     if ('reset' in response) {
       call.response = { status: 0 };

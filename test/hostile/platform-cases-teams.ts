@@ -142,6 +142,28 @@ export const TEAMS_CASES: TeamsCase[] = [
     replyMatches: /could not read your answer/,
   },
   {
+    name: 'file consent accept of a portfolio file with a period that is not one',
+    server: 'emulator',
+    activity: fileConsentAccept(
+      {
+        kind: 'trellis-portfolio',
+        file: 'portfolio-pdf',
+        period: { from: '2026-13-01', to: "'; DROP TABLE coaches; --" },
+        tenant: 'tenant-1',
+        user: `aad-${TEAMS_USER}`,
+      },
+      {
+        name: 'trellis-portfolio.pdf',
+        uploadUrl: 'https://uploads.contoso.example/session',
+        contentUrl: 'https://contoso.example/file',
+        uniqueId: 'u-2',
+        fileType: 'pdf',
+      },
+    ),
+    expect: [400, 400],
+    replyMatches: /could not read your answer/,
+  },
+  {
     name: 'file consent accept with a plain-http upload URL off this machine',
     server: 'emulator',
     activity: fileConsentAccept(

@@ -150,6 +150,8 @@ describe('coach numbers are never reused', () => {
           VALUES (${id}, 'mentor', ${id}, 'empathy', 4, '2025.1', ${at});
         INSERT INTO session_comments (session_id, mentor_coach_id, comment, rubric_version, commented_at)
           VALUES (${id}, ${id}, 'c', '2025.1', ${at});
+        INSERT INTO portfolio_picks (coach_id, reflection_id, picked_at)
+          SELECT coach_id, min(id), ${at} FROM reflections WHERE coach_id = ${id} GROUP BY coach_id;
       `);
     }
     // Mentor relations (migration 22): coach 1 mentored by a new coach, coach 2 by 1; each with a shared session.

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FileAttachment } from '../../core/message';
+import { type FileAttachment, fileBytes } from '../../core/message';
 
 /**
  * Where the terminal chat and the admin CLI deliver an export: a new folder of files only the owner can read
@@ -12,7 +12,7 @@ export function writeExportFiles(baseDir: string, label: string, at: Date, files
   const dir = path.resolve(baseDir, `${safeLabel}-${stamp}`);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   for (const file of files) {
-    fs.writeFileSync(path.join(dir, path.basename(file.filename)), file.content, { mode: 0o600, flag: 'wx' });
+    fs.writeFileSync(path.join(dir, path.basename(file.filename)), fileBytes(file), { mode: 0o600, flag: 'wx' });
   }
   return dir;
 }

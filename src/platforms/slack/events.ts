@@ -7,8 +7,8 @@ import {
   coachRef,
   DM_RATE_BUDGET_MS,
   type EventArgs,
-  EXPORT_FAILED,
   FAILED,
+  filesFailed,
   type ListenerDeps,
   type ListenerKit,
   slackErrorCode,
@@ -164,7 +164,7 @@ export function registerEvents(
           () => log.info('slack export delivered', { files: m.files?.length }),
           async (error) => {
             log.warn('slack export upload failed', { code: slackErrorCode(error) });
-            await sendDirect(ref, message(EXPORT_FAILED), `export-failed:${envelope.event_id}:${i}`, hint);
+            await sendDirect(ref, message(filesFailed(m.files ?? [])), `export-failed:${envelope.event_id}:${i}`, hint);
           },
         );
       }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import type { FileAttachment, Message } from '../../core/message';
+import { type FileAttachment, fileBytes, type Message } from '../../core/message';
 
 /** What files.uploadV2 resolves with: one completion per upload job, each naming the files it shared. */
 const uploadResult = z.looseObject({
@@ -67,8 +67,9 @@ export async function attachChart(
 }
 
 /**
- * An export's files into the coach's DM, in one files.uploadV2 call (one upload URL per file, then one completion
- * that shares them all in the DM). The comment says what they are; the contents go only into the upload.
+ * An export's (or a portfolio's) files into the coach's DM, in one files.uploadV2 call (one upload URL per file, then
+ * one completion that shares them all in the DM). The comment says what they are; the contents go only into the
+ * upload, as bytes (a PDF is binary).
  */
 export async function uploadExportFiles(
   client: WebClient,
@@ -78,9 +79,11 @@ export async function uploadExportFiles(
 ): Promise<void> {
   const result = await client.files.uploadV2({
     channel_id: channelId,
-    initial_comment: 'Your Trellis export. These files hold your private notes: keep them somewhere safe.',
+    initial_comment: files.some((f) => f.kind.startsWith('portfolio-'))
+      ? 'Your Trellis portfolio. It holds your client codes and the reflections you ticked: share it with care.'
+      : 'Your Trellis export. These files hold your private notes: keep them somewhere safe.',
     file_uploads: files.map((f) => ({
-      file: Buffer.from(f.content, 'utf8'),
+      file: fileBytes(f),
       filename: f.filename,
       title: f.filename,
     })),

@@ -42,6 +42,11 @@ export const BUSY =
   'Slack is busy and the form could not open. Run the command again in a moment, or type the quick form: /selfcheck 4 3 5 4 4 2.';
 export const EXPORT_FAILED =
   'Slack did not accept the export files, so nothing was sent. Please run /selfcheck export again in a minute.';
+/** What a failed upload of these files tells the coach: an export's, or a portfolio's. */
+export const filesFailed = (files: readonly { kind: string }[]) =>
+  files.some((f) => f.kind.startsWith('portfolio-'))
+    ? 'Slack did not accept the portfolio files, so nothing was sent. Please run /selfcheck portfolio again in a minute.'
+    : EXPORT_FAILED;
 export const FAILED = 'Something went wrong on our side and nothing was saved. Please try again in a minute.';
 
 /**

@@ -8,9 +8,9 @@ import {
   BUSY,
   type CommandArgs,
   coachRef,
-  EXPORT_FAILED,
   ephemeral,
   FAILED,
+  filesFailed,
   hasFiles,
   type ListenerDeps,
   type ListenerKit,
@@ -119,7 +119,7 @@ export function selfcheckCommand(deps: ListenerDeps, kit: ListenerKit): (args: C
       log.info('slack export delivered', { files: files.length });
     } catch (error) {
       log.warn('slack export upload failed', { code: slackErrorCode(error) });
-      await respond({ response_type: 'ephemeral', text: EXPORT_FAILED });
+      await respond({ response_type: 'ephemeral', text: filesFailed(files) });
       return;
     }
     const names = files.map((f) => f.filename).join(', ');

@@ -1,8 +1,9 @@
 import { type Activity, ActivityTypes, type Attachment, type InvokeResponse, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { isTrellisError } from '../../core/errors';
-import { type FileAttachment, message } from '../../core/message';
+import { type FileAttachment, fileBytes, message } from '../../core/message';
 import type { CoachRef } from '../../core/model';
+import { PORTFOLIO_FILE_KINDS, periodSchema } from '../../core/portfolio-model';
 import type { Logger } from '../../core/ports';
 import { EXPORT_FILE_KINDS } from '../../core/privacy';
 import type { Trellis } from '../../core/trellis';
@@ -23,13 +24,20 @@ export const FILE_INFO_CARD = 'application/vnd.microsoft.teams.card.file.info';
 
 const id = z.string().min(1).max(256);
 
-/** What a consent card carries and Teams hands back: which export file, for which coach. */
-export const consentContextSchema = z.strictObject({
-  kind: z.literal('trellis-export'),
-  file: z.enum(EXPORT_FILE_KINDS),
-  tenant: id,
-  user: id,
-});
+/**
+ * What a consent card carries and Teams hands back: which export file, for which coach; or which portfolio file,
+ * for which coach and period (checked again on the way back, so the file is rebuilt for exactly that period).
+ */
+export const consentContextSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('trellis-export'), file: z.enum(EXPORT_FILE_KINDS), tenant: id, user: id }),
+  z.strictObject({
+    kind: z.literal('trellis-portfolio'),
+    file: z.enum(PORTFOLIO_FILE_KINDS),
+    period: periodSchema,
+    tenant: id,
+    user: id,
+  }),
+]);
 export type ConsentContext = z.infer<typeof consentContextSchema>;
 
 const uploadInfoSchema = z.looseObject({
@@ -63,18 +71,33 @@ const DESCRIPTIONS: Record<ConsentContext['file'], string> = {
   reflections: 'Your reflections as CSV, with the prompts they answered',
   prompts: 'The reflection prompts you were sent, as CSV',
   settings: 'Your Trellis settings, as CSV',
+  'portfolio-pdf': 'Your portfolio as PDF: coaching log, mentor coaching, marker ratings, comments, ticked reflections',
+  'portfolio-coaching-log': 'Your client coaching log as CSV, in the columns of ICF’s template',
+  'portfolio-mentoring-log': 'Your mentor-coaching log as CSV',
 };
+
+/** What the coach types to get a file's cards again. */
+const again = (context: ConsentContext) => (context.kind === 'trellis-portfolio' ? '/selfcheck portfolio' : 'export');
+
+/** The card's context for a file: a portfolio file carries its period. */
+function contextOf(file: FileAttachment, coach: CoachRef): ConsentContext {
+  const who = { tenant: coach.tenant, user: coach.user };
+  const portfolio = z.enum(PORTFOLIO_FILE_KINDS).safeParse(file.kind);
+  if (portfolio.success && file.period)
+    return { kind: 'trellis-portfolio', file: portfolio.data, period: file.period, ...who };
+  return { kind: 'trellis-export', file: z.enum(EXPORT_FILE_KINDS).parse(file.kind), ...who };
+}
 
 /** One FileConsentCard per export file: Teams shows its name, size and Allow / Decline. */
 export function consentActivities(files: readonly FileAttachment[], coach: CoachRef): Partial<Activity>[] {
   return files.map((file) => {
-    const context: ConsentContext = { kind: 'trellis-export', file: file.kind, tenant: coach.tenant, user: coach.user };
+    const context = contextOf(file, coach);
     const attachment: Attachment = {
       contentType: FILE_CONSENT_CARD,
       name: file.filename,
       content: {
         description: DESCRIPTIONS[file.kind],
-        sizeInBytes: Buffer.byteLength(file.content, 'utf8'),
+        sizeInBytes: fileBytes(file).length,
         acceptContext: context,
         declineContext: context,
       },
@@ -135,32 +158,38 @@ export async function handleFileConsent(context: TurnContext, deps: FileConsentD
     deps.log.info('teams: export file declined', { file });
     await context.sendActivity(
       say(
-        'No problem: that file was not sent, and your data stays where it was. Type *export* if you change your mind.',
+        `No problem: that file was not sent, and your data stays where it was. Type *${again(value.context)}* if you change your mind.`,
       ),
     );
     return answer(200);
   }
-  return accept(context, deps, coach, file, value.uploadInfo);
+  return accept(context, deps, coach, value.context, value.uploadInfo);
 }
 
 async function accept(
   context: TurnContext,
   deps: FileConsentDeps,
   coach: CoachRef,
-  file: ConsentContext['file'],
+  asked: ConsentContext,
   upload: UploadInfo,
 ): Promise<InvokeResponse> {
+  const { file } = asked;
   const target = uploadTarget(upload.uploadUrl);
   if (!target) {
     deps.log.warn('teams: upload address refused', { file, uniqueId: upload.uniqueId });
     await context.sendActivity(
-      say('Teams gave me an upload address I cannot trust, so I sent nothing. Please type *export* to try again.'),
+      say(
+        `Teams gave me an upload address I cannot trust, so I sent nothing. Please type *${again(asked)}* to try again.`,
+      ),
     );
     return answer(400, { error: 'the upload URL must be https' });
   }
   let exported: ReturnType<Trellis['exportFile']>;
   try {
-    exported = deps.trellis.exportFile(coach, file);
+    exported =
+      asked.kind === 'trellis-portfolio'
+        ? deps.trellis.portfolio.file(coach, asked.file, asked.period)
+        : deps.trellis.exportFile(coach, asked.file);
   } catch (error) {
     if (!isTrellisError(error)) throw error;
     await context.sendActivity(say(error.message));
@@ -170,7 +199,7 @@ async function accept(
     await context.sendActivity(say('Trellis holds nothing about you now, so there is no file to send.'));
     return answer(200);
   }
-  const bytes = Buffer.from(exported.file.content, 'utf8');
+  const bytes = fileBytes(exported.file);
   const outcome = await putFile(target, bytes, deps.uploadTimeoutMs ?? UPLOAD_TIMEOUT_MS);
   if (!outcome.ok) {
     deps.log.warn('teams: export upload failed', {
@@ -180,7 +209,9 @@ async function accept(
       reason: outcome.reason,
     });
     await context.sendActivity(
-      say(`I could not save *${upload.name}* to your OneDrive, so it was not sent. Please type *export* to try again.`),
+      say(
+        `I could not save *${upload.name}* to your OneDrive, so it was not sent. Please type *${again(asked)}* to try again.`,
+      ),
     );
     return answer(200);
   }

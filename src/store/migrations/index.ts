@@ -20,6 +20,7 @@ import { credentialJourney } from './020-credential-journey';
 import { platformRates } from './021-platform-rates';
 import { mentorCoaching } from './022-mentor-coaching';
 import { mentorLogs } from './024-mentor-logs';
+import { portfolioPicks } from './027-portfolio-picks';
 
 /** One schema change. `version` becomes the database's user_version once `sql` (or `run`) has run. */
 export interface Migration {
@@ -61,4 +62,5 @@ export const MIGRATIONS: readonly Migration[] = [
   platformRates,
   mentorCoaching,
   mentorLogs,
+  portfolioPicks,
 ];
