@@ -36,9 +36,9 @@ export const coachWindowSql = (where: string) => `
 
 type WindowRow = [coachId: number, checks: string | null, reflections: string | null];
 
-/** Calls `each` with the week of every date in a comma-separated list of local dates, without allocating. */
-function eachDateWeek(list: string, each: (week: number) => void): void {
-  for (let i = 0; i < list.length; i += DATE_LENGTH + 1) each(weekAt(list, i));
+/** Adds to `weeks` the week of every date in a comma-separated list of local dates. */
+function addDateWeeks(list: string, weeks: Set<number>): void {
+  for (let i = 0; i < list.length; i += DATE_LENGTH + 1) weeks.add(weekAt(list, i));
 }
 
 /** Per week of the span: check-ins, reflections, then a (sum, count) pair per behaviour. */
@@ -75,10 +75,10 @@ function foldCoach(row: WindowRow, firstWeek: number, acc: Float64Array): CoachW
     }
   }
   if (reflections !== null) {
-    eachDateWeek(reflections, (week) => {
-      const at = (week - firstWeek) * SLOT;
+    for (let i = 0; i < reflections.length; i += DATE_LENGTH + 1) {
+      const at = (weekAt(reflections, i) - firstWeek) * SLOT;
       if (at >= 0 && at < acc.length) acc[at + 1]++;
-    });
+    }
   }
   for (let at = 0; at < acc.length; at += SLOT) {
     if (acc[at] === 0 && acc[at + 1] === 0) continue;
@@ -186,11 +186,8 @@ export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
       const out = new Map<number, Set<number>>();
       for (const [id, checks, reflections] of activeWeeksOf.all({ ids: JSON.stringify(coachIds), from, to })) {
         const weeks = new Set<number>();
-        const add = (week: number) => {
-          weeks.add(week);
-        };
-        if (checks !== null) eachDateWeek(checks, add);
-        if (reflections !== null) eachDateWeek(reflections, add);
+        if (checks !== null) addDateWeeks(checks, weeks);
+        if (reflections !== null) addDateWeeks(reflections, weeks);
         out.set(id, weeks);
       }
       return out;
