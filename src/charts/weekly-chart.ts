@@ -95,7 +95,8 @@ interface ShapeView {
   queue: Promise<unknown>;
 }
 const views = new Map<string, ShapeView>();
-const MAX_VIEWS = 64;
+/** About 0.65 MB of heap each; a weekly run draws a handful of shapes. */
+const MAX_VIEWS = 16;
 
 function viewFor(spec: vegaLite.TopLevelSpec & { data: { values: unknown[] } }): ShapeView {
   const shape = { ...spec, data: { name: CHART_DATA } } as vegaLite.TopLevelSpec;
