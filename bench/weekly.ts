@@ -187,14 +187,24 @@ async function main(): Promise<void> {
       digestMs.push(d.ms);
       digests = d.result.length;
     }
-    const first = trellis.weekly.allSummaries(NOW).find((s) => s.summary.kind === 'summary');
+    // Charts as a weekly run draws them: different coaches' charts of the same week, one after another. Wall time
+    // waits for the machine's other work; CPU time (this process, all threads) is the chart's own cost.
+    const charted = trellis.weekly
+      .allSummaries(NOW)
+      .filter((s) => s.summary.kind === 'summary')
+      .slice(0, 10);
+    const first = charted[0];
     const { vegaChartRenderer } = await import('../src/charts/weekly-chart');
     let chartMs = 0;
+    let chartCpuMs = 0;
     if (first) {
       await vegaChartRenderer.renderPng(summaryChart(first.summary).data); // load vega and fonts once
+      const cpu = process.cpuUsage();
       const started = process.hrtime.bigint();
-      for (let i = 0; i < 5; i++) await vegaChartRenderer.renderPng(summaryChart(first.summary).data);
-      chartMs = Number(process.hrtime.bigint() - started) / 1e6 / 5;
+      for (const { summary } of charted) await vegaChartRenderer.renderPng(summaryChart(summary).data);
+      chartMs = Number(process.hrtime.bigint() - started) / 1e6 / charted.length;
+      const used = process.cpuUsage(cpu);
+      chartCpuMs = (used.user + used.system) / 1000 / charted.length;
     }
 
     const r0 = median(rawMs);
@@ -216,7 +226,7 @@ async function main(): Promise<void> {
       `summaries + digests                      ${(s + d).toFixed(0).padStart(6)} ms  ${((s + d) / r).toFixed(2)}x baseline`,
     );
     console.log(
-      `one chart (SVG + PNG)                    ${chartMs.toFixed(0).padStart(6)} ms  drawn at send time, not counted above`,
+      `one chart (SVG + PNG), CPU               ${chartCpuMs.toFixed(0).padStart(6)} ms  ${chartMs.toFixed(0)} ms wall; mean of ${charted.length} coaches' charts, drawn at send time, not counted above`,
     );
     console.log(`medians of ${options.runs} interleaved runs after one warm-up`);
     const ok = s < 3000 && s / r <= 3;
@@ -240,12 +250,12 @@ async function main(): Promise<void> {
       met: (s + d) / r <= 2,
     });
     printRow({
-      name: 'weekly: one chart (SVG + PNG)',
-      figure: ms(chartMs),
+      name: 'weekly: one chart (SVG + PNG), CPU',
+      figure: ms(chartCpuMs),
       baseline: '',
       ratio: null,
       target: '< 50 ms',
-      met: first ? chartMs < 50 : null,
+      met: first ? chartCpuMs < 50 : null,
     });
   } finally {
     db.close();

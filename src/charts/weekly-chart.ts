@@ -61,6 +61,9 @@ export function weeklyChartSpec(chart: ChartData): vegaLite.TopLevelSpec {
       y: {
         field: 'mean',
         type: 'quantitative',
+        // One bar per week and behaviour, side by side (xOffset): nothing to stack. Unstacked, each bar is one
+        // rectangle with rounded ends instead of a clipped group of its own, so a view can be given new values.
+        stack: null,
         title: chart.scale?.title ?? 'Mean rating (1–5)',
         scale: { domain: [0, steps.length] },
         axis: { values: steps.map((_, i) => i + 1), labelExpr },
@@ -80,34 +83,56 @@ export function weeklyChartSpec(chart: ChartData): vegaLite.TopLevelSpec {
 
 /** The data set the compiled spec reads: the chart's values are handed to each view, not compiled into the spec. */
 const CHART_DATA = 'chart';
-/** Parsed Vega specs by everything in a chart but its values (a weekly run draws thousands for one or two weeks). */
-const parsed = new Map<string, vega.Runtime>();
 
 /**
- * Vega-Lite → Vega, parsed: once per shape (title, weeks, scale and series labels), since compiling Vega-Lite and
- * parsing Vega is most of a chart's cost and the same for every coach reported on the same week.
+ * One Vega view per chart shape (title, weeks, scale and series labels), kept and given each chart's values in
+ * turn: compiling Vega-Lite, parsing Vega and building a view's dataflow (with its axes' and legend's subflows) is
+ * most of a chart's cost and the same for every coach reported on the same week. Draws on one view take turns
+ * (`queue`), since a view holds one data set at a time.
  */
-function runtimeFor(spec: vegaLite.TopLevelSpec & { data: { values: unknown[] } }): vega.Runtime {
+interface ShapeView {
+  view: vega.View;
+  queue: Promise<unknown>;
+}
+const views = new Map<string, ShapeView>();
+/** About 0.65 MB of heap each; a weekly run draws a handful of shapes. */
+const MAX_VIEWS = 16;
+
+function viewFor(spec: vegaLite.TopLevelSpec & { data: { values: unknown[] } }): ShapeView {
   const shape = { ...spec, data: { name: CHART_DATA } } as vegaLite.TopLevelSpec;
   const key = JSON.stringify(shape);
-  let runtime = parsed.get(key);
-  if (!runtime) {
-    runtime = vega.parse(vegaLite.compile(shape).spec);
-    if (parsed.size >= 64) parsed.clear();
-    parsed.set(key, runtime);
+  let entry = views.get(key);
+  if (!entry) {
+    if (views.size >= MAX_VIEWS) {
+      // The oldest shape goes once its draws are done.
+      const [oldestKey, oldest] = views.entries().next().value as [string, ShapeView];
+      views.delete(oldestKey);
+      void oldest.queue.finally(() => oldest.view.finalize());
+    }
+    const view = new vega.View(vega.parse(vegaLite.compile(shape).spec), { renderer: 'none' });
+    entry = { view, queue: Promise.resolve() };
+    views.set(key, entry);
   }
-  return runtime;
+  return entry;
 }
 
 /** Vega-Lite → Vega → SVG, headless (no browser, no canvas). */
 export async function renderChartSvg(chart: ChartData): Promise<string> {
-  const spec = weeklyChartSpec(chart) as vegaLite.TopLevelSpec & { data: { values: unknown[] } };
-  const view = new vega.View(runtimeFor(spec), { renderer: 'none' }).data(CHART_DATA, spec.data.values);
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
+  const spec = weeklyChartSpec(chart) as vegaLite.TopLevelSpec & { data: { values: { mean: number | null }[] } };
+  if (spec.data.values.every((v) => v.mean === null)) {
+    // Without a single bar a kept view would keep the last chart's layout: draw it on a view of its own, as always.
+    const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
+    try {
+      return await view.toSVG();
+    } finally {
+      view.finalize();
+    }
   }
+  const entry = viewFor(spec);
+  const drawn = entry.queue.then(() => entry.view.data(CHART_DATA, spec.data.values).toSVG());
+  // The next draw waits for this one, whether it worked or not.
+  entry.queue = drawn.catch(() => undefined);
+  return drawn;
 }
 
 /**

@@ -158,6 +158,11 @@ export interface WeeklyStatsRepository {
    */
   coachWeekTotals(fromDate: string, toDate: string, coachId?: number): CoachWeekTotals[];
   /**
+   * The same totals, one coach at a time (each a non-empty list, in week order), folded only as they are asked for:
+   * a weekly run then holds one coach's totals at a time instead of every coach's.
+   */
+  eachCoachWeekTotals(fromDate: string, toDate: string, coachId?: number): Iterable<CoachWeekTotals[]>;
+  /**
    * Per coach of `coachIds`: the week numbers (see weekNumber) in which it has a self-check or a reflection dated in
    * [from, to], in one pass for them all.
    */

@@ -111,6 +111,28 @@ export function weekNumber(date: string): number {
   return week;
 }
 
+/**
+ * `weekNumber` of the date written at `text[at..at+10)` ("2026-11-16"), read from its character codes: no string is
+ * cut out and no Date is made (the weekly reads call it for every row of the window). Days from the civil date as in
+ * H. Hinnant's days_from_civil; 1970-01-05 is day 4.
+ */
+export function weekAt(text: string, at = 0): number {
+  // No helper closures: under tsx (keepNames) each would be named through defineProperty on every call.
+  let y =
+    (text.charCodeAt(at) - 48) * 1000 +
+    (text.charCodeAt(at + 1) - 48) * 100 +
+    (text.charCodeAt(at + 2) - 48) * 10 +
+    (text.charCodeAt(at + 3) - 48);
+  const m = (text.charCodeAt(at + 5) - 48) * 10 + (text.charCodeAt(at + 6) - 48);
+  const d = (text.charCodeAt(at + 8) - 48) * 10 + (text.charCodeAt(at + 9) - 48);
+  if (m <= 2) y--;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const days = era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+  return Math.floor((days - 4) / 7);
+}
+
 /** The Monday that starts week number `week`. */
 export function weekStartOf(week: number): string {
   let monday = mondays.get(week);
@@ -238,14 +260,29 @@ export function streak(activeDates: readonly string[], today: string): number {
   return countStreak((w) => weeks.has(w), weekNumber(today));
 }
 
+// Means are ratios of small whole numbers, so a weekly run words the same few thousand values again and again.
+const meanTexts = new Map<number, string>();
+const changeTexts = new Map<number, string>();
+
 export function formatMean(value: number | null): string {
-  return value === null ? '–' : value.toFixed(1);
+  if (value === null) return '–';
+  let text = meanTexts.get(value);
+  if (text === undefined) {
+    text = value.toFixed(1);
+    remember(meanTexts, value, text);
+  }
+  return text;
 }
 
 export function formatChange(change: number | null): string {
   if (change === null) return '';
-  const sign = change > 0 ? '+' : change < 0 ? '−' : '±';
-  return `${arrow(change)} ${sign}${Math.abs(change).toFixed(1)}`;
+  let text = changeTexts.get(change);
+  if (text === undefined) {
+    const sign = change > 0 ? '+' : change < 0 ? '−' : '±';
+    text = `${arrow(change)} ${sign}${Math.abs(change).toFixed(1)}`;
+    remember(changeTexts, change, text);
+  }
+  return text;
 }
 
 /**

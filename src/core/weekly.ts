@@ -24,6 +24,34 @@ const WINDOW_WEEKS = 8;
 /** How far back a streak is counted. */
 const MAX_STREAK_WEEKS = 520;
 
+interface Plan {
+  coach: Coach;
+  today: string;
+  reportWeek: string;
+}
+
+/**
+ * A streak (as countStreak counts it: up to today's week, which counts once it is active) from one coach's totals
+ * in the window (in week order; a week has totals only when it has a self-check or a reflection), and whether it
+ * fills the window back to `fromWeek`, so that weeks before it must be looked at too.
+ */
+export function windowStreak(
+  totals: readonly { week: number }[],
+  todayWeek: number,
+  fromWeek: number,
+): { count: number; reachesBack: boolean } {
+  let i = totals.length - 1;
+  while (i >= 0 && totals[i].week > todayWeek) i--;
+  let w = i >= 0 && totals[i].week === todayWeek ? todayWeek : todayWeek - 1;
+  let count = 0;
+  for (; i >= 0 && w >= fromWeek; i--) {
+    if (totals[i].week !== w) break;
+    count++;
+    w--;
+  }
+  return { count, reachesBack: count > 0 && w < fromWeek };
+}
+
 /** Which week a summary reports: the last whole one (`report`, Monday to Thursday last week) or the one so far. */
 export type SummaryWeek = 'report' | 'current';
 
@@ -117,7 +145,7 @@ export class WeeklyService {
       }
       return week;
     };
-    const plans: { coach: Coach; today: string; reportWeek: string }[] = [];
+    const plans: Plan[] = [];
     for (const coach of coaches) {
       const today = todayOf(coach);
       if (!isPaused(coach, today)) plans.push({ coach, today, reportWeek: reportWeekOf(today) });
@@ -129,32 +157,7 @@ export class WeeklyService {
     const weeks = plans.map((p) => weekNumber(p.reportWeek));
     const from = weekStartOf(Math.min(...weeks) - WINDOW_WEEKS + 1);
     const to = addDays(weekStartOf(Math.max(...plans.map((p) => weekNumber(p.today)))), 6);
-    const totalsByCoach = new Map<number, CoachWeekTotals[]>();
-    for (const t of repos.weeklyStats.coachWeekTotals(from, to, onlyCoachId)) {
-      const list = totalsByCoach.get(t.coachId);
-      if (list) list.push(t);
-      else totalsByCoach.set(t.coachId, [t]);
-    }
-    // Streaks (as countStreak counts them: up to today's week, which counts once it is active): inside the window from
-    // the totals already read; only streaks that reach back past the window look further, in batches (lookBack).
     const fromWeek = weekNumber(from);
-    const streaks = new Map<number, number>();
-    const longer: { coachId: number; count: number; week: number }[] = [];
-    for (const { coach, today } of plans) {
-      // A row exists only for a week with a self-check or a reflection.
-      const activeWeeks = new Set((totalsByCoach.get(coach.id) ?? []).map((t) => t.week));
-      let w = weekNumber(today);
-      if (!activeWeeks.has(w)) w--;
-      let count = 0;
-      while (w >= fromWeek && activeWeeks.has(w)) {
-        count++;
-        w--;
-      }
-      streaks.set(coach.id, count);
-      if (w < fromWeek && count > 0) longer.push({ coachId: coach.id, count, week: w });
-    }
-    this.lookBack(longer, streaks);
-    const summaries = new Map<number, WeeklySummary | undefined>();
     // Coaches who registered together (an import, a demo seed) share the answer.
     const joinedWeeks = new Map<string, number>();
     const joinedWeekOf = (coach: Coach) => {
@@ -166,18 +169,23 @@ export class WeeklyService {
       }
       return joined;
     };
-    for (const { coach, today, reportWeek } of plans) {
-      const totals = totalsByCoach.get(coach.id) ?? [];
+    const summaries = new Map<number, WeeklySummary | undefined>();
+    // Streaks that fill the window: counted further back once every summary is built (lookBack), then set on them.
+    const longer: { coachId: number; count: number; week: number }[] = [];
+    const summarise = (plan: Plan, totals: readonly CoachWeekTotals[]) => {
+      const { coach, today, reportWeek } = plan;
       const week = weekNumber(reportWeek);
       // No summary for a week that ended before the coach joined, unless they have something from it (or earlier).
       // A coach who joined days before the reported week began needs no time-zone arithmetic (the costly part).
       const joinedWeek =
         coach.createdAt.slice(0, 10) < weekStartOf(week - 1) ? Number.NEGATIVE_INFINITY : joinedWeekOf(coach);
-      const earlier = totals.some((t) => t.week <= week);
+      const earlier = totals.length > 0 && totals[0].week <= week;
       if (week < joinedWeek && !earlier) {
         summaries.set(coach.id, undefined);
-        continue;
+        return;
       }
+      const streak = windowStreak(totals, weekNumber(today), fromWeek);
+      if (streak.reachesBack) longer.push({ coachId: coach.id, count: streak.count, week: fromWeek - 1 });
       summaries.set(
         coach.id,
         buildWeeklySummary({
@@ -186,11 +194,28 @@ export class WeeklyService {
           reportWeek,
           totals,
           reflections: totals.find((t) => t.week === week)?.reflections ?? 0,
-          streak: streaks.get(coach.id) ?? 0,
-          first: week === joinedWeek && !totals.some((t) => t.week < week),
+          streak: streak.count,
+          first: week === joinedWeek && !(totals.length > 0 && totals[0].week < week),
           catalog,
         }),
       );
+    };
+    // Coach by coach as the store folds them: only one coach's week totals exist at a time.
+    const planned = new Map(plans.map((p) => [p.coach.id, p]));
+    for (const totals of repos.weeklyStats.eachCoachWeekTotals(from, to, onlyCoachId)) {
+      const plan = planned.get(totals[0].coachId);
+      if (!plan) continue;
+      planned.delete(plan.coach.id);
+      summarise(plan, totals);
+    }
+    for (const plan of planned.values()) summarise(plan, []);
+    if (longer.length > 0) {
+      const streaks = new Map<number, number>();
+      this.lookBack(longer, streaks);
+      for (const [coachId, count] of streaks) {
+        const summary = summaries.get(coachId);
+        if (summary) summary.streak = count;
+      }
     }
     return coaches.map((coach) => ({ coach, summary: summaries.get(coach.id) }));
   }

@@ -2,12 +2,9 @@ import { BEHAVIOUR_KEYS, type BehaviourKey } from '../core/behaviours';
 import { HIGH_MEAN } from '../core/group-figures';
 import type { CoachWeekTotals } from '../core/groups';
 import type { WeeklyStatsRepository } from '../core/ports';
-import { weekNumber } from '../core/trends';
+import { weekAt, weekNumber } from '../core/trends';
 import { type CoachRow, toCoach } from './coaches';
 import type { Db } from './db';
-
-/** SQL for `weekNumber` in core/trends.ts: whole weeks since Monday 1970-01-05 (julian day 2440591.5). */
-const WEEK = 'CAST((julianday(s.local_date) - 2440591.5) / 7 AS INTEGER)';
 
 function perBehaviour(row: Record<string, number>, suffix: string): Record<BehaviourKey, number> {
   const out = {} as Record<BehaviourKey, number>;
@@ -17,103 +14,117 @@ function perBehaviour(row: Record<string, number>, suffix: string): Record<Behav
 
 /** A self-check's six ratings in one integer, 3 bits each in BEHAVIOUR_KEYS order (0 for a skipped one). */
 const PACKED_RATINGS = BEHAVIOUR_KEYS.map((k, i) => `(coalesce(s.${k}, 0) << ${3 * i})`).join(' | ');
-/** The week number sits above the ratings: week * 2^20 + ratings. */
-const WEEK_SHIFT = 20;
-const WEEK_UNIT = 2 ** WEEK_SHIFT;
+/** Characters of a local date ("2026-11-16") at the start of each list item. */
+const DATE_LENGTH = 10;
 
 /**
- * The window's self-checks and reflections, one row per coach: a list of its self-checks (each `week << 20 | packed
- * ratings`) and a list of the week numbers of its reflections, as comma-separated integers. Each list is read from
- * the coach's (coach, date) index; coaches are read in rowid order, so nothing is sorted in a temporary b-tree.
- * One row per coach instead of one per coach and week (or per check-in) is what makes it cheap: most of a raw
- * aggregate's cost is sorting its rows into groups and handing each row's values to JavaScript (see "Weekly
- * summaries" in the README for the figures). `foldWeekTotals` sums the lists per week.
+ * The window's self-checks and reflections, one row per coach: a list of its self-checks (each its local date
+ * followed by its packed ratings, "2026-11-16" + "12345") and a list of the local dates of its reflections, comma
+ * separated. Each list is read from the coach's (coach, date) index; coaches are read in rowid order, so nothing is
+ * sorted in a temporary b-tree. One row per coach instead of one per coach and week (or per check-in) is what makes
+ * it cheap: most of a raw aggregate's cost is sorting its rows into groups and handing each row's values to
+ * JavaScript. The week of each date is worked out in JavaScript (`weekAt`), which costs less than `julianday` for
+ * every row in SQL (see "Weekly summaries" in the README for the figures). `foldCoach` sums the lists per week.
  */
 export const coachWindowSql = (where: string) => `
   SELECT c.id,
-    (SELECT group_concat((${WEEK} << ${WEEK_SHIFT}) | ${PACKED_RATINGS}) FROM self_checks s
+    (SELECT group_concat(s.local_date || (${PACKED_RATINGS})) FROM self_checks s
       WHERE s.coach_id = c.id AND s.local_date BETWEEN @from AND @to),
-    (SELECT group_concat(${WEEK}) FROM reflections s
+    (SELECT group_concat(s.local_date) FROM reflections s
       WHERE s.coach_id = c.id AND s.local_date BETWEEN @from AND @to)
   FROM coaches c ${where} ORDER BY c.id`;
 
 type WindowRow = [coachId: number, checks: string | null, reflections: string | null];
 
-/** Calls `each` with every non-negative integer of a comma-separated list, without allocating. */
-function eachInteger(list: string, each: (n: number) => void): void {
-  let n = 0;
-  for (let i = 0; i < list.length; i++) {
-    const c = list.charCodeAt(i);
-    if (c === 44) {
-      each(n);
-      n = 0;
-    } else n = n * 10 + (c - 48);
-  }
-  each(n);
+/** Adds to `weeks` the week of every date in a comma-separated list of local dates. */
+function addDateWeeks(list: string, weeks: Set<number>): void {
+  for (let i = 0; i < list.length; i += DATE_LENGTH + 1) weeks.add(weekAt(list, i));
 }
 
 /** Per week of the span: check-ins, reflections, then a (sum, count) pair per behaviour. */
 const SLOT = 2 + 2 * BEHAVIOUR_KEYS.length;
 
 /**
- * Rows of `coachWindowSql` for dates in weeks [firstWeek, lastWeek] as totals per coach and week, ordered by coach
- * and week; weeks with neither are left out. Counted in one reused array, then one object per week with data.
+ * One coach's row of `coachWindowSql`, for dates in weeks [firstWeek, firstWeek + acc.length / SLOT), as totals per
+ * week, in week order; weeks with neither are left out. Counted in `acc` (reused from coach to coach), then one
+ * object per week with data.
  */
-export function foldWeekTotals(rows: readonly WindowRow[], firstWeek: number, lastWeek: number): CoachWeekTotals[] {
+function foldCoach(row: WindowRow, firstWeek: number, acc: Float64Array): CoachWeekTotals[] {
+  const [coachId, checks, reflections] = row;
   const out: CoachWeekTotals[] = [];
-  const span = lastWeek - firstWeek + 1;
-  const acc = new Float64Array(span * SLOT);
-  const addCheck = (value: number) => {
-    const week = Math.floor(value / WEEK_UNIT);
-    const at = (week - firstWeek) * SLOT;
-    if (at < 0 || at >= acc.length) return;
-    acc[at]++;
-    let packed = value - week * WEEK_UNIT;
-    for (let i = 2; i < SLOT; i += 2) {
-      const rating = packed & 7;
-      packed >>= 3;
-      if (rating === 0) continue;
-      acc[at + i] += rating;
-      acc[at + i + 1]++;
-    }
-  };
-  const addReflection = (week: number) => {
-    const at = (week - firstWeek) * SLOT;
-    if (at >= 0 && at < acc.length) acc[at + 1]++;
-  };
-  for (const [coachId, checks, reflections] of rows) {
-    if (checks === null && reflections === null) continue;
-    acc.fill(0);
-    if (checks !== null) eachInteger(checks, addCheck);
-    if (reflections !== null) eachInteger(reflections, addReflection);
-    for (let w = 0, at = 0; w < span; w++, at += SLOT) {
-      if (acc[at] === 0 && acc[at + 1] === 0) continue;
-      // Literal objects in BEHAVIOUR_KEYS order (context, respect, talents, empathy, feelings, openness).
-      out.push({
-        coachId,
-        week: firstWeek + w,
-        checkIns: acc[at],
-        reflections: acc[at + 1],
-        sums: {
-          context: acc[at + 2],
-          respect: acc[at + 4],
-          talents: acc[at + 6],
-          empathy: acc[at + 8],
-          feelings: acc[at + 10],
-          openness: acc[at + 12],
-        },
-        counts: {
-          context: acc[at + 3],
-          respect: acc[at + 5],
-          talents: acc[at + 7],
-          empathy: acc[at + 9],
-          feelings: acc[at + 11],
-          openness: acc[at + 13],
-        },
-      });
+  acc.fill(0);
+  if (checks !== null) {
+    let i = 0;
+    while (i < checks.length) {
+      const at = (weekAt(checks, i) - firstWeek) * SLOT;
+      i += DATE_LENGTH;
+      let packed = 0;
+      for (let c = checks.charCodeAt(i); i < checks.length && c !== 44; c = checks.charCodeAt(++i)) {
+        packed = packed * 10 + (c - 48);
+      }
+      i++;
+      if (at < 0 || at >= acc.length) continue;
+      acc[at]++;
+      for (let r = 2; r < SLOT; r += 2) {
+        const rating = packed & 7;
+        packed >>= 3;
+        if (rating === 0) continue;
+        acc[at + r] += rating;
+        acc[at + r + 1]++;
+      }
     }
   }
+  if (reflections !== null) {
+    for (let i = 0; i < reflections.length; i += DATE_LENGTH + 1) {
+      const at = (weekAt(reflections, i) - firstWeek) * SLOT;
+      if (at >= 0 && at < acc.length) acc[at + 1]++;
+    }
+  }
+  for (let at = 0; at < acc.length; at += SLOT) {
+    if (acc[at] === 0 && acc[at + 1] === 0) continue;
+    // Literal objects in BEHAVIOUR_KEYS order (context, respect, talents, empathy, feelings, openness).
+    out.push({
+      coachId,
+      week: firstWeek + at / SLOT,
+      checkIns: acc[at],
+      reflections: acc[at + 1],
+      sums: {
+        context: acc[at + 2],
+        respect: acc[at + 4],
+        talents: acc[at + 6],
+        empathy: acc[at + 8],
+        feelings: acc[at + 10],
+        openness: acc[at + 12],
+      },
+      counts: {
+        context: acc[at + 3],
+        respect: acc[at + 5],
+        talents: acc[at + 7],
+        empathy: acc[at + 9],
+        feelings: acc[at + 11],
+        openness: acc[at + 13],
+      },
+    });
+  }
   return out;
+}
+
+/**
+ * Rows of `coachWindowSql` for dates in weeks [firstWeek, lastWeek] as each coach's totals per week (see foldCoach),
+ * coach by coach and only as they are asked for, so a weekly run holds one coach's totals at a time; coaches with
+ * neither are left out.
+ */
+export function* foldWeekTotals(
+  rows: readonly WindowRow[],
+  firstWeek: number,
+  lastWeek: number,
+): Generator<CoachWeekTotals[], void, undefined> {
+  const acc = new Float64Array((lastWeek - firstWeek + 1) * SLOT);
+  for (const row of rows) {
+    if (row[1] === null && row[2] === null) continue;
+    const totals = foldCoach(row, firstWeek, acc);
+    if (totals.length > 0) yield totals;
+  }
 }
 
 /** Aggregate reads for weekly summaries and digests; each is one statement over a date range. */
@@ -130,9 +141,9 @@ export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
   const activeWeeksOf = db
     .prepare<[{ ids: string; from: string; to: string }], [number, string | null, string | null]>(
       `SELECT j.value,
-         (SELECT group_concat(${WEEK}) FROM self_checks s
+         (SELECT group_concat(s.local_date) FROM self_checks s
            WHERE s.coach_id = j.value AND s.local_date BETWEEN @from AND @to),
-         (SELECT group_concat(${WEEK}) FROM reflections s
+         (SELECT group_concat(s.local_date) FROM reflections s
            WHERE s.coach_id = j.value AND s.local_date BETWEEN @from AND @to)
        FROM json_each(@ids) j`,
     )
@@ -158,24 +169,25 @@ export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
       ${BEHAVIOUR_KEYS.map((k) => `count(${k}) AS ${k}_raters, total(${k} >= @high) AS ${k}_high`).join(', ')}
     FROM per_member`);
 
+  const eachCoachWeekTotals = (from: string, to: string, coachId?: number) =>
+    foldWeekTotals(
+      // The rows (one short list per coach) are read at once, so the connection is free while they are folded.
+      coachId === undefined ? windowAll.all({ from, to }) : windowOne.all({ from, to, coach: coachId }),
+      weekNumber(from),
+      weekNumber(to),
+    );
+
   return {
     allCoaches: () => allCoaches.all().map(toCoach),
     coachesByUser: (user) => byUser.all(user).map(toCoach),
-    coachWeekTotals: (from, to, coachId) =>
-      foldWeekTotals(
-        coachId === undefined ? windowAll.all({ from, to }) : windowOne.all({ from, to, coach: coachId }),
-        weekNumber(from),
-        weekNumber(to),
-      ),
+    eachCoachWeekTotals,
+    coachWeekTotals: (from, to, coachId) => [...eachCoachWeekTotals(from, to, coachId)].flat(),
     activeWeeks(coachIds, from, to) {
       const out = new Map<number, Set<number>>();
       for (const [id, checks, reflections] of activeWeeksOf.all({ ids: JSON.stringify(coachIds), from, to })) {
         const weeks = new Set<number>();
-        const add = (week: number) => {
-          weeks.add(week);
-        };
-        if (checks !== null) eachInteger(checks, add);
-        if (reflections !== null) eachInteger(reflections, add);
+        if (checks !== null) addDateWeeks(checks, weeks);
+        if (reflections !== null) addDateWeeks(reflections, weeks);
         out.set(id, weeks);
       }
       return out;

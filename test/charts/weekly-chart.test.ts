@@ -1,9 +1,12 @@
+import * as vega from 'vega';
+import * as vegaLite from 'vega-lite';
 import {
   CHART_HEIGHT,
   CHART_SCALE,
   CHART_WIDTH,
   renderChartSvg,
   vegaChartRenderer,
+  weeklyChartSpec,
 } from '../../src/charts/weekly-chart';
 import type { ChartData } from '../../src/core/ports';
 import { decodePng } from '../helpers/png';
@@ -79,6 +82,39 @@ describe('charts of the same shape', () => {
     const bars = (svg: string) => (svg.match(/aria-roledescription="bar"/g) ?? []).length;
     expect(bars(first)).toBe(6 * 7);
     expect(bars(second)).toBe(6 * 6); // the first week has no data in the second chart
+  });
+});
+
+describe('a kept view', () => {
+  /** The chart drawn on a view of its own, parsed from its spec, as every chart was drawn before views were kept. */
+  const fresh = async (c: ChartData) => {
+    const view = new vega.View(vega.parse(vegaLite.compile(weeklyChartSpec(c)).spec), { renderer: 'none' });
+    try {
+      return await view.toSVG();
+    } finally {
+      view.finalize();
+    }
+  };
+  const same = (svg: string) => svg.replace(/clip\d+/g, 'clip');
+
+  test('draws each chart exactly as a view of its own would, whichever weeks the charts before it lacked', async () => {
+    // Charts of one shape whose weeks without data differ: a kept view must bring back a week the chart before lacked.
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 16_807) % 2_147_483_647;
+      return seed / 2_147_483_647;
+    };
+    const charts: ChartData[] = Array.from({ length: 12 }, (_, k) => ({
+      ...chart,
+      series: chart.series.map((s) => ({
+        ...s,
+        values: s.values.map((_, i) => (random() < 0.3 || (k % 3 === 0 && i === k % 8) ? null : 1 + (k % 5))),
+      })),
+    }));
+    charts.push({ ...chart, series: chart.series.map((s) => ({ ...s, values: s.values.map(() => null) })) }, chart);
+    // Drawn at once, as a weekly run may: the draws on one view take turns.
+    const kept = await Promise.all(charts.map((c) => renderChartSvg(c)));
+    for (const [i, c] of charts.entries()) expect(same(kept[i])).toBe(same(await fresh(c)));
   });
 });
 
