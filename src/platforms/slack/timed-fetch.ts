@@ -11,11 +11,19 @@ import https from 'node:https';
  * second that alone grew the sender's heap past 100 MB between collections. Uploads (FormData bodies) and anything
  * else unusual still go through the global fetch.
  */
+/**
+ * How long a kept-alive connection may sit idle before this client closes it: below the 5 s after which a Node
+ * server (Node's default keepAliveTimeout) closes it. A server that closes an idle connection while a request is
+ * being written on it answers that request with a reset ("socket hang up"), and a post that ends so is in doubt
+ * and must be looked up, so the client lets go first. Setting it also makes Node's agent honour a server's own
+ * "Keep-Alive: timeout=N" hint (closing a second before N), which Node 20 ignores when the agent has no timeout.
+ * It applies to idle connections only: a call in flight is bounded by `timeoutMs` alone.
+ */
+export const IDLE_SOCKET_TIMEOUT_MS = 4_000;
+
 export function timedFetch(timeoutMs: number, fallback: typeof fetch = globalThis.fetch): typeof fetch {
-  const agents = {
-    'http:': new http.Agent({ keepAlive: true }),
-    'https:': new https.Agent({ keepAlive: true }),
-  };
+  const kept = { keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS };
+  const agents = { 'http:': new http.Agent(kept), 'https:': new https.Agent(kept) };
   return async (input, init) => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
     const body = init?.body;
