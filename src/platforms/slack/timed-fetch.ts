@@ -2,16 +2,6 @@ import http from 'node:http';
 import https from 'node:https';
 
 /**
- * The `fetch` the Slack Web API client sends with: a timeout that ends with the call, and form-encoded calls (every
- * Web API method but file uploads) over node:http with kept-alive connections.
- *
- * Why not the client's own `timeout` option: it uses `AbortSignal.timeout(ms)`, whose timer keeps the request, the
- * response and their streams reachable for the whole 10 s after the call has finished. Why not the global fetch for
- * plain calls: its request and response streams cost some 200 KB of garbage per call; at a few hundred sends a
- * second that alone grew the sender's heap past 100 MB between collections. Uploads (FormData bodies) and anything
- * else unusual still go through the global fetch.
- */
-/**
  * How long a kept-alive connection may sit idle before this client closes it: below the 5 s after which a Node
  * server (Node's default keepAliveTimeout) closes it. A server that closes an idle connection while a request is
  * being written on it answers that request with a reset ("socket hang up"), and a post that ends so is in doubt
@@ -21,6 +11,16 @@ import https from 'node:https';
  */
 export const IDLE_SOCKET_TIMEOUT_MS = 4_000;
 
+/**
+ * The `fetch` the Slack Web API client sends with: a timeout that ends with the call, and form-encoded calls (every
+ * Web API method but file uploads) over node:http with kept-alive connections.
+ *
+ * Why not the client's own `timeout` option: it uses `AbortSignal.timeout(ms)`, whose timer keeps the request, the
+ * response and their streams reachable for the whole 10 s after the call has finished. Why not the global fetch for
+ * plain calls: its request and response streams cost some 200 KB of garbage per call; at a few hundred sends a
+ * second that alone grew the sender's heap past 100 MB between collections. Uploads (FormData bodies) and anything
+ * else unusual still go through the global fetch.
+ */
 export function timedFetch(timeoutMs: number, fallback: typeof fetch = globalThis.fetch): typeof fetch {
   const kept = { keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS };
   const agents = { 'http:': new http.Agent(kept), 'https:': new https.Agent(kept) };
