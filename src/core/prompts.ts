@@ -144,16 +144,35 @@ export interface PromptChoice {
  * and toward the coach's own level.
  */
 export function choosePrompt(catalog: PromptCatalog, choice: PromptChoice): Prompt {
-  const eligible = eligiblePrompts(catalog, choice.level, choice.practices);
+  const eligible = eligibleFor(catalog, choice.level, choice.practices);
   if (eligible.length === 0) throw new Error('no prompts are eligible');
-  const pool = unusedInCycle(eligible, choice.history);
+  const pool = choice.history.length ? unusedInCycle(eligible, choice.history) : eligible;
   const weights = behaviourWeights(choice.recentRatings);
   const random = seededRandom(hashSeed(`${choice.coachKey}|${choice.date}`));
-  return weightedPick(
-    pool,
-    (p) => Math.max(...p.behaviours.map((b) => weights[b])) * levelWeight(choice.level, p.level),
-    random,
-  );
+  const weight = (p: Prompt) => {
+    let highest = Number.NEGATIVE_INFINITY;
+    for (const b of p.behaviours) highest = Math.max(highest, weights[b]);
+    return highest * levelWeight(choice.level, p.level);
+  };
+  return weightedPick(pool, weight, random);
+}
+
+/** The daily pool per profile, worked out once per catalogue (a fan-out asks it once per coach). Never mutated. */
+const eligibleCache = new WeakMap<PromptCatalog, Map<string, readonly Prompt[]>>();
+
+function eligibleFor(catalog: PromptCatalog, level: Level | null, practices: readonly string[]): readonly Prompt[] {
+  let byProfile = eligibleCache.get(catalog);
+  if (!byProfile) {
+    byProfile = new Map();
+    eligibleCache.set(catalog, byProfile);
+  }
+  const key = `${level}|${practices.length ? [...new Set(practices)].sort().join(',') : ''}`;
+  let eligible = byProfile.get(key);
+  if (!eligible) {
+    eligible = eligiblePrompts(catalog, level, practices);
+    byProfile.set(key, eligible);
+  }
+  return eligible;
 }
 
 /** "PCC marker 4.3" or "PCC markers 4.1 and 4.4": how a prompt names the markers it is tied to. */

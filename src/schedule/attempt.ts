@@ -129,7 +129,8 @@ export class DeliveryAttempt {
     // Stale by now (and, when in doubt, the platform said it is not there): dropped with its reason, never sent.
     if (this.expired()) return this.expire(d.error ? `not delivered, last error: ${d.error}` : 'not sent', false);
     const image = messenger.attachImage ? message.image : undefined;
-    if (!(await this.write(() => this.ctx.deps.deliveries.markStage(d.id, this.token, 'posting')))) return 'lost';
+    if (!(await this.write(() => this.ctx.deps.deliveries.markStage(d.id, this.token, 'posting', this.now()))))
+      return 'lost';
     this.posting = true;
     let messageId: string | undefined;
     try {
@@ -139,7 +140,11 @@ export class DeliveryAttempt {
     }
     this.ctx.limiter.onSuccess();
     if (!image) return this.finish('sent', { messageId, inDoubt });
-    if (!(await this.write(() => this.ctx.deps.deliveries.markStage(d.id, this.token, 'posted', messageId ?? null))))
+    if (
+      !(await this.write(() =>
+        this.ctx.deps.deliveries.markStage(d.id, this.token, 'posted', this.now(), messageId ?? null),
+      ))
+    )
       return 'lost';
     return this.sendImage(target, image, { check: false, textMessageId: messageId ?? null, inDoubt });
   }
@@ -232,7 +237,8 @@ export class DeliveryAttempt {
     done: Outcome = 'sent',
   ): Promise<Outcome> {
     const { messenger, deps } = this.ctx;
-    if (!(await this.write(() => deps.deliveries.markStage(this.delivery.id, this.token, 'uploading')))) return 'lost';
+    if (!(await this.write(() => deps.deliveries.markStage(this.delivery.id, this.token, 'uploading', this.now()))))
+      return 'lost';
     if (step.check && messenger.wasImageDelivered) {
       const after = { textMessageId: step.textMessageId ?? undefined, since: lookupSince(this.delivery) };
       const ask = messenger.wasImageDelivered.bind(messenger);

@@ -110,8 +110,12 @@ export interface DeliveryStore {
    * was still being built ('claimed') is not. 'posted' and 'uploading' keep their stage: only the chart is left.
    */
   releaseAbandoned(claimedBefore: string): number;
-  /** Records the claim's stage (and the text's message id once posted); false when the claim was taken over. */
-  markStage(id: number, token: string, stage: DeliveryStage, messageId?: string | null): boolean;
+  /**
+   * Records the claim's stage (and the text's message id once posted); false when the claim was taken over. The
+   * lease restarts at `now`: a row left mid-call is released no sooner than a lease after that call began, however
+   * long its message took to build (a slow chart, a wait for another process's lock).
+   */
+  markStage(id: number, token: string, stage: DeliveryStage, now: string, messageId?: string | null): boolean;
   /**
    * Done. `note` is kept as the row's error (a chart that did not follow its text); `inDoubt` when the sender
    * settled it without the platform's answer.
@@ -173,7 +177,7 @@ export function deliveryStore(db: Db): DeliveryStore {
      WHERE status = 'sending' AND claimed_at < ?`,
   );
   const markStage = db.prepare(
-    `UPDATE deliveries SET stage = ?, message_id = coalesce(?, message_id)
+    `UPDATE deliveries SET stage = ?, claimed_at = ?, message_id = coalesce(?, message_id)
      WHERE id = ? AND claim_token = ? AND status = 'sending'`,
   );
   const markSent = db.prepare(
@@ -221,7 +225,8 @@ export function deliveryStore(db: Db): DeliveryStore {
       return row ? toDelivery(row) : undefined;
     },
     releaseAbandoned: (claimedBefore) => releaseAbandoned.run(claimedBefore).changes,
-    markStage: (id, token, stage, messageId = null) => markStage.run(stage, messageId, id, token).changes === 1,
+    markStage: (id, token, stage, now, messageId = null) =>
+      markStage.run(stage, now, messageId, id, token).changes === 1,
     markSent: (id, token, messageId, now, extra = {}) =>
       markSent.run(messageId, now, extra.note ?? null, extra.inDoubt ? 1 : 0, id, token).changes === 1,
     markRetry: (id, token, r) =>

@@ -40,6 +40,49 @@ export function holdThenLand(fake: FakeSlackApi, ms: number, method = 'chat.post
 }
 
 /**
+ * Slack degraded under the test's control: every chat.postMessage is held, unanswered, until `release()`, and
+ * conversations.history answers 503 meanwhile (it cannot say whether a post is there). On `release()` every held
+ * post takes effect, whether or not its caller is still waiting (a client that timed out, a process killed), and
+ * history reads again. Nothing depends on how fast the machine is: a held post lands when the test says so.
+ */
+export function holdUntilReleased(fake: FakeSlackApi): {
+  held(): number;
+  landed(): number;
+  historyRefused(): number;
+  release(): void;
+} {
+  let held = 0;
+  let landed = 0;
+  let historyRefused = 0;
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let open = false;
+  fake.respond(async (call) => {
+    if (open) return undefined;
+    if (call.method === 'conversations.history') {
+      historyRefused++;
+      return { status: 503, json: { ok: false } };
+    }
+    if (call.method !== 'chat.postMessage') return undefined;
+    held++;
+    await released;
+    landed++;
+    return undefined;
+  });
+  return {
+    held: () => held,
+    landed: () => landed,
+    historyRefused: () => historyRefused,
+    release: () => {
+      open = true;
+      release();
+    },
+  };
+}
+
+/**
  * conversations.history limited as Slack limits its tiers: at most `perWindow` calls a window of `windowMs`, then
  * 429 with a Retry-After (whole seconds, at least 1) until the window ends.
  */

@@ -88,8 +88,8 @@ test('a row that died while its message was still being built is released withou
     outbox.enqueue({ ...row, recipient: 'channel:T1:C2', kind: 'digest' }, '2026-11-27T14:00:00.000Z');
     const building = outbox.claimNext('teams', '2026-11-27T15:00:00.000Z', 'a');
     const posting = outbox.claimNext('teams', '2026-11-27T15:00:00.000Z', 'b');
-    expect(outbox.markStage(posting?.id ?? 0, 'b', 'posting')).toBe(true);
-    expect(outbox.markStage(posting?.id ?? 0, 'stolen', 'posted', 'x')).toBe(false);
+    expect(outbox.markStage(posting?.id ?? 0, 'b', 'posting', '2026-11-27T15:00:00.000Z')).toBe(true);
+    expect(outbox.markStage(posting?.id ?? 0, 'stolen', 'posted', '2026-11-27T15:00:00.000Z', 'x')).toBe(false);
     expect(outbox.releaseAbandoned('2026-11-27T16:00:00.000Z')).toBe(2);
     expect(outbox.byKey(building?.recipient ?? '', 'digest', '2026-11-27')?.uncertain).toBe(false);
     expect(outbox.byKey(posting?.recipient ?? '', 'digest', '2026-11-27')?.uncertain).toBe(true);

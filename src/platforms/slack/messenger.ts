@@ -55,6 +55,9 @@ const REFUSED = new Set([
  */
 export const SLACK_CALL_TIMEOUT_MS = 60_000;
 
+/** DM channel ids kept in memory (the most recently used): more than the sends in flight at once, by far. */
+export const DM_CHANNELS_KEPT = 2_000;
+
 /** Answers to chat.delete and files.delete that mean there is nothing left to remove. */
 const ALREADY_GONE = new Set(['message_not_found', 'file_not_found', 'file_deleted']);
 
@@ -82,8 +85,13 @@ export class SlackMessenger implements Messenger {
   private readonly clientOptions: WebClientOptions;
   /** One Web API client per tenant, for the token it was made with (a rotated token gets a new one). */
   private readonly clients = new Map<string, { token: string; client: WebClient }>();
-  /** DM channel ids by tenant and user: user ids are unique only within a workspace. */
+  /**
+   * DM channel ids by tenant and user (user ids are unique only within a workspace), the most recently used last.
+   * Bounded: a fan-out to 100,000 coaches would otherwise keep 100,000 ids (some 10 MB) for a day, while the only
+   * reuse is within one delivery (its text, lookup and chart); an id let go costs one conversations.open.
+   */
   private readonly dmChannels = new Map<string, string>();
+  private readonly dmChannelsKept: number;
   private readonly recorder?: PostedItemRecorder;
 
   /**
@@ -92,9 +100,10 @@ export class SlackMessenger implements Messenger {
    */
   constructor(
     tokens: string | SlackTokenSource,
-    options: { apiUrl?: string; timeoutMs?: number; recorder?: PostedItemRecorder } = {},
+    options: { apiUrl?: string; timeoutMs?: number; recorder?: PostedItemRecorder; dmChannelsKept?: number } = {},
   ) {
     this.tokens = typeof tokens === 'string' ? singleToken(tokens) : tokens;
+    this.dmChannelsKept = options.dmChannelsKept ?? DM_CHANNELS_KEPT;
     this.recorder = options.recorder;
     this.clientOptions = {
       slackApiUrl: options.apiUrl,
@@ -122,11 +131,19 @@ export class SlackMessenger implements Messenger {
   private async dmChannel(client: WebClient, coach: Pick<Coach, 'tenant' | 'user'>): Promise<string> {
     const key = `${coach.tenant}\u0000${coach.user}`;
     const cached = this.dmChannels.get(key);
-    if (cached) return cached;
+    if (cached) {
+      this.dmChannels.delete(key);
+      this.dmChannels.set(key, cached);
+      return cached;
+    }
     const opened = await client.conversations.open({ users: coach.user });
     const id = opened.channel?.id;
     if (!id) throw new DeliveryError('transient', 'Slack did not return a DM channel');
     this.dmChannels.set(key, id);
+    if (this.dmChannels.size > this.dmChannelsKept) {
+      const oldest = this.dmChannels.keys().next();
+      if (!oldest.done) this.dmChannels.delete(oldest.value);
+    }
     return id;
   }
 
