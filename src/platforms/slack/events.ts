@@ -113,7 +113,9 @@ export function registerEvents(
         releaseAck(context, false);
         if (!slackRetriesLater(context)) {
           const text = isTrellisError(error) ? error.message : FAILED;
-          await sendDirect(ref, message(text), `refused:${envelope.event_id}`, hint).catch(() => undefined);
+          // A notice, not a DM to a registered coach: registering a new one is itself a write the lock refuses.
+          const to = { tenant: ref.tenant, user: ref.user, conversation: dm.data.channel };
+          await messenger.sendNotice(to, message(text)).catch(() => undefined);
         }
         return;
       }
