@@ -3,7 +3,6 @@ import Database from 'better-sqlite3';
 import { STORAGE_BUSY_MESSAGE } from '../../../src/store/errors';
 import { SlackHarness } from '../../helpers/slack-harness';
 
-const TEAM = 'T0TEAM';
 const TEXT = 'what I noticed when the client went quiet (CLAIM-LOCK-7f3a)';
 
 /**
