@@ -11,10 +11,16 @@ import https from 'node:https';
  * second that alone grew the sender's heap past 100 MB between collections. Uploads (FormData bodies) and anything
  * else unusual still go through the global fetch.
  */
+/** How long a kept-alive connection to the Web API may sit idle before it is closed (below common 5 s server timeouts). */
+const IDLE_SOCKET_MS = 4_000;
+
 export function timedFetch(timeoutMs: number, fallback: typeof fetch = globalThis.fetch): typeof fetch {
+  // A kept-alive connection idle for IDLE_SOCKET_MS is closed by us (Node's agent destroys a free socket on its
+  // timeout), before a server's own idle timeout (Node's default 5 s) closes it just as a call is sent on it: that
+  // race failed DMs with "socket hang up" in the soak (issue 18).
   const agents = {
-    'http:': new http.Agent({ keepAlive: true }),
-    'https:': new https.Agent({ keepAlive: true }),
+    'http:': new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+    'https:': new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
   };
   return async (input, init) => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
