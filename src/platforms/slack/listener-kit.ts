@@ -106,7 +106,17 @@ export function listenerKit(deps: ListenerDeps) {
 
   /** The welcome, once per coach, in their DM after whatever they asked first was answered (core welcome.ts). */
   const welcomeAfter = async (ref: CoachRef, hint: RequestContext, key: string) => {
-    const welcome = trellis.welcome.once(ref, hint);
+    // Marking the coach welcomed is a write: through the group commit, so a lock held a moment (the WAL checkpoint)
+    // is waited out; refused past the wait, the welcome simply follows the coach's next request.
+    const welcome = await deps.commits
+      .run(() => trellis.welcome.once(ref, hint))
+      .catch((error: unknown) => {
+        if (isTrellisError(error) && error.code === 'storage_unavailable') {
+          log.warn('slack welcome not marked; sent after a later request', { code: error.code });
+          return undefined;
+        }
+        throw error;
+      });
     if (welcome) await sendDirect(ref, welcome, `welcome:${key}`, hint);
   };
 
