@@ -22,6 +22,8 @@ export interface Target {
   rss(): Promise<number>;
   /** Keys of pending ops the coach was told were saved, once the server has finished its work (after it stopped). */
   confirmed?(): Promise<Set<string>>;
+  /** Requests sent again after a non-200 answer (the Slack target's events, as Slack retries them). */
+  retries?(): number;
 }
 
 /** The mixed load, deterministic for a seed: 45% quick commands, 30% form submissions, 25% prompt replies. */

@@ -7,6 +7,8 @@ import type { SoakSlackReport } from './soak-slack-api';
 
 export const SIGNING_SECRET = 'soak-signing-secret-0123456789abcdef';
 const TEAM = 'T0SOAK';
+/** The pauses before Slack's three retries of an event, shortened from Slack's (about 0, 60 and 300 s). */
+const EVENT_RETRY_PAUSES_MS = [250, 1_000, 3_000] as const;
 
 /** Slack's signature headers: v0= HMAC-SHA256 of `v0:<timestamp>:<body>` with the signing secret. */
 function signed(body: string, contentType: string): { body: string; headers: Record<string, string> } {
@@ -32,13 +34,19 @@ const slackUser = (name: string) => `U${name.replace(/[^a-z0-9]/gi, '').toUpperC
  * answer it (message.im events; the "Saved to your journal" DM is the acknowledgement).
  */
 export function slackTarget(client: SoakClient, port: number, fakeApi: ChildProcess, apiUrl: string): Target {
-  const post = async (body: string, contentType: string) => {
+  const post = async (body: string, contentType: string, extra: Record<string, string> = {}) => {
     try {
-      return await client.request(port, 'POST', '/slack/events', undefined, signed(body, contentType));
+      const request = signed(body, contentType);
+      return await client.request(port, 'POST', '/slack/events', undefined, {
+        ...request,
+        headers: { ...request.headers, ...extra },
+      });
     } catch {
       return { status: 0, text: '' };
     }
   };
+  /** Events answered non-200 and sent again, as Slack does (its pauses are shorter here). */
+  let eventRetries = 0;
   const FORM_TYPE = 'application/x-www-form-urlencoded';
   const command = (user: string, text: string, triggerId: string) =>
     post(
@@ -57,20 +65,27 @@ export function slackTarget(client: SoakClient, port: number, fakeApi: ChildProc
       }).toString(),
       FORM_TYPE,
     );
-  const dm = (user: string, text: string, eventId: string) => {
+  const dm = async (user: string, text: string, eventId: string) => {
     const ts = `${(Date.now() / 1000).toFixed(6)}`;
-    return post(
-      JSON.stringify({
-        team_id: TEAM,
-        api_app_id: 'A0TRELLIS',
-        type: 'event_callback',
-        event_id: eventId,
-        event_time: Math.floor(Date.now() / 1000),
-        event: { type: 'message', channel: `D${user.slice(1)}`, channel_type: 'im', user, text, ts, event_ts: ts },
-        authorizations: [{ team_id: TEAM, user_id: 'U0BOT', is_bot: true, is_enterprise_install: false }],
-      }),
-      'application/json',
-    );
+    const body = JSON.stringify({
+      team_id: TEAM,
+      api_app_id: 'A0TRELLIS',
+      type: 'event_callback',
+      event_id: eventId,
+      event_time: Math.floor(Date.now() / 1000),
+      event: { type: 'message', channel: `D${user.slice(1)}`, channel_type: 'im', user, text, ts, event_ts: ts },
+      authorizations: [{ team_id: TEAM, user_id: 'U0BOT', is_bot: true, is_enterprise_install: false }],
+    });
+    // Slack sends an event it got no 200 for again, up to 3 times (at once, after 1 and after 5 minutes), with the
+    // same body and x-slack-retry-num; here after EVENT_RETRY_PAUSES_MS so a run of minutes sees them.
+    for (let attempt = 0; ; attempt++) {
+      const retry: Record<string, string> =
+        attempt === 0 ? {} : { 'x-slack-retry-num': String(attempt), 'x-slack-retry-reason': 'http_error' };
+      const res = await post(body, 'application/json', retry);
+      if (res.status === 200 || attempt >= EVENT_RETRY_PAUSES_MS.length) return res;
+      eventRetries++;
+      await new Promise((resolve) => setTimeout(resolve, EVENT_RETRY_PAUSES_MS[attempt]));
+    }
   };
   const viewSubmission = (user: string, viewId: string, form: { ratings: Record<string, unknown>; note: string }) => {
     const values: Record<string, Record<string, unknown>> = {};
@@ -147,6 +162,7 @@ export function slackTarget(client: SoakClient, port: number, fakeApi: ChildProc
       return { ok: res.status === 200, acknowledged: false, pending: res.status === 200 };
     },
     rss: () => client.rss(port),
+    retries: () => eventRetries,
     async confirmed() {
       const report = await new Promise<SoakSlackReport>((resolve) => {
         const onReport = (m: unknown) => {

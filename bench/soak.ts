@@ -231,6 +231,9 @@ async function main(): Promise<void> {
   console.log(
     `errors               ${errors}  (non-200, refused, or never told "saved": ${unconfirmed} of ${pending.size} answered after the ack)`,
   );
+  console.log(
+    `event retries        ${target.retries?.() ?? 0}  (events answered non-200 and sent again, as Slack does)`,
+  );
   console.log(`acknowledged writes  ${acknowledged.size} (${warmUp} ops in the warm-up)`);
   console.log(`lost writes          ${lost}   (acknowledged but not in the database; must be 0)`);
   console.log(`stored, not acked    ${unacknowledgedButStored}`);

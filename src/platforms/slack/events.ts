@@ -17,7 +17,7 @@ import { directMessage, eventEnvelope, homeOpened } from './payloads';
 import { withRateLimitRetry } from './rate-limit';
 import { openSessionButton } from './session-modal';
 import { homeView } from './views';
-import { logRefusedWrite, profileBeforeAck, releaseAck } from './write-first';
+import { logRefusedWrite, profileBeforeAck, releaseAck, slackRetriesLater } from './write-first';
 
 /** An event claimed this long ago and never finished was dropped by a crash; its retry may take it over. */
 const EVENT_CLAIM_STALE_MS = 60_000;
@@ -47,13 +47,15 @@ export function registerEvents(
   };
   // The reply went out (after the 200): a claim left unfinished by a lock only lets a retry older than
   // EVENT_CLAIM_STALE_MS take it over, and Slack does not retry an acknowledged event.
-  const finishEvent = (eventId: string) => {
-    try {
-      inbound.finish('slack', eventId, clock.now().toISOString());
-    } catch (error) {
-      log.warn('slack event not marked finished', { eventId, code: (error as { code?: unknown }).code });
-    }
-  };
+  // Through the group commit, so a lock another connection holds (the WAL checkpoint) is waited out asynchronously
+  // rather than refused after the 5 ms busy timeout.
+  const finishEvent = (eventId: string) =>
+    deps.commits
+      .run(() => inbound.finish('slack', eventId, clock.now().toISOString()))
+      .catch((error: unknown) => {
+        const e = error as { sqliteCode?: unknown; code?: unknown };
+        log.warn('slack event not marked finished', { eventId, code: e.sqliteCode ?? e.code });
+      });
 
   // ---- plain messages in the DM: a reflection, or a typed command ----
   events.set('message', async ({ event, body, client, context }) => {
@@ -75,61 +77,60 @@ export function registerEvents(
       return;
     }
     const now = clock.now();
-    let claimed: boolean;
-    try {
-      claimed = inbound.claim(
-        'slack',
-        envelope.event_id,
-        now.toISOString(),
-        new Date(now.getTime() - EVENT_CLAIM_STALE_MS).toISOString(),
-      );
-    } catch (error) {
-      // Nothing stored (a locked, read-only or full database): a 500, so Slack brings the event back later.
-      const ref = coachRef(context, { team: envelope.team_id, user: dm.data.user });
-      const requestKey = `slack:event:${envelope.event_id}`;
-      releaseAck(context, false);
-      if (logRefusedWrite(log, error, { path: 'message', ref, requestKey })) return;
-      throw error;
-    }
-    if (!claimed) {
-      log.info('slack event already handled', { eventId: envelope.event_id, retryNum: context.retryNum });
-      releaseAck(context);
-      return;
-    }
-    forgetOldEvents(now);
     const ref = coachRef(context, { team: envelope.team_id, user: dm.data.user });
     const requestKey = `slack:event:${envelope.event_id}`;
     // The receiver holds the HTTP 200 until the text is stored (releaseAck below): a crash before that leaves the
     // event unacknowledged, and Slack's retry brings it back. users.info waits PROFILE_BUDGET_MS at most.
     const { hint, fillLater } = await profileBeforeAck(deps, client, ref);
-    let reply: Reply;
-    let knownBefore: boolean;
+    let handled: { claimed: false } | { claimed: true; reply: Reply; knownBefore: boolean };
     try {
-      ({ reply, knownBefore } = await deps.commits.run(() => ({
-        knownBefore: trellis.knows(ref),
-        reply: withFileNote(
-          dm.data.subtype === 'file_share',
-          dm.data.subtype === 'file_share' && dm.data.text.trim() === ''
-            ? { type: 'messages', messages: [] }
-            : trellis.handleText(ref, dm.data.text, {
-                ...hint,
-                requestKey,
-                channel: { id: dm.data.channel, kind: 'direct' },
-              }),
-        ),
-      })));
+      // The event's claim and the text it brought are ONE write in the group commit: a claim is never stored without
+      // the text, so a retry found already claimed is answered 200 only once that text is in the database. (The
+      // claim used to be stored first, on its own, failing fast on a lock; a text then refused or still waiting
+      // left a claim behind that made Slack's retry "already handled" while nothing was stored.)
+      handled = await deps.commits.run(() => {
+        const staleBefore = new Date(now.getTime() - EVENT_CLAIM_STALE_MS).toISOString();
+        if (!inbound.claim('slack', envelope.event_id, now.toISOString(), staleBefore)) return { claimed: false };
+        return {
+          claimed: true,
+          knownBefore: trellis.knows(ref),
+          reply: withFileNote(
+            dm.data.subtype === 'file_share',
+            dm.data.subtype === 'file_share' && dm.data.text.trim() === ''
+              ? { type: 'messages', messages: [] }
+              : trellis.handleText(ref, dm.data.text, {
+                  ...hint,
+                  requestKey,
+                  channel: { id: dm.data.channel, kind: 'direct' },
+                }),
+          ),
+        };
+      });
     } catch (error) {
-      releaseAck(context);
-      if (isTrellisError(error)) {
-        // The commit itself was refused (handleText answers a refused statement with a message of its own).
-        logRefusedWrite(log, error, { path: 'message', ref, requestKey });
-        reply = { type: 'messages', messages: [message(error.message)] };
-        knownBefore = trellis.knows(ref);
-      } else {
-        await sendDirect(ref, message(FAILED), `failed:${envelope.event_id}`).catch(() => undefined);
-        throw error;
+      if (logRefusedWrite(log, error, { path: 'message', ref, requestKey })) {
+        // Nothing stored, not even the claim (a locked, read-only or full database): a 500, so Slack brings the
+        // event back and its retry is handled as new. Where no retry will come, the coach is told to send it again.
+        releaseAck(context, false);
+        if (!slackRetriesLater(context)) {
+          const text = isTrellisError(error) ? error.message : FAILED;
+          // A notice, not a DM to a registered coach: registering a new one is itself a write the lock refuses.
+          const to = { tenant: ref.tenant, user: ref.user, conversation: dm.data.channel };
+          await messenger.sendNotice(to, message(text)).catch(() => undefined);
+        }
+        return;
       }
+      // A bug (the claim rolled back with it): said once to the coach; a retry would only fail the same way.
+      releaseAck(context);
+      await sendDirect(ref, message(FAILED), `failed:${envelope.event_id}`).catch(() => undefined);
+      throw error;
     }
+    if (!handled.claimed) {
+      log.info('slack event already handled', { eventId: envelope.event_id, retryNum: context.retryNum });
+      releaseAck(context);
+      return;
+    }
+    const { reply, knownBefore } = handled;
+    forgetOldEvents(now);
     releaseAck(context);
     const messages =
       reply.type === 'messages'
@@ -152,7 +153,7 @@ export function registerEvents(
         await messenger.sendNotice({ tenant: ref.tenant, user: ref.user, conversation: dm.data.channel }, m);
       }
       await clearHome(client, ref);
-      finishEvent(envelope.event_id);
+      await finishEvent(envelope.event_id);
       return;
     }
     for (const [i, m] of messages.entries()) {
@@ -170,7 +171,7 @@ export function registerEvents(
       }
     }
     await kit.welcomeAfter(ref, hint, envelope.event_id);
-    finishEvent(envelope.event_id);
+    await finishEvent(envelope.event_id);
     await fillLater();
   });
 

@@ -106,7 +106,23 @@ export function listenerKit(deps: ListenerDeps) {
 
   /** The welcome, once per coach, in their DM after whatever they asked first was answered (core welcome.ts). */
   const welcomeAfter = async (ref: CoachRef, hint: RequestContext, key: string) => {
-    const welcome = trellis.welcome.once(ref, hint);
+    // Marking the coach welcomed is a write outside the group commit; found locked (the WAL checkpoint holds the
+    // lock a moment), it is done again through the group commit, which waits the lock out without blocking. Refused
+    // past that wait, the welcome simply follows the coach's next request.
+    const refused = (error: unknown) => isTrellisError(error) && error.code === 'storage_unavailable';
+    let welcome: Message | undefined;
+    try {
+      welcome = trellis.welcome.once(ref, hint);
+    } catch (error) {
+      if (!refused(error)) throw error;
+      welcome = await deps.commits
+        .run(() => trellis.welcome.once(ref, hint))
+        .catch((late: unknown) => {
+          if (!refused(late)) throw late;
+          log.warn('slack welcome not marked; it follows a later request', { code: 'storage_unavailable' });
+          return undefined;
+        });
+    }
     if (welcome) await sendDirect(ref, welcome, `welcome:${key}`, hint);
   };
 

@@ -86,3 +86,14 @@ export async function profileBeforeAck(
   };
   return { hint, fillLater };
 }
+
+/** Slack's Events API retries an event it got no 200 for three times (immediately, after 1 and after 5 minutes). */
+const SLACK_EVENT_RETRIES = 3;
+
+/**
+ * Whether an event answered 500 now will come back: over HTTP, unless this is already Slack's last retry. In Socket
+ * Mode there is no HTTP answer to hold (and no retry), so the coach must be told instead.
+ */
+export function slackRetriesLater(context: Context): boolean {
+  return typeof context[RELEASE_ACK] === 'function' && (context.retryNum ?? 0) < SLACK_EVENT_RETRIES;
+}
