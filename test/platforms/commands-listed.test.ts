@@ -26,6 +26,9 @@ const COMMANDS = [
   'mentor invite',
   'mentor stop',
   'share session N with mentor',
+  'session',
+  'log',
+  'portfolio',
 ];
 
 /** The help each platform shows, the Slack manifest's usage hint and the Teams command lists name every command. */

@@ -33,7 +33,8 @@ export type PackageOptions = z.infer<typeof packageOptionsSchema>;
 export const PERSONAL_COMMANDS = [
   {
     title: 'selfcheck',
-    description: 'Rate the six trust-and-safety behaviours on a card; or type selfcheck 4 3 5 4 4 2 [note] in one go',
+    description:
+      'Rate the six trust-and-safety behaviours on a card, or selfcheck 4 3 5 4 4 2; "session" logs a client session, "log" hours',
   },
   { title: 'prompt', description: "Today's reflection question; your next message is saved as your reflection" },
   {
@@ -64,7 +65,7 @@ export const PERSONAL_COMMANDS = [
   {
     title: 'export',
     description:
-      'All your data as JSON and CSV files; "delete" removes everything Trellis holds about you (asks first)',
+      'All your data as JSON and CSV; "portfolio" for an ICF-ready PDF and logs; "delete" removes all Trellis holds (asks first)',
   },
   { title: 'help', description: 'Everything Trellis can do' },
 ] as const;
