@@ -32,7 +32,7 @@ import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { printRow, quick } from './rows';
 import { SoakClient } from './soak-http';
-import { coreRouteTarget, makeOps } from './soak-ops';
+import { coreRouteTarget, makeOps, type Op } from './soak-ops';
 import { SIGNING_SECRET, slackTarget } from './soak-slack';
 
 const args = z
@@ -132,9 +132,12 @@ async function main(): Promise<void> {
   const acknowledged = new Set<string>();
   /** Accepted, the acknowledgement to the coach following after the ack (checked once the server has stopped). */
   const pending = new Set<string>();
+  /** Each op's kind by key, so a lost write can be named (its key and kind, never anything else). */
+  const kindOf = new Map<string, Op['kind']>();
   let warmUp = 0;
   for (let i = 0; i < 50; i++) {
     const op = next();
+    kindOf.set(op.key, op.kind);
     const result = await target.send(op);
     if (result.acknowledged) acknowledged.add(op.key);
     if (result.pending) pending.add(op.key);
@@ -155,6 +158,7 @@ async function main(): Promise<void> {
   async function worker(): Promise<void> {
     while (Date.now() < until) {
       const op = next();
+      kindOf.set(op.key, op.kind);
       const t0 = performance.now();
       const result = await target.send(op);
       latencies.push(performance.now() - t0);
@@ -212,7 +216,8 @@ async function main(): Promise<void> {
     ).map((key) => key.replace(/^slack:(command|view|event):/, '')),
   );
   db.close();
-  const lost = [...acknowledged].filter((k) => !stored.has(k)).length;
+  const lostKeys = [...acknowledged].filter((k) => !stored.has(k));
+  const lost = lostKeys.length;
   const unacknowledgedButStored = [...stored].filter((k) => !acknowledged.has(k)).length;
 
   const fifth = (args.seconds * 1000) / 5;
@@ -236,6 +241,12 @@ async function main(): Promise<void> {
   );
   console.log(`acknowledged writes  ${acknowledged.size} (${warmUp} ops in the warm-up)`);
   console.log(`lost writes          ${lost}   (acknowledged but not in the database; must be 0)`);
+  if (lost > 0) {
+    const named = lostKeys
+      .slice(0, 10)
+      .map((k) => `${k} (${kindOf.get(k) ?? '?'}${pending.has(k) ? ', acked after' : ''})`);
+    console.log(`  which              ${named.join(', ')}${lost > 10 ? ', …' : ''}`);
+  }
   console.log(`stored, not acked    ${unacknowledgedButStored}`);
   console.log(
     `latency per op       p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms`,
