@@ -5,41 +5,13 @@ import { runCli } from '../../src/cli/index';
 import type { CoachRef } from '../../src/core/model';
 import { csvCell, retentionCutoff, toCsv } from '../../src/core/privacy';
 import { containsText, newKey, openApp } from '../helpers/app';
+import { parseCsv } from '../helpers/csv';
 import { tempDir } from '../helpers/temp-db';
 
 const ana: CoachRef = { platform: 'slack', tenant: 'T1', user: 'U-ANA' };
 const ben: CoachRef = { platform: 'slack', tenant: 'T1', user: 'U-BEN' };
 const texts = (reply: ReturnType<import('../../src/core/trellis').Trellis['handleText']>) =>
   reply.type === 'messages' ? reply.messages : [];
-
-/** Parses the CSV we write (RFC 4180 quoting) back into rows. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += ch;
-  }
-  return rows;
-}
 
 /** Every table with a foreign key to coaches, and the column: the tables a deletion must empty for a coach. */
 function tablesReferencingCoaches(db: Database.Database): { table: string; column: string }[] {
