@@ -1,57 +1,29 @@
 import type { ExportFileKind } from '../../../src/core/privacy';
-import { FixedClock } from '../../helpers/clock';
-import { activityText, type ConnectorCall, FakeBotConnector } from '../../helpers/fake-bot-connector';
-import { FakeUploadServer } from '../../helpers/fake-upload-server';
-import { tempDbFile } from '../../helpers/temp-db';
+import { activityText } from '../../helpers/fake-bot-connector';
 import { addCheck, ratings } from '../../helpers/weekly';
-import { fileConsentInvoke, personalMessage, startTeams, TENANT, type TeamsHarness } from './harness';
+import {
+  attachmentsOf,
+  CONSENT,
+  type ConsentAttachment,
+  consentOf,
+  FILE_INFO,
+  refOf,
+  useTeamsWithUploads,
+} from './file-consent';
+import { fileConsentInvoke, TENANT } from './harness';
 
-const CONSENT = 'application/vnd.microsoft.teams.card.file.consent';
-const FILE_INFO = 'application/vnd.microsoft.teams.card.file.info';
 const NOTE = 'NOTE-MARKER-7c1d kept her pace';
-const refOf = (user: string) => ({ platform: 'teams' as const, tenant: TENANT, user: `aad-${user}` });
-
-interface ConsentAttachment {
-  contentType: string;
-  name: string;
-  content: { description: string; sizeInBytes: number; acceptContext: unknown; declineContext: unknown };
-}
-const attachmentsOf = (call: ConnectorCall) => (call.body.attachments ?? []) as Record<string, unknown>[];
-const consentOf = (call: ConnectorCall) =>
-  attachmentsOf(call).find((a) => a.contentType === CONSENT) as ConsentAttachment | undefined;
 
 /** Export in Teams through the file-consent flow: real activities over HTTP, a fake connector and upload URL. */
 describe('Teams: export files by file consent', () => {
-  let connector: FakeBotConnector;
-  let uploads: FakeUploadServer;
-  let db: { file: string; cleanup(): void };
-  let teams: TeamsHarness;
-
-  beforeEach(async () => {
-    connector = await new FakeBotConnector().start();
-    uploads = await new FakeUploadServer().start();
-    db = tempDbFile();
-    teams = await startTeams({
-      dbFile: db.file,
-      clock: new FixedClock('2027-01-08T12:00:00Z'),
-      uploadTimeoutMs: 1000,
-    });
-  });
-
-  afterEach(async () => {
-    await teams.stop();
-    await uploads.stop();
-    await connector.stop();
-    db.cleanup();
-  });
-
-  const say = (user: string, text: string) => teams.post(personalMessage(connector.url, user, text));
+  const t = useTeamsWithUploads('2027-01-08T12:00:00Z');
+  const { say } = t;
 
   /** Types "export" and returns the consent cards that follow the export's message, by file kind. */
   async function exportCards(user: string): Promise<Map<string, ConsentAttachment>> {
-    connector.clear();
+    t.connector.clear();
     expect((await say(user, 'export')).status).toBe(200);
-    const cards = connector
+    const cards = t.connector
       .activities()
       .map(consentOf)
       .filter((c) => c !== undefined);
@@ -59,7 +31,7 @@ describe('Teams: export files by file consent', () => {
   }
 
   let uploadNo = 0;
-  const uploadInfo = (name: string, uploadUrl = `${uploads.url}session/${++uploadNo}?tempauth=SECRET-TOKEN-9f`) => ({
+  const uploadInfo = (name: string, uploadUrl = `${t.uploads.url}session/${++uploadNo}?tempauth=SECRET-TOKEN-9f`) => ({
     name,
     uploadUrl,
     contentUrl: `https://contoso-my.sharepoint.com/personal/coach/Documents/Applications/Trellis/${name}`,
@@ -67,8 +39,8 @@ describe('Teams: export files by file consent', () => {
     fileType: name.split('.').pop(),
   });
   const accept = (user: string, card: ConsentAttachment, info = uploadInfo(card.name)) =>
-    teams.post(
-      fileConsentInvoke(connector.url, user, {
+    t.teams.post(
+      fileConsentInvoke(t.connector.url, user, {
         type: 'fileUpload',
         action: 'accept',
         context: card.content.acceptContext,
@@ -76,17 +48,17 @@ describe('Teams: export files by file consent', () => {
       }),
     );
   const exportAudits = (user: string) => {
-    const coach = teams.app.repos.coaches.find(refOf(user));
-    return coach ? teams.app.repos.privacy.auditFor(coach.id).filter((a) => a.action === 'export') : [];
+    const coach = t.teams.app.repos.coaches.find(refOf(user));
+    return coach ? t.teams.app.repos.privacy.auditFor(coach.id).filter((a) => a.action === 'export') : [];
   };
   /** What the core builds for this coach and file now: the bytes an upload must carry. */
   const built = (user: string, kind: ExportFileKind) =>
-    Buffer.from(teams.app.trellis.exportFile(refOf(user), kind)!.file.content, 'utf8');
+    Buffer.from(t.teams.app.trellis.exportFile(refOf(user), kind)!.file.content, 'utf8');
 
   test('export: its message, then one consent card per file with its size; context names the file only', async () => {
     await say('ana', `selfcheck 4 3 5 4 4 2 ${NOTE}`);
     const cards = await exportCards('ana');
-    const sent = connector.activities();
+    const sent = t.connector.activities();
     expect(sent.every((c) => c.conversationId === 'a:personal-ana')).toBe(true);
     expect(activityText(sent[0].body)).toContain('Your export');
     expect(activityText(sent[0].body)).toContain('1 self-check');
@@ -110,13 +82,13 @@ describe('Teams: export files by file consent', () => {
     // The cards carry no file content, and nothing was delivered yet, so nothing is audited.
     expect(JSON.stringify(sent.slice(1).map((c) => c.body))).not.toContain('NOTE-MARKER');
     expect(exportAudits('ana')).toEqual([]);
-    expect(teams.logLines.join('\n')).not.toContain('NOTE-MARKER');
+    expect(t.teams.logLines.join('\n')).not.toContain('NOTE-MARKER');
   });
 
   test('accept: the exact bytes are PUT with Content-Range, then a FileInfoCard; one audit row per file', async () => {
     await say('ana', `selfcheck 4 3 5 4 4 2 ${NOTE}`);
     const cards = await exportCards('ana');
-    connector.clear();
+    t.connector.clear();
 
     for (const kind of ['export', 'self-checks'] as const) {
       const card = cards.get(kind)!;
@@ -124,7 +96,7 @@ describe('Teams: export files by file consent', () => {
       const res = await accept('ana', card, info);
       expect(res.status).toBe(200);
 
-      const put = uploads.calls[uploads.calls.length - 1];
+      const put = t.uploads.calls[t.uploads.calls.length - 1];
       const expected = built('ana', kind);
       expect(put.method).toBe('PUT');
       expect(put.path).toBe(new URL(info.uploadUrl).pathname + new URL(info.uploadUrl).search);
@@ -133,7 +105,7 @@ describe('Teams: export files by file consent', () => {
       expect(put.headers['content-range']).toBe(`bytes 0-${expected.length - 1}/${expected.length}`);
       expect(put.body.toString('utf8')).toContain(NOTE);
 
-      const [confirmation] = connector.activities().slice(-1);
+      const [confirmation] = t.connector.activities().slice(-1);
       expect(confirmation.conversationId).toBe('a:personal-ana');
       expect(activityText(confirmation.body)).toContain(`${card.name} is in your OneDrive`);
       expect(attachmentsOf(confirmation)).toEqual([
@@ -145,16 +117,16 @@ describe('Teams: export files by file consent', () => {
         },
       ]);
     }
-    expect(JSON.parse(uploads.calls[0].body.toString('utf8')).selfChecks[0].note).toBe(NOTE);
-    expect(uploads.calls).toHaveLength(2);
+    expect(JSON.parse(t.uploads.calls[0].body.toString('utf8')).selfChecks[0].note).toBe(NOTE);
+    expect(t.uploads.calls).toHaveLength(2);
 
-    const coach = teams.app.repos.coaches.find(refOf('ana'))!;
-    const checkIds = teams.app.repos.selfChecks.recent(coach.id, 10).map((c) => c.id);
+    const coach = t.teams.app.repos.coaches.find(refOf('ana'))!;
+    const checkIds = t.teams.app.repos.selfChecks.recent(coach.id, 10).map((c) => c.id);
     expect(exportAudits('ana').map((a) => a.objectIds)).toEqual([
       { file: 'export', selfChecks: checkIds, reflections: [], promptIssues: [] },
       { file: 'self-checks', selfChecks: checkIds },
     ]);
-    const log = teams.logLines.join('\n');
+    const log = t.teams.logLines.join('\n');
     expect(log).toContain('teams: export file delivered');
     expect(log).not.toContain('NOTE-MARKER');
     expect(log).not.toContain('SECRET-TOKEN');
@@ -163,17 +135,17 @@ describe('Teams: export files by file consent', () => {
   test('decline: a short answer, nothing uploaded, nothing audited', async () => {
     await say('bo', 'selfcheck 3 3 3 3 3 3 private words');
     const card = (await exportCards('bo')).get('reflections')!;
-    connector.clear();
-    const res = await teams.post(
-      fileConsentInvoke(connector.url, 'bo', {
+    t.connector.clear();
+    const res = await t.teams.post(
+      fileConsentInvoke(t.connector.url, 'bo', {
         type: 'fileUpload',
         action: 'decline',
         context: card.content.declineContext,
       }),
     );
     expect(res.status).toBe(200);
-    expect(activityText(connector.activities()[0].body)).toContain('your data stays where it was');
-    expect(uploads.calls).toEqual([]);
+    expect(activityText(t.connector.activities()[0].body)).toContain('your data stays where it was');
+    expect(t.uploads.calls).toEqual([]);
     expect(exportAudits('bo')).toEqual([]);
   });
 
@@ -181,11 +153,11 @@ describe('Teams: export files by file consent', () => {
     await say('ana', `selfcheck 4 3 5 4 4 2 ${NOTE}`);
     await say('eve', 'selfcheck 1 1 1 1 1 1');
     const card = (await exportCards('ana')).get('self-checks')!;
-    connector.clear();
+    t.connector.clear();
     const res = await accept('eve', card);
     expect(res.status).toBe(403);
-    expect(uploads.calls).toEqual([]);
-    const [reply] = connector.activities();
+    expect(t.uploads.calls).toEqual([]);
+    const [reply] = t.connector.activities();
     expect(reply.conversationId).toBe('a:personal-eve');
     expect(activityText(reply.body)).toContain('someone else');
     expect(attachmentsOf(reply)).toEqual([]);
@@ -196,32 +168,34 @@ describe('Teams: export files by file consent', () => {
   test('an upload answered 500, or not at all in time, is told clearly; the log has ids and status only', async () => {
     await say('cy', `selfcheck 2 2 2 2 2 2 ${NOTE}`);
     const card = (await exportCards('cy')).get('export')!;
-    connector.clear();
+    t.connector.clear();
 
-    uploads.failNext(500);
+    t.uploads.failNext(500);
     const failed = await accept('cy', card);
     expect(failed.status).toBe(200);
-    expect(uploads.calls).toHaveLength(1);
-    const text = activityText(connector.activities()[0].body);
+    expect(t.uploads.calls).toHaveLength(1);
+    const text = activityText(t.connector.activities()[0].body);
     expect(text).toContain(`could not save ${card.name} to your OneDrive`);
     expect(text).toContain('export');
-    expect(attachmentsOf(connector.activities()[0])).toEqual([]);
+    expect(attachmentsOf(t.connector.activities()[0])).toEqual([]);
 
-    uploads.hangNext();
+    t.uploads.hangNext();
     const timedOut = await accept('cy', card);
     expect(timedOut.status).toBe(200);
-    expect(activityText(connector.activities()[1].body)).toContain('could not save');
+    expect(activityText(t.connector.activities()[1].body)).toContain('could not save');
     expect(exportAudits('cy')).toEqual([]);
 
-    const warnings = teams.logLines.filter((l) => l.includes('teams: export upload failed')).map((l) => JSON.parse(l));
+    const warnings = t.teams.logLines
+      .filter((l) => l.includes('teams: export upload failed'))
+      .map((l) => JSON.parse(l));
     expect(warnings).toEqual([
       expect.objectContaining({ file: 'export', uniqueId: expect.any(String), status: 500, reason: 'status' }),
       expect.objectContaining({ file: 'export', reason: 'timeout' }),
     ]);
-    const log = teams.logLines.join('\n');
+    const log = t.teams.logLines.join('\n');
     expect(log).not.toContain('NOTE-MARKER');
     expect(log).not.toContain('SECRET-TOKEN');
-    expect(log).not.toContain(uploads.url);
+    expect(log).not.toContain(t.uploads.url);
 
     // The next try goes through.
     expect((await accept('cy', card)).status).toBe(200);
@@ -245,21 +219,21 @@ describe('Teams: export files by file consent', () => {
       { type: 'fileUpload', action: 'accept', context: { filename: card.name }, uploadInfo: info },
     ];
     for (const value of values) {
-      connector.clear();
-      const res = await teams.post(fileConsentInvoke(connector.url, 'di', value));
+      t.connector.clear();
+      const res = await t.teams.post(fileConsentInvoke(t.connector.url, 'di', value));
       expect(res.status).toBe(400);
-      expect(activityText(connector.activities()[0].body)).toContain('could not read your answer');
+      expect(activityText(t.connector.activities()[0].body)).toContain('could not read your answer');
     }
-    expect(uploads.calls).toEqual([]);
+    expect(t.uploads.calls).toEqual([]);
     // The server keeps serving: the well-formed answer works.
     expect((await accept('di', card, info)).status).toBe(200);
-    expect(uploads.calls).toHaveLength(1);
+    expect(t.uploads.calls).toHaveLength(1);
   });
 
   test('an upload URL that is not https (or http to loopback) is refused before anything is sent', async () => {
     await say('ed', `selfcheck 4 4 4 4 4 4 ${NOTE}`);
     const card = (await exportCards('ed')).get('self-checks')!;
-    const port = new URL(uploads.url).port;
+    const port = new URL(t.uploads.url).port;
     for (const url of [
       `http://uploads.contoso.example/session/1`,
       `http://127.0.0.2:${port}/session/1`,
@@ -267,12 +241,12 @@ describe('Teams: export files by file consent', () => {
       `https://user:pass@contoso.example/session/1`,
       'not a url',
     ]) {
-      connector.clear();
+      t.connector.clear();
       const res = await accept('ed', card, uploadInfo(card.name, url));
       expect(res.status).toBe(400);
-      expect(activityText(connector.activities()[0].body)).toContain('upload address I cannot trust');
+      expect(activityText(t.connector.activities()[0].body)).toContain('upload address I cannot trust');
     }
-    expect(uploads.calls).toEqual([]);
+    expect(t.uploads.calls).toEqual([]);
     expect(exportAudits('ed')).toEqual([]);
   });
 
@@ -280,20 +254,20 @@ describe('Teams: export files by file consent', () => {
     await say('fa', 'selfcheck 4 4 4 4 4 4');
     const card = (await exportCards('fa')).get('export')!;
     await say('fa', 'delete confirm');
-    connector.clear();
+    t.connector.clear();
     expect((await accept('fa', card)).status).toBe(200);
-    expect(activityText(connector.activities()[0].body)).toContain('nothing about you');
-    expect(uploads.calls).toEqual([]);
+    expect(activityText(t.connector.activities()[0].body)).toContain('nothing about you');
+    expect(t.uploads.calls).toEqual([]);
   });
 
   test('a long-time coach: 2,000 check-ins with long notes arrive whole', async () => {
     await say('gu', 'selfcheck 4 4 4 4 4 4');
-    const coach = teams.app.repos.coaches.find(refOf('gu'))!;
+    const coach = t.teams.app.repos.coaches.find(refOf('gu'))!;
     const day = (i: number) => new Date(Date.UTC(2021, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
-    teams.app.db.transaction(() => {
+    t.teams.app.db.transaction(() => {
       for (let i = 0; i < 2000; i++) {
         addCheck(
-          teams.app.repos,
+          t.teams.app.repos,
           coach,
           day(i),
           ratings(((i % 5) + 1) as 1),
@@ -306,14 +280,14 @@ describe('Teams: export files by file consent', () => {
       const card = cards.get(kind)!;
       expect(card.content.sizeInBytes).toBeGreaterThan(500_000);
       expect((await accept('gu', card)).status).toBe(200);
-      const put = uploads.calls[uploads.calls.length - 1];
+      const put = t.uploads.calls[t.uploads.calls.length - 1];
       expect(put.body.length).toBe(card.content.sizeInBytes);
       expect(put.body.equals(built('gu', kind))).toBe(true);
       expect(put.headers['content-range']).toBe(`bytes 0-${put.body.length - 1}/${put.body.length}`);
     }
-    const csv = uploads.calls[0].body.toString('utf8');
+    const csv = t.uploads.calls[0].body.toString('utf8');
     expect(csv.trimEnd().split('\r\n')).toHaveLength(1 + 2001);
     expect(csv).toContain('note 1999: ');
-    expect(JSON.parse(uploads.calls[1].body.toString('utf8')).selfChecks).toHaveLength(2001);
+    expect(JSON.parse(t.uploads.calls[1].body.toString('utf8')).selfChecks).toHaveLength(2001);
   });
 });
