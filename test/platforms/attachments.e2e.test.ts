@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { activityText, FakeBotConnector } from '../helpers/fake-bot-connector';
+import { activityText } from '../helpers/fake-bot-connector';
 import { SlackHarness, TEAM } from '../helpers/slack-harness';
-import { tempDbFile } from '../helpers/temp-db';
-import { personalMessage, startTeams, type TeamsHarness } from './teams/harness';
+import { personalMessage } from './teams/harness';
+import { useTeams } from './teams/use-teams';
 
 /**
  * Issue #14, no free text is discarded: the words of a message with a file or image attached (Slack's file_share, a
@@ -59,21 +59,9 @@ describe('Slack: a DM with a file attached', () => {
 });
 
 describe('Teams: a personal message with a file or image', () => {
-  let connector: FakeBotConnector;
-  let db: { file: string; cleanup(): void };
-  let teams: TeamsHarness;
-  beforeAll(async () => {
-    connector = await new FakeBotConnector().start();
-    db = tempDbFile();
-    teams = await startTeams({ dbFile: db.file });
-  });
-  afterAll(async () => {
-    await teams.stop();
-    await connector.stop();
-    db.cleanup();
-  });
+  const t = useTeams();
   const texts = (user: string) =>
-    connector
+    t.connector
       .activities()
       .filter((a) => a.conversationId === `a:personal-${user}`)
       .map((a) => activityText(a.body))
@@ -85,13 +73,13 @@ describe('Teams: a personal message with a file or image', () => {
     content: { downloadUrl: 'https://download.example/notes.docx', uniqueId: 'u1', fileType: 'docx' },
   };
   const reflections = (user: string) => {
-    const coach = teams.app.repos.coaches.find({ platform: 'teams', tenant: 'tenant-1', user: `aad-${user}` });
-    return coach ? teams.app.repos.reflections.between(coach.id, '0000-01-01', '9999-12-31').map((r) => r.text) : [];
+    const coach = t.teams.app.repos.coaches.find({ platform: 'teams', tenant: 'tenant-1', user: `aad-${user}` });
+    return coach ? t.teams.app.repos.reflections.between(coach.id, '0000-01-01', '9999-12-31').map((r) => r.text) : [];
   };
 
   test('its words are kept, and the coach is told the file is not', async () => {
-    await teams.post(
-      personalMessage(connector.url, 'fia', 'My notes from the session, attached.', { attachments: [file] }),
+    await t.teams.post(
+      personalMessage(t.connector.url, 'fia', 'My notes from the session, attached.', { attachments: [file] }),
     );
     expect(reflections('fia')).toEqual(['My notes from the session, attached.']);
     expect(texts('fia')).toContain('Saved to your journal');
@@ -99,8 +87,8 @@ describe('Teams: a personal message with a file or image', () => {
   });
 
   test('an image with no words: nothing saved, the coach is told, no help list instead', async () => {
-    await teams.post(
-      personalMessage(connector.url, 'gus', undefined, {
+    await t.teams.post(
+      personalMessage(t.connector.url, 'gus', undefined, {
         attachments: [{ contentType: 'image/png', contentUrl: 'https://smba.example/img.png' }],
       }),
     );

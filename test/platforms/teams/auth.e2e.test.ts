@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { ConfigError, loadConfig } from '../../../src/config';
 import { teamsListenHost } from '../../../src/platforms/teams';
-import { FakeBotConnector } from '../../helpers/fake-bot-connector';
 import { tempDbFile } from '../../helpers/temp-db';
-import { personalInstall, personalMessage, startTeams, type TeamsHarness } from './harness';
+import { personalInstall, personalMessage } from './harness';
+import { useTeams } from './use-teams';
 
 const CREDENTIALS = {
   MICROSOFT_APP_ID: '00000000-0000-4000-8000-000000000001',
@@ -27,44 +27,24 @@ function forgedToken(): string {
 }
 
 describe('Teams with credentials: every request must carry a valid Bot Framework token', () => {
-  let connector: FakeBotConnector;
-  let db: { file: string; cleanup(): void };
-  let teams: TeamsHarness;
-
-  beforeAll(async () => {
-    connector = await new FakeBotConnector().start();
-    db = tempDbFile();
-    teams = await startTeams({ dbFile: db.file, env: { ...CREDENTIALS, BOT_EMULATOR: '' } });
-  });
-
-  afterAll(async () => {
-    await teams.stop();
-    await connector.stop();
-    db.cleanup();
-  });
-
-  const stored = () => ({
-    references: (teams.app.db.prepare('SELECT COUNT(*) AS n FROM conversation_references').get() as { n: number }).n,
-    coaches: teams.app.repos.coaches.count(),
-    checks: teams.app.repos.selfChecks.count(),
-  });
+  const t = useTeams({ env: { ...CREDENTIALS, BOT_EMULATOR: '' } });
 
   test.each([
     ['no Authorization header', {}],
     ['a header that is not a token', { authorization: 'Bearer garbage' }],
     ['a self-made token', { authorization: `Bearer ${forgedToken()}` }],
   ])('%s is refused with 401 and nothing is stored or sent', async (_what, headers: Record<string, string>) => {
-    expect(teams.app.config.teams?.mode).toBe('authenticated');
-    const install = await teams.post(personalInstall(connector.url, 'mal'), headers);
-    const message = await teams.post(personalMessage(connector.url, 'mal', 'selfcheck 4 4 4 4 4 4'), headers);
+    expect(t.teams.app.config.teams?.mode).toBe('authenticated');
+    const install = await t.teams.post(personalInstall(t.connector.url, 'mal'), headers);
+    const message = await t.teams.post(personalMessage(t.connector.url, 'mal', 'selfcheck 4 4 4 4 4 4'), headers);
     expect(install.status).toBe(401);
     expect(message.status).toBe(401);
-    expect(stored()).toEqual({ references: 0, coaches: 0, checks: 0 });
-    expect(connector.calls).toHaveLength(0);
+    expect(t.stored()).toEqual({ references: 0, coaches: 0, checks: 0 });
+    expect(t.connector.calls).toHaveLength(0);
   });
 
   test('a body that is not an activity is refused with 400 before authentication', async () => {
-    const res = await fetch(teams.url, {
+    const res = await fetch(t.teams.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{"hello":1}',

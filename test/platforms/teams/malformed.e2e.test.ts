@@ -1,6 +1,6 @@
-import { FakeBotConnector } from '../../helpers/fake-bot-connector';
 import { tempDbFile } from '../../helpers/temp-db';
 import { BOT, personalInstall, personalMessage, startTeams, type TeamsHarness } from './harness';
+import { useTeams } from './use-teams';
 
 const without = (activity: Record<string, unknown>, key: string) => {
   const { [key]: _gone, ...rest } = activity;
@@ -13,27 +13,10 @@ const without = (activity: Record<string, unknown>, key: string) => {
  * never a turn that throws; nothing is stored and nothing is sent.
  */
 describe('Teams: a malformed activity is a 400 naming the field', () => {
-  let connector: FakeBotConnector;
-  let db: { file: string; cleanup(): void };
-  let teams: TeamsHarness;
-  beforeAll(async () => {
-    connector = await new FakeBotConnector().start();
-    db = tempDbFile();
-    teams = await startTeams({ dbFile: db.file });
-  });
-  afterAll(async () => {
-    await teams.stop();
-    await connector.stop();
-    db.cleanup();
-  });
+  const t = useTeams();
 
-  const message = () => personalMessage(connector.url, 'zed', 'selfcheck 4 4 4 4 4 4 PRIVATE-NOTE-4d1f');
-  const install = () => personalInstall(connector.url, 'zed');
-  const stored = () => ({
-    references: (teams.app.db.prepare('SELECT COUNT(*) AS n FROM conversation_references').get() as { n: number }).n,
-    coaches: teams.app.repos.coaches.count(),
-    checks: teams.app.repos.selfChecks.count(),
-  });
+  const message = () => personalMessage(t.connector.url, 'zed', 'selfcheck 4 4 4 4 4 4 PRIVATE-NOTE-4d1f');
+  const install = () => personalInstall(t.connector.url, 'zed');
 
   test.each<[string, () => unknown, string]>([
     ['no recipient', () => without(message(), 'recipient'), 'recipient'],
@@ -62,7 +45,7 @@ describe('Teams: a malformed activity is a 400 naming the field', () => {
     ],
     [
       'a serviceUrl with credentials',
-      () => ({ ...message(), serviceUrl: 'https://u:p@connector.invalid/' }),
+      () => ({ ...message(), serviceUrl: 'https://u:p@t.connector.invalid/' }),
       'serviceUrl',
     ],
     ['text as a number', () => ({ ...message(), text: 5 }), 'text'],
@@ -74,31 +57,31 @@ describe('Teams: a malformed activity is a 400 naming the field', () => {
     ['no type', () => without(message(), 'type'), 'type'],
     ['an array', () => [message()], '(body)'],
   ])('%s', async (_what, activity, field) => {
-    const before = stored();
-    const sentBefore = connector.calls.length;
-    const logsBefore = teams.logLines.length;
-    const res = await teams.post(activity() as Record<string, unknown>);
+    const before = t.stored();
+    const sentBefore = t.connector.calls.length;
+    const logsBefore = t.teams.logLines.length;
+    const res = await t.teams.post(activity() as Record<string, unknown>);
     expect(res.status).toBe(400);
     const body = JSON.parse(res.body) as { error: string; field: string; problem: string };
     expect(body.error).toBe('not a Bot Framework activity');
     expect(body.field).toBe(field);
     expect(body.problem).not.toMatch(/PRIVATE-NOTE|connector\.invalid|u:p/);
-    expect(stored()).toEqual(before);
-    expect(connector.calls.length).toBe(sentBefore);
-    const lines = teams.logLines.slice(logsBefore);
+    expect(t.stored()).toEqual(before);
+    expect(t.connector.calls.length).toBe(sentBefore);
+    const lines = t.teams.logLines.slice(logsBefore);
     expect(lines.filter((l) => l.includes('"level":"error"'))).toEqual([]);
     expect(lines.some((l) => l.includes('teams: activity refused') && l.includes(`"field":"${field}"`))).toBe(true);
     expect(lines.join('\n')).not.toMatch(/PRIVATE-NOTE|connector\.invalid/);
   });
 
   test('the same activity with every field in place is answered and stored (the checks refuse only what is wrong)', async () => {
-    const install = await teams.post(personalInstall(connector.url, 'amy'));
+    const install = await t.teams.post(personalInstall(t.connector.url, 'amy'));
     expect(install.status).toBe(200);
-    const res = await teams.post(personalMessage(connector.url, 'amy', 'selfcheck 4 4 4 4 4 4'));
+    const res = await t.teams.post(personalMessage(t.connector.url, 'amy', 'selfcheck 4 4 4 4 4 4'));
     expect(res.status).toBe(200);
-    expect(teams.app.repos.selfChecks.count()).toBe(1);
+    expect(t.teams.app.repos.selfChecks.count()).toBe(1);
     // The bot answers through the connector at the activity's serviceUrl, to the recipient it named.
-    expect(connector.calls.some((c) => JSON.stringify(c.body).includes(BOT.id))).toBe(true);
+    expect(t.connector.calls.some((c) => JSON.stringify(c.body).includes(BOT.id))).toBe(true);
   });
 });
 
