@@ -1,24 +1,9 @@
-/**
- * bench:journey: `/selfcheck log` for one coach when 10,000 coaches each logged a year of client sessions (bulk
- * seeded), against a baseline in the same run: a raw SQL sum of the same coach's rows (the least the log can cost).
- *
- *   npx tsx bench/journey.ts [--coaches 10000] [--per-week 4] [--runs 500] [--encrypted]
- */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { loadCatalog } from '../src/catalog';
 import type { CoachRef } from '../src/core/model';
-import { RUBRIC } from '../src/core/rubric';
 import { addDays } from '../src/core/time';
-import { Trellis } from '../src/core/trellis';
-import { createLogger } from '../src/log';
-import { createRepositories, openDatabase } from '../src/store';
-import { createTextCipher, plainTextCipher } from '../src/store/crypto';
 import { testSettings } from '../test/helpers/settings';
+import { journeyDatabase } from './journey-db';
 
 const options = z
   .object({
@@ -50,25 +35,9 @@ const median = (list: number[]) =>
 
 function main(): void {
   const { perWeek } = options;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-journey-'));
+  const { db, repos, trellis, today, now, addSession, remove } = journeyDatabase('journey', options.encrypted);
   try {
-    const db = openDatabase(path.join(dir, 'trellis.db'));
-    const now = new Date('2026-11-24T12:00:00Z');
-    const cipher = options.encrypted ? createTextCipher(randomBytes(32).toString('hex')) : plainTextCipher;
-    const repos = createRepositories(db, () => now, cipher);
-    const trellis = new Trellis({
-      repos,
-      catalog: loadCatalog(),
-      clock: { now: () => now },
-      log: createLogger('silent'),
-      defaultTimeZone: 'UTC',
-    });
-    const today = '2026-11-24';
     const t0 = performance.now();
-    const insert = db.prepare(
-      `INSERT INTO client_sessions (coach_id, session_date, minutes, paid, participants, client_code, rubric_version, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
     const mentoring = db.prepare(
       'INSERT INTO mentoring_logs (coach_id, session_date, minutes, group_size, created_at) VALUES (?, ?, ?, ?, ?)',
     );
@@ -79,18 +48,14 @@ function main(): void {
           const coach = repos.coaches.upsert({ platform: 'slack', tenant: 'T0BENCH', user: `U${i}` }, testSettings());
           for (let day = 0; day < 364; day++) {
             if ((day * perWeek) % 7 >= perWeek) continue;
-            const date = addDays(today, -day);
-            const code = cipher.seal(`C${(i + day) % 30}`, 'client_sessions.client_code');
-            insert.run(
-              coach.id,
-              date,
-              30 + ((i + day) % 7) * 10,
-              day % 5 === 0 ? 0 : 1,
-              1,
-              code,
-              RUBRIC.version,
-              now.toISOString(),
-            );
+            addSession({
+              coachId: coach.id,
+              date: addDays(today, -day),
+              minutes: 30 + ((i + day) % 7) * 10,
+              paid: day % 5 !== 0,
+              participants: 1,
+              clientCode: `C${(i + day) % 30}`,
+            });
             rows++;
           }
           for (let m = 0; m < 8; m++)
@@ -136,7 +101,7 @@ function main(): void {
     );
     console.log(`  baseline raw SQL sum median ${fmt(median(baseline))} (the same coach's minutes, one statement)`);
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    remove();
   }
 }
 

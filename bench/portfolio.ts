@@ -1,29 +1,11 @@
-/**
- * bench:portfolio: every coach's portfolio (the PDF and the two CSVs, as `/selfcheck portfolio` builds them) for
- * 100 coaches with a year of sessions each, timed per portfolio, against a baseline in the same run: a raw SQL read
- * of the same coach's rows (sessions, marker ratings, mentoring logs, ticked reflections), the least it can cost.
- *
- *   npx tsx bench/portfolio.ts [--coaches 100] [--per-week 4] [--encrypted] [--quick]
- *
- * --quick (bench:all): 20 coaches, unless given. Each coach has a mentor who rated 6 of their sessions with a
- * comment, marker ratings on every fourth session, 8 mentor-coaching logs and 10 reflections, 3 of them ticked.
- */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { loadCatalog } from '../src/catalog';
 import { fileBytes } from '../src/core/message';
 import type { CoachRef } from '../src/core/model';
 import { RUBRIC } from '../src/core/rubric';
 import { addDays } from '../src/core/time';
-import { Trellis } from '../src/core/trellis';
-import { createLogger } from '../src/log';
-import { createRepositories, openDatabase } from '../src/store';
-import { createTextCipher, plainTextCipher } from '../src/store/crypto';
 import { testSettings } from '../test/helpers/settings';
+import { journeyDatabase } from './journey-db';
 import { printRow, quick } from './rows';
 
 const options = z
@@ -56,27 +38,14 @@ const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 
 function main(): void {
   const { perWeek } = options;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-portfolio-'));
+  const { db, repos, trellis, today, now, cipher, addSession, remove } = journeyDatabase(
+    'portfolio',
+    options.encrypted,
+  );
   try {
-    const db = openDatabase(path.join(dir, 'trellis.db'));
-    const now = new Date('2026-11-24T12:00:00Z');
-    const today = '2026-11-24';
-    const cipher = options.encrypted ? createTextCipher(randomBytes(32).toString('hex')) : plainTextCipher;
-    const repos = createRepositories(db, () => now, cipher);
-    const trellis = new Trellis({
-      repos,
-      catalog: loadCatalog(),
-      clock: { now: () => now },
-      log: createLogger('silent'),
-      defaultTimeZone: 'UTC',
-    });
     const ref = (i: number): CoachRef => ({ platform: 'console', tenant: 'local', user: `coach${i}` });
     const mentor: CoachRef = { platform: 'console', tenant: 'local', user: 'mentor' };
     const t0 = performance.now();
-    const insert = db.prepare(
-      `INSERT INTO client_sessions (coach_id, session_date, minutes, paid, participants, client_code, rubric_version, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
     const rate = db.prepare(
       `INSERT INTO session_marker_ratings (session_id, rater, marker, observed, evidence, rubric_version, rated_at)
        VALUES (?, 'self', ?, ?, ?, ?, ?)`,
@@ -93,19 +62,14 @@ function main(): void {
       repos.transaction(() => {
         for (let day = 363; day >= 0; day--) {
           if ((day * perWeek) % 7 >= perWeek) continue;
-          const code = cipher.seal(`C${(i + day) % 30}`, 'client_sessions.client_code');
-          const id = Number(
-            insert.run(
-              coach.id,
-              addDays(today, -day),
-              30 + ((i + day) % 7) * 10,
-              day % 5 === 0 ? 0 : 1,
-              day % 9 === 0 ? 4 : 1,
-              code,
-              RUBRIC.version,
-              now.toISOString(),
-            ).lastInsertRowid,
-          );
+          const id = addSession({
+            coachId: coach.id,
+            date: addDays(today, -day),
+            minutes: 30 + ((i + day) % 7) * 10,
+            paid: day % 5 !== 0,
+            participants: day % 9 === 0 ? 4 : 1,
+            clientCode: `C${(i + day) % 30}`,
+          });
           ids.push(id);
           sessions++;
           if (ids.length % 4 === 0)
@@ -215,7 +179,7 @@ function main(): void {
       met: null,
     });
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    remove();
   }
 }
 
