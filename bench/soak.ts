@@ -154,6 +154,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const until = started + args.seconds * 1000;
   const byKind = { quick: 0, form: 0, reply: 0 };
+  /** When each op was answered (s into the run), so a lost write can be placed in time. */
+  const doneAt = new Map<string, number>();
 
   async function worker(): Promise<void> {
     while (Date.now() < until) {
@@ -163,6 +165,7 @@ async function main(): Promise<void> {
       const result = await target.send(op);
       latencies.push(performance.now() - t0);
       completions.push(Date.now() - started);
+      doneAt.set(op.key, (Date.now() - started) / 1000);
       served++;
       byKind[op.kind]++;
       if (result.acknowledged) acknowledged.add(op.key);
@@ -182,9 +185,10 @@ async function main(): Promise<void> {
     }
   })();
   await Promise.all(Array.from({ length: args.concurrency }, worker));
+  // The load's own time, before the sampler's last sleep (up to 5 s) is waited out.
+  const elapsed = (Date.now() - started) / 1000;
   sampling = false;
   await sampler;
-  const elapsed = (Date.now() - started) / 1000;
   const requestsServed = client.requests - requestsAtStart;
   const rssEnd = await target.rss();
   const memoryEnd = await client.memory(port);
@@ -215,8 +219,21 @@ async function main(): Promise<void> {
         .all() as string[]
     ).map((key) => key.replace(/^slack:(command|view|event):/, '')),
   );
-  db.close();
   const lostKeys = [...acknowledged].filter((k) => !stored.has(k));
+  // What else the database holds about a lost write: its event claims and any row whose key mentions it.
+  const traces = lostKeys.slice(0, 10).map((k) => {
+    const claims = db
+      .prepare('SELECT event_id, received_at, done_at FROM inbound_events WHERE event_id IN (?, ?)')
+      .all(k, `${k}.prompt`);
+    const rows = db
+      .prepare(
+        "SELECT 'self_checks' AS t, request_key FROM self_checks WHERE request_key LIKE ? UNION ALL SELECT 'reflections', request_key FROM reflections WHERE request_key LIKE ?",
+      )
+      .all(`%${k}%`, `%${k}%`);
+    return `${k}: claims ${JSON.stringify(claims)}, rows ${JSON.stringify(rows)}`;
+  });
+  const integrity = db.pragma('integrity_check', { simple: true });
+  db.close();
   const lost = lostKeys.length;
   const unacknowledgedButStored = [...stored].filter((k) => !acknowledged.has(k)).length;
 
@@ -244,10 +261,15 @@ async function main(): Promise<void> {
   if (lost > 0) {
     const named = lostKeys
       .slice(0, 10)
-      .map((k) => `${k} (${kindOf.get(k) ?? '?'}${pending.has(k) ? ', acked after' : ''})`);
+      .map(
+        (k) =>
+          `${k} (${kindOf.get(k) ?? '?'}${pending.has(k) ? ', acked after' : ''}, answered at ${doneAt.get(k)?.toFixed(1) ?? 'warm-up'} s)`,
+      );
     console.log(`  which              ${named.join(', ')}${lost > 10 ? ', …' : ''}`);
+    for (const trace of traces) console.log(`  in the database    ${trace}`);
   }
   console.log(`stored, not acked    ${unacknowledgedButStored}`);
+  console.log(`integrity check      ${String(integrity)}`);
   console.log(
     `latency per op       p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms`,
   );
