@@ -4,9 +4,12 @@
  * the start and the end. Throughput of the first and the last fifth of the run are the baseline and the drift.
  *
  *   npm run bench:soak -- [--seconds 120] [--concurrency 8] [--seed 42] [--plain] [--target slack|core] [--quick]
- *                          [--server-heap-mb N]
+ *                          [--server-heap-mb N] [--heap-snapshots-at 60,300]
  *
  * --server-heap-mb runs the server with --max-old-space-size=N (V8's old generation capped at N MB).
+ * --heap-snapshots-at takes a heap snapshot of the server (after a forced collection) at those seconds of the run, into
+ * SOAK_SNAPSHOT_DIR (else the run's temporary directory, removed at the end); each pauses the server for seconds, so
+ * such a run profiles, it does not measure. bench/heap-diff.ts compares two snapshots.
  *
  * --quick (bench:all): 15 s, unless given; the exit code then reports a crash only (errors and lost writes are
  * figures in the table).
@@ -49,6 +52,11 @@ const args = z
     target: z.enum(['slack', 'core']).default('slack'),
     quick: z.boolean().default(false),
     'server-heap-mb': z.coerce.number().int().min(32).max(4096).optional(),
+    'heap-snapshots-at': z
+      .string()
+      .regex(/^\d+(,\d+)*$/, 'seconds, comma-separated')
+      .transform((v) => v.split(',').map(Number))
+      .default([]),
   })
   .parse(
     parseArgs({
@@ -60,6 +68,7 @@ const args = z
         target: { type: 'string' },
         quick: { type: 'boolean' },
         'server-heap-mb': { type: 'string' },
+        'heap-snapshots-at': { type: 'string' },
       },
     }).values,
   );
@@ -116,6 +125,7 @@ async function main(): Promise<void> {
         LOG_LEVEL: 'warn',
         // glibc's limit on malloc arenas, passed on to the server when set (see "Benchmark: soak" in the README).
         ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
+        ...(process.env.SOAK_SNAPSHOT_DIR ? { SOAK_SNAPSHOT_DIR: process.env.SOAK_SNAPSHOT_DIR } : {}),
         ...(args.plain ? {} : { TRELLIS_ENCRYPTION_KEY: randomBytes(32).toString('hex') }),
         ...(fakeApi
           ? { SLACK_BOT_TOKEN: 'xoxb-soak-token', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: apiUrl }
@@ -184,7 +194,13 @@ async function main(): Promise<void> {
       rssSamples.push({ s: (Date.now() - started) / 1000, rss: await target.rss() });
     }
   })();
+  const snapshots = args['heap-snapshots-at'].map(async (at) => {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + at * 1000 - Date.now())));
+    const res = await client.request(port, 'GET', `/bench/heap-snapshot?at=${at}`);
+    console.error(`heap snapshot at ${at} s: ${(JSON.parse(res.text) as { file: string }).file}`);
+  });
   await Promise.all(Array.from({ length: args.concurrency }, worker));
+  await Promise.all(snapshots);
   // The load's own time, before the sampler's last sleep (up to 5 s) is waited out.
   const elapsed = (Date.now() - started) / 1000;
   sampling = false;
