@@ -303,6 +303,18 @@ async function main(): Promise<void> {
   console.log(
     `resident over time   ${rssSamples.map((x) => `${x.s.toFixed(0)}s ${mb(x.rss)}`).join(', ')} MB; from ${settledSample.s.toFixed(0)} s to the end ${(growth * 100).toFixed(1)}% (target < 10%)`,
   );
+  // Resident memory saw-tooths by tens of MB as V8 collects, so one sample against another mostly measures where in
+  // the saw-tooth each fell. Beside the target's figure: the median of the samples over the settle window (as long
+  // again as the first part) against the median of the same number of last samples.
+  const window = Math.max(1, Math.round(settleSeconds / 5));
+  const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)] ?? 0;
+  const after = rssSamples.filter((x) => x.s >= settleSeconds);
+  const early = median(after.slice(0, window).map((x) => x.rss));
+  const late = median(after.slice(-window).map((x) => x.rss));
+  if (after.length >= 2 * window)
+    console.log(
+      `resident, medians    ${mb(early)} MB over the ${window * 5} s from ${settledSample.s.toFixed(0)} s, ${mb(late)} MB over the last ${window * 5} s: ${((late / early - 1) * 100).toFixed(1)}%`,
+    );
   printRow({
     name: `soak: RSS growth after ${settledSample.s.toFixed(0)} s (${args.seconds} s run)`,
     figure: `${mb(rssEnd)} MB`,
