@@ -6,6 +6,8 @@
  * Runs as its own process so the load generator does not share its event loop or its memory figures.
  * On SIGTERM it stops taking requests and finishes the work in flight (DMs after acks) before exiting.
  */
+import path from 'node:path';
+import v8 from 'node:v8';
 import { createAppContext } from '../src/app';
 import { loadConfig } from '../src/config';
 import { exitOnSignals, startServer } from '../src/server';
@@ -23,6 +25,15 @@ async function main(): Promise<void> {
     const gc = (globalThis as { gc?: () => void }).gc;
     if (req.url?.endsWith('?gc=1') && gc) gc();
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(process.memoryUsage()));
+  });
+  // bench:soak --heap-snapshots-at: a heap snapshot after a forced collection, written beside the database
+  // (SOAK_SNAPSHOT_DIR when set), named by the second of the run it was asked at.
+  server.http.route('GET', '/bench/heap-snapshot', (req, res) => {
+    const at = /[?&]at=(\d+)/.exec(req.url ?? '')?.[1] ?? '0';
+    (globalThis as { gc?: () => void }).gc?.();
+    const dir = process.env.SOAK_SNAPSHOT_DIR ?? path.dirname(config.dbFile);
+    const file = v8.writeHeapSnapshot(path.join(dir, `soak-server-${at}s.heapsnapshot`));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ file }));
   });
   process.stdout.write(`listening ${server.port}\n`);
   exitOnSignals(app.log, async () => {

@@ -4,9 +4,12 @@
  * the start and the end. Throughput of the first and the last fifth of the run are the baseline and the drift.
  *
  *   npm run bench:soak -- [--seconds 120] [--concurrency 8] [--seed 42] [--plain] [--target slack|core] [--quick]
- *                          [--server-heap-mb N]
+ *                          [--server-heap-mb N] [--heap-snapshots-at 60,300]
  *
  * --server-heap-mb runs the server with --max-old-space-size=N (V8's old generation capped at N MB).
+ * --heap-snapshots-at takes a heap snapshot of the server (after a forced collection) at those seconds of the run, into
+ * SOAK_SNAPSHOT_DIR (else the run's temporary directory, removed at the end); each pauses the server for seconds, so
+ * such a run profiles, it does not measure. bench/heap-diff.ts compares two snapshots.
  *
  * --quick (bench:all): 15 s, unless given; the exit code then reports a crash only (errors and lost writes are
  * figures in the table).
@@ -49,6 +52,11 @@ const args = z
     target: z.enum(['slack', 'core']).default('slack'),
     quick: z.boolean().default(false),
     'server-heap-mb': z.coerce.number().int().min(32).max(4096).optional(),
+    'heap-snapshots-at': z
+      .string()
+      .regex(/^\d+(,\d+)*$/, 'seconds, comma-separated')
+      .transform((v) => v.split(',').map(Number))
+      .default([]),
   })
   .parse(
     parseArgs({
@@ -60,6 +68,7 @@ const args = z
         target: { type: 'string' },
         quick: { type: 'boolean' },
         'server-heap-mb': { type: 'string' },
+        'heap-snapshots-at': { type: 'string' },
       },
     }).values,
   );
@@ -116,6 +125,7 @@ async function main(): Promise<void> {
         LOG_LEVEL: 'warn',
         // glibc's limit on malloc arenas, passed on to the server when set (see "Benchmark: soak" in the README).
         ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
+        ...(process.env.SOAK_SNAPSHOT_DIR ? { SOAK_SNAPSHOT_DIR: process.env.SOAK_SNAPSHOT_DIR } : {}),
         ...(args.plain ? {} : { TRELLIS_ENCRYPTION_KEY: randomBytes(32).toString('hex') }),
         ...(fakeApi
           ? { SLACK_BOT_TOKEN: 'xoxb-soak-token', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: apiUrl }
@@ -154,6 +164,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const until = started + args.seconds * 1000;
   const byKind = { quick: 0, form: 0, reply: 0 };
+  /** When each op was answered (s into the run), so a lost write can be placed in time. */
+  const doneAt = new Map<string, number>();
 
   async function worker(): Promise<void> {
     while (Date.now() < until) {
@@ -163,6 +175,7 @@ async function main(): Promise<void> {
       const result = await target.send(op);
       latencies.push(performance.now() - t0);
       completions.push(Date.now() - started);
+      doneAt.set(op.key, (Date.now() - started) / 1000);
       served++;
       byKind[op.kind]++;
       if (result.acknowledged) acknowledged.add(op.key);
@@ -181,10 +194,17 @@ async function main(): Promise<void> {
       rssSamples.push({ s: (Date.now() - started) / 1000, rss: await target.rss() });
     }
   })();
+  const snapshots = args['heap-snapshots-at'].map(async (at) => {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + at * 1000 - Date.now())));
+    const res = await client.request(port, 'GET', `/bench/heap-snapshot?at=${at}`);
+    console.error(`heap snapshot at ${at} s: ${(JSON.parse(res.text) as { file: string }).file}`);
+  });
   await Promise.all(Array.from({ length: args.concurrency }, worker));
+  await Promise.all(snapshots);
+  // The load's own time, before the sampler's last sleep (up to 5 s) is waited out.
+  const elapsed = (Date.now() - started) / 1000;
   sampling = false;
   await sampler;
-  const elapsed = (Date.now() - started) / 1000;
   const requestsServed = client.requests - requestsAtStart;
   const rssEnd = await target.rss();
   const memoryEnd = await client.memory(port);
@@ -215,8 +235,21 @@ async function main(): Promise<void> {
         .all() as string[]
     ).map((key) => key.replace(/^slack:(command|view|event):/, '')),
   );
-  db.close();
   const lostKeys = [...acknowledged].filter((k) => !stored.has(k));
+  // What else the database holds about a lost write: its event claims and any row whose key mentions it.
+  const traces = lostKeys.slice(0, 10).map((k) => {
+    const claims = db
+      .prepare('SELECT event_id, received_at, done_at FROM inbound_events WHERE event_id IN (?, ?)')
+      .all(k, `${k}.prompt`);
+    const rows = db
+      .prepare(
+        "SELECT 'self_checks' AS t, request_key FROM self_checks WHERE request_key LIKE ? UNION ALL SELECT 'reflections', request_key FROM reflections WHERE request_key LIKE ?",
+      )
+      .all(`%${k}%`, `%${k}%`);
+    return `${k}: claims ${JSON.stringify(claims)}, rows ${JSON.stringify(rows)}`;
+  });
+  const integrity = db.pragma('integrity_check', { simple: true });
+  db.close();
   const lost = lostKeys.length;
   const unacknowledgedButStored = [...stored].filter((k) => !acknowledged.has(k)).length;
 
@@ -244,10 +277,15 @@ async function main(): Promise<void> {
   if (lost > 0) {
     const named = lostKeys
       .slice(0, 10)
-      .map((k) => `${k} (${kindOf.get(k) ?? '?'}${pending.has(k) ? ', acked after' : ''})`);
+      .map(
+        (k) =>
+          `${k} (${kindOf.get(k) ?? '?'}${pending.has(k) ? ', acked after' : ''}, answered at ${doneAt.get(k)?.toFixed(1) ?? 'warm-up'} s)`,
+      );
     console.log(`  which              ${named.join(', ')}${lost > 10 ? ', …' : ''}`);
+    for (const trace of traces) console.log(`  in the database    ${trace}`);
   }
   console.log(`stored, not acked    ${unacknowledgedButStored}`);
+  console.log(`integrity check      ${String(integrity)}`);
   console.log(
     `latency per op       p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms`,
   );
@@ -265,6 +303,18 @@ async function main(): Promise<void> {
   console.log(
     `resident over time   ${rssSamples.map((x) => `${x.s.toFixed(0)}s ${mb(x.rss)}`).join(', ')} MB; from ${settledSample.s.toFixed(0)} s to the end ${(growth * 100).toFixed(1)}% (target < 10%)`,
   );
+  // Resident memory saw-tooths by tens of MB as V8 collects, so one sample against another mostly measures where in
+  // the saw-tooth each fell. Beside the target's figure: the median of the samples over the settle window (as long
+  // again as the first part) against the median of the same number of last samples.
+  const window = Math.max(1, Math.round(settleSeconds / 5));
+  const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)] ?? 0;
+  const after = rssSamples.filter((x) => x.s >= settleSeconds);
+  const early = median(after.slice(0, window).map((x) => x.rss));
+  const late = median(after.slice(-window).map((x) => x.rss));
+  if (after.length >= 2 * window)
+    console.log(
+      `resident, medians    ${mb(early)} MB over the ${window * 5} s from ${settledSample.s.toFixed(0)} s, ${mb(late)} MB over the last ${window * 5} s: ${((late / early - 1) * 100).toFixed(1)}%`,
+    );
   printRow({
     name: `soak: RSS growth after ${settledSample.s.toFixed(0)} s (${args.seconds} s run)`,
     figure: `${mb(rssEnd)} MB`,

@@ -34,6 +34,22 @@ export function isLockError(error: unknown): boolean {
 }
 
 let refusals = 0;
+/** Set while the group commit tries a work read-only because another connection holds the lock (group-commit.ts). */
+let readingWhileLocked = false;
+
+/**
+ * Runs `work` as the group commit's read-only attempt while the database is locked: a write it tries is refused by
+ * that attempt's own `query_only`, and is reported (and logged by the core) as what it is, a write meeting the lock,
+ * not as a read-only database.
+ */
+export function whileLockedReadOnly<T>(work: () => T): T {
+  readingWhileLocked = true;
+  try {
+    return work();
+  } finally {
+    readingWhileLocked = false;
+  }
+}
 
 /**
  * How many storage refusals (locked, read-only, full …) this process has seen so far. The group commit compares it
@@ -60,6 +76,8 @@ export function toStorageError(error: unknown): unknown {
   const match = UNAVAILABLE.find((u) => code.startsWith(u.prefix));
   if (!match) return error;
   refusals += 1;
+  if (readingWhileLocked && code.startsWith('SQLITE_READONLY'))
+    return new StorageUnavailableError('SQLITE_BUSY', 'the database is locked; the write waits for it');
   return new StorageUnavailableError(code, match.reason);
 }
 

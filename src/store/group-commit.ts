@@ -1,6 +1,6 @@
 import type { Logger, WriteBatcher } from '../core/ports';
 import type { Db } from './db';
-import { isLockError, StorageUnavailableError, storageRefusals, toStorageError } from './errors';
+import { isLockError, StorageUnavailableError, storageRefusals, toStorageError, whileLockedReadOnly } from './errors';
 
 /** Bounds one transaction: a burst larger than this is committed in several. */
 const MAX_BATCH = 256;
@@ -76,8 +76,7 @@ export class GroupCommit implements WriteBatcher {
   private readonly beginRead;
   private readonly commit;
   private readonly rollback;
-  private readonly queryOnly;
-  private readonly queryWritable;
+  private readonly totalChanges;
   /** better-sqlite3 runs a transaction function inside an open transaction as a SAVEPOINT ... RELEASE. */
   private readonly inSavepoint;
 
@@ -92,8 +91,12 @@ export class GroupCommit implements WriteBatcher {
     this.beginRead = db.prepare('BEGIN DEFERRED');
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
-    this.queryOnly = db.prepare('PRAGMA query_only = ON');
-    this.queryWritable = db.prepare('PRAGMA query_only = OFF');
+    // Not a prepared `PRAGMA query_only = ON`: SQLite applies a flag pragma when the statement is prepared, not each
+    // time it runs, so a prepared one switched nothing on its first run (it did only after SQLite had expired and
+    // re-prepared it). The read-only attempt then ran with writes allowed; a write that found the lock free again was
+    // "done", answered, and rolled back: a lost write (bench:soak, one in two of three 10-minute runs). The switch is
+    // now made with db.pragma (prepared anew each time), and a work is answered only if nothing changed any row.
+    this.totalChanges = db.prepare('SELECT total_changes()').pluck();
     this.inSavepoint = db.transaction((work: () => unknown) => work());
   }
 
@@ -155,7 +158,7 @@ export class GroupCommit implements WriteBatcher {
     const kept: Queued[] = [];
     let refused = 0;
     for (const item of waiting) {
-      if (!item.needsWrite && this.answerReading(item)) continue;
+      if (!item.needsWrite && this.answerReading(item, canWait)) continue;
       if (canWait && now - item.queuedAt < this.lockWaitMs) kept.push(item);
       else {
         refused += 1;
@@ -180,30 +183,36 @@ export class GroupCommit implements WriteBatcher {
 
   /**
    * Runs `item` in a read-only transaction. True when it was answered (it only read, or failed on its own); false
-   * when it tried to write, which the refusal counter shows even if the core turned the refusal into a reply.
+   * when it tried to write, which the refusal counter shows even if the core turned the refusal into a reply, or
+   * changed a row (which the rollback below undoes, so such a work must never be answered from here).
    */
-  private answerReading(item: Queued): boolean {
+  private answerReading(item: Queued, locked: boolean): boolean {
     const refusalsBefore = storageRefusals();
     let outcome: Outcome;
+    let changed = false;
     // A connection already read-only (query_only set by its owner) stays so: only our own switch is undone.
     const wasQueryOnly = this.db.pragma('query_only', { simple: true }) === 1;
     try {
-      this.queryOnly.run();
+      this.db.pragma('query_only = ON');
       this.beginRead.run();
+      const changesBefore = this.totalChanges.get() as number;
       try {
-        outcome = { item, ok: true, value: this.inSavepoint(item.work) };
+        const read = () => this.inSavepoint(item.work);
+        outcome = { item, ok: true, value: locked ? whileLockedReadOnly(read) : read() };
       } catch (error) {
         outcome = { item, ok: false, error };
       }
+      changed = (this.totalChanges.get() as number) !== changesBefore;
       if (this.db.inTransaction) this.rollback.run();
     } catch {
       // Not even a read transaction could start (an I/O error): the work waits or is refused like a write.
       item.needsWrite = true;
       return false;
     } finally {
-      if (this.db.open && !wasQueryOnly) this.queryWritable.run();
+      if (this.db.open && !wasQueryOnly) this.db.pragma('query_only = OFF');
     }
     const triedToWrite =
+      changed ||
       storageRefusals() > refusalsBefore ||
       (!outcome.ok && toStorageError(outcome.error) instanceof StorageUnavailableError);
     if (triedToWrite) {

@@ -48,6 +48,9 @@ const EVENT_CODE_FIELD = 'session_end_events.client_code';
 export const normaliseClientCode = (code: string) => code.replace(/\s+/g, '').toLowerCase();
 
 /** Client codes, evidence lines and mentors' names are sealed by `cipher` like notes. */
+/** Coaches whose last written email a process remembers; one let go costs one no-op upsert when next seen. */
+export const EMAILS_REMEMBERED = 10_000;
+
 export function journeyRepository(db: Db, cipher: TextCipher = plainTextCipher): JourneyRepository {
   const insertSession = db.prepare(
     `INSERT INTO client_sessions (coach_id, session_date, minutes, paid, participants, client_code, rubric_version,
@@ -122,7 +125,8 @@ export function journeyRepository(db: Db, cipher: TextCipher = plainTextCipher):
   const byEmail = db.prepare<[string], { coach_id: number }>(
     'SELECT coach_id FROM coach_emails WHERE email = ? ORDER BY coach_id',
   );
-  // The email last written per coach in this process: the common case (unchanged) writes nothing.
+  // The email last written per coach in this process: the common case (unchanged) writes nothing. Bounded, the most
+  // recently used kept: one entry per coach for the process's life grew with every new coach (bench:soak, issue 18).
   const emailsWritten = new Map<number, string>();
 
   const openRating = (r: RatingRow): MarkerRating => ({
@@ -251,9 +255,14 @@ export function journeyRepository(db: Db, cipher: TextCipher = plainTextCipher):
     },
     rememberEmail(coachId, email) {
       const normal = email.trim().toLowerCase();
-      if (emailsWritten.get(coachId) === normal) return;
-      upsertEmail.run(coachId, normal);
+      const known = emailsWritten.get(coachId) === normal;
+      if (!known) upsertEmail.run(coachId, normal);
+      emailsWritten.delete(coachId);
       emailsWritten.set(coachId, normal);
+      if (emailsWritten.size > EMAILS_REMEMBERED) {
+        const oldest = emailsWritten.keys().next();
+        if (!oldest.done) emailsWritten.delete(oldest.value);
+      }
     },
     coachesByEmail: (email) => byEmail.all(email.trim().toLowerCase()).map((r) => r.coach_id),
     email: (coachId) => emailOf.get(coachId)?.email,

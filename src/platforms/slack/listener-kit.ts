@@ -172,8 +172,9 @@ export function listenerKit(deps: ListenerDeps) {
     },
     prefill: SessionPrefill = {},
   ) => {
-    // Registers the coach (with their Slack time zone) on first contact, before any form is filled in.
-    const coach = trellis.coach(ref, ctx);
+    // Registers the coach (with their Slack time zone) on first contact, before any form is filled in. Through the
+    // group commit: after the ack, a lock the WAL checkpoint holds a moment is waited out, not refused in 5 ms.
+    const coach = await deps.commits.run(() => trellis.coach(ref, ctx));
     const view =
       kind === 'session_form'
         ? sessionModal(prefill, trellis.today(coach))

@@ -12,27 +12,56 @@ export interface ProfileHint {
 const TTL_MS = 6 * 60 * 60 * 1000;
 /** After a failed lookup, wait this long before asking Slack again, so a flaky users.info never blocks every request. */
 const FAILURE_TTL_MS = 60 * 1000;
+/**
+ * Profiles kept at most, the most recently used: without a bound every coach seen in six hours stayed in memory
+ * (bench:soak, a new coach per prompt reply: some 250 bytes each, 9 MB of live heap in 10 minutes). A profile let
+ * go costs one users.info the next time; until it answers, the coach's stored time zone is used.
+ */
+export const PROFILES_KEPT = 10_000;
 
 /**
  * What Slack's profile says about a coach (time zone, name), from users.info, cached per user so a busy coach
  * does not cost a Web API call per request.
  */
 export class SlackProfiles {
+  /** By tenant and user, the most recently used last. */
   private readonly cache = new Map<string, { hint: ProfileHint; until: number }>();
+  private readonly kept: number;
 
   constructor(
     private readonly clock: Clock,
     private readonly log: Logger,
-  ) {}
+    options: { kept?: number } = {},
+  ) {
+    this.kept = options.kept ?? PROFILES_KEPT;
+  }
 
   private key(tenant: string, user: string): string {
     return `${tenant}:${user}`;
   }
 
   cached(tenant: string, user: string): ProfileHint | undefined {
-    const entry = this.cache.get(this.key(tenant, user));
-    if (!entry || entry.until < this.clock.now().getTime()) return undefined;
+    const key = this.key(tenant, user);
+    const entry = this.cache.get(key);
+    if (!entry) return undefined;
+    if (entry.until < this.clock.now().getTime()) {
+      this.cache.delete(key);
+      return undefined;
+    }
+    // Used again: now the most recent.
+    this.cache.delete(key);
+    this.cache.set(key, entry);
     return entry.hint;
+  }
+
+  private remember(tenant: string, user: string, hint: ProfileHint, until: number): void {
+    const key = this.key(tenant, user);
+    this.cache.delete(key);
+    this.cache.set(key, { hint, until });
+    if (this.cache.size > this.kept) {
+      const oldest = this.cache.keys().next();
+      if (!oldest.done) this.cache.delete(oldest.value);
+    }
   }
 
   /**
@@ -68,11 +97,11 @@ export class SlackProfiles {
         displayName: parsed.user.profile?.display_name || parsed.user.real_name || undefined,
         email: parsed.user.profile?.email || undefined,
       };
-      this.cache.set(this.key(tenant, user), { hint, until: now + TTL_MS });
+      this.remember(tenant, user, hint, now + TTL_MS);
       return hint;
     } catch (error) {
       this.log.warn('slack users.info failed; using the stored time zone', { user, error });
-      this.cache.set(this.key(tenant, user), { hint: {}, until: now + FAILURE_TTL_MS });
+      this.remember(tenant, user, {}, now + FAILURE_TTL_MS);
       return {};
     }
   }
