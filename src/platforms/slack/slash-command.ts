@@ -18,7 +18,6 @@ import {
   slackErrorCode,
 } from './listener-kit';
 import { slashCommand } from './payloads';
-import type { ProfileHint } from './profiles';
 import { logRefusedWrite, profileBeforeAck } from './write-first';
 
 /** The welcome a command brings: the message (first time), nothing, or `later` (looked up after the ack). */
