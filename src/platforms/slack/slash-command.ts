@@ -29,16 +29,20 @@ export function selfcheckCommand(deps: ListenerDeps, kit: ListenerKit): (args: C
   const { asReply, openForm } = kit;
   // ---- /selfcheck ----
   const onSelfcheck = async ({ ack: boltAck, body, respond, client, context }: CommandArgs) => {
-    let acked = false;
-    const ack: typeof boltAck = (response) => {
-      acked = true;
-      return boltAck(response);
+    // A method, not a constant arrow function: no per-request naming under tsx (see receiver.ts).
+    const gate = {
+      acked: false,
+      ack(response?: Parameters<typeof boltAck>[0]) {
+        gate.acked = true;
+        return boltAck(response);
+      },
     };
+    const { ack } = gate;
     try {
       await handleCommand(ack, body, respond, client, context);
     } catch (error) {
       // Something unexpected (not a mistake the coach made): say so, then let app.error record it.
-      if (!acked) await ack({ response_type: 'ephemeral', text: FAILED });
+      if (!gate.acked) await ack({ response_type: 'ephemeral', text: FAILED });
       else await respond({ response_type: 'ephemeral', text: FAILED }).catch(() => undefined);
       throw error;
     }

@@ -72,19 +72,23 @@ export async function profileBeforeAck(
   ref: CoachRef,
 ): Promise<{ hint: ProfileHint; fillLater(): Promise<void>; late: boolean }> {
   const { hint, pending } = await deps.profiles.lookupWithin(client, ref.tenant, ref.user, PROFILE_BUDGET_MS);
-  const fillLater = async () => {
-    if (!pending) return;
-    const late = await pending;
-    if (!late.timeZone && !late.displayName) return;
-    await deps.commits
-      .run(() => {
-        if (deps.trellis.knows(ref)) deps.trellis.coach(ref, late);
-      })
-      .catch((error: unknown) => {
-        if (!logRefusedWrite(deps.log, error, { path: 'profile', ref })) throw error;
-      });
+  return {
+    hint,
+    late: pending !== undefined,
+    // A method, not a constant arrow function: no per-request naming under tsx (see receiver.ts).
+    async fillLater() {
+      if (!pending) return;
+      const late = await pending;
+      if (!late.timeZone && !late.displayName) return;
+      await deps.commits
+        .run(() => {
+          if (deps.trellis.knows(ref)) deps.trellis.coach(ref, late);
+        })
+        .catch((error: unknown) => {
+          if (!logRefusedWrite(deps.log, error, { path: 'profile', ref })) throw error;
+        });
+    },
   };
-  return { hint, fillLater, late: pending !== undefined };
 }
 
 /** Slack's Events API retries an event it got no 200 for three times (immediately, after 1 and after 5 minutes). */
