@@ -14,6 +14,8 @@
  * The two servers are measured in alternating rounds (this machine is shared, so load drifts), and each server's
  * CPU time per request is read from /proc: a figure other processes on the machine cannot skew.
  * BENCH_DB_DIR puts the SQLite file elsewhere (e.g. /dev/shm, to take the disk out of the comparison).
+ * BENCH_CPU_PROF_DIR=<dir> runs each server with `node --cpu-prof` and leaves its .cpuprofile there (profiling only:
+ * the profiler costs CPU, so figures from such a run are not comparable).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -103,7 +105,9 @@ function startChild(
   stream: 'stdout' | 'stderr',
   ready: (line: string) => number | undefined,
 ): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', file], {
+  const profile = process.env.BENCH_CPU_PROF_DIR;
+  const profiling = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  const child = spawn(process.execPath, [...profiling, '--import', 'tsx', file], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -59,7 +59,7 @@ export class CheckIns {
 
   /** What a mentor would say back (see mentor-response.ts): a human word first, falls framed, a tip only if clear. */
   private selfCheckAcknowledgement(coach: Coach, check: SelfCheck): Message {
-    const previous = this.deps.repos.selfChecks.recent(coach.id, 3).find((c) => c.id < check.id);
+    const previous = this.deps.repos.selfChecks.previous(coach.id, check.id);
     return selfCheckResponse(this.deps.catalog, { check, previous, console: coach.platform === 'console' });
   }
 

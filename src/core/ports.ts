@@ -26,6 +26,8 @@ export interface CoachRepository {
   /** Finds the coach or creates them with the given defaults. */
   upsert(ref: CoachRef, defaults: Settings, displayName?: string | null): Coach;
   find(ref: CoachRef): Coach | undefined;
+  /** Whether the coach has been welcomed; undefined for a coach not held. One column, no Coach built. */
+  welcomed(ref: CoachRef): boolean | undefined;
   byId(id: number): Coach | undefined;
   updateSettings(id: number, settings: Settings, timeZoneSetByCoach: boolean): Coach;
   /** Records the welcome as sent; true only for the one call that recorded it (a retry or a second process: false). */
@@ -44,6 +46,8 @@ export interface SelfCheckRepository {
   add(check: NewSelfCheck): { check: SelfCheck; created: boolean };
   /** Most recent first. */
   recent(coachId: number, limit: number): SelfCheck[];
+  /** The coach's most recent check before the one with id `beforeId` (what a new check-in is compared with). */
+  previous(coachId: number, beforeId: number): SelfCheck | undefined;
   /** Checks with localDate in [fromDate, toDate], oldest first. */
   between(coachId: number, fromDate: string, toDate: string): SelfCheck[];
   count(coachId?: number): number;

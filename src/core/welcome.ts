@@ -56,6 +56,8 @@ export class Welcome {
    */
   once(ref: CoachRef, ctx: RequestContext = {}): Message | undefined {
     const { repos, clock, log } = this.deps;
+    // Asked after every command: the common answer (welcomed long ago) costs one column, not a whole coach.
+    if (repos.coaches.welcomed(ref) !== false) return undefined;
     const coach = repos.coaches.find(ref);
     if (!coach || coach.welcomedAt !== null) return undefined;
     if (!repos.coaches.markWelcomed(coach.id, clock.now().toISOString())) return undefined;

@@ -45,15 +45,22 @@ export function toCoach(row: CoachRow): Coach {
 }
 
 /** The stored list ("private,virtual"): known practices only, in PRACTICES order. */
+const KNOWN_PRACTICES: ReadonlySet<string> = new Set<string>(PRACTICES);
+
 function readPractices(stored: string): Practice[] {
-  const known = new Set<string>(PRACTICES);
-  return sortPractices(stored.split(',').filter((p): p is Practice => known.has(p)));
+  if (stored === '') return [];
+  return sortPractices(stored.split(',').filter((p): p is Practice => KNOWN_PRACTICES.has(p)));
 }
 
 export function coachRepository(db: Db, now: () => Date): CoachRepository {
   const find = db.prepare<[string, string, string], CoachRow>(
     'SELECT * FROM coaches WHERE platform = ? AND tenant = ? AND user_id = ?',
   );
+  const welcomedAt = db
+    .prepare<[string, string, string], string | null>(
+      'SELECT welcomed_at FROM coaches WHERE platform = ? AND tenant = ? AND user_id = ?',
+    )
+    .pluck();
   const byId = db.prepare<[number], CoachRow>('SELECT * FROM coaches WHERE id = ?');
   const insert = db.prepare(
     `INSERT INTO coaches (platform, tenant, user_id, display_name, prompt_time, prompt_days, time_zone, level,
@@ -106,6 +113,10 @@ export function coachRepository(db: Db, now: () => Date): CoachRepository {
     find(ref) {
       const row = find.get(ref.platform, ref.tenant, ref.user);
       return row ? toCoach(row) : undefined;
+    },
+    welcomed(ref) {
+      const at = welcomedAt.get(ref.platform, ref.tenant, ref.user);
+      return at === undefined ? undefined : at !== null;
     },
     byId(id) {
       const row = byId.get(id);

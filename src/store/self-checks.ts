@@ -34,6 +34,15 @@ function toSelfCheck(row: SelfCheckRow, cipher: TextCipher = plainTextCipher): S
 /** The additional data bound into an encrypted note (see src/store/encryption.ts). */
 const NOTE_FIELD = 'self_checks.note';
 
+/** A coach's latest checks, read from the index by coach and time (migration 28): nothing is sorted. */
+export const RECENT_SQL = 'SELECT * FROM self_checks WHERE coach_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?';
+/**
+ * The check before a given one (what each new check-in is compared with): the same index walked from the newest,
+ * the rowid in each index entry tested before any row is read, so one row is read.
+ */
+export const PREVIOUS_SQL =
+  'SELECT * FROM self_checks WHERE coach_id = ? AND id < ? ORDER BY checked_at DESC, id DESC LIMIT 1';
+
 /** Notes are sealed by `cipher` on the way in and opened on the way out (encryption at rest when a key is set). */
 export function selfCheckRepository(db: Db, cipher: TextCipher = plainTextCipher): SelfCheckRepository {
   const open = (row: SelfCheckRow) => toSelfCheck(row, cipher);
@@ -43,9 +52,8 @@ export function selfCheckRepository(db: Db, cipher: TextCipher = plainTextCipher
      ON CONFLICT (request_key) WHERE request_key IS NOT NULL DO NOTHING`,
   );
   const byKey = db.prepare<[string], SelfCheckRow>('SELECT * FROM self_checks WHERE request_key = ?');
-  const recent = db.prepare<[number, number], SelfCheckRow>(
-    'SELECT * FROM self_checks WHERE coach_id = ? ORDER BY checked_at DESC, id DESC LIMIT ?',
-  );
+  const recent = db.prepare<[number, number], SelfCheckRow>(RECENT_SQL);
+  const previous = db.prepare<[number, number], SelfCheckRow>(PREVIOUS_SQL);
   const between = db.prepare<[number, string, string], SelfCheckRow>(
     'SELECT * FROM self_checks WHERE coach_id = ? AND local_date BETWEEN ? AND ? ORDER BY checked_at, id',
   );
@@ -85,6 +93,10 @@ export function selfCheckRepository(db: Db, cipher: TextCipher = plainTextCipher
       return { check: open(byKey.get(check.requestKey as string) as SelfCheckRow), created: false };
     },
     recent: (coachId, limit) => recent.all(coachId, limit).map(open),
+    previous: (coachId, beforeId) => {
+      const row = previous.get(coachId, beforeId);
+      return row ? open(row) : undefined;
+    },
     between: (coachId, from, to) => between.all(coachId, from, to).map(open),
     count: (coachId) =>
       coachId === undefined ? (countAll.get() as { n: number }).n : (countFor.get(coachId) as { n: number }).n,

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { createRepositories, openDatabase, schemaVersion } from '../../src/store';
 import { MIGRATIONS } from '../../src/store/migrations';
+import { PREVIOUS_SQL, RECENT_SQL } from '../../src/store/self-checks';
 import { coachWindowSql } from '../../src/store/weekly-stats';
 import { testSettings } from '../helpers/settings';
 import { tempDbFile } from '../helpers/temp-db';
@@ -62,7 +63,12 @@ describe('the SQLite store', () => {
     old.close();
 
     const db = openDatabase(t.file);
-    expect(indexes(db)).toEqual(['self_checks_by_checked_at', 'self_checks_by_coach_date', 'self_checks_request_key']);
+    expect(indexes(db)).toEqual([
+      'self_checks_by_checked_at',
+      'self_checks_by_coach_date',
+      'self_checks_by_coach_time',
+      'self_checks_request_key',
+    ]);
     // Weekly summaries and digests for everyone: a search per coach or member, never a scan of every check-in.
     const details = (sql: string) =>
       db
@@ -76,6 +82,34 @@ describe('the SQLite store', () => {
     ]);
     // Both sides come out in (coach, date) order and are merged: nothing is sorted in a temporary b-tree.
     expect(everyone.join('\n')).not.toMatch(/TEMP B-TREE/);
+    db.close();
+  });
+
+  it("reads a coach's latest self-checks and the one before a check-in from an index, never sorting them all", () => {
+    const db = openDatabase(t.file);
+    const plan = (sql: string) =>
+      db
+        .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(1, 2)
+        .map((r) => r.detail)
+        .join('\n');
+    // Every quick check-in runs the second; sorting a coach's whole record each time grew with every check-in.
+    for (const sql of [RECENT_SQL, PREVIOUS_SQL]) {
+      expect(plan(sql)).toMatch(/USING INDEX self_checks_by_coach_time \(coach_id=\?\)/);
+      expect(plan(sql)).not.toMatch(/TEMP B-TREE/);
+    }
+    const repos = createRepositories(db, () => new Date('2026-03-02T10:00:00Z'));
+    const coach = repos.coaches.upsert({ platform: 'slack', tenant: 'T1', user: 'U1' }, defaults);
+    const other = repos.coaches.upsert({ platform: 'slack', tenant: 'T1', user: 'U2' }, defaults);
+    const add = (coachId: number, checkedAt: string, context: 1 | 2 | 3 | 4 | 5) =>
+      repos.selfChecks.add({ coachId, checkedAt, localDate: checkedAt.slice(0, 10), ratings: { context }, note: null })
+        .check;
+    const first = add(coach.id, '2026-03-01T09:00:00.000Z', 2);
+    add(other.id, '2026-03-01T10:00:00.000Z', 5);
+    const second = add(coach.id, '2026-03-02T09:00:00.000Z', 4);
+    expect(repos.selfChecks.previous(coach.id, second.id)).toEqual(first);
+    expect(repos.selfChecks.previous(coach.id, first.id)).toBeUndefined();
+    expect(repos.selfChecks.recent(coach.id, 5).map((c) => c.id)).toEqual([second.id, first.id]);
     db.close();
   });
 

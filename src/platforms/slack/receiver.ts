@@ -168,52 +168,56 @@ export class SlackHttpReceiver implements Receiver {
    * Slack retries.
    */
   private ackFor(res: ServerResponse, hold = false): { ack: AckFn<unknown>; release(stored?: boolean): void } {
+    const { log } = this.options;
     let acked = false;
     let released = !hold;
     let pending: unknown;
     const timer = setTimeout(() => {
       if (res.headersSent) return;
-      if (acked) this.options.log.error('slack event not stored in time; answered 500 so Slack retries it');
-      else this.options.log.error('slack request not acknowledged in time');
+      if (acked) log.error('slack event not stored in time; answered 500 so Slack retries it');
+      else log.error('slack request not acknowledged in time');
       res.writeHead(500).end();
     }, this.options.ackDeadlineMs ?? ACK_DEADLINE_MS);
     // A request answered without an ack (no listener) leaves this pending; it must not hold the process open.
     timer.unref();
-    const answer = (response?: unknown) => {
-      clearTimeout(timer);
-      if (res.headersSent) return;
-      if (response === undefined || response === '') {
-        res.writeHead(200, { 'content-length': 0 }).end();
-        return;
-      }
-      const json = typeof response !== 'string';
-      const payload = Buffer.from(json ? JSON.stringify(response) : (response as string));
-      // One write with a length, not chunked encoding.
-      res
-        .writeHead(200, {
-          'content-type': json ? 'application/json' : 'text/plain; charset=utf-8',
-          'content-length': payload.length,
-        })
-        .end(payload);
-    };
-    return {
-      ack: async (response?: unknown) => {
+    // Methods, not arrow functions held in constants: tsx (keepNames) names each of those with a defineProperty call
+    // on every request. None of them uses `this`, so Bolt may call them detached.
+    const gate = {
+      answer(response?: unknown) {
+        clearTimeout(timer);
+        if (res.headersSent) return;
+        if (response === undefined || response === '') {
+          res.writeHead(200, { 'content-length': 0 }).end();
+          return;
+        }
+        const json = typeof response !== 'string';
+        const payload = Buffer.from(json ? JSON.stringify(response) : (response as string));
+        // One write with a length, not chunked encoding.
+        res
+          .writeHead(200, {
+            'content-type': json ? 'application/json' : 'text/plain; charset=utf-8',
+            'content-length': payload.length,
+          })
+          .end(payload);
+      },
+      async ack(response?: unknown) {
         if (acked) throw new ReceiverMultipleAckError();
         acked = true;
-        if (released) answer(response);
+        if (released) gate.answer(response);
         else pending = response;
       },
-      release: (stored = true) => {
+      release(stored = true) {
         if (released) return;
         released = true;
         if (stored) {
-          if (acked) answer(pending);
+          if (acked) gate.answer(pending);
           return;
         }
         clearTimeout(timer);
-        this.options.log.warn('slack event not stored; answered 500 so Slack retries it');
+        log.warn('slack event not stored; answered 500 so Slack retries it');
         if (!res.headersSent) res.writeHead(500).end();
       },
     };
+    return gate;
   }
 }

@@ -2,7 +2,7 @@ import type { Context, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt
 import type { WebClient } from '@slack/web-api';
 import { type Message, message } from '../../core/message';
 import type { CoachRef } from '../../core/model';
-import type { RequestContext } from '../../core/trellis';
+import type { Reply, RequestContext } from '../../core/trellis';
 import { uploadExportFiles } from './files';
 import {
   BUSY,
@@ -18,8 +18,10 @@ import {
   slackErrorCode,
 } from './listener-kit';
 import { slashCommand } from './payloads';
-import type { ProfileHint } from './profiles';
 import { logRefusedWrite, profileBeforeAck } from './write-first';
+
+/** The welcome a command brings: the message (first time), nothing, or `later` (looked up after the ack). */
+type WelcomeAfter = Message | undefined | 'later';
 
 /** The /selfcheck slash command: answered in the ack when it can be, else through response_url. */
 export function selfcheckCommand(deps: ListenerDeps, kit: ListenerKit): (args: CommandArgs) => Promise<void> {
@@ -27,16 +29,20 @@ export function selfcheckCommand(deps: ListenerDeps, kit: ListenerKit): (args: C
   const { asReply, openForm } = kit;
   // ---- /selfcheck ----
   const onSelfcheck = async ({ ack: boltAck, body, respond, client, context }: CommandArgs) => {
-    let acked = false;
-    const ack: typeof boltAck = (response) => {
-      acked = true;
-      return boltAck(response);
+    // A method, not a constant arrow function: no per-request naming under tsx (see receiver.ts).
+    const gate = {
+      acked: false,
+      ack(response?: Parameters<typeof boltAck>[0]) {
+        gate.acked = true;
+        return boltAck(response);
+      },
     };
+    const { ack } = gate;
     try {
       await handleCommand(ack, body, respond, client, context);
     } catch (error) {
       // Something unexpected (not a mistake the coach made): say so, then let app.error record it.
-      if (!acked) await ack({ response_type: 'ephemeral', text: FAILED });
+      if (!gate.acked) await ack({ response_type: 'ephemeral', text: FAILED });
       else await respond({ response_type: 'ephemeral', text: FAILED }).catch(() => undefined);
       throw error;
     }
@@ -65,26 +71,25 @@ export function selfcheckCommand(deps: ListenerDeps, kit: ListenerKit): (args: C
         }
       : undefined;
     const requestKey = `slack:command:${command.trigger_id}`;
-    const ctxWith = (hint: ProfileHint): RequestContext => ({ ...hint, requestKey, channel });
-    // Through the group commit: the reply ("saved") exists only once the transaction holding the write is committed.
-    const execute = (hint: ProfileHint) =>
-      deps.commits
-        .run(() => trellis.runCommand(ref, 'selfcheck', unescapeText(command.text), ctxWith(hint)))
-        .catch((error: unknown) => {
-          logRefusedWrite(log, error, { path: 'command', ref, requestKey });
-          return asReply(error);
-        });
-    const formArgs = () => ({
-      client,
-      triggerId: command.trigger_id,
-      onBusy: () => respond({ response_type: 'ephemeral', text: BUSY }).then(() => undefined),
-    });
 
     // The write comes before the ack, first contact included: Slack does not retry a 200, so a check-in it was told
     // about must already be stored. A coach's first request waits for users.info up to PROFILE_BUDGET_MS (their time
     // zone decides the check-in's date); a slower answer is stored once it comes, after the ack.
-    const { hint, fillLater } = await profileBeforeAck(deps, client, ref);
-    const reply = await execute(hint);
+    const { hint, fillLater, late } = await profileBeforeAck(deps, client, ref);
+    const ctx: RequestContext = { ...hint, requestKey, channel };
+    // Through the group commit: the reply ("saved") exists only once the transaction holding the write is committed.
+    // The welcome is looked up (and, the first time, marked) in the same transaction: no read of its own afterwards.
+    // With the coach's profile still to come it waits until that is stored, as the welcome names their time zone.
+    const { reply, welcome } = await deps.commits
+      .run(() => {
+        const answer = trellis.runCommand(ref, 'selfcheck', unescapeText(command.text), ctx);
+        const welcome = answer.type !== 'messages' ? undefined : late ? 'later' : welcomeWithin(ref, hint);
+        return { reply: answer, welcome };
+      })
+      .catch((error: unknown): { reply: Reply; welcome: WelcomeAfter } => {
+        logRefusedWrite(log, error, { path: 'command', ref, requestKey });
+        return { reply: asReply(error), welcome: 'later' };
+      });
     if (reply.type === 'messages' && hasFiles(reply.messages)) {
       await ack();
       await deliverFiles(client, ref, reply.messages, respond);
@@ -98,12 +103,27 @@ export function selfcheckCommand(deps: ListenerDeps, kit: ListenerKit): (args: C
       await ack(ephemeral(reply.messages));
     } else {
       await ack();
-      await openForm(reply.type, ref, ctxWith(hint), formArgs(), prefillOf(reply));
+      const onBusy = () => respond({ response_type: 'ephemeral', text: BUSY }).then(() => undefined);
+      await openForm(reply.type, ref, ctx, { client, triggerId: command.trigger_id, onBusy }, prefillOf(reply));
     }
     await fillLater();
     // A form open on the coach's screen is not interrupted: the welcome then follows their next command.
-    if (reply.type === 'messages') await kit.welcomeAfter(ref, hint, command.trigger_id);
+    if (reply.type !== 'messages') return;
+    if (welcome === 'later') await kit.welcomeAfter(ref, hint, command.trigger_id);
+    else if (welcome) await kit.sendDirect(ref, welcome, `welcome:${command.trigger_id}`, hint);
   };
+
+  /**
+   * The welcome, looked up inside the command's transaction. Anything going wrong here must not undo the check-in
+   * (it would if it escaped the work), so it is left to the welcome's own path after the ack, as before.
+   */
+  function welcomeWithin(ref: CoachRef, hint: RequestContext): WelcomeAfter {
+    try {
+      return trellis.welcome.once(ref, hint);
+    } catch {
+      return 'later';
+    }
+  }
 
   /**
    * An export: the files go to the coach's DM (never the channel the command was typed in), then the command is

@@ -64,27 +64,31 @@ export function logRefusedWrite(log: Logger, error: unknown, fields: RefusedFiel
 /**
  * The coach's Slack profile for a request that writes before its ack: what Slack says within PROFILE_BUDGET_MS,
  * else nothing. `fillLater` (awaited after the ack) stores the time zone and name once users.info has answered,
- * unless the coach has meanwhile deleted their data.
+ * unless the coach has meanwhile deleted their data; `late` says there is such an answer still to come.
  */
 export async function profileBeforeAck(
   deps: { profiles: SlackProfiles; trellis: Trellis; commits: WriteBatcher; log: Logger },
   client: WebClient,
   ref: CoachRef,
-): Promise<{ hint: ProfileHint; fillLater(): Promise<void> }> {
+): Promise<{ hint: ProfileHint; fillLater(): Promise<void>; late: boolean }> {
   const { hint, pending } = await deps.profiles.lookupWithin(client, ref.tenant, ref.user, PROFILE_BUDGET_MS);
-  const fillLater = async () => {
-    if (!pending) return;
-    const late = await pending;
-    if (!late.timeZone && !late.displayName) return;
-    await deps.commits
-      .run(() => {
-        if (deps.trellis.knows(ref)) deps.trellis.coach(ref, late);
-      })
-      .catch((error: unknown) => {
-        if (!logRefusedWrite(deps.log, error, { path: 'profile', ref })) throw error;
-      });
+  return {
+    hint,
+    late: pending !== undefined,
+    // A method, not a constant arrow function: no per-request naming under tsx (see receiver.ts).
+    async fillLater() {
+      if (!pending) return;
+      const late = await pending;
+      if (!late.timeZone && !late.displayName) return;
+      await deps.commits
+        .run(() => {
+          if (deps.trellis.knows(ref)) deps.trellis.coach(ref, late);
+        })
+        .catch((error: unknown) => {
+          if (!logRefusedWrite(deps.log, error, { path: 'profile', ref })) throw error;
+        });
+    },
   };
-  return { hint, fillLater };
 }
 
 /** Slack's Events API retries an event it got no 200 for three times (immediately, after 1 and after 5 minutes). */

@@ -21,6 +21,7 @@ import { platformRates } from './021-platform-rates';
 import { mentorCoaching } from './022-mentor-coaching';
 import { mentorLogs } from './024-mentor-logs';
 import { portfolioPicks } from './027-portfolio-picks';
+import { selfChecksByTime } from './028-self-checks-by-time';
 
 /** One schema change. `version` becomes the database's user_version once `sql` (or `run`) has run. */
 export interface Migration {
@@ -63,4 +64,5 @@ export const MIGRATIONS: readonly Migration[] = [
   mentorCoaching,
   mentorLogs,
   portfolioPicks,
+  selfChecksByTime,
 ];

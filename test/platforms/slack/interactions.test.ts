@@ -65,6 +65,10 @@ describe('Slack interactions and failures', () => {
     await h.idle();
     expect(answered).toBe(true);
     expect(h.ctx.repos.coaches.find(refOf('U2SLOWP'))?.settings.timeZone).toBe('Europe/London');
+    // The welcome waits for the profile (it is not taken with the check-in's write): it names the zone Slack gave.
+    const welcome = h.dmTexts('U2SLOWP').find((t) => t.includes('Welcome to Trellis'));
+    expect(welcome).toContain('Europe/London');
+    expect(welcome).not.toContain('UTC');
   });
 
   test('views.open answered 429 + Retry-After: 1 is retried after the wait, and the modal opens', async () => {
