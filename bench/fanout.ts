@@ -6,13 +6,15 @@
  * from its 429s, then (a restart) a second one, for a new batch of coaches, that starts at the rate the first kept.
  *
  *   npx tsx bench/fanout.ts [--coaches 10000 (up to 100000)] [--rate 200] [--concurrency 16] [--sender-heap-mb N]
- *                           [--sender-young-mb N] [--first-of-week] [--quick]
+ *                           [--sender-young-mb N] [--sender-flags "--flag ..."] [--tsx] [--first-of-week] [--quick]
  *
  * --quick (bench:all): 1,000 coaches (a 5 s bound at 200 posts/s), unless given.
  *
+ * The sender runs as `npm start` runs Trellis: the compiled build (`npm run build`, run first) under the node flags
+ * of package.json's start script. --tsx runs it from the TypeScript sources under tsx instead (as before the build
+ * step), --sender-flags adds node flags (e.g. "--cpu-prof --cpu-prof-dir=DIR"; give it as --sender-flags=...).
  * --sender-heap-mb runs the sender with --max-old-space-size=N (how a memory-capped deployment would run it), and
- * --sender-young-mb with --max-semi-space-size=N (V8's young generation: Node's default lets it grow to 16 MB a
- * semi-space, 32 MB resident, under a fan-out's allocation rate).
+ * --sender-young-mb with --max-semi-space-size=N (V8's young generation).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
