@@ -110,52 +110,23 @@ export class Scheduler {
     return this.senders.get(platform);
   }
 
-  /**
-   * Plans what is due at `now` into the outbox and sends every ready delivery. The sends start once the first batch
-   * is planned, and the rest is planned a batch (one transaction) at a time between them: planning 10,000 coaches
-   * takes a couple of seconds, time in which the platform's rate would otherwise go unused.
-   */
+  /** Plans what is due at `now` into the outbox, then sends every ready delivery. */
   async runDue(now: Date = this.deps.clock.now()): Promise<TickSummary> {
     // Another process holding the database fails these writes at once (the serving busy timeout): each is one
     // transaction, so nothing is half-planned; the next tick plans and releases again. The sends wait for the lock.
-    const plan: PlanSummary = { coaches: 0, enqueued: 0, missed: 0 };
-    const steps = this.planSteps(now, plan);
-    const planNext = () => this.whileLocked('planning', () => steps.next().done === true) ?? true;
-    let planned = planNext();
+    const plan = this.whileLocked('planning', () => this.planDue(now)) ?? { coaches: 0, enqueued: 0, missed: 0 };
     const leaseStart = new Date(now.getTime() - (this.deps.leaseMs ?? DEFAULT_LEASE_MS)).toISOString();
     const released = this.whileLocked('releasing', () => this.deps.deliveries.releaseAbandoned(leaseStart)) ?? 0;
     if (released) this.deps.log.warn('deliveries abandoned mid-send: checking before retrying', { released });
     const sent: TickSummary['sent'] = {};
-    if (this.stopped) {
-      while (!planned) planned = planNext();
-    } else {
-      let sending = true;
-      const first = this.sendAll(sent).finally(() => {
-        sending = false;
-      });
-      while (!planned) {
-        await new Promise((resolve) => setImmediate(resolve));
-        planned = planNext();
-      }
-      // A sender that found the outbox empty before the planning ended sends what was planned after.
-      const endedEarly = !sending;
-      await first;
-      if (endedEarly && !this.stopped) await this.sendAll(sent);
+    if (!this.stopped) {
+      const results = await Promise.all(
+        [...this.senders.values()].map(async (s) => [s.platform, await s.run()] as const),
+      );
+      for (const [platform, summary] of results) sent[platform] = summary;
     }
     const removed = this.stopped ? undefined : await this.removeQueued();
     return { ...plan, released, sent, ...(removed ? { removed } : {}) };
-  }
-
-  /** Every platform's ready deliveries, counted into `sent`. */
-  private async sendAll(sent: TickSummary['sent']): Promise<void> {
-    const results = await Promise.all(
-      [...this.senders.values()].map(async (s) => [s.platform, await s.run()] as const),
-    );
-    for (const [platform, summary] of results) {
-      const total = sent[platform];
-      if (!total) sent[platform] = summary;
-      else for (const key of Object.keys(summary) as (keyof SendSummary)[]) total[key] += summary[key];
-    }
   }
 
   /** `work`, or undefined (logged) when another process holds the database: the next tick does it. */
@@ -186,16 +157,9 @@ export class Scheduler {
    * from stale settings; the unique key makes a second plan of the same prompt a no-op anyway.
    */
   planDue(now: Date): PlanSummary {
-    const summary: PlanSummary = { coaches: 0, enqueued: 0, missed: 0 };
-    const steps = this.planSteps(now, summary);
-    while (!steps.next().done) {}
-    return summary;
-  }
-
-  /** `planDue`, a batch of coaches (one transaction) a step, counting into `summary`. */
-  private *planSteps(now: Date, summary: PlanSummary): Generator<void, void> {
     const { schedule, deliveries, producers, catchUpMinutes, log } = this.deps;
     const nowIso = now.toISOString();
+    const summary: PlanSummary = { coaches: 0, enqueued: 0, missed: 0 };
     this.backfill(now);
     for (const [platform, sender] of this.senders) {
       for (;;) {
@@ -230,7 +194,6 @@ export class Scheduler {
         });
         summary.coaches += batch;
         if (batch < BATCH) break;
-        yield;
       }
     }
     if (summary.missed) {
@@ -240,6 +203,7 @@ export class Scheduler {
     for (const planner of this.deps.planners ?? []) {
       for (const row of planner(now)) if (deliveries.enqueue(row, nowIso)) summary.enqueued++;
     }
+    return summary;
   }
 
   /** A snoozed prompt comes back once, SNOOZE_MS later, if that is still the same local day. */
