@@ -6,15 +6,17 @@
  * from its 429s, then (a restart) a second one, for a new batch of coaches, that starts at the rate the first kept.
  *
  *   npx tsx bench/fanout.ts [--coaches 10000 (up to 100000)] [--rate 200] [--concurrency 16] [--sender-heap-mb N]
- *                           [--sender-young-mb N] [--first-of-week] [--quick]
+ *                           [--sender-young-mb N] [--sender-flags "--flag ..."] [--tsx] [--first-of-week] [--quick]
  *
  * --quick (bench:all): 1,000 coaches (a 5 s bound at 200 posts/s), unless given.
  *
+ * The sender runs as `npm start` runs Trellis: the compiled build (`npm run build`, run first) under the node flags
+ * of package.json's start script. --tsx runs it from the TypeScript sources under tsx instead (as before the build
+ * step), --sender-flags adds node flags (e.g. "--cpu-prof --cpu-prof-dir=DIR"; give it as --sender-flags=...).
  * --sender-heap-mb runs the sender with --max-old-space-size=N (how a memory-capped deployment would run it), and
- * --sender-young-mb with --max-semi-space-size=N (V8's young generation: Node's default lets it grow to 16 MB a
- * semi-space, 32 MB resident, under a fan-out's allocation rate).
+ * --sender-young-mb with --max-semi-space-size=N (V8's young generation).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,6 +42,8 @@ const options = z
     'sender-heap-mb': z.coerce.number().int().min(32).max(4096).optional(),
     'sender-young-mb': z.coerce.number().int().min(1).max(64).optional(),
     'first-of-week': z.boolean().default(false),
+    tsx: z.boolean().default(false),
+    'sender-flags': z.string().optional(),
     quick: z.boolean().default(false),
   })
   .parse(
@@ -51,10 +55,24 @@ const options = z
         'sender-heap-mb': { type: 'string' },
         'sender-young-mb': { type: 'string' },
         'first-of-week': { type: 'boolean' },
+        tsx: { type: 'boolean' },
+        'sender-flags': { type: 'string' },
         quick: { type: 'boolean' },
       },
     }).values,
   );
+
+/**
+ * The node flags `npm start` runs Trellis with (package.json's start script: `node [flags] dist/main.js`), so the
+ * sender is measured as Trellis runs.
+ */
+function startFlags(): string[] {
+  const pkg = z
+    .object({ scripts: z.object({ start: z.string() }) })
+    .parse(JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')));
+  const words = pkg.scripts.start.split(/\s+/);
+  return words[0] === 'node' ? words.filter((w) => w.startsWith('--')) : [];
+}
 
 /** A TypeScript script in its own Node process (tsx as a require hook: no extra loader thread or process). */
 const tsx = (script: string, args: string[], nodeFlags: string[] = [], ipc = false): ChildProcess =>
@@ -122,6 +140,8 @@ function seed(file: string, count: number, firstOfWeek: boolean, prefix: string)
 
 interface RunFigures {
   ms: number;
+  /** The sender's CPU time (user + system) over the same span. */
+  cpuMs: number;
   ratio: number;
   duplicates: number;
   losses: number;
@@ -135,7 +155,11 @@ async function main(): Promise<void> {
   const fake = tsx('fake-slack-server.ts', ['--rate', String(options.rate)], [], true);
   const heapMb = options['sender-heap-mb'];
   const youngMb = options['sender-young-mb'];
+  const root = path.join(__dirname, '..');
+  if (!options.tsx) execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
   const senderFlags = [
+    ...(options.tsx ? [] : startFlags()),
+    ...(options['sender-flags']?.split(/\s+/).filter(Boolean) ?? []),
     ...(heapMb ? [`--max-old-space-size=${heapMb}`] : []),
     ...(youngMb ? [`--max-semi-space-size=${youngMb}`] : []),
   ];
@@ -150,27 +174,39 @@ async function main(): Promise<void> {
   const run = async (prefix: string): Promise<RunFigures> => {
     const before = await report();
     seed(file, options.coaches, options['first-of-week'], prefix);
-    const sender = tsx(
-      '../test/schedule/send-due-child.ts',
-      [
-        '--db',
-        file,
-        '--slack-url',
-        url,
-        '--concurrency',
-        String(options.concurrency),
-        '--deadline-ms',
-        String(Math.ceil((messages / options.rate) * 3000) + 30_000),
-      ],
-      senderFlags,
-    );
-    const result = JSON.parse(await firstLine(sender)) as { ms: number; maxRssKb: number; open: number };
+    const senderArgs = [
+      '--db',
+      file,
+      '--slack-url',
+      url,
+      '--concurrency',
+      String(options.concurrency),
+      '--deadline-ms',
+      String(Math.ceil((messages / options.rate) * 3000) + 30_000),
+    ];
+    // As `npm start` runs Trellis: the compiled build (npm run build) under the start script's node flags.
+    const sender = options.tsx
+      ? tsx('../src/schedule/sender-process.ts', senderArgs, senderFlags)
+      : spawn(
+          process.execPath,
+          [...senderFlags, path.join(root, 'dist', 'schedule', 'sender-process.js'), ...senderArgs],
+          {
+            stdio: ['ignore', 'pipe', 'inherit'],
+          },
+        );
+    const result = JSON.parse(await firstLine(sender)) as {
+      ms: number;
+      cpuMs: number;
+      maxRssKb: number;
+      open: number;
+    };
     const after = await report();
     const posts = after.posts - before.posts;
     const keys = after.keys - before.keys;
     // Counted per delivery key (carried in each post's metadata): a coach may rightly get a prompt and a summary.
     return {
       ms: result.ms,
+      cpuMs: result.cpuMs,
       ratio: result.ms / bound,
       duplicates: posts - keys,
       losses: messages - keys,
@@ -182,7 +218,7 @@ async function main(): Promise<void> {
   const print = (label: string, r: RunFigures) => {
     console.log(`  ${label}`);
     console.log(
-      `    delivered all in   ${(r.ms / 1000).toFixed(2)} s  = ${r.ratio.toFixed(3)}x the bound  (target <= 1.03x: ${check(r.ratio <= 1.03)}); 429s answered: ${r.rateLimited}`,
+      `    delivered all in   ${(r.ms / 1000).toFixed(2)} s  = ${r.ratio.toFixed(3)}x the bound  (target <= 1.03x: ${check(r.ratio <= 1.03)}); 429s answered: ${r.rateLimited}; sender CPU ${(r.cpuMs / 1000).toFixed(2)} s`,
     );
     console.log(`    duplicates         ${r.duplicates}  (target 0: ${check(r.duplicates === 0)})`);
     console.log(`    losses             ${r.losses}  (target 0: ${check(r.losses === 0)})`);

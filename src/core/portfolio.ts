@@ -2,10 +2,8 @@ import { TrellisError } from './errors';
 import { excerpt } from './excerpt';
 import { type FileAttachment, type Message, message } from './message';
 import type { Coach, CoachRef } from './model';
-import { coachingLogCsv, mentoringLogCsv } from './portfolio-csv';
 import { gatherPortfolio, type PortfolioData, portfolioIds } from './portfolio-data';
 import { type PortfolioFileKind, type PortfolioPeriod, parsePeriod, periodSchema, periodText } from './portfolio-model';
-import { portfolioPdf } from './portfolio-pdf';
 import type { Clock, Logger, Repositories } from './ports';
 import { localDate } from './time';
 
@@ -46,9 +44,15 @@ function stem(period: PortfolioPeriod): string {
   return `${period.from ?? 'start'}-${period.to}`;
 }
 
-/** One file of a portfolio, built from its data. */
+/**
+ * One file of a portfolio, built from its data. The PDF and CSV writers (pdfkit with its fonts, csv-stringify: some
+ * 12 MB resident) are loaded on the first portfolio, not in every process that only serves or sends. (`require`,
+ * not `import()`: it stays synchronous, as in src/schedule/messengers.ts.)
+ */
 export function portfolioFile(data: PortfolioData, kind: PortfolioFileKind, createdAt: Date): FileAttachment {
   const { period } = data;
+  const { portfolioPdf } = require('./portfolio-pdf') as typeof import('./portfolio-pdf');
+  const { coachingLogCsv, mentoringLogCsv } = require('./portfolio-csv') as typeof import('./portfolio-csv');
   if (kind === 'portfolio-pdf')
     return {
       filename: `trellis-portfolio-${stem(period)}.pdf`,

@@ -2,11 +2,13 @@
  * Paces one platform's sends to what the platform accepts, learning its limit from 429 + Retry-After.
  *
  * A 429 costs the whole platform its Retry-After (often a full second), so it pays to stay just under the
- * limit rather than bounce off it. Start moderately and double every 100 ms until the first 429; the sends the
- * platform accepted in the second before it are its limit. Then pace at that limit less a safety margin, and
+ * limit rather than bounce off it. Start moderately and double every 50 ms until the first 429 (the sooner the window's
+ * allowance is reached, the less of the next window the Retry-After costs); the sends the platform accepted in the
+ * second before it are its limit. Then pace at that limit less a safety margin, and
  * learn the margin from further 429s: one at the settled pace means timing jitter bunched a few sends into one of
  * the platform's windows, so the margin widens (2% to start, at most 10%); a quiet minute narrows it again.
- * Every 30 s without a 429 the pace probes 1% upward, in case the limit rose.
+ * Every 30 s without a 429 the pace probes 1% upward, in case the limit rose; a probe that only found the same limit
+ * again (a 429, and a Retry-After paid) doubles the time to the next probe, up to 10 minutes.
  * Sends are spaced evenly (no bursts), which keeps a fixed-window limiter from seeing more than the pace, and after
  * a pause the pace restarts at the end of the pause rather than catching up.
  */
@@ -29,8 +31,9 @@ export interface RateLimiterOptions {
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Until the first 429: how often the pace doubles. */
-const RAMP_STEP_MS = 100;
+const RAMP_STEP_MS = 50;
 const PROBE_EVERY_MS = 30_000;
+const PROBE_EVERY_MAX_MS = 10 * 60_000;
 const MIN_MARGIN = 0.02;
 const MAX_MARGIN = 0.1;
 const MARGIN_STEP = 0.02;
@@ -48,6 +51,8 @@ export class AdaptiveRateLimiter {
   /** The platform's limit in sends a second, as learned from the last 429; undefined before the first. */
   private limit: number | undefined;
   private marginValue = MIN_MARGIN;
+  /** How long without a 429 before the pace probes upward (doubles while probes find nothing new). */
+  private probeEveryMs = PROBE_EVERY_MS;
   /** When the pace last changed (ramp step, probe, 429). */
   private lastChange: number;
   /** When the margin last widened or narrowed. */
@@ -62,7 +67,7 @@ export class AdaptiveRateLimiter {
   private readonly onLearnt?: (learnt: { limit: number; margin: number }) => void;
 
   constructor(options: RateLimiterOptions = {}) {
-    this.rateValue = options.initialRate ?? 20;
+    this.rateValue = options.initialRate ?? 50;
     this.maxRate = options.maxRate ?? 2000;
     this.minRate = options.minRate ?? 0.2;
     this.now = options.now ?? Date.now;
@@ -141,7 +146,7 @@ export class AdaptiveRateLimiter {
       this.lastMarginChange = t;
       this.setRate(Math.max(this.rateValue, this.limit * (1 - this.marginValue)), t);
       this.onLearnt?.({ limit: this.limit, margin: this.marginValue });
-    } else if (t - this.lastChange >= PROBE_EVERY_MS) {
+    } else if (t - this.lastChange >= this.probeEveryMs) {
       this.setRate(this.rateValue * 1.01, t);
     }
   }
@@ -172,6 +177,11 @@ export class AdaptiveRateLimiter {
       if (!probing && accepted >= this.limit * (1 - this.marginValue)) {
         this.marginValue = Math.min(MAX_MARGIN, this.marginValue + MARGIN_STEP);
         this.lastMarginChange = t;
+      }
+      // The probe found no more room than before: probe less often (each costs a Retry-After).
+      if (probing) {
+        this.probeEveryMs =
+          accepted > this.limit ? PROBE_EVERY_MS : Math.min(PROBE_EVERY_MAX_MS, this.probeEveryMs * 2);
       }
     }
     // Not compounded with the current pace: a stray 429 at a steady pace must not ratchet the pace down.

@@ -24,7 +24,7 @@ test('paces sends evenly at its rate', async () => {
   expect(starts).toEqual([0, 100, 200, 300, 400]);
 });
 
-test('doubles every 100 ms until the first 429, then settles below what was accepted', async () => {
+test('doubles every 50 ms until the first 429, then settles below what was accepted', async () => {
   const s = simulated(20);
   for (let i = 0; i < 40; i++) {
     await s.limiter.acquire();
@@ -161,6 +161,19 @@ test('a 429 after probing above the margin re-measures the limit without widenin
   expect(s.limiter.rate).toBeLessThanOrEqual(90);
 });
 
+test('probes that find the same limit again come ever less often (each costs a Retry-After)', async () => {
+  const s = simulated(20);
+  await sendThrough(s, 1_000, () => 100);
+  // Ten minutes at a limit that never rises: probing every 30 s would hit it every 90 s or so (three +1% steps).
+  const tenMinutes = await sendThrough(s, 60_000, () => 100);
+  expect(tenMinutes.rateLimited).toBeGreaterThanOrEqual(1);
+  expect(tenMinutes.rateLimited).toBeLessThanOrEqual(3);
+  expect(tenMinutes.ms).toBeLessThan(600_000 * 1.03);
+  // A limit that rose is still found: the next probe goes above the old limit without a 429.
+  await sendThrough(s, 200_000, () => 120);
+  expect(s.limiter.rate).toBeGreaterThan(100);
+});
+
 test('tryAcquire takes a slot only within its wait, and reserves nothing when it declines', async () => {
   const s = simulated(1);
   expect(await s.limiter.tryAcquire(500)).toBe(true);
@@ -228,7 +241,7 @@ describe('the learnt rate, kept across restarts', () => {
       // A new process: a fresh connection, a fresh limiter.
       const again = new AdaptiveRateLimiter(limiterOptions(deps(), 'slack'));
       expect(again.rate).toBeCloseTo(learnt);
-      expect(new AdaptiveRateLimiter(limiterOptions(deps(), 'teams')).rate).toBe(20);
+      expect(new AdaptiveRateLimiter(limiterOptions(deps(), 'teams')).rate).toBe(50);
     } finally {
       t.cleanup();
     }

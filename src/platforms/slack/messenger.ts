@@ -11,6 +11,7 @@ import type {
   PostedItemRecorder,
 } from '../../core/ports';
 import { NOT_INSTALLED } from '../../store/slack-installations';
+import { callSlack } from './direct-call';
 import { attachChart, keyedFilename, uploadImage } from './files';
 import { carriesKey, historyHas, sharesFile, slackTs } from './history';
 import { renderBlocks, renderFallbackText } from './render';
@@ -61,6 +62,10 @@ export const DM_CHANNELS_KEPT = 2_000;
 /** Answers to chat.delete and files.delete that mean there is nothing left to remove. */
 const ALREADY_GONE = new Set(['message_not_found', 'file_not_found', 'file_deleted']);
 
+/** What a Slack error code means for a send: the recipient is gone, the bot was refused, or try again later. */
+export const slackErrorKind = (code: string): 'unreachable' | 'refused' | 'transient' =>
+  UNREACHABLE.has(code) ? 'unreachable' : REFUSED.has(code) ? 'refused' : 'transient';
+
 /** Turns a Web API failure into what delivery needs to know: wait, retry, or stop. */
 export function toDeliveryError(error: unknown): DeliveryError {
   const e = error as WebAPICallError & { retryAfter?: number; data?: { error?: string }; statusCode?: number };
@@ -69,8 +74,7 @@ export function toDeliveryError(error: unknown): DeliveryError {
   if (e.code === ErrorCode.PlatformError) {
     const code = e.data?.error ?? 'unknown';
     if (code === 'ratelimited') return new DeliveryError('rate_limited', 'Slack rate limit', 1000);
-    const kind = UNREACHABLE.has(code) ? 'unreachable' : REFUSED.has(code) ? 'refused' : 'transient';
-    return new DeliveryError(kind, `Slack error: ${code}`);
+    return new DeliveryError(slackErrorKind(code), `Slack error: ${code}`);
   }
   return new DeliveryError('transient', `Slack request failed: ${e.code ?? (e as Error).message}`);
 }
@@ -93,6 +97,9 @@ export class SlackMessenger implements Messenger {
   private readonly dmChannels = new Map<string, string>();
   private readonly dmChannelsKept: number;
   private readonly recorder?: PostedItemRecorder;
+  /** The Web API's base URL and the fetch the hot calls (conversations.open, chat.postMessage) go through. */
+  private readonly apiUrl?: string;
+  private readonly fetchFn: typeof fetch;
 
   /**
    * `tokens` is the one bot token, or the source of each installing workspace's token ("Add to Slack").
@@ -105,22 +112,41 @@ export class SlackMessenger implements Messenger {
     this.tokens = typeof tokens === 'string' ? singleToken(tokens) : tokens;
     this.dmChannelsKept = options.dmChannelsKept ?? DM_CHANNELS_KEPT;
     this.recorder = options.recorder;
+    this.apiUrl = options.apiUrl;
+    this.fetchFn = timedFetch(options.timeoutMs ?? SLACK_CALL_TIMEOUT_MS);
     this.clientOptions = {
       slackApiUrl: options.apiUrl,
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
       // Not the client's `timeout`: see timed-fetch.ts for why.
-      fetch: timedFetch(options.timeoutMs ?? SLACK_CALL_TIMEOUT_MS),
+      fetch: this.fetchFn,
     };
+  }
+
+  /** A tenant's bot token; none: Trellis was uninstalled there (or never installed), skipped for good. */
+  private async tokenOf(tenant: string): Promise<string> {
+    const token = await this.tokens.tokenFor(tenant);
+    if (!token) throw new DeliveryError('unreachable', NOT_INSTALLED);
+    return token;
+  }
+
+  /** One of the hot calls, without the Web API client (see direct-call.ts). */
+  private call(method: string, token: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return callSlack(this.fetchFn, { apiUrl: this.apiUrl, method, token, body }, slackErrorKind);
+  }
+
+  /** chat.postMessage; the posted message's ts. */
+  private async post(token: string, body: Record<string, unknown>): Promise<string | undefined> {
+    const answer = await this.call('chat.postMessage', token, body);
+    return typeof answer.ts === 'string' ? answer.ts : undefined;
   }
 
   /**
    * The client for a tenant's token. No token: Trellis was uninstalled there (or never installed), so the send is
    * skipped for good with that reason, never retried.
    */
-  private async clientFor(tenant: string): Promise<WebClient> {
-    const token = await this.tokens.tokenFor(tenant);
-    if (!token) throw new DeliveryError('unreachable', NOT_INSTALLED);
+  private async clientFor(tenant: string, known?: string): Promise<WebClient> {
+    const token = known ?? (await this.tokenOf(tenant));
     const cached = this.clients.get(tenant);
     if (cached?.token === token) return cached.client;
     const client = new WebClient(token, this.clientOptions);
@@ -128,7 +154,7 @@ export class SlackMessenger implements Messenger {
     return client;
   }
 
-  private async dmChannel(client: WebClient, coach: Pick<Coach, 'tenant' | 'user'>): Promise<string> {
+  private async dmChannel(token: string, coach: Pick<Coach, 'tenant' | 'user'>): Promise<string> {
     const key = `${coach.tenant}\u0000${coach.user}`;
     const cached = this.dmChannels.get(key);
     if (cached) {
@@ -136,9 +162,9 @@ export class SlackMessenger implements Messenger {
       this.dmChannels.set(key, cached);
       return cached;
     }
-    const opened = await client.conversations.open({ users: coach.user });
-    const id = opened.channel?.id;
-    if (!id) throw new DeliveryError('transient', 'Slack did not return a DM channel');
+    const opened = await this.call('conversations.open', token, { users: coach.user });
+    const id = (opened.channel as { id?: unknown } | undefined)?.id;
+    if (typeof id !== 'string' || !id) throw new DeliveryError('transient', 'Slack did not return a DM channel');
     this.dmChannels.set(key, id);
     if (this.dmChannels.size > this.dmChannelsKept) {
       const oldest = this.dmChannels.keys().next();
@@ -171,24 +197,25 @@ export class SlackMessenger implements Messenger {
   ): Promise<{ messageId?: string; imageDelivered?: boolean }> {
     let channel: string;
     let ts: string | undefined;
-    let client: WebClient;
+    let token: string;
     try {
-      client = await this.clientFor(coach.tenant);
-      channel = await this.dmChannel(client, coach);
-      const result = await client.chat.postMessage({
+      token = await this.tokenOf(coach.tenant);
+      channel = await this.dmChannel(token, coach);
+      ts = await this.post(token, {
         channel,
         text: renderFallbackText(message),
         blocks: renderBlocks(message),
         metadata: { event_type: DELIVERY_EVENT, event_payload: { key: deliveryKey } },
       });
-      ts = result.ts;
     } catch (error) {
       throw error instanceof DeliveryError ? error : toDeliveryError(error);
     }
     if (ts)
       this.recordPosted({ tenant: coach.tenant, user: coach.user, kind: 'message', conversation: channel, itemId: ts });
+    if (!message.image) return { messageId: ts };
     // A weekly summary's chart follows as a file in the same DM; its failure is reported, not thrown (see files.ts).
     const onUploaded = this.recordFiles(coach.tenant, coach.user, channel);
+    const client = await this.clientFor(coach.tenant, token);
     return { messageId: ts, imageDelivered: await attachChart(client, channel, message.image, onUploaded) };
   }
 
@@ -202,22 +229,23 @@ export class SlackMessenger implements Messenger {
     deliveryKey: string,
   ): Promise<{ messageId?: string; imageDelivered?: boolean }> {
     let ts: string | undefined;
-    let client: WebClient;
+    let token: string;
     try {
-      client = await this.clientFor(channel.tenant);
-      const result = await client.chat.postMessage({
+      token = await this.tokenOf(channel.tenant);
+      ts = await this.post(token, {
         channel: channel.channelId,
         text: renderFallbackText(message),
         blocks: renderBlocks(message),
         metadata: { event_type: DELIVERY_EVENT, event_payload: { key: deliveryKey } },
       });
-      ts = result.ts;
     } catch (error) {
       throw error instanceof DeliveryError ? error : toDeliveryError(error);
     }
     const { tenant, channelId } = channel;
     if (ts) this.recordPosted({ tenant, kind: 'channel', conversation: channelId, itemId: ts });
+    if (!message.image) return { messageId: ts };
     const onUploaded = this.recordFiles(tenant, undefined, channelId);
+    const client = await this.clientFor(tenant, token);
     return { messageId: ts, imageDelivered: await attachChart(client, channelId, message.image, onUploaded) };
   }
 
@@ -243,9 +271,9 @@ export class SlackMessenger implements Messenger {
   /** A plain DM that is not recorded and carries no delivery key: the count after a removal, a deletion's answer. */
   async sendNotice(to: NoticeTarget, message: Message): Promise<void> {
     try {
-      const client = await this.clientFor(to.tenant);
-      const channel = to.conversation ?? (await this.dmChannel(client, to));
-      await client.chat.postMessage({ channel, text: renderFallbackText(message), blocks: renderBlocks(message) });
+      const token = await this.tokenOf(to.tenant);
+      const channel = to.conversation ?? (await this.dmChannel(token, to));
+      await this.post(token, { channel, text: renderFallbackText(message), blocks: renderBlocks(message) });
     } catch (error) {
       throw error instanceof DeliveryError ? error : toDeliveryError(error);
     }
@@ -293,8 +321,9 @@ export class SlackMessenger implements Messenger {
   /** The tenant's client and the conversation a target lives in: the coach's DM (opened once), or the channel. */
   private async lookupChannel(target: DeliveryTarget): Promise<{ client: WebClient; channel: string }> {
     try {
-      const client = await this.clientFor(SlackMessenger.tenantOf(target));
-      const channel = target.kind === 'coach' ? await this.dmChannel(client, target.coach) : target.channel.channelId;
+      const token = await this.tokenOf(SlackMessenger.tenantOf(target));
+      const client = await this.clientFor(SlackMessenger.tenantOf(target), token);
+      const channel = target.kind === 'coach' ? await this.dmChannel(token, target.coach) : target.channel.channelId;
       return { client, channel };
     } catch (error) {
       throw error instanceof DeliveryError ? error : toDeliveryError(error);
