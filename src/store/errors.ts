@@ -34,6 +34,7 @@ export function isLockError(error: unknown): boolean {
 }
 
 let refusals = 0;
+let lastRefusal: StorageUnavailableError | undefined;
 
 /**
  * How many storage refusals (locked, read-only, full …) this process has seen so far. The group commit compares it
@@ -41,6 +42,14 @@ let refusals = 0;
  */
 export function storageRefusals(): number {
   return refusals;
+}
+
+/**
+ * The latest refusal, if any came after `before` (a storageRefusals() count): a write the core refused and answered
+ * with a message rather than a throw, which a caller whose other writes must not stand without it re-throws.
+ */
+export function refusalSince(before: number): StorageUnavailableError | undefined {
+  return refusals > before ? lastRefusal : undefined;
 }
 
 /** The storage error a user can be told about, with its SQLite code and a reason for the log. */
@@ -60,7 +69,8 @@ export function toStorageError(error: unknown): unknown {
   const match = UNAVAILABLE.find((u) => code.startsWith(u.prefix));
   if (!match) return error;
   refusals += 1;
-  return new StorageUnavailableError(code, match.reason);
+  lastRefusal = new StorageUnavailableError(code, match.reason);
+  return lastRefusal;
 }
 
 /**
