@@ -221,12 +221,15 @@ export function trendFromTotals(
   const slots: WeekTotals[] = new Array(span).fill(NO_CHECK_INS);
   for (const t of totals) if (t.week >= first && t.week <= thisWeek) slots[t.week - first] = t;
   const current = slots[span - 1];
-  const behaviours = BEHAVIOUR_KEYS.map((key): BehaviourTrend => {
+  // A plain loop per behaviour (no closure per coach): a weekly run builds 60,000 of these for 10,000 coaches.
+  const behaviours: BehaviourTrend[] = new Array(BEHAVIOUR_KEYS.length);
+  for (let b = 0; b < BEHAVIOUR_KEYS.length; b++) {
+    const key = BEHAVIOUR_KEYS[b];
     const now = weekMean(current, key);
     const before = meanOf(slots, span - 1 - baselineWeeks, span - 1, key);
     const series: (number | null)[] = new Array(weeks);
     for (let i = 0; i < weeks; i++) series[i] = weekMean(slots[span - weeks + i], key);
-    return {
+    behaviours[b] = {
       key,
       thisWeek: now,
       before,
@@ -234,7 +237,7 @@ export function trendFromTotals(
       series,
       sparkline: sparkline(series),
     };
-  });
+  }
   return { weekStart: weekStartOf(thisWeek), behaviours, checkInsThisWeek: current.checkIns };
 }
 
