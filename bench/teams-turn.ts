@@ -2,7 +2,7 @@
  * bench/teams-turn: a `selfcheck 4 3 5 4 4 2` message through the real POST /api/messages (CloudAdapter in
  * emulator mode on 127.0.0.1, core, SQLite, Adaptive Card reply to a fake Bot Connector), under concurrent load
  * from autocannon in a second process, against a bare botbuilder echo bot measured in the same run with the same
- * settings. Prints throughput, p50 and p99 latency, and the ratios. Target: >= 0.8x throughput, <= 1.5x p99.
+ * settings. Prints throughput, p50 and p99 latency, and the ratios. Target (issue 18): >= 0.95x throughput, <= 1.1x p99.
  *
  *   npm run bench:teams-turn [-- --seconds 5 --connections 10 --rounds 5] [--quick]
  *
@@ -130,14 +130,21 @@ async function main(): Promise<void> {
     { name: 'echo', url: echo.url },
   ] as const;
   const results: Record<string, LoadResult[]> = { trellis: [], echo: [] };
+  // CPU time of this process (both bots, all threads: the checkpoint worker too) per request served in a round:
+  // what a turn costs, which another process's burst on a shared machine moves far less than wall-clock latency.
+  const cpuPerRequest: Record<string, number[]> = { trellis: [], echo: [] };
   try {
     for (const t of targets) await load(`warm-${t.name}`, t.url, connector.url, opts, quick ? 1 : 2);
     for (let round = 0; round < opts.rounds; round++) {
       for (const t of targets) {
+        const cpu = process.cpuUsage();
         const r = await load(`${t.name}-${round}`, t.url, connector.url, opts, opts.seconds);
+        const used = process.cpuUsage(cpu);
+        const cpuUs = (used.user + used.system) / Math.max(1, r.total);
         results[t.name].push(r);
+        cpuPerRequest[t.name].push(cpuUs);
         process.stdout.write(
-          `round ${round + 1} ${t.name.padEnd(7)} ${r.throughput.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  (${r.total} requests, ${r.non2xx} non-2xx, ${r.errors} errors)\n`,
+          `round ${round + 1} ${t.name.padEnd(7)} ${r.throughput.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  CPU ${cpuUs.toFixed(0)} µs/request  (${r.total} requests, ${r.non2xx} non-2xx, ${r.errors} errors)\n`,
         );
       }
     }
@@ -156,6 +163,7 @@ async function main(): Promise<void> {
     p50: median(results[name].map((r) => r.p50)),
     p99: median(results[name].map((r) => r.p99)),
     failed: results[name].reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0),
+    cpu: median(cpuPerRequest[name]),
   });
   const t = summary('trellis');
   const e = summary('echo');
@@ -165,11 +173,11 @@ async function main(): Promise<void> {
     [
       '',
       `Teams turn, ${opts.connections} connections, median of ${opts.rounds} alternating rounds of ${opts.seconds} s, ${os.cpus().length} CPUs, Node ${process.version}`,
-      `                      req/s    p50 ms   p99 ms   failed`,
-      `trellis selfcheck  ${t.throughput.toFixed(0).padStart(7)}  ${t.p50.toFixed(1).padStart(7)}  ${t.p99.toFixed(1).padStart(7)}  ${t.failed}`,
-      `botbuilder echo    ${e.throughput.toFixed(0).padStart(7)}  ${e.p50.toFixed(1).padStart(7)}  ${e.p99.toFixed(1).padStart(7)}  ${e.failed}`,
-      `ratio              ${throughputRatio.toFixed(2).padStart(6)}x  ${(t.p50 / e.p50).toFixed(2).padStart(6)}x  ${p99Ratio.toFixed(2).padStart(6)}x`,
-      `target: throughput >= 0.80x ${throughputRatio >= 0.8 ? 'met' : 'MISSED'}, p99 <= 1.50x ${p99Ratio <= 1.5 ? 'met' : 'MISSED'}`,
+      `                      req/s    p50 ms   p99 ms   CPU µs/req   failed`,
+      `trellis selfcheck  ${t.throughput.toFixed(0).padStart(7)}  ${t.p50.toFixed(1).padStart(7)}  ${t.p99.toFixed(1).padStart(7)}  ${t.cpu.toFixed(0).padStart(11)}  ${t.failed}`,
+      `botbuilder echo    ${e.throughput.toFixed(0).padStart(7)}  ${e.p50.toFixed(1).padStart(7)}  ${e.p99.toFixed(1).padStart(7)}  ${e.cpu.toFixed(0).padStart(11)}  ${e.failed}`,
+      `ratio              ${throughputRatio.toFixed(2).padStart(6)}x  ${(t.p50 / e.p50).toFixed(2).padStart(6)}x  ${p99Ratio.toFixed(2).padStart(6)}x  ${(t.cpu / e.cpu).toFixed(2).padStart(10)}x`,
+      `target: throughput >= 0.95x ${throughputRatio >= 0.95 ? 'met' : 'MISSED'}, p99 <= 1.10x ${p99Ratio <= 1.1 ? 'met' : 'MISSED'}`,
       '',
     ].join('\n'),
   );

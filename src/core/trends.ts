@@ -188,19 +188,33 @@ export function totalsFromChecks(checks: readonly DatedRatings[]): WeekTotals[] 
   return [...byWeek.values()].sort((a, b) => a.week - b.week);
 }
 
-/** The mean of `key` over totals[from] up to (not including) totals[to]. */
-function meanOf(totals: readonly WeekTotals[], from: number, to: number, key: BehaviourKey): number | null {
-  let sum = 0;
-  let count = 0;
-  for (let i = from; i < to; i++) {
-    sum += totals[i].sums[key];
-    count += totals[i].counts[key];
-  }
-  return count ? sum / count : null;
+// Reused by every trendFromTotals call (synchronous, so never two at once); grown when a longer span is asked for.
+let trendSums = new Float64Array(9 * BEHAVIOUR_KEYS.length);
+let trendCounts = new Float64Array(9 * BEHAVIOUR_KEYS.length);
+if (BEHAVIOUR_KEYS.join() !== 'context,respect,talents,empathy,feelings,openness') {
+  throw new Error('readWeek lists the behaviours by name, in BEHAVIOUR_KEYS order: update it with the keys');
 }
 
-function weekMean(totals: WeekTotals, key: BehaviourKey): number | null {
-  return totals.counts[key] ? totals.sums[key] / totals.counts[key] : null;
+function meanAt(sums: Float64Array, counts: Float64Array, at: number): number | null {
+  return counts[at] ? sums[at] / counts[at] : null;
+}
+
+/** One week's sums and counts at `at` of the flat arrays, in BEHAVIOUR_KEYS order. */
+function readWeek(t: WeekTotals, sums: Float64Array, counts: Float64Array, at: number): void {
+  const s = t.sums;
+  const c = t.counts;
+  sums[at] = s.context;
+  sums[at + 1] = s.respect;
+  sums[at + 2] = s.talents;
+  sums[at + 3] = s.empathy;
+  sums[at + 4] = s.feelings;
+  sums[at + 5] = s.openness;
+  counts[at] = c.context;
+  counts[at + 1] = c.respect;
+  counts[at + 2] = c.talents;
+  counts[at + 3] = c.empathy;
+  counts[at + 4] = c.feelings;
+  counts[at + 5] = c.openness;
 }
 
 /**
@@ -221,20 +235,37 @@ export function trendFromTotals(
   const slots: WeekTotals[] = new Array(span).fill(NO_CHECK_INS);
   for (const t of totals) if (t.week >= first && t.week <= thisWeek) slots[t.week - first] = t;
   const current = slots[span - 1];
-  const behaviours = BEHAVIOUR_KEYS.map((key): BehaviourTrend => {
-    const now = weekMean(current, key);
-    const before = meanOf(slots, span - 1 - baselineWeeks, span - 1, key);
+  // Each week's sums and counts are read once, by name, into flat arrays (week × behaviour): a weekly run builds
+  // 60,000 behaviour trends for 10,000 coaches, and a read keyed by a variable behaviour name is a slow lookup.
+  const n = BEHAVIOUR_KEYS.length;
+  if (trendSums.length < span * n) {
+    trendSums = new Float64Array(span * n);
+    trendCounts = new Float64Array(span * n);
+  }
+  const sums = trendSums;
+  const counts = trendCounts;
+  for (let w = 0; w < span; w++) readWeek(slots[w], sums, counts, w * n);
+  const behaviours: BehaviourTrend[] = new Array(n);
+  for (let b = 0; b < n; b++) {
+    const now = meanAt(sums, counts, (span - 1) * n + b);
+    let sum = 0;
+    let count = 0;
+    for (let w = span - 1 - baselineWeeks; w < span - 1; w++) {
+      sum += sums[w * n + b];
+      count += counts[w * n + b];
+    }
+    const before = count ? sum / count : null;
     const series: (number | null)[] = new Array(weeks);
-    for (let i = 0; i < weeks; i++) series[i] = weekMean(slots[span - weeks + i], key);
-    return {
-      key,
+    for (let i = 0; i < weeks; i++) series[i] = meanAt(sums, counts, (span - weeks + i) * n + b);
+    behaviours[b] = {
+      key: BEHAVIOUR_KEYS[b],
       thisWeek: now,
       before,
       change: now !== null && before !== null ? now - before : null,
       series,
       sparkline: sparkline(series),
     };
-  });
+  }
   return { weekStart: weekStartOf(thisWeek), behaviours, checkInsThisWeek: current.checkIns };
 }
 

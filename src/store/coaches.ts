@@ -23,33 +23,100 @@ export interface CoachRow {
 }
 
 export function toCoach(row: CoachRow): Coach {
+  return coachFromValues([
+    row.id,
+    row.platform,
+    row.tenant,
+    row.user_id,
+    row.display_name,
+    row.prompt_time,
+    row.prompt_days,
+    row.time_zone,
+    row.level,
+    row.working_toward,
+    row.practices,
+    row.paused_until,
+    row.time_zone_set_by_coach,
+    row.created_at,
+    row.welcomed_at,
+  ]);
+}
+
+/** A coach's columns in the order of `CoachValues`, for reads of every coach as arrays (raw mode). */
+export const COACH_COLUMNS = `id, platform, tenant, user_id, display_name, prompt_time, prompt_days, time_zone, level,
+  working_toward, practices, paused_until, time_zone_set_by_coach, created_at, welcomed_at`;
+export type CoachValues = [
+  id: number,
+  platform: Platform,
+  tenant: string,
+  user: string,
+  displayName: string | null,
+  promptTime: string,
+  promptDays: string,
+  timeZone: string,
+  level: Level | null,
+  workingToward: Level | null,
+  practices: string,
+  pausedUntil: string | null,
+  timeZoneSetByCoach: number,
+  createdAt: string,
+  welcomedAt: string | null,
+];
+
+/**
+ * `toCoach` for a row of COACH_COLUMNS read as an array: a weekly run reads every coach, and better-sqlite3 makes
+ * an array of values for about half the cost of an object with a property per column.
+ */
+export function coachFromValues(v: CoachValues): Coach {
   return {
-    id: row.id,
-    platform: row.platform,
-    tenant: row.tenant,
-    user: row.user_id,
-    displayName: row.display_name,
+    id: v[0],
+    platform: v[1],
+    tenant: v[2],
+    user: v[3],
+    displayName: v[4],
     settings: {
-      promptTime: row.prompt_time,
-      promptDays: row.prompt_days.split(',').filter(Boolean).map(Number) as Weekday[],
-      timeZone: row.time_zone,
-      level: row.level,
-      workingToward: row.working_toward,
-      practices: readPractices(row.practices),
-      pausedUntil: row.paused_until,
+      promptTime: v[5],
+      promptDays: readDays(v[6]),
+      timeZone: v[7],
+      level: v[8],
+      workingToward: v[9],
+      practices: readPractices(v[10]),
+      pausedUntil: v[11],
     },
-    timeZoneSetByCoach: row.time_zone_set_by_coach === 1,
-    createdAt: row.created_at,
-    welcomedAt: row.welcomed_at,
+    timeZoneSetByCoach: v[12] === 1,
+    createdAt: v[13],
+    welcomedAt: v[14],
   };
 }
 
-/** The stored list ("private,virtual"): known practices only, in PRACTICES order. */
-const KNOWN_PRACTICES: ReadonlySet<string> = new Set<string>(PRACTICES);
+const KNOWN_PRACTICES = new Set<string>(PRACTICES);
+/** Parsed lists by their stored text: coaches share a few dozen of each, and a weekly run reads every coach. */
+const parsedPractices = new Map<string, readonly Practice[]>();
+const parsedDays = new Map<string, readonly Weekday[]>();
+/** Bounds each memo; a table of distinct values beyond it is parsed each time. */
+const PARSED_KEPT = 1_000;
 
+/** `parse(stored)` through `memo`, as a fresh array each time (a caller may change its coach's lists). */
+function parsedList<T>(memo: Map<string, readonly T[]>, stored: string, parse: (s: string) => T[]): T[] {
+  let list = memo.get(stored);
+  if (list === undefined) {
+    list = parse(stored);
+    if (memo.size < PARSED_KEPT) memo.set(stored, list);
+  }
+  return list.slice();
+}
+
+/** The stored list ("private,virtual"): known practices only, in PRACTICES order. */
 function readPractices(stored: string): Practice[] {
   if (stored === '') return [];
-  return sortPractices(stored.split(',').filter((p): p is Practice => KNOWN_PRACTICES.has(p)));
+  return parsedList(parsedPractices, stored, (s) =>
+    sortPractices(s.split(',').filter((p): p is Practice => KNOWN_PRACTICES.has(p))),
+  );
+}
+
+/** The stored prompt days ("1,2,3,4,5"). */
+function readDays(stored: string): Weekday[] {
+  return parsedList(parsedDays, stored, (s) => s.split(',').filter(Boolean).map(Number) as Weekday[]);
 }
 
 export function coachRepository(db: Db, now: () => Date): CoachRepository {

@@ -34,6 +34,7 @@ export function isLockError(error: unknown): boolean {
 }
 
 let refusals = 0;
+let lastRefusal: StorageUnavailableError | undefined;
 /** Set while the group commit tries a work read-only because another connection holds the lock (group-commit.ts). */
 let readingWhileLocked = false;
 
@@ -59,6 +60,14 @@ export function storageRefusals(): number {
   return refusals;
 }
 
+/**
+ * The latest refusal, if any came after `before` (a storageRefusals() count): a write the core refused and answered
+ * with a message rather than a throw, which a caller whose other writes must not stand without it re-throws.
+ */
+export function refusalSince(before: number): StorageUnavailableError | undefined {
+  return refusals > before ? lastRefusal : undefined;
+}
+
 /** The storage error a user can be told about, with its SQLite code and a reason for the log. */
 export class StorageUnavailableError extends TrellisError {
   constructor(
@@ -76,9 +85,11 @@ export function toStorageError(error: unknown): unknown {
   const match = UNAVAILABLE.find((u) => code.startsWith(u.prefix));
   if (!match) return error;
   refusals += 1;
-  if (readingWhileLocked && code.startsWith('SQLITE_READONLY'))
-    return new StorageUnavailableError('SQLITE_BUSY', 'the database is locked; the write waits for it');
-  return new StorageUnavailableError(code, match.reason);
+  lastRefusal =
+    readingWhileLocked && code.startsWith('SQLITE_READONLY')
+      ? new StorageUnavailableError('SQLITE_BUSY', 'the database is locked; the write waits for it')
+      : new StorageUnavailableError(code, match.reason);
+  return lastRefusal;
 }
 
 /**

@@ -1,6 +1,13 @@
 import type { Logger, WriteBatcher } from '../core/ports';
 import type { Db } from './db';
-import { isLockError, StorageUnavailableError, storageRefusals, toStorageError, whileLockedReadOnly } from './errors';
+import {
+  isLockError,
+  refusalSince,
+  StorageUnavailableError,
+  storageRefusals,
+  toStorageError,
+  whileLockedReadOnly,
+} from './errors';
 
 /** Bounds one transaction: a burst larger than this is committed in several. */
 const MAX_BATCH = 256;
@@ -243,6 +250,7 @@ export class GroupCommit implements WriteBatcher {
     let open: Outcome[] = [];
     for (const item of batch) {
       let outcome: Outcome;
+      const refusalsBefore = storageRefusals();
       try {
         outcome = { item, ok: true, value: this.inSavepoint(item.work) };
       } catch (error) {
@@ -250,8 +258,11 @@ export class GroupCommit implements WriteBatcher {
       }
       outcomes.push(outcome);
       if (!db.inTransaction) {
-        // SQLite rolled the whole transaction back (a full disk, an I/O error): the earlier works are lost too.
-        const lost = toStorageError(outcome.ok ? new Error('transaction ended by the work') : outcome.error);
+        // SQLite rolled the whole transaction back (a full disk, an I/O error): the earlier works are lost too. The
+        // refusal that ended it (SQLITE_FULL) is the cause, not the savepoint's release failing after it.
+        const lost =
+          refusalSince(refusalsBefore) ??
+          toStorageError(outcome.ok ? new Error('transaction ended by the work') : outcome.error);
         for (const o of [...open, outcome]) Object.assign(o, { ok: false, error: lost });
         open = [];
         try {

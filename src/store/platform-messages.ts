@@ -1,6 +1,7 @@
 import type { CoachRef, Platform } from '../core/model';
 import type { PostedItem, PostedItemRecorder, RemovalRequests } from '../core/ports';
 import type { Db } from './db';
+import { toStorageError } from './errors';
 
 /** One recorded item on its way off the platform. */
 export interface QueuedRemoval extends PostedItem {
@@ -248,7 +249,10 @@ export function platformMessageStore(db: Db, now: () => Date = () => new Date())
       // A failed write of the record must not fail the send it records: the caller logs it.
       try {
         return insertOne(item);
-      } catch {
+      } catch (error) {
+        // Counted as a refusal (a locked or read-only database), so a group commit that runs this while another
+        // process holds the lock knows it tried to write and keeps it for the retry (src/store/group-commit.ts).
+        toStorageError(error);
         return false;
       }
     },

@@ -3,7 +3,7 @@ import { HIGH_MEAN } from '../core/group-figures';
 import type { CoachWeekTotals } from '../core/groups';
 import type { WeeklyStatsRepository } from '../core/ports';
 import { weekAt, weekNumber } from '../core/trends';
-import { type CoachRow, toCoach } from './coaches';
+import { COACH_COLUMNS, type CoachRow, type CoachValues, coachFromValues, toCoach } from './coaches';
 import type { Db } from './db';
 
 function perBehaviour(row: Record<string, number>, suffix: string): Record<BehaviourKey, number> {
@@ -36,10 +36,13 @@ export const coachWindowSql = (where: string) => `
 
 type WindowRow = [coachId: number, checks: string | null, reflections: string | null];
 
-/** Adds to `weeks` the week of every date in a comma-separated list of local dates. */
-function addDateWeeks(list: string, weeks: Set<number>): void {
-  for (let i = 0; i < list.length; i += DATE_LENGTH + 1) weeks.add(weekAt(list, i));
+/** The week of every date in a comma-separated list of local dates, in order, written into `out` (reused). */
+function dateWeeks(list: string, out: number[]): number[] {
+  out.length = 0;
+  for (let i = 0; i < list.length; i += DATE_LENGTH + 1) out.push(weekAt(list, i));
+  return out;
 }
+const weeksRead: number[] = [];
 
 /** Per week of the span: check-ins, reflections, then a (sum, count) pair per behaviour. */
 const SLOT = 2 + 2 * BEHAVIOUR_KEYS.length;
@@ -75,8 +78,8 @@ function foldCoach(row: WindowRow, firstWeek: number, acc: Float64Array): CoachW
     }
   }
   if (reflections !== null) {
-    for (let i = 0; i < reflections.length; i += DATE_LENGTH + 1) {
-      const at = (weekAt(reflections, i) - firstWeek) * SLOT;
+    for (const week of dateWeeks(reflections, weeksRead)) {
+      const at = (week - firstWeek) * SLOT;
       if (at >= 0 && at < acc.length) acc[at + 1]++;
     }
   }
@@ -129,7 +132,7 @@ export function* foldWeekTotals(
 
 /** Aggregate reads for weekly summaries and digests; each is one statement over a date range. */
 export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
-  const allCoaches = db.prepare<[], CoachRow>('SELECT * FROM coaches ORDER BY id');
+  const allCoaches = db.prepare<[], CoachValues>(`SELECT ${COACH_COLUMNS} FROM coaches ORDER BY id`).raw(true);
   const byUser = db.prepare<[string], CoachRow>('SELECT * FROM coaches WHERE user_id = ? ORDER BY id');
   // Rows come back as arrays (raw mode): one per coach, so no per-row object with named fields.
   const windowAll = db.prepare<[{ from: string; to: string }], WindowRow>(coachWindowSql('')).raw(true);
@@ -178,7 +181,7 @@ export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
     );
 
   return {
-    allCoaches: () => allCoaches.all().map(toCoach),
+    allCoaches: () => allCoaches.all().map(coachFromValues),
     coachesByUser: (user) => byUser.all(user).map(toCoach),
     eachCoachWeekTotals,
     coachWeekTotals: (from, to, coachId) => [...eachCoachWeekTotals(from, to, coachId)].flat(),
@@ -186,8 +189,8 @@ export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
       const out = new Map<number, Set<number>>();
       for (const [id, checks, reflections] of activeWeeksOf.all({ ids: JSON.stringify(coachIds), from, to })) {
         const weeks = new Set<number>();
-        if (checks !== null) addDateWeeks(checks, weeks);
-        if (reflections !== null) addDateWeeks(reflections, weeks);
+        for (const list of [checks, reflections])
+          if (list !== null) for (const w of dateWeeks(list, weeksRead)) weeks.add(w);
         out.set(id, weeks);
       }
       return out;

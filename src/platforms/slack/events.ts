@@ -2,6 +2,7 @@ import { FILE_NOT_KEPT } from '../../core/conversation';
 import { isTrellisError } from '../../core/errors';
 import { message } from '../../core/message';
 import type { Reply } from '../../core/trellis';
+import { isLockError, refusalSince, storageRefusals } from '../../store/errors';
 import { uploadExportFiles } from './files';
 import {
   coachRef,
@@ -17,7 +18,7 @@ import { directMessage, eventEnvelope, homeOpened } from './payloads';
 import { withRateLimitRetry } from './rate-limit';
 import { openSessionButton } from './session-modal';
 import { homeView } from './views';
-import { logRefusedWrite, profileBeforeAck, releaseAck, slackRetriesLater } from './write-first';
+import { logRefusedWrite, NOT_STORED_YET, profileBeforeAck, releaseAck, slackRetriesLater } from './write-first';
 
 /** An event claimed this long ago and never finished was dropped by a crash; its retry may take it over. */
 const EVENT_CLAIM_STALE_MS = 60_000;
@@ -91,28 +92,41 @@ export function registerEvents(
       handled = await deps.commits.run(() => {
         const staleBefore = new Date(now.getTime() - EVENT_CLAIM_STALE_MS).toISOString();
         if (!inbound.claim('slack', envelope.event_id, now.toISOString(), staleBefore)) return { claimed: false };
-        return {
-          claimed: true,
-          knownBefore: trellis.knows(ref),
-          reply: withFileNote(
-            dm.data.subtype === 'file_share',
-            dm.data.subtype === 'file_share' && dm.data.text.trim() === ''
-              ? { type: 'messages', messages: [] }
-              : trellis.handleText(ref, dm.data.text, {
-                  ...hint,
-                  requestKey,
-                  channel: { id: dm.data.channel, kind: 'direct' },
-                }),
-          ),
-        };
+        const refusalsBefore = storageRefusals();
+        const knownBefore = trellis.knows(ref);
+        const reply = withFileNote(
+          dm.data.subtype === 'file_share',
+          dm.data.subtype === 'file_share' && dm.data.text.trim() === ''
+            ? { type: 'messages', messages: [] }
+            : trellis.handleText(ref, dm.data.text, {
+                ...hint,
+                requestKey,
+                channel: { id: dm.data.channel, kind: 'direct' },
+              }),
+        );
+        // The core answers a refused write (a full disk) with "nothing was stored" rather than a throw; the claim
+        // must not stand without the text, or Slack's retry would be "already handled" and the text never stored.
+        // Thrown, so this work's savepoint rolls the claim back too and the refusal is handled below.
+        const refused = refusalSince(refusalsBefore);
+        if (refused) throw refused;
+        return { claimed: true, knownBefore, reply };
       });
     } catch (error) {
       if (logRefusedWrite(log, error, { path: 'message', ref, requestKey })) {
         // Nothing stored, not even the claim (a locked, read-only or full database): a 500, so Slack brings the
         // event back and its retry is handled as new. Where no retry will come, the coach is told to send it again.
         releaseAck(context, false);
-        if (!slackRetriesLater(context)) {
-          const text = isTrellisError(error) ? error.message : FAILED;
+        const retried = slackRetriesLater(context);
+        // Where no retry will come, the coach is told to send it again; a full or read-only disk (not a lock, which
+        // clears in moments) is said once, on the first delivery, with no need to resend: Slack retries for minutes.
+        const text = !retried
+          ? isTrellisError(error)
+            ? error.message
+            : FAILED
+          : !context.retryNum && !waitsOnLock(error)
+            ? NOT_STORED_YET
+            : undefined;
+        if (text) {
           // A notice, not a DM to a registered coach: registering a new one is itself a write the lock refuses.
           const to = { tenant: ref.tenant, user: ref.user, conversation: dm.data.channel };
           await messenger.sendNotice(to, message(text)).catch(() => undefined);
@@ -193,6 +207,12 @@ export function registerEvents(
       sleep: deps.sleep,
     });
   });
+}
+
+/** A lock another connection holds (mapped by the core's guard, or SQLite's own code from the event claim). */
+function waitsOnLock(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return isLockError(error) || (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code));
 }
 
 /** A message with a file attached: its words are kept as any message's; the coach is told the file is not. */

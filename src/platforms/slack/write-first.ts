@@ -91,6 +91,10 @@ export async function profileBeforeAck(
   };
 }
 
+/** A DM Slack will bring back (answered 500) because the disk is full or read-only: the coach need not resend it. */
+export const NOT_STORED_YET =
+  'Trellis could not save your message yet: its storage is full or read-only at the moment. Slack will hand it to Trellis again over the next few minutes, so there is no need to send it again; if it still cannot be saved, you will be told.';
+
 /** Slack's Events API retries an event it got no 200 for three times (immediately, after 1 and after 5 minutes). */
 const SLACK_EVENT_RETRIES = 3;
 

@@ -87,7 +87,7 @@ export function registerTeams(
     messagesRoute(
       adapter,
       (context) => {
-        recordSends(context, deps.recorder);
+        recordSends(context, deps.recorder, undefined, { commits: deps.commits, log });
         return bot.run(context);
       },
       log,

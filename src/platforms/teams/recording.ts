@@ -1,5 +1,5 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
-import type { PostedItemRecorder } from '../../core/ports';
+import type { Logger, PostedItem, PostedItemRecorder, WriteBatcher } from '../../core/ports';
 import { coachRefOf, isPersonal, tenantOf } from './references';
 
 /**
@@ -12,6 +12,7 @@ export function recordSends(
   context: TurnContext,
   recorder: PostedItemRecorder | undefined,
   owner?: { tenant: string; user: string },
+  batch?: { commits: WriteBatcher; log: Logger },
 ): void {
   if (!recorder) return;
   context.onSendActivities(async (ctx, activities, next) => {
@@ -20,11 +21,12 @@ export function recordSends(
     const personal = isPersonal(activity);
     const tenant = owner?.tenant ?? tenantOf(activity);
     const user = owner?.user ?? coachRefOf(activity).user;
+    const items: PostedItem[] = [];
     activities.forEach((sent, i) => {
       const itemId = responses[i]?.id;
       const conversation = sent.conversation?.id ?? activity.conversation?.id;
       if (sent.type !== ActivityTypes.Message || !itemId || !conversation) return;
-      recorder.record({
+      items.push({
         platform: 'teams',
         tenant,
         ...(personal ? { user } : {}),
@@ -34,6 +36,18 @@ export function recordSends(
         serviceUrl: sent.serviceUrl ?? activity.serviceUrl,
       });
     });
+    const recordAll = () => {
+      for (const item of items) recorder.record(item);
+    };
+    if (!batch || items.length === 0) recordAll();
+    else {
+      // A turn's records join the group commit (one COMMIT for the turns of a burst, and a lock another connection
+      // holds is waited out asynchronously) instead of a commit each that blocks the event loop on a busy database.
+      // Awaited, so the turn (and its HTTP answer) ends with its records stored; a refusal never fails the send.
+      await batch.commits.run(recordAll).catch((error: unknown) => {
+        batch.log.warn('teams: sent activity not recorded', { code: (error as { sqliteCode?: unknown }).sqliteCode });
+      });
+    }
     return responses;
   });
 }
