@@ -149,8 +149,9 @@ export class Commands {
     } catch (error) {
       if (isTrellisError(error)) {
         if (error.code === 'storage_unavailable') {
-          // Ids and the error's kind, never the text.
-          this.deps.log.warn('could not store', {
+          // Ids and the error's kind, never the text. A write that will run again once the lock is free is no
+          // failure yet: it is logged at debug, so a busy moment does not fill the log with refusals that were not.
+          this.deps.log[error.willRetry ? 'debug' : 'warn']('could not store', {
             platform: ref.platform,
             tenant: ref.tenant,
             user: ref.user,

@@ -9,6 +9,9 @@ export class TrellisError extends Error {
     super(message);
     this.name = 'TrellisError';
   }
+
+  /** Set when the store runs the same work again once it can (a write that met the lock): nothing to report yet. */
+  willRetry = false;
 }
 
 export type TrellisErrorCode =

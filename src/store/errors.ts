@@ -85,10 +85,11 @@ export function toStorageError(error: unknown): unknown {
   const match = UNAVAILABLE.find((u) => code.startsWith(u.prefix));
   if (!match) return error;
   refusals += 1;
-  lastRefusal =
-    readingWhileLocked && code.startsWith('SQLITE_READONLY')
-      ? new StorageUnavailableError('SQLITE_BUSY', 'the database is locked; the write waits for it')
-      : new StorageUnavailableError(code, match.reason);
+  if (readingWhileLocked && code.startsWith('SQLITE_READONLY')) {
+    // The group commit queues this work as a write and runs it again once the lock is free.
+    lastRefusal = new StorageUnavailableError('SQLITE_BUSY', 'the database is locked; the write waits for it');
+    lastRefusal.willRetry = true;
+  } else lastRefusal = new StorageUnavailableError(code, match.reason);
   return lastRefusal;
 }
 
