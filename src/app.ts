@@ -47,7 +47,7 @@ export function createAppContext(config: Config, options: { clock?: Clock; log?:
   if (encryption.encryptedNow > 0) log.info('encrypted existing text', { values: encryption.encryptedNow });
   const repos = createRepositories(db, () => clock.now(), cipherFor(config.encryptionKey));
   const commits = createGroupCommit(db, { log });
-  const removalStore = platformMessageStore(db, () => clock.now());
+  const removalStore = platformMessageStore(db, () => clock.now(), { log });
   const removalListeners = new Set<() => void>();
   const slackInstallations = slackInstallationStore(db, () => clock.now(), cipherFor(config.encryptionKey));
   if (config.slack?.oauth && !config.encryptionKey)

@@ -1,5 +1,5 @@
 import type { CoachRef, Platform } from '../core/model';
-import type { PostedItem, PostedItemRecorder, RemovalRequests } from '../core/ports';
+import type { Logger, PostedItem, PostedItemRecorder, RemovalRequests } from '../core/ports';
 import type { Db } from './db';
 import { toStorageError } from './errors';
 
@@ -114,7 +114,14 @@ export interface PlatformMessageStore extends PostedItemRecorder, RemovalRequest
   forgetFailed(): number;
 }
 
-export function platformMessageStore(db: Db, now: () => Date = () => new Date()): PlatformMessageStore {
+/** How long a refused record waits before each new try (then it is logged as lost). */
+const RECORD_RETRY_MS = [100, 500, 2_000, 10_000, 60_000];
+
+export function platformMessageStore(
+  db: Db,
+  now: () => Date = () => new Date(),
+  options: { log?: Logger } = {},
+): PlatformMessageStore {
   // A DM is recorded only while its coach exists: a reply sent after a deletion must not bring a row about them back.
   const insert = db.prepare(
     `INSERT INTO platform_messages
@@ -234,6 +241,33 @@ export function platformMessageStore(db: Db, now: () => Date = () => new Date())
       now: now().toISOString(),
     }).changes === 1;
 
+  /**
+   * A record refused because the database was locked (a checkpoint, the admin CLI) or full at that moment is tried
+   * again after a while, several times: the message is already on the platform, and without its record a coach's
+   * delete would leave it there. The insert ignores a repeat and a coach deleted in the meantime.
+   */
+  const recordAgain = (item: PostedItem, attempt: number) => {
+    const wait = RECORD_RETRY_MS[attempt];
+    if (wait === undefined) {
+      options.log?.warn('posted message not recorded: a delete will not remove it', {
+        platform: item.platform,
+        tenant: item.tenant,
+        kind: item.kind,
+        conversation: item.conversation,
+        itemId: item.itemId,
+      });
+      return;
+    }
+    setTimeout(() => {
+      if (!db.open) return;
+      try {
+        insertOne(item);
+      } catch {
+        recordAgain(item, attempt + 1);
+      }
+    }, wait).unref();
+  };
+
   const settle = (id: number, token: string, work: (removalId: number | null) => void) =>
     db
       .transaction(() => {
@@ -246,13 +280,15 @@ export function platformMessageStore(db: Db, now: () => Date = () => new Date())
 
   return {
     record(item) {
-      // A failed write of the record must not fail the send it records: the caller logs it.
+      // A failed write of the record must not fail the send it records. It is tried again later, so what was
+      // posted can still be removed; `recordAgain` logs (ids only) a record that could not be kept at all.
       try {
         return insertOne(item);
       } catch (error) {
         // Counted as a refusal (a locked or read-only database), so a group commit that runs this while another
         // process holds the lock knows it tried to write and keeps it for the retry (src/store/group-commit.ts).
         toStorageError(error);
+        recordAgain(item, 0);
         return false;
       }
     },
