@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
-import { FakeBotConnector } from '../../helpers/fake-bot-connector';
-import { tempDbFile } from '../../helpers/temp-db';
-import { personalMessage, startTeams, type TeamsHarness } from './harness';
+import { personalMessage } from './harness';
+import { useTeams } from './use-teams';
 
 /**
  * The ids of a turn's replies are recorded (so a delete can remove them) through the group commit: while another
@@ -9,50 +8,37 @@ import { personalMessage, startTeams, type TeamsHarness } from './harness';
  * of its own, refused after the 5 ms busy timeout and swallowed, so that reply could never be deleted.
  */
 describe('Teams: a reply sent while another process holds the lock is still recorded', () => {
-  let connector: FakeBotConnector;
-  let db: { file: string; cleanup(): void };
-  let teams: TeamsHarness;
-
-  beforeAll(async () => {
-    connector = await new FakeBotConnector().start();
-    db = tempDbFile();
-    teams = await startTeams({ dbFile: db.file });
-  });
-  afterAll(async () => {
-    await teams.stop();
-    await connector.stop();
-    db.cleanup();
-  });
+  const t = useTeams();
 
   const recorded = () =>
     (
-      teams.app.db.prepare('SELECT count(*) AS n FROM platform_messages WHERE user_id = ?').get('aad-lock1') as {
+      t.teams.app.db.prepare('SELECT count(*) AS n FROM platform_messages WHERE user_id = ?').get('aad-lock1') as {
         n: number;
       }
     ).n;
 
   test('the record waits for the lock and is stored once it is free', async () => {
-    expect((await teams.post(personalMessage(connector.url, 'lock1', 'help'))).status).toBe(200);
+    expect((await t.teams.post(personalMessage(t.connector.url, 'lock1', 'help'))).status).toBe(200);
     const before = recorded();
     expect(before).toBeGreaterThan(0);
 
-    const repliesBefore = connector.answered;
-    const other = new Database(db.file);
+    const repliesBefore = t.connector.answered;
+    const other = new Database(t.dbFile);
     other.exec('BEGIN IMMEDIATE');
     let answered = false;
     // `history` only reads: it is answered from the last committed state while the lock is held.
-    const turn = teams.post(personalMessage(connector.url, 'lock1', 'history')).then((r) => {
+    const turn = t.teams.post(personalMessage(t.connector.url, 'lock1', 'history')).then((r) => {
       answered = true;
       return r;
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(connector.answered).toBeGreaterThan(repliesBefore);
+    expect(t.connector.answered).toBeGreaterThan(repliesBefore);
     // The turn ends once its record is stored: still waiting for the lock.
     expect(answered).toBe(false);
     other.exec('ROLLBACK');
     other.close();
     expect((await turn).status).toBe(200);
     expect(recorded()).toBe(before + 1);
-    expect(teams.logLines.join('\n')).not.toContain('sent activity not recorded');
+    expect(t.teams.logLines.join('\n')).not.toContain('sent activity not recorded');
   });
 });

@@ -7,6 +7,8 @@ import { personalMessage, startTeams, type TeamsHarness } from './harness';
 export interface RunningTeams {
   readonly connector: FakeBotConnector;
   readonly teams: TeamsHarness;
+  /** The SQLite file Trellis runs on (for a second connection). */
+  readonly dbFile: string;
   /** The fake upload URL, when asked for with `uploads: true`. */
   readonly uploads: FakeUploadServer;
   /** A personal message from `user`, posted to Trellis. */
@@ -22,7 +24,13 @@ export interface RunningTeams {
 export function useTeams(
   options: { scope?: 'all' | 'each'; now?: string; env?: Record<string, string>; uploads?: boolean } = {},
 ): RunningTeams {
-  let parts: { connector: FakeBotConnector; uploads?: FakeUploadServer; teams: TeamsHarness; cleanup(): void };
+  let parts: {
+    connector: FakeBotConnector;
+    uploads?: FakeUploadServer;
+    teams: TeamsHarness;
+    dbFile: string;
+    cleanup(): void;
+  };
   const start = async () => {
     const connector = await new FakeBotConnector().start();
     const uploads = options.uploads ? await new FakeUploadServer().start() : undefined;
@@ -33,7 +41,7 @@ export function useTeams(
       clock: options.now ? new FixedClock(options.now) : undefined,
       ...(uploads ? { uploadTimeoutMs: 1000 } : {}),
     });
-    parts = { connector, uploads, teams, cleanup: db.cleanup };
+    parts = { connector, uploads, teams, dbFile: db.file, cleanup: db.cleanup };
   };
   const stop = async () => {
     await parts.teams.stop();
@@ -54,6 +62,9 @@ export function useTeams(
     },
     get teams() {
       return parts.teams;
+    },
+    get dbFile() {
+      return parts.dbFile;
     },
     get uploads() {
       if (!parts.uploads) throw new Error('useTeams: started without uploads');
