@@ -42,7 +42,15 @@ const TYPED_BUTTONS = new Set([
 export async function runConsoleChat(options: ConsoleChatOptions): Promise<void> {
   const { trellis, input, output, interactive } = options;
   const ref: CoachRef = { platform: 'console', tenant: 'local', user: options.user };
-  const say = (text: string) => output.write(`${text}\n${interactive ? '' : '\n'}`);
+  // A reader that stops early (`npm start | head`) closes the pipe: the chat stops printing but still handles every
+  // line to the end, so nothing written after that point is lost, and it leaves without a stack trace.
+  let outputClosed = false;
+  output.on('error', () => {
+    outputClosed = true;
+  });
+  const say = (text: string) => {
+    if (!outputClosed) output.write(`${text}\n${interactive ? '' : '\n'}`);
+  };
   const show = (shown: Message) => {
     // Buttons with typed equivalents (a reply is the reflection, skip, keep, discard) are not drawn here.
     const m = { ...shown, buttons: shown.buttons?.filter((b) => !TYPED_BUTTONS.has(b.action)) };
