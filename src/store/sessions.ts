@@ -1,5 +1,6 @@
 import type { ClientSession, JourneyRepository, MarkerRating, MentoringLog, SessionEndEvent } from '../core/sessions';
 import { DEFAULT_AFTER_SESSION_MINUTES } from '../core/sessions';
+import { RecentMap } from '../recent-map';
 import { plainTextCipher, type TextCipher } from './crypto';
 import type { Db } from './db';
 
@@ -127,7 +128,7 @@ export function journeyRepository(db: Db, cipher: TextCipher = plainTextCipher):
   );
   // The email last written per coach in this process: the common case (unchanged) writes nothing. Bounded, the most
   // recently used kept: one entry per coach for the process's life grew with every new coach (bench:soak, issue 18).
-  const emailsWritten = new Map<number, string>();
+  const emailsWritten = new RecentMap<number, string>(EMAILS_REMEMBERED);
 
   const openRating = (r: RatingRow): MarkerRating => ({
     marker: r.marker,
@@ -255,14 +256,8 @@ export function journeyRepository(db: Db, cipher: TextCipher = plainTextCipher):
     },
     rememberEmail(coachId, email) {
       const normal = email.trim().toLowerCase();
-      const known = emailsWritten.get(coachId) === normal;
-      if (!known) upsertEmail.run(coachId, normal);
-      emailsWritten.delete(coachId);
+      if (emailsWritten.get(coachId) !== normal) upsertEmail.run(coachId, normal);
       emailsWritten.set(coachId, normal);
-      if (emailsWritten.size > EMAILS_REMEMBERED) {
-        const oldest = emailsWritten.keys().next();
-        if (!oldest.done) emailsWritten.delete(oldest.value);
-      }
     },
     coachesByEmail: (email) => byEmail.all(email.trim().toLowerCase()).map((r) => r.coach_id),
     email: (coachId) => emailOf.get(coachId)?.email,

@@ -10,6 +10,7 @@ import type {
   PostedItem,
   PostedItemRecorder,
 } from '../../core/ports';
+import { RecentMap } from '../../recent-map';
 import { NOT_INSTALLED } from '../../store/slack-installations';
 import { callSlack } from './direct-call';
 import { attachChart, keyedFilename, uploadImage } from './files';
@@ -94,8 +95,7 @@ export class SlackMessenger implements Messenger {
    * Bounded: a fan-out to 100,000 coaches would otherwise keep 100,000 ids (some 10 MB) for a day, while the only
    * reuse is within one delivery (its text, lookup and chart); an id let go costs one conversations.open.
    */
-  private readonly dmChannels = new Map<string, string>();
-  private readonly dmChannelsKept: number;
+  private readonly dmChannels: RecentMap<string, string>;
   private readonly recorder?: PostedItemRecorder;
   /** The Web API's base URL and the fetch the hot calls (conversations.open, chat.postMessage) go through. */
   private readonly apiUrl?: string;
@@ -110,7 +110,7 @@ export class SlackMessenger implements Messenger {
     options: { apiUrl?: string; timeoutMs?: number; recorder?: PostedItemRecorder; dmChannelsKept?: number } = {},
   ) {
     this.tokens = typeof tokens === 'string' ? singleToken(tokens) : tokens;
-    this.dmChannelsKept = options.dmChannelsKept ?? DM_CHANNELS_KEPT;
+    this.dmChannels = new RecentMap(options.dmChannelsKept ?? DM_CHANNELS_KEPT);
     this.recorder = options.recorder;
     this.apiUrl = options.apiUrl;
     this.fetchFn = timedFetch(options.timeoutMs ?? SLACK_CALL_TIMEOUT_MS);
@@ -157,19 +157,11 @@ export class SlackMessenger implements Messenger {
   private async dmChannel(token: string, coach: Pick<Coach, 'tenant' | 'user'>): Promise<string> {
     const key = `${coach.tenant}\u0000${coach.user}`;
     const cached = this.dmChannels.get(key);
-    if (cached) {
-      this.dmChannels.delete(key);
-      this.dmChannels.set(key, cached);
-      return cached;
-    }
+    if (cached) return cached;
     const opened = await this.call('conversations.open', token, { users: coach.user });
     const id = (opened.channel as { id?: unknown } | undefined)?.id;
     if (typeof id !== 'string' || !id) throw new DeliveryError('transient', 'Slack did not return a DM channel');
     this.dmChannels.set(key, id);
-    if (this.dmChannels.size > this.dmChannelsKept) {
-      const oldest = this.dmChannels.keys().next();
-      if (!oldest.done) this.dmChannels.delete(oldest.value);
-    }
     return id;
   }
 

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock, Logger } from '../../core/ports';
+import { RecentMap } from '../../recent-map';
 import { userInfo } from './payloads';
 
 export interface ProfileHint {
@@ -24,16 +25,15 @@ export const PROFILES_KEPT = 10_000;
  * does not cost a Web API call per request.
  */
 export class SlackProfiles {
-  /** By tenant and user, the most recently used last. */
-  private readonly cache = new Map<string, { hint: ProfileHint; until: number }>();
-  private readonly kept: number;
+  /** By tenant and user, the most recently used kept. */
+  private readonly cache: RecentMap<string, { hint: ProfileHint; until: number }>;
 
   constructor(
     private readonly clock: Clock,
     private readonly log: Logger,
     options: { kept?: number } = {},
   ) {
-    this.kept = options.kept ?? PROFILES_KEPT;
+    this.cache = new RecentMap(options.kept ?? PROFILES_KEPT);
   }
 
   private key(tenant: string, user: string): string {
@@ -48,20 +48,11 @@ export class SlackProfiles {
       this.cache.delete(key);
       return undefined;
     }
-    // Used again: now the most recent.
-    this.cache.delete(key);
-    this.cache.set(key, entry);
     return entry.hint;
   }
 
   private remember(tenant: string, user: string, hint: ProfileHint, until: number): void {
-    const key = this.key(tenant, user);
-    this.cache.delete(key);
-    this.cache.set(key, { hint, until });
-    if (this.cache.size > this.kept) {
-      const oldest = this.cache.keys().next();
-      if (!oldest.done) this.cache.delete(oldest.value);
-    }
+    this.cache.set(this.key(tenant, user), { hint, until });
   }
 
   /**
