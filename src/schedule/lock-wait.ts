@@ -1,15 +1,6 @@
-import { isLockError } from '../store/errors';
+import { isDatabaseLocked } from '../store/errors';
 
-/**
- * SQLITE_BUSY or SQLITE_LOCKED, raw from better-sqlite3 or mapped (StorageUnavailableError): another process holds
- * the database's write lock, and waiting may help. A serving process fails such writes within a few milliseconds
- * (src/store/db.ts, SERVING_BUSY_TIMEOUT_MS) instead of blocking the event loop.
- */
-export function isDatabaseLocked(error: unknown): boolean {
-  if (isLockError(error)) return true;
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
-}
+export { isDatabaseLocked };
 
 /** Waits between tries of a locked write, from the first to the last (ms), then stays at the last. */
 export const LOCK_RETRY_DELAYS_MS = [5, 10, 20, 40, 80, 160, 250] as const;

@@ -33,6 +33,17 @@ export function isLockError(error: unknown): boolean {
   );
 }
 
+/**
+ * SQLITE_BUSY or SQLITE_LOCKED, raw from better-sqlite3 or mapped (StorageUnavailableError): another process holds
+ * the database's write lock, and waiting may help. A serving process fails such writes within a few milliseconds
+ * (src/store/db.ts, SERVING_BUSY_TIMEOUT_MS) instead of blocking the event loop.
+ */
+export function isDatabaseLocked(error: unknown): boolean {
+  if (isLockError(error)) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
 let refusals = 0;
 let lastRefusal: StorageUnavailableError | undefined;
 /** Set while the group commit tries a work read-only because another connection holds the lock (group-commit.ts). */

@@ -2,7 +2,7 @@ import { FILE_NOT_KEPT } from '../../core/conversation';
 import { isTrellisError } from '../../core/errors';
 import { message } from '../../core/message';
 import type { Reply } from '../../core/trellis';
-import { isLockError, refusalSince, storageRefusals } from '../../store/errors';
+import { isDatabaseLocked, refusalSince, storageRefusals } from '../../store/errors';
 import { uploadExportFiles } from './files';
 import {
   coachRef,
@@ -123,7 +123,7 @@ export function registerEvents(
           ? isTrellisError(error)
             ? error.message
             : FAILED
-          : !context.retryNum && !waitsOnLock(error)
+          : !context.retryNum && !isDatabaseLocked(error)
             ? NOT_STORED_YET
             : undefined;
         if (text) {
@@ -207,12 +207,6 @@ export function registerEvents(
       sleep: deps.sleep,
     });
   });
-}
-
-/** A lock another connection holds (mapped by the core's guard, or SQLite's own code from the event claim). */
-function waitsOnLock(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return isLockError(error) || (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code));
 }
 
 /** A message with a file attached: its words are kept as any message's; the coach is told the file is not. */
