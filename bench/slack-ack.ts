@@ -190,7 +190,6 @@ async function main() {
         PORT: '0',
         HOST: '127.0.0.1',
         LOG_LEVEL: 'info',
-        ...(process.env.TRELLIS_SPIKE_WORKER ? { TRELLIS_SPIKE_WORKER: process.env.TRELLIS_SPIKE_WORKER } : {}),
       },
       'stderr',
       (line) => (line.includes('"msg":"listening"') ? (JSON.parse(line) as { port: number }).port : undefined),

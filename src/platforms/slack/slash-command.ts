@@ -17,7 +17,6 @@ import {
   prefillOf,
   slackErrorCode,
 } from './listener-kit';
-import { offloadOn, offloadSelfcheck } from '../../spike/selfcheck-offload';
 import { slashCommand } from './payloads';
 import { logRefusedWrite, profileBeforeAck } from './write-first';
 
@@ -81,17 +80,12 @@ export function selfcheckCommand(deps: ListenerDeps, kit: ListenerKit): (args: C
     // Through the group commit: the reply ("saved") exists only once the transaction holding the write is committed.
     // The welcome is looked up (and, the first time, marked) in the same transaction: no read of its own afterwards.
     // With the coach's profile still to come it waits until that is stored, as the welcome names their time zone.
-    const text = unescapeText(command.text);
-    const quick = offloadOn && /^[\d\s]+$/.test(text);
-    const { reply, welcome } = await (
-      quick
-        ? (offloadSelfcheck({ ref, text, ctx, hint, late }) as Promise<{ reply: Reply; welcome: WelcomeAfter }>)
-        : deps.commits.run(() => {
+    const { reply, welcome } = await deps.commits
+      .run(() => {
         const answer = trellis.runCommand(ref, 'selfcheck', unescapeText(command.text), ctx);
         const welcome = answer.type !== 'messages' ? undefined : late ? 'later' : welcomeWithin(ref, hint);
         return { reply: answer, welcome };
       })
-    )
       .catch((error: unknown): { reply: Reply; welcome: WelcomeAfter } => {
         logRefusedWrite(log, error, { path: 'command', ref, requestKey });
         return { reply: asReply(error), welcome: 'later' };
