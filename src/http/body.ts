@@ -50,55 +50,35 @@ export function checkBodyHeaders(req: IncomingMessage, options: BodyOptions): vo
 export function readBody(req: IncomingMessage, options: BodyOptions): Promise<{ raw: Buffer; type?: string }> {
   checkBodyHeaders(req, options);
   return new Promise((resolve, reject) => {
-    new BodyReader(req, options.limit, resolve, reject);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (error?: HttpError) => {
+      if (settled) return;
+      settled = true;
+      req.off('data', onData);
+      if (error) {
+        // Stop taking bytes from this client: the answer goes out and the connection closes.
+        req.pause();
+        reject(error);
+      } else resolve({ raw: Buffer.concat(chunks, size), type: mediaType(req) });
+    };
+    // 'close' follows 'end' on every request: the error is built only when it is needed (a stack trace costs
+    // about 3% of a busy server's CPU).
+    const fail = (status: number, reason: string) => {
+      if (!settled) finish(new HttpError(status, reason));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > options.limit) fail(413, `body larger than ${options.limit} bytes`);
+      else chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => finish());
+    req.once('aborted', () => fail(400, 'request aborted'));
+    req.once('error', () => fail(400, 'request body could not be read'));
+    req.once('close', () => fail(400, 'connection closed before the body ended'));
   });
-}
-
-/**
- * One request's body being read. A class, not closures held in constants: under tsx (keepNames) each of those got a
- * defineProperty call for its name on every request, about 1% of a busy server's CPU.
- */
-class BodyReader {
-  private readonly chunks: Buffer[] = [];
-  private size = 0;
-  private settled = false;
-  private readonly onData = this.data.bind(this);
-
-  constructor(
-    private readonly req: IncomingMessage,
-    private readonly limit: number,
-    private readonly resolve: (body: { raw: Buffer; type?: string }) => void,
-    private readonly reject: (error: HttpError) => void,
-  ) {
-    req.on('data', this.onData);
-    req.once('end', () => this.finish());
-    req.once('aborted', () => this.fail(400, 'request aborted'));
-    req.once('error', () => this.fail(400, 'request body could not be read'));
-    req.once('close', () => this.fail(400, 'connection closed before the body ended'));
-  }
-
-  private data(chunk: Buffer): void {
-    this.size += chunk.length;
-    if (this.size > this.limit) this.fail(413, `body larger than ${this.limit} bytes`);
-    else this.chunks.push(chunk);
-  }
-
-  // 'close' follows 'end' on every request: the error is built only when it is needed (a stack trace costs about 3%
-  // of a busy server's CPU).
-  private fail(status: number, reason: string): void {
-    if (!this.settled) this.finish(new HttpError(status, reason));
-  }
-
-  private finish(error?: HttpError): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.req.off('data', this.onData);
-    if (error) {
-      // Stop taking bytes from this client: the answer goes out and the connection closes.
-      this.req.pause();
-      this.reject(error);
-    } else this.resolve({ raw: Buffer.concat(this.chunks, this.size), type: mediaType(this.req) });
-  }
 }
 
 /** Parses a JSON body; a body that is not JSON is a 400 with a reason, never a crash. */
