@@ -84,9 +84,13 @@ function tipForWeek(catalog: PromptCatalog, key: BehaviourKey, week: number): Ti
 
 /** The weekly summary for one coach, or undefined when they paused (a paused coach gets nothing). */
 export function buildWeeklySummary(input: SummaryInput): WeeklySummary | undefined {
+  if (isPaused(input.coach, input.today)) return undefined;
+  return summaryFromTrend(input, trendFromTotals(input.totals, input.reportWeek));
+}
+
+/** The weekly summary of a coach who is not paused, from the trend of the reported week (a weekly run's path). */
+export function summaryFromTrend(input: Omit<SummaryInput, 'totals'>, trend: Trend): WeeklySummary {
   const { coach, catalog } = input;
-  if (isPaused(coach, input.today)) return undefined;
-  const trend = trendFromTotals(input.totals, input.reportWeek);
   const week = weekNumber(input.reportWeek);
   const base = {
     coachId: coach.id,
