@@ -242,29 +242,34 @@ export function trendFromTotals(
 export function trendFromWindow(window: CoachWindow, thisWeek: number, options: TrendOptions = {}): Trend {
   const weeks = options.weeks ?? 8;
   const baselineWeeks = options.baselineWeeks ?? 4;
-  const { acc } = window;
-  const current = slotOf(window, thisWeek);
-  const n = BEHAVIOUR_KEYS.length;
+  const { acc, firstWeek } = window;
+  // Slots are found inline, not through slotOf: under tsx every call into another module goes through a getter,
+  // and this runs 70 times per coach.
+  const held = acc.length / SLOT;
+  const current = thisWeek - firstWeek;
+  const now0 = current >= 0 && current < held ? current * SLOT : -1;
+  const keys = BEHAVIOUR_KEYS;
+  const n = keys.length;
   const behaviours: BehaviourTrend[] = new Array(n);
   for (let b = 0; b < n; b++) {
     const o = 2 + 2 * b;
-    const now = current >= 0 && acc[current + o + 1] ? acc[current + o] / acc[current + o + 1] : null;
+    const now = now0 >= 0 && acc[now0 + o + 1] ? acc[now0 + o] / acc[now0 + o + 1] : null;
     let sum = 0;
     let count = 0;
-    for (let w = thisWeek - baselineWeeks; w < thisWeek; w++) {
-      const at = slotOf(window, w);
-      if (at < 0) continue;
-      sum += acc[at + o];
-      count += acc[at + o + 1];
+    for (let i = current - baselineWeeks; i < current; i++) {
+      if (i < 0 || i >= held) continue;
+      sum += acc[i * SLOT + o];
+      count += acc[i * SLOT + o + 1];
     }
     const before = count ? sum / count : null;
     const series: (number | null)[] = new Array(weeks);
-    for (let i = 0; i < weeks; i++) {
-      const at = slotOf(window, thisWeek - weeks + 1 + i);
-      series[i] = at >= 0 && acc[at + o + 1] ? acc[at + o] / acc[at + o + 1] : null;
+    for (let k = 0; k < weeks; k++) {
+      const i = current - weeks + 1 + k;
+      const at = i * SLOT + o;
+      series[k] = i >= 0 && i < held && acc[at + 1] ? acc[at] / acc[at + 1] : null;
     }
     behaviours[b] = {
-      key: BEHAVIOUR_KEYS[b],
+      key: keys[b],
       thisWeek: now,
       before,
       change: now !== null && before !== null ? now - before : null,
@@ -272,8 +277,10 @@ export function trendFromWindow(window: CoachWindow, thisWeek: number, options: 
       sparkline: sparkline(series),
     };
   }
-  return { weekStart: weekStartOf(thisWeek), behaviours, checkInsThisWeek: current >= 0 ? acc[current] : 0 };
+  return { weekStart: weekStartOf(thisWeek), behaviours, checkInsThisWeek: now0 >= 0 ? acc[now0] : 0 };
 }
+/** WINDOW_SLOT, read once. */
+const SLOT = WINDOW_SLOT;
 
 /**
  * Weeks in a row, counting back from the week `todayWeek` (a week number), for which `isActive` holds. A week that

@@ -94,7 +94,11 @@ export function* foldWindows(
   firstWeek: number,
   lastWeek: number,
 ): Generator<CoachWindow, void, undefined> {
-  const window: CoachWindow = { coachId: 0, firstWeek, acc: new Float64Array((lastWeek - firstWeek + 1) * WINDOW_SLOT) };
+  const window: CoachWindow = {
+    coachId: 0,
+    firstWeek,
+    acc: new Float64Array((lastWeek - firstWeek + 1) * WINDOW_SLOT),
+  };
   for (const row of rows) {
     if (row[1] === null && row[2] === null) continue;
     if (firstActiveWeek(foldCoach(row, window)) !== undefined) yield window;
@@ -186,7 +190,8 @@ export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
     allCoaches: () => allCoaches.all().map(coachFromValues),
     coachesByUser: (user) => byUser.all(user).map(toCoach),
     eachCoachWeekTotals,
-    eachCoachWindow: (from, to, coachId) => foldWindows(windowRows(from, to, coachId), weekNumber(from), weekNumber(to)),
+    eachCoachWindow: (from, to, coachId) =>
+      foldWindows(windowRows(from, to, coachId), weekNumber(from), weekNumber(to)),
     coachWeekTotals: (from, to, coachId) => [...eachCoachWeekTotals(from, to, coachId)].flat(),
     activeWeeks(coachIds, from, to) {
       const out = new Map<number, Set<number>>();
