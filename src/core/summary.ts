@@ -92,25 +92,38 @@ export function buildWeeklySummary(input: SummaryInput): WeeklySummary | undefin
 export function summaryFromTrend(input: Omit<SummaryInput, 'totals'>, trend: Trend): WeeklySummary {
   const { coach, catalog } = input;
   const week = weekNumber(input.reportWeek);
-  const base = {
+  // Literal objects with the same fields in the same order (no spread): a weekly run makes 10,000 of them.
+  const current = weekNumber(input.today) === week;
+  if (trend.checkInsThisWeek === 0) {
+    return {
+      kind: 'nudge',
+      coachId: coach.id,
+      level: coach.settings.level,
+      current,
+      trend,
+      checkIns: 0,
+      reflections: input.reflections,
+      streak: input.streak,
+      first: input.first,
+      today: input.today,
+    };
+  }
+  const focus = chooseFocus(trend.behaviours);
+  const improved = mostImproved(trend.behaviours);
+  return {
+    kind: 'summary',
     coachId: coach.id,
     level: coach.settings.level,
-    current: weekNumber(input.today) === week,
+    current,
     trend,
     checkIns: trend.checkInsThisWeek,
     reflections: input.reflections,
     streak: input.streak,
     first: input.first,
     today: input.today,
-  };
-  if (trend.checkInsThisWeek === 0) return { kind: 'nudge', ...base };
-  const focus = chooseFocus(trend.behaviours);
-  const improved = mostImproved(trend.behaviours);
-  return {
-    kind: 'summary',
-    ...base,
     focus: focus && {
-      ...focus,
+      key: focus.key,
+      reason: focus.reason,
       tip: tipForWeek(catalog, focus.key, week),
       prompt: promptForBehaviour(catalog, coach.settings, focus.key, `${coach.id}|${week}`),
     },

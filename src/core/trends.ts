@@ -346,22 +346,26 @@ export interface Focus {
 
 /** The behaviour to work on next: the one falling fastest, else the lowest this week. Undefined with no data. */
 export function chooseFocus(behaviours: readonly BehaviourTrend[]): Focus | undefined {
-  const rated = behaviours.filter((b) => b.thisWeek !== null);
-  if (rated.length === 0) return undefined;
-  const falling = rated.filter((b) => b.change !== null && b.change <= -0.5);
-  if (falling.length) {
-    const steepest = falling.reduce((a, b) => ((b.change as number) < (a.change as number) ? b : a));
-    return { key: steepest.key, reason: 'falling' };
+  // Plain loops (a weekly run asks for 10,000 coaches): the steepest fall of half a point or more, else the lowest
+  // this week; the first one wins a tie, in either case.
+  let steepest: BehaviourTrend | undefined;
+  let lowest: BehaviourTrend | undefined;
+  for (const b of behaviours) {
+    if (b.thisWeek === null) continue;
+    if (b.change !== null && b.change <= -0.5 && (!steepest || b.change < (steepest.change as number))) steepest = b;
+    if (!lowest || b.thisWeek < (lowest.thisWeek as number)) lowest = b;
   }
-  const lowest = rated.reduce((a, b) => ((b.thisWeek as number) < (a.thisWeek as number) ? b : a));
-  return { key: lowest.key, reason: 'lowest' };
+  if (steepest) return { key: steepest.key, reason: 'falling' };
+  return lowest && { key: lowest.key, reason: 'lowest' };
 }
 
 /** The behaviour that rose most against the weeks before, when one rose by at least a quarter point. */
 export function mostImproved(behaviours: readonly BehaviourTrend[]): BehaviourTrend | undefined {
-  const risen = behaviours.filter((b) => b.change !== null && b.change >= 0.25);
-  if (risen.length === 0) return undefined;
-  return risen.reduce((a, b) => ((b.change as number) > (a.change as number) ? b : a));
+  let most: BehaviourTrend | undefined;
+  for (const b of behaviours) {
+    if (b.change !== null && b.change >= 0.25 && (!most || b.change > (most.change as number))) most = b;
+  }
+  return most;
 }
 
 /** Weeks are written one way everywhere (src/core/dates.ts). */
