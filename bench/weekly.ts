@@ -2,7 +2,7 @@
  * bench:weekly — every coach's weekly summary and every group's digest, against one raw SQL aggregate over the
  * same rows, in the same run on the same database.
  *
- *   npx tsx bench/weekly.ts [--coaches 10000] [--weeks 52] [--group-size 10] [--runs 5] [--quick]
+ *   npx tsx bench/weekly.ts [--coaches 10000] [--weeks 52] [--group-size 10] [--runs 7] [--quick]
  *
  * --quick (bench:all): 2,000 coaches over 26 weeks, 3 runs, unless given.
  *
@@ -46,7 +46,7 @@ const options = z
       .int()
       .min(1)
       .max(20)
-      .default(quick ? 3 : 5),
+      .default(quick ? 3 : 7),
     quick: z.boolean().default(false),
   })
   .parse(
@@ -173,11 +173,20 @@ async function main(): Promise<void> {
     let summaries = 0;
     let nudges = 0;
     let digests = 0;
+    // Each round times the baseline and the summaries (then the digests) back to back, alternating which goes
+    // first, and the targets are judged on the median of each round's own ratio: a burst of another job on this
+    // shared machine then moves both sides of one ratio, instead of one side of a ratio of two medians.
+    const summaryRatios: number[] = [];
+    const bothRatios: number[] = [];
     for (let i = 0; i < options.runs; i++) {
-      rawMs.push(time(() => raw.all(from, to)).ms);
-      const rs = time(() => rawSameRows.all({ from, to }));
-      rawSameMs.push(rs.ms);
-      rawSameCpu.push(rs.cpuMs);
+      const baseline = () => {
+        rawMs.push(time(() => raw.all(from, to)).ms);
+        const rs = time(() => rawSameRows.all({ from, to }));
+        rawSameMs.push(rs.ms);
+        rawSameCpu.push(rs.cpuMs);
+        return rs.ms;
+      };
+      const first = i % 2 === 0 ? baseline() : 0;
       // A summary counts as computed once its message is worded, as the outbox would hand it to a platform.
       const s = time(() => {
         const all = trellis.weekly.allSummaries(NOW);
@@ -196,6 +205,9 @@ async function main(): Promise<void> {
       digestMs.push(d.ms);
       bothCpu.push(s.cpuMs + d.cpuMs);
       digests = d.result.length;
+      const base = i % 2 === 0 ? first : baseline();
+      summaryRatios.push(s.ms / base);
+      bothRatios.push((s.ms + d.ms) / base);
     }
     // Charts as a weekly run draws them: different coaches' charts of the same week, one after another. Wall time
     // waits for the machine's other work; CPU time (this process, all threads) is the chart's own cost.
@@ -231,18 +243,23 @@ async function main(): Promise<void> {
     console.log(
       `raw aggregate, same rows (baseline)      ${r.toFixed(0).padStart(6)} ms  self-checks + reflections, one statement`,
     );
+    const sr = median(summaryRatios);
+    const br = median(bothRatios);
+    const spread = (xs: number[]) => `${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}x`;
     console.log(
-      `all weekly summaries                     ${s.toFixed(0).padStart(6)} ms  ${summaries} summaries (${nudges} nudges)  ${(s / r).toFixed(2)}x baseline (${(s / r0).toFixed(2)}x self-checks only)  target <= 1.5x; ${cpuNote(summaryCpu)}`,
+      `all weekly summaries                     ${s.toFixed(0).padStart(6)} ms  ${summaries} summaries (${nudges} nudges)  ${sr.toFixed(2)}x baseline (rounds ${spread(summaryRatios)}; ratio of the medians ${(s / r).toFixed(2)}x; ${(s / r0).toFixed(2)}x self-checks only)  target <= 1.5x; ${cpuNote(summaryCpu)}`,
     );
     console.log(`all digests                              ${d.toFixed(0).padStart(6)} ms  ${digests} groups`);
     console.log(
-      `summaries + digests                      ${(s + d).toFixed(0).padStart(6)} ms  ${((s + d) / r).toFixed(2)}x baseline  target <= 2x; ${cpuNote(bothCpu)}`,
+      `summaries + digests                      ${(s + d).toFixed(0).padStart(6)} ms  ${br.toFixed(2)}x baseline (rounds ${spread(bothRatios)}; ratio of the medians ${((s + d) / r).toFixed(2)}x)  target <= 2x; ${cpuNote(bothCpu)}`,
     );
     console.log(
       `one chart (SVG + PNG), CPU               ${chartCpuMs.toFixed(0).padStart(6)} ms  ${chartMs.toFixed(0)} ms wall; mean of ${charted.length} coaches' charts, drawn at send time, not counted above`,
     );
-    console.log(`medians of ${options.runs} interleaved runs after one warm-up; the targets are on wall time`);
-    const ok = s / r <= 1.5 && (s + d) / r <= 2;
+    console.log(
+      `medians of ${options.runs} rounds after one warm-up (baseline first in odd rounds, last in even ones); the ratios are medians of each round's wall-time ratio, as the targets are on wall time`,
+    );
+    const ok = sr <= 1.5 && br <= 2;
     console.log(ok ? 'PASS' : 'MISS');
     const ms = (x: number) => `${x.toFixed(0)} ms`;
     const scale = `${summaries} coaches`;
@@ -250,17 +267,17 @@ async function main(): Promise<void> {
       name: `weekly: all summaries (${scale})`,
       figure: ms(s),
       baseline: ms(r),
-      ratio: s / r,
+      ratio: sr,
       target: '<= 1.5x',
-      met: s / r <= 1.5,
+      met: sr <= 1.5,
     });
     printRow({
       name: `weekly: summaries + digests (${scale})`,
       figure: ms(s + d),
       baseline: ms(r),
-      ratio: (s + d) / r,
+      ratio: br,
       target: '<= 2x',
-      met: (s + d) / r <= 2,
+      met: br <= 2,
     });
     printRow({
       name: 'weekly: one chart (SVG + PNG), CPU',

@@ -16,6 +16,9 @@ export interface DigestDeps {
 /** Published weeks the builder reads: the reported one and the seven the chart draws before it. */
 const HISTORY_WEEKS = 8;
 
+/** closedWeek's answers by time zone and instant (bounded). */
+const closedWeeks = new Map<string, { weekStart: string; closeAt: Date }>();
+
 /**
  * Peer-supervision digests. A digest reports the last closed week (Monday to Sunday in the group's time zone) before
  * its moment. The first build for posting publishes that week's figures; every later build of the week reads them
@@ -27,8 +30,16 @@ export class DigestService {
 
   /** The week a digest at `now` reports on (its Monday) and the instant that week closed. */
   static closedWeek(group: Group, now: Date): { weekStart: string; closeAt: Date } {
-    const thisMonday = weekStart(localDate(now, group.timeZone));
-    return { weekStart: addDays(thisMonday, -7), closeAt: localTimeToUtc(thisMonday, '00:00', group.timeZone) };
+    // A weekly run asks this for every group at the same instant, and groups share a few time zones.
+    const key = `${group.timeZone}|${now.getTime()}`;
+    let week = closedWeeks.get(key);
+    if (week === undefined) {
+      const thisMonday = weekStart(localDate(now, group.timeZone));
+      week = { weekStart: addDays(thisMonday, -7), closeAt: localTimeToUtc(thisMonday, '00:00', group.timeZone) };
+      if (closedWeeks.size >= 1000) closedWeeks.clear();
+      closedWeeks.set(key, week);
+    }
+    return { weekStart: week.weekStart, closeAt: new Date(week.closeAt.getTime()) };
   }
 
   /**
@@ -38,7 +49,10 @@ export class DigestService {
   build(group: Group, now: Date, publish: boolean): Digest {
     const { repos, catalog, minGroupSize } = this.deps;
     const { weekStart: reported, closeAt } = DigestService.closedWeek(group, now);
-    let stored = repos.groupDigests.get(group.id, reported);
+    // The reported week (when published) and the seven before it, in one read.
+    const read = repos.groupDigests.upTo(group.id, reported, HISTORY_WEEKS);
+    let stored = read[0]?.weekStart === reported ? read[0] : undefined;
+    const published = stored ? read.slice(1) : read.slice(0, HISTORY_WEEKS - 1);
     let week: DigestWeek | undefined = stored;
     if (!week) {
       const shares = repos.weeklyStats.groupWeekShares(group.id, reported, addDays(reported, 6), closeAt.toISOString());
@@ -46,7 +60,6 @@ export class DigestService {
       if (publish) stored = repos.groupDigests.publish(group.id, reported, now.toISOString(), figures);
       week = stored ?? { weekStart: reported, figures };
     }
-    const published = repos.groupDigests.upTo(group.id, addDays(reported, -7), HISTORY_WEEKS - 1);
     const earlier = published.map((p) => ({ weekStart: p.weekStart, figures: p.figures }));
     // Shared since the publication before this one, up to this one: each shared reflection appears in exactly one
     // digest, however the schedule moved. Before any publication, the seven days before.

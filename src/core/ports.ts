@@ -7,6 +7,7 @@ import type { Coach, CoachRef, Platform, PromptIssue, Reflection, SelfCheck, Set
 import type { PortfolioPickRepository } from './portfolio-model';
 import type { PrivacyRepository } from './privacy-ports';
 import type { JourneyRepository } from './sessions';
+import type { CoachWindow } from './week-window';
 
 /** Time is a parameter: nothing in core calls `new Date()` on its own. */
 export interface Clock {
@@ -167,6 +168,11 @@ export interface WeeklyStatsRepository {
    * a weekly run then holds one coach's totals at a time instead of every coach's.
    */
   eachCoachWeekTotals(fromDate: string, toDate: string, coachId?: number): Iterable<CoachWeekTotals[]>;
+  /**
+   * The same weeks as flat numbers, one coach at a time (see CoachWindow; only coaches with something in the
+   * range): the yielded window is reused for the next coach, so read it before asking for the next.
+   */
+  eachCoachWindow(fromDate: string, toDate: string, coachId?: number): Iterable<CoachWindow>;
   /**
    * Per coach of `coachIds`: the week numbers (see weekNumber) in which it has a self-check or a reflection dated in
    * [from, to], in one pass for them all.

@@ -84,29 +84,46 @@ function tipForWeek(catalog: PromptCatalog, key: BehaviourKey, week: number): Ti
 
 /** The weekly summary for one coach, or undefined when they paused (a paused coach gets nothing). */
 export function buildWeeklySummary(input: SummaryInput): WeeklySummary | undefined {
+  if (isPaused(input.coach, input.today)) return undefined;
+  return summaryFromTrend(input, trendFromTotals(input.totals, input.reportWeek));
+}
+
+/** The weekly summary of a coach who is not paused, from the trend of the reported week (a weekly run's path). */
+export function summaryFromTrend(input: Omit<SummaryInput, 'totals'>, trend: Trend): WeeklySummary {
   const { coach, catalog } = input;
-  if (isPaused(coach, input.today)) return undefined;
-  const trend = trendFromTotals(input.totals, input.reportWeek);
   const week = weekNumber(input.reportWeek);
-  const base = {
+  // Literal objects with the same fields in the same order (no spread): a weekly run makes 10,000 of them.
+  const current = weekNumber(input.today) === week;
+  if (trend.checkInsThisWeek === 0) {
+    return {
+      kind: 'nudge',
+      coachId: coach.id,
+      level: coach.settings.level,
+      current,
+      trend,
+      checkIns: 0,
+      reflections: input.reflections,
+      streak: input.streak,
+      first: input.first,
+      today: input.today,
+    };
+  }
+  const focus = chooseFocus(trend.behaviours);
+  const improved = mostImproved(trend.behaviours);
+  return {
+    kind: 'summary',
     coachId: coach.id,
     level: coach.settings.level,
-    current: weekNumber(input.today) === week,
+    current,
     trend,
     checkIns: trend.checkInsThisWeek,
     reflections: input.reflections,
     streak: input.streak,
     first: input.first,
     today: input.today,
-  };
-  if (trend.checkInsThisWeek === 0) return { kind: 'nudge', ...base };
-  const focus = chooseFocus(trend.behaviours);
-  const improved = mostImproved(trend.behaviours);
-  return {
-    kind: 'summary',
-    ...base,
     focus: focus && {
-      ...focus,
+      key: focus.key,
+      reason: focus.reason,
       tip: tipForWeek(catalog, focus.key, week),
       prompt: promptForBehaviour(catalog, coach.settings, focus.key, `${coach.id}|${week}`),
     },

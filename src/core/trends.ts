@@ -1,6 +1,7 @@
 import { BEHAVIOUR_KEYS, type BehaviourKey } from './behaviours';
 import type { Ratings } from './model';
 import { addDays, daysBetween, weekStart } from './time';
+import { type CoachWindow, slotOf, WINDOW_SLOT } from './week-window';
 
 /** A self-check reduced to what trends need. */
 export interface DatedRatings {
@@ -57,6 +58,21 @@ const BARS = '▁▂▃▄▅▆▇█';
 
 /** A text sparkline of 1–5 values: ▁ for 1 up to █ for 5, · for a week with no data. */
 export function sparkline(values: readonly (number | null)[]): string {
+  // A weekly run draws 60,000 sparklines of 8 marks from a few thousand distinct lines: each is written once, by
+  // the number its marks spell (base 9), instead of a string grown mark by mark every time.
+  if (values.length > 8) return sparklineOf(values);
+  let code = values.length;
+  for (const v of values) code = code * 9 + (v === null ? 8 : Math.min(7, Math.max(0, Math.round(((v - 1) / 4) * 7))));
+  let line = sparklines.get(code);
+  if (line === undefined) {
+    line = sparklineOf(values);
+    remember(sparklines, code, line);
+  }
+  return line;
+}
+const sparklines = new Map<number, string>();
+
+function sparklineOf(values: readonly (number | null)[]): string {
   let line = '';
   for (const v of values) line += v === null ? '·' : BARS[Math.min(7, Math.max(0, Math.round(((v - 1) / 4) * 7)))];
   return line;
@@ -164,9 +180,6 @@ export function emptyTotals(week: number): WeekTotals {
   return { week, checkIns: 0, sums: zero(), counts: zero() };
 }
 
-/** Read-only stand-in for a week without check-ins. */
-const NO_CHECK_INS: WeekTotals = Object.freeze(emptyTotals(Number.NaN));
-
 /** Self-checks folded into per-week totals, oldest week first. */
 export function totalsFromChecks(checks: readonly DatedRatings[]): WeekTotals[] {
   const byWeek = new Map<number, WeekTotals>();
@@ -189,33 +202,7 @@ export function totalsFromChecks(checks: readonly DatedRatings[]): WeekTotals[] 
 }
 
 // Reused by every trendFromTotals call (synchronous, so never two at once); grown when a longer span is asked for.
-let trendSums = new Float64Array(9 * BEHAVIOUR_KEYS.length);
-let trendCounts = new Float64Array(9 * BEHAVIOUR_KEYS.length);
-if (BEHAVIOUR_KEYS.join() !== 'context,respect,talents,empathy,feelings,openness') {
-  throw new Error('readWeek lists the behaviours by name, in BEHAVIOUR_KEYS order: update it with the keys');
-}
-
-function meanAt(sums: Float64Array, counts: Float64Array, at: number): number | null {
-  return counts[at] ? sums[at] / counts[at] : null;
-}
-
-/** One week's sums and counts at `at` of the flat arrays, in BEHAVIOUR_KEYS order. */
-function readWeek(t: WeekTotals, sums: Float64Array, counts: Float64Array, at: number): void {
-  const s = t.sums;
-  const c = t.counts;
-  sums[at] = s.context;
-  sums[at + 1] = s.respect;
-  sums[at + 2] = s.talents;
-  sums[at + 3] = s.empathy;
-  sums[at + 4] = s.feelings;
-  sums[at + 5] = s.openness;
-  counts[at] = c.context;
-  counts[at + 1] = c.respect;
-  counts[at + 2] = c.talents;
-  counts[at + 3] = c.empathy;
-  counts[at + 4] = c.feelings;
-  counts[at + 5] = c.openness;
-}
+let totalsWindow: CoachWindow = { coachId: 0, firstWeek: 0, acc: new Float64Array(9 * WINDOW_SLOT) };
 
 /**
  * The trend for the week starting `thisWeekStart` from per-week totals (from self-checks in memory, or from one
@@ -226,39 +213,63 @@ export function trendFromTotals(
   thisWeekStart: string,
   options: TrendOptions = {},
 ): Trend {
+  const thisWeek = weekNumber(thisWeekStart);
+  const span = Math.max(options.weeks ?? 8, (options.baselineWeeks ?? 4) + 1);
+  if (totalsWindow.acc.length < span * WINDOW_SLOT) {
+    totalsWindow = { coachId: 0, firstWeek: 0, acc: new Float64Array(span * WINDOW_SLOT) };
+  }
+  const window = totalsWindow;
+  window.firstWeek = thisWeek - span + 1;
+  const { acc } = window;
+  acc.fill(0);
+  for (const t of totals) {
+    const at = slotOf(window, t.week);
+    if (at < 0 || t.week > thisWeek) continue;
+    acc[at] = t.checkIns;
+    for (let b = 0; b < BEHAVIOUR_KEYS.length; b++) {
+      acc[at + 2 + 2 * b] = t.sums[BEHAVIOUR_KEYS[b]];
+      acc[at + 3 + 2 * b] = t.counts[BEHAVIOUR_KEYS[b]];
+    }
+  }
+  return trendFromWindow(window, thisWeek, options);
+}
+
+/**
+ * The trend for week number `thisWeek` read straight from a coach's window (see CoachWindow): a weekly run builds
+ * 60,000 behaviour trends for 10,000 coaches, so nothing here makes an object per week or looks a behaviour up by
+ * name. Weeks the window does not hold had no check-ins.
+ */
+export function trendFromWindow(window: CoachWindow, thisWeek: number, options: TrendOptions = {}): Trend {
   const weeks = options.weeks ?? 8;
   const baselineWeeks = options.baselineWeeks ?? 4;
-  const thisWeek = weekNumber(thisWeekStart);
-  // One slot per week from the oldest needed to this one; runs thousands of times in a weekly run, so no lookups.
-  const span = Math.max(weeks, baselineWeeks + 1);
-  const first = thisWeek - span + 1;
-  const slots: WeekTotals[] = new Array(span).fill(NO_CHECK_INS);
-  for (const t of totals) if (t.week >= first && t.week <= thisWeek) slots[t.week - first] = t;
-  const current = slots[span - 1];
-  // Each week's sums and counts are read once, by name, into flat arrays (week × behaviour): a weekly run builds
-  // 60,000 behaviour trends for 10,000 coaches, and a read keyed by a variable behaviour name is a slow lookup.
-  const n = BEHAVIOUR_KEYS.length;
-  if (trendSums.length < span * n) {
-    trendSums = new Float64Array(span * n);
-    trendCounts = new Float64Array(span * n);
-  }
-  const sums = trendSums;
-  const counts = trendCounts;
-  for (let w = 0; w < span; w++) readWeek(slots[w], sums, counts, w * n);
+  const { acc, firstWeek } = window;
+  // Slots are found inline, not through slotOf: under tsx every call into another module goes through a getter,
+  // and this runs 70 times per coach.
+  const held = acc.length / SLOT;
+  const current = thisWeek - firstWeek;
+  const now0 = current >= 0 && current < held ? current * SLOT : -1;
+  const keys = BEHAVIOUR_KEYS;
+  const n = keys.length;
   const behaviours: BehaviourTrend[] = new Array(n);
   for (let b = 0; b < n; b++) {
-    const now = meanAt(sums, counts, (span - 1) * n + b);
+    const o = 2 + 2 * b;
+    const now = now0 >= 0 && acc[now0 + o + 1] ? acc[now0 + o] / acc[now0 + o + 1] : null;
     let sum = 0;
     let count = 0;
-    for (let w = span - 1 - baselineWeeks; w < span - 1; w++) {
-      sum += sums[w * n + b];
-      count += counts[w * n + b];
+    for (let i = current - baselineWeeks; i < current; i++) {
+      if (i < 0 || i >= held) continue;
+      sum += acc[i * SLOT + o];
+      count += acc[i * SLOT + o + 1];
     }
     const before = count ? sum / count : null;
     const series: (number | null)[] = new Array(weeks);
-    for (let i = 0; i < weeks; i++) series[i] = meanAt(sums, counts, (span - weeks + i) * n + b);
+    for (let k = 0; k < weeks; k++) {
+      const i = current - weeks + 1 + k;
+      const at = i * SLOT + o;
+      series[k] = i >= 0 && i < held && acc[at + 1] ? acc[at] / acc[at + 1] : null;
+    }
     behaviours[b] = {
-      key: BEHAVIOUR_KEYS[b],
+      key: keys[b],
       thisWeek: now,
       before,
       change: now !== null && before !== null ? now - before : null,
@@ -266,8 +277,10 @@ export function trendFromTotals(
       sparkline: sparkline(series),
     };
   }
-  return { weekStart: weekStartOf(thisWeek), behaviours, checkInsThisWeek: current.checkIns };
+  return { weekStart: weekStartOf(thisWeek), behaviours, checkInsThisWeek: now0 >= 0 ? acc[now0] : 0 };
 }
+/** WINDOW_SLOT, read once. */
+const SLOT = WINDOW_SLOT;
 
 /**
  * Weeks in a row, counting back from the week `todayWeek` (a week number), for which `isActive` holds. A week that
@@ -333,22 +346,26 @@ export interface Focus {
 
 /** The behaviour to work on next: the one falling fastest, else the lowest this week. Undefined with no data. */
 export function chooseFocus(behaviours: readonly BehaviourTrend[]): Focus | undefined {
-  const rated = behaviours.filter((b) => b.thisWeek !== null);
-  if (rated.length === 0) return undefined;
-  const falling = rated.filter((b) => b.change !== null && b.change <= -0.5);
-  if (falling.length) {
-    const steepest = falling.reduce((a, b) => ((b.change as number) < (a.change as number) ? b : a));
-    return { key: steepest.key, reason: 'falling' };
+  // Plain loops (a weekly run asks for 10,000 coaches): the steepest fall of half a point or more, else the lowest
+  // this week; the first one wins a tie, in either case.
+  let steepest: BehaviourTrend | undefined;
+  let lowest: BehaviourTrend | undefined;
+  for (const b of behaviours) {
+    if (b.thisWeek === null) continue;
+    if (b.change !== null && b.change <= -0.5 && (!steepest || b.change < (steepest.change as number))) steepest = b;
+    if (!lowest || b.thisWeek < (lowest.thisWeek as number)) lowest = b;
   }
-  const lowest = rated.reduce((a, b) => ((b.thisWeek as number) < (a.thisWeek as number) ? b : a));
-  return { key: lowest.key, reason: 'lowest' };
+  if (steepest) return { key: steepest.key, reason: 'falling' };
+  return lowest && { key: lowest.key, reason: 'lowest' };
 }
 
 /** The behaviour that rose most against the weeks before, when one rose by at least a quarter point. */
 export function mostImproved(behaviours: readonly BehaviourTrend[]): BehaviourTrend | undefined {
-  const risen = behaviours.filter((b) => b.change !== null && b.change >= 0.25);
-  if (risen.length === 0) return undefined;
-  return risen.reduce((a, b) => ((b.change as number) > (a.change as number) ? b : a));
+  let most: BehaviourTrend | undefined;
+  for (const b of behaviours) {
+    if (b.change !== null && b.change >= 0.25 && (!most || b.change > (most.change as number))) most = b;
+  }
+  return most;
 }
 
 /** Weeks are written one way everywhere (src/core/dates.ts). */

@@ -1,14 +1,15 @@
 import { weeklyMentorLineFor } from './compare-flow';
 import { type Digest, digestChart, digestMessage } from './digest';
 import { DigestService } from './digests';
-import type { CoachWeekTotals, Group } from './groups';
+import type { Group } from './groups';
 import type { Message } from './message';
 import type { Coach } from './model';
 import type { ChartRenderer, Repositories } from './ports';
 import type { PromptCatalog } from './prompts';
-import { buildWeeklySummary, isPaused, summaryChart, summaryMessage, type WeeklySummary } from './summary';
+import { isPaused, summaryChart, summaryFromTrend, summaryMessage, type WeeklySummary } from './summary';
 import { addDays, localDate } from './time';
-import { countStreak, reportWeekStart, weekNumber, weekStartOf } from './trends';
+import { countStreak, reportWeekStart, trendFromWindow, weekNumber, weekStartOf } from './trends';
+import { type CoachWindow, firstActiveWeek, reflectionsIn, windowStreak } from './week-window';
 
 export interface WeeklyDeps {
   repos: Repositories;
@@ -28,28 +29,6 @@ interface Plan {
   coach: Coach;
   today: string;
   reportWeek: string;
-}
-
-/**
- * A streak (as countStreak counts it: up to today's week, which counts once it is active) from one coach's totals
- * in the window (in week order; a week has totals only when it has a self-check or a reflection), and whether it
- * fills the window back to `fromWeek`, so that weeks before it must be looked at too.
- */
-export function windowStreak(
-  totals: readonly { week: number }[],
-  todayWeek: number,
-  fromWeek: number,
-): { count: number; reachesBack: boolean } {
-  let i = totals.length - 1;
-  while (i >= 0 && totals[i].week > todayWeek) i--;
-  let w = i >= 0 && totals[i].week === todayWeek ? todayWeek : todayWeek - 1;
-  let count = 0;
-  for (; i >= 0 && w >= fromWeek; i--) {
-    if (totals[i].week !== w) break;
-    count++;
-    w--;
-  }
-  return { count, reachesBack: count > 0 && w < fromWeek };
 }
 
 /** Which week a summary reports: the last whole one (`report`, Monday to Thursday last week) or the one so far. */
@@ -172,43 +151,41 @@ export class WeeklyService {
     const summaries = new Map<number, WeeklySummary | undefined>();
     // Streaks that fill the window: counted further back once every summary is built (lookBack), then set on them.
     const longer: { coachId: number; count: number; week: number }[] = [];
-    const summarise = (plan: Plan, totals: readonly CoachWeekTotals[]) => {
+    const summarise = (plan: Plan, window: CoachWindow) => {
       const { coach, today, reportWeek } = plan;
       const week = weekNumber(reportWeek);
       // No summary for a week that ended before the coach joined, unless they have something from it (or earlier).
       // A coach who joined days before the reported week began needs no time-zone arithmetic (the costly part).
       const joinedWeek =
         coach.createdAt.slice(0, 10) < weekStartOf(week - 1) ? Number.NEGATIVE_INFINITY : joinedWeekOf(coach);
-      const earlier = totals.length > 0 && totals[0].week <= week;
-      if (week < joinedWeek && !earlier) {
+      const firstActive = firstActiveWeek(window);
+      if (week < joinedWeek && !(firstActive !== undefined && firstActive <= week)) {
         summaries.set(coach.id, undefined);
         return;
       }
-      const streak = windowStreak(totals, weekNumber(today), fromWeek);
+      const streak = windowStreak(window, weekNumber(today), fromWeek);
       if (streak.reachesBack) longer.push({ coachId: coach.id, count: streak.count, week: fromWeek - 1 });
-      summaries.set(
-        coach.id,
-        buildWeeklySummary({
-          coach,
-          today,
-          reportWeek,
-          totals,
-          reflections: totals.find((t) => t.week === week)?.reflections ?? 0,
-          streak: streak.count,
-          first: week === joinedWeek && !(totals.length > 0 && totals[0].week < week),
-          catalog,
-        }),
-      );
+      const input = {
+        coach,
+        today,
+        reportWeek,
+        reflections: reflectionsIn(window, week),
+        streak: streak.count,
+        first: week === joinedWeek && !(firstActive !== undefined && firstActive < week),
+        catalog,
+      };
+      summaries.set(coach.id, summaryFromTrend(input, trendFromWindow(window, week)));
     };
-    // Coach by coach as the store folds them: only one coach's week totals exist at a time.
+    // Coach by coach as the store folds them: one coach's window (reused) exists at a time.
     const planned = new Map(plans.map((p) => [p.coach.id, p]));
-    for (const totals of repos.weeklyStats.eachCoachWeekTotals(from, to, onlyCoachId)) {
-      const plan = planned.get(totals[0].coachId);
+    for (const window of repos.weeklyStats.eachCoachWindow(from, to, onlyCoachId)) {
+      const plan = planned.get(window.coachId);
       if (!plan) continue;
       planned.delete(plan.coach.id);
-      summarise(plan, totals);
+      summarise(plan, window);
     }
-    for (const plan of planned.values()) summarise(plan, []);
+    const empty: CoachWindow = { coachId: 0, firstWeek: fromWeek, acc: new Float64Array(0) };
+    for (const plan of planned.values()) summarise(plan, empty);
     if (longer.length > 0) {
       const streaks = new Map<number, number>();
       this.lookBack(longer, streaks);

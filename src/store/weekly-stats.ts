@@ -3,6 +3,7 @@ import { HIGH_MEAN } from '../core/group-figures';
 import type { CoachWeekTotals } from '../core/groups';
 import type { WeeklyStatsRepository } from '../core/ports';
 import { weekAt, weekNumber } from '../core/trends';
+import { type CoachWindow, firstActiveWeek, WINDOW_SLOT } from '../core/week-window';
 import { COACH_COLUMNS, type CoachRow, type CoachValues, coachFromValues, toCoach } from './coaches';
 import type { Db } from './db';
 
@@ -44,22 +45,19 @@ function dateWeeks(list: string, out: number[]): number[] {
 }
 const weeksRead: number[] = [];
 
-/** Per week of the span: check-ins, reflections, then a (sum, count) pair per behaviour. */
-const SLOT = 2 + 2 * BEHAVIOUR_KEYS.length;
-
 /**
- * One coach's row of `coachWindowSql`, for dates in weeks [firstWeek, firstWeek + acc.length / SLOT), as totals per
- * week, in week order; weeks with neither are left out. Counted in `acc` (reused from coach to coach), then one
- * object per week with data.
+ * One coach's row of `coachWindowSql` folded into `window` (reused from coach to coach): check-ins, reflections and
+ * the ratings' sums and counts per week of the window (see CoachWindow). Dates outside it are left out.
  */
-function foldCoach(row: WindowRow, firstWeek: number, acc: Float64Array): CoachWeekTotals[] {
+function foldCoach(row: WindowRow, window: CoachWindow): CoachWindow {
   const [coachId, checks, reflections] = row;
-  const out: CoachWeekTotals[] = [];
+  const { acc, firstWeek } = window;
+  window.coachId = coachId;
   acc.fill(0);
   if (checks !== null) {
     let i = 0;
     while (i < checks.length) {
-      const at = (weekAt(checks, i) - firstWeek) * SLOT;
+      const at = (weekAt(checks, i) - firstWeek) * WINDOW_SLOT;
       i += DATE_LENGTH;
       let packed = 0;
       for (let c = checks.charCodeAt(i); i < checks.length && c !== 44; c = checks.charCodeAt(++i)) {
@@ -68,7 +66,7 @@ function foldCoach(row: WindowRow, firstWeek: number, acc: Float64Array): CoachW
       i++;
       if (at < 0 || at >= acc.length) continue;
       acc[at]++;
-      for (let r = 2; r < SLOT; r += 2) {
+      for (let r = 2; r < WINDOW_SLOT; r += 2) {
         const rating = packed & 7;
         packed >>= 3;
         if (rating === 0) continue;
@@ -79,55 +77,65 @@ function foldCoach(row: WindowRow, firstWeek: number, acc: Float64Array): CoachW
   }
   if (reflections !== null) {
     for (const week of dateWeeks(reflections, weeksRead)) {
-      const at = (week - firstWeek) * SLOT;
+      const at = (week - firstWeek) * WINDOW_SLOT;
       if (at >= 0 && at < acc.length) acc[at + 1]++;
     }
   }
-  for (let at = 0; at < acc.length; at += SLOT) {
+  return window;
+}
+
+/**
+ * Rows of `coachWindowSql` for dates in weeks [firstWeek, lastWeek], coach by coach and only as they are asked for,
+ * each folded into one CoachWindow that is reused for the next coach (so a weekly run makes no object per coach and
+ * week); coaches with neither a self-check nor a reflection in the window are left out.
+ */
+export function* foldWindows(
+  rows: readonly WindowRow[],
+  firstWeek: number,
+  lastWeek: number,
+): Generator<CoachWindow, void, undefined> {
+  const window: CoachWindow = {
+    coachId: 0,
+    firstWeek,
+    acc: new Float64Array((lastWeek - firstWeek + 1) * WINDOW_SLOT),
+  };
+  for (const row of rows) {
+    if (row[1] === null && row[2] === null) continue;
+    if (firstActiveWeek(foldCoach(row, window)) !== undefined) yield window;
+  }
+}
+
+/** One coach's window as totals per week with data, in week order (the shape `coachWeekTotals` returns). */
+function windowTotals(window: CoachWindow): CoachWeekTotals[] {
+  const { acc } = window;
+  const out: CoachWeekTotals[] = [];
+  for (let at = 0; at < acc.length; at += WINDOW_SLOT) {
     if (acc[at] === 0 && acc[at + 1] === 0) continue;
-    // Literal objects in BEHAVIOUR_KEYS order (context, respect, talents, empathy, feelings, openness).
+    const sums = {} as Record<BehaviourKey, number>;
+    const counts = {} as Record<BehaviourKey, number>;
+    BEHAVIOUR_KEYS.forEach((key, b) => {
+      sums[key] = acc[at + 2 + 2 * b];
+      counts[key] = acc[at + 3 + 2 * b];
+    });
     out.push({
-      coachId,
-      week: firstWeek + at / SLOT,
+      coachId: window.coachId,
+      week: window.firstWeek + at / WINDOW_SLOT,
       checkIns: acc[at],
       reflections: acc[at + 1],
-      sums: {
-        context: acc[at + 2],
-        respect: acc[at + 4],
-        talents: acc[at + 6],
-        empathy: acc[at + 8],
-        feelings: acc[at + 10],
-        openness: acc[at + 12],
-      },
-      counts: {
-        context: acc[at + 3],
-        respect: acc[at + 5],
-        talents: acc[at + 7],
-        empathy: acc[at + 9],
-        feelings: acc[at + 11],
-        openness: acc[at + 13],
-      },
+      sums,
+      counts,
     });
   }
   return out;
 }
 
-/**
- * Rows of `coachWindowSql` for dates in weeks [firstWeek, lastWeek] as each coach's totals per week (see foldCoach),
- * coach by coach and only as they are asked for, so a weekly run holds one coach's totals at a time; coaches with
- * neither are left out.
- */
+/** `foldWindows` as each coach's totals per week (for reads that want objects; a weekly run reads the windows). */
 export function* foldWeekTotals(
   rows: readonly WindowRow[],
   firstWeek: number,
   lastWeek: number,
 ): Generator<CoachWeekTotals[], void, undefined> {
-  const acc = new Float64Array((lastWeek - firstWeek + 1) * SLOT);
-  for (const row of rows) {
-    if (row[1] === null && row[2] === null) continue;
-    const totals = foldCoach(row, firstWeek, acc);
-    if (totals.length > 0) yield totals;
-  }
+  for (const window of foldWindows(rows, firstWeek, lastWeek)) yield windowTotals(window);
 }
 
 /** Aggregate reads for weekly summaries and digests; each is one statement over a date range. */
@@ -172,18 +180,18 @@ export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
       ${BEHAVIOUR_KEYS.map((k) => `count(${k}) AS ${k}_raters, total(${k} >= @high) AS ${k}_high`).join(', ')}
     FROM per_member`);
 
+  // The rows (one short list per coach) are read at once, so the connection is free while they are folded.
+  const windowRows = (from: string, to: string, coachId?: number) =>
+    coachId === undefined ? windowAll.all({ from, to }) : windowOne.all({ from, to, coach: coachId });
   const eachCoachWeekTotals = (from: string, to: string, coachId?: number) =>
-    foldWeekTotals(
-      // The rows (one short list per coach) are read at once, so the connection is free while they are folded.
-      coachId === undefined ? windowAll.all({ from, to }) : windowOne.all({ from, to, coach: coachId }),
-      weekNumber(from),
-      weekNumber(to),
-    );
+    foldWeekTotals(windowRows(from, to, coachId), weekNumber(from), weekNumber(to));
 
   return {
     allCoaches: () => allCoaches.all().map(coachFromValues),
     coachesByUser: (user) => byUser.all(user).map(toCoach),
     eachCoachWeekTotals,
+    eachCoachWindow: (from, to, coachId) =>
+      foldWindows(windowRows(from, to, coachId), weekNumber(from), weekNumber(to)),
     coachWeekTotals: (from, to, coachId) => [...eachCoachWeekTotals(from, to, coachId)].flat(),
     activeWeeks(coachIds, from, to) {
       const out = new Map<number, Set<number>>();

@@ -1,40 +1,31 @@
 import fs from 'node:fs';
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { createLogger } from '../../src/log';
-import { createRepositories, type Db, openDatabase } from '../../src/store';
+import { createRepositories, openDatabase } from '../../src/store';
 import { startBackgroundCheckpoints } from '../../src/store/checkpointer';
 import { testSettings } from '../helpers/settings';
-import { tempDir } from '../helpers/temp-db';
+import { useTempDatabase } from '../helpers/temp-database';
 import { waitFor } from '../helpers/wait-for';
 
 const settings = testSettings({ promptDays: [1] });
 
 /** WAL checkpoints in a worker thread, on a real SQLite file. */
 describe('background checkpoints', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let db: Db;
-  beforeEach(() => {
-    dir = tempDir();
-    db = openDatabase(dir.file('trellis.db'));
-  });
-  afterEach(() => {
-    if (db.open) db.close();
-    dir.cleanup();
-  });
+  const temp = useTempDatabase();
 
   test('the server connection stops checkpointing; the worker copies the WAL into the file; stop restores it', async () => {
     const logLines: string[] = [];
     const checkpoints = startBackgroundCheckpoints(
-      db,
+      temp.db,
       createLogger('debug', {}, (l) => logLines.push(l)),
       {
         everyMs: 20,
       },
     );
-    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
-    const repos = createRepositories(db);
+    expect(temp.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const repos = createRepositories(temp.db);
     const coach = repos.coaches.upsert({ platform: 'slack', tenant: 'T1', user: 'U1' }, settings);
-    const before = fs.statSync(dir.file('trellis.db')).size;
+    const before = fs.statSync(temp.dbFile).size;
     // Enough single-row commits for SQLite's own checkpoint (1,000 WAL pages) to have run several times.
     for (let i = 0; i < 3000; i++) {
       repos.selfChecks.add({
@@ -47,25 +38,25 @@ describe('background checkpoints', () => {
       });
     }
     await waitFor(
-      () => checkpoints.runs > 0 && fs.statSync(dir.file('trellis.db')).size > before + 50_000,
+      () => checkpoints.runs > 0 && fs.statSync(temp.dbFile).size > before + 50_000,
       'the worker to copy the WAL into the database file',
       10_000,
     );
     await checkpoints.stop();
-    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(temp.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     expect(logLines.filter((l) => l.includes('"level":"warn"'))).toEqual([]);
     expect(repos.selfChecks.count()).toBe(3000);
   });
 
   test('under writes that never pause, the WAL starts over instead of growing without end', async () => {
     const restartAtFrames = 300;
-    const checkpoints = startBackgroundCheckpoints(db, createLogger('silent'), { everyMs: 10, restartAtFrames });
-    const repos = createRepositories(db);
+    const checkpoints = startBackgroundCheckpoints(temp.db, createLogger('silent'), { everyMs: 10, restartAtFrames });
+    const repos = createRepositories(temp.db);
     const coaches = Array.from({ length: 50 }, (_, i) =>
       repos.coaches.upsert({ platform: 'slack', tenant: 'T1', user: `U${i}` }, settings),
     );
-    const wal = () => fs.statSync(dir.file('trellis.db-wal')).size;
-    const write = db.transaction((batch: number) => {
+    const wal = () => fs.statSync(temp.file('trellis.db-wal')).size;
+    const write = temp.db.transaction((batch: number) => {
       for (let i = 0; i < 10; i++) {
         repos.selfChecks.add({
           coachId: coaches[(batch * 10 + i) % coaches.length].id,
@@ -90,7 +81,7 @@ describe('background checkpoints', () => {
     }
     await checkpoints.stop();
     expect(checkpoints.restarts).toBeGreaterThanOrEqual(5);
-    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    const pageSize = temp.db.pragma('page_size', { simple: true }) as number;
     expect(largest).toBeLessThan(restartAtFrames * (pageSize + 24) * 4);
     expect(repos.selfChecks.count()).toBe(batch * 10);
   });

@@ -1,6 +1,6 @@
-import { createRepositories, type Db, openDatabase } from '../../src/store';
+import { createRepositories } from '../../src/store';
 import { EMAILS_REMEMBERED } from '../../src/store/sessions';
-import { tempDir } from '../helpers/temp-db';
+import { useTempDatabase } from '../helpers/temp-database';
 
 /**
  * The journey repository remembers the email it last wrote per coach, so an unchanged one writes nothing. That memory
@@ -8,29 +8,20 @@ import { tempDir } from '../helpers/temp-db';
  * Observable from outside: an email changed behind the process is written again only once its coach was let go.
  */
 describe('emails remembered per coach', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let db: Db;
-  beforeEach(() => {
-    dir = tempDir();
-    db = openDatabase(dir.file('trellis.db'));
-  });
-  afterEach(() => {
-    db.close();
-    dir.cleanup();
-  });
+  const temp = useTempDatabase();
 
   it('keeps the most recently used coaches up to its bound, and writes a let-go coach’s email again', () => {
-    const { journey } = createRepositories(db, () => new Date('2026-11-24T09:00:00Z'));
+    const { journey } = createRepositories(temp.db, () => new Date('2026-11-24T09:00:00Z'));
     const n = EMAILS_REMEMBERED + 1;
-    db.transaction(() => {
-      const add = db.prepare(
+    temp.db.transaction(() => {
+      const add = temp.db.prepare(
         "INSERT INTO coaches (id, platform, tenant, user_id, created_at) VALUES (?, 'slack', 'T1', ?, '2026-11-24')",
       );
       for (let id = 1; id <= n + 1; id++) add.run(id, `U${id}`);
     })();
-    const stored = (id: number) => db.prepare('SELECT email FROM coach_emails WHERE coach_id = ?').pluck().get(id);
+    const stored = (id: number) => temp.db.prepare('SELECT email FROM coach_emails WHERE coach_id = ?').pluck().get(id);
     const behindItsBack = (id: number) =>
-      db.prepare("UPDATE coach_emails SET email = 'changed@example.com' WHERE coach_id = ?").run(id);
+      temp.db.prepare("UPDATE coach_emails SET email = 'changed@example.com' WHERE coach_id = ?").run(id);
 
     journey.rememberEmail(1, 'one@example.com');
     journey.rememberEmail(2, 'two@example.com');
@@ -38,7 +29,7 @@ describe('emails remembered per coach', () => {
     behindItsBack(2);
     journey.rememberEmail(1, 'one@example.com'); // remembered: nothing written, and coach 1 is now the most recent
     expect(stored(1)).toBe('changed@example.com');
-    db.transaction(() => {
+    temp.db.transaction(() => {
       for (let id = 3; id <= n; id++) journey.rememberEmail(id, `c${id}@example.com`);
     })();
     // One over the bound: coach 2, the least recently used, was let go; coach 1 was not.

@@ -4,11 +4,10 @@ import type { CoachRef } from '../../src/core/model';
 import { Trellis } from '../../src/core/trellis';
 import { createLogger } from '../../src/log';
 import { createRepositories, type Db, GroupCommit, openDatabase } from '../../src/store';
-import { useServingBusyTimeout } from '../../src/store/db';
 import { STORAGE_BUSY_MESSAGE, STORAGE_READ_ONLY_MESSAGE, StorageUnavailableError } from '../../src/store/errors';
 import { FixedClock } from '../helpers/clock';
 import { holdLock, type LockHolder } from '../helpers/lock-holder';
-import { tempDir } from '../helpers/temp-db';
+import { useTempDatabase } from '../helpers/temp-database';
 
 const ana: CoachRef = { platform: 'teams', tenant: 'T1', user: 'ana' };
 const text = (reply: ReturnType<Trellis['handleText']>) =>
@@ -16,11 +15,10 @@ const text = (reply: ReturnType<Trellis['handleText']>) =>
 
 /** The group commit with a serving connection (a few ms of busy timeout) while another process holds the lock. */
 describe('GroupCommit while another process holds the lock', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let db: Db;
+  const temp = useTempDatabase({ serving: true });
   let trellis: Trellis;
   let lock: LockHolder | undefined;
-  const count = () => db.prepare('SELECT count(*) FROM self_checks').pluck().get() as number;
+  const count = () => temp.db.prepare('SELECT count(*) FROM self_checks').pluck().get() as number;
 
   const coreOn = (database: Db) =>
     new Trellis({
@@ -32,22 +30,17 @@ describe('GroupCommit while another process holds the lock', () => {
     });
 
   beforeEach(() => {
-    dir = tempDir();
-    db = openDatabase(dir.file('trellis.db'));
-    useServingBusyTimeout(db);
-    trellis = coreOn(db);
+    trellis = coreOn(temp.db);
     trellis.handleText(ana, '/selfcheck 4 4 4 4 4 4 first');
   });
   afterEach(async () => {
     await lock?.release();
     lock = undefined;
-    if (db.open) db.close();
-    dir.cleanup();
   });
 
   it('keeps the event loop turning while writes wait, answers reads at once, and saves the writes in order', async () => {
-    const commits = new GroupCommit(db);
-    lock = await holdLock(dir.file('trellis.db'));
+    const commits = new GroupCommit(temp.db);
+    lock = await holdLock(temp.dbFile);
     const settled: string[] = [];
     // handleText turns a refused write into a reply (as the Teams adapter calls it): the commit still sees it.
     const first = commits.run(() => trellis.handleText(ana, '/selfcheck 3 3 3 3 3 3 second'));
@@ -81,14 +74,14 @@ describe('GroupCommit while another process holds the lock', () => {
     expect(text(await first)).toMatch(/saved/);
     expect(text(await second)).toMatch(/saved/);
     expect(settled).toEqual(['read', 'first', 'second']);
-    const notes = db.prepare('SELECT note FROM self_checks ORDER BY id').pluck().all();
+    const notes = temp.db.prepare('SELECT note FROM self_checks ORDER BY id').pluck().all();
     expect(notes).toEqual(['first', 'second', 'third']);
     expect(commits.stats.answeredWhileLocked).toBe(1);
   }, 20_000);
 
   it('refuses a write as busy once it has waited lockWaitMs, storing nothing', async () => {
-    const commits = new GroupCommit(db, { lockWaitMs: 200 });
-    lock = await holdLock(dir.file('trellis.db'));
+    const commits = new GroupCommit(temp.db, { lockWaitMs: 200 });
+    lock = await holdLock(temp.dbFile);
     const refused = commits.run(() => trellis.runCommand(ana, 'selfcheck', '1 1 1 1 1 1'));
     await expect(refused).rejects.toBeInstanceOf(StorageUnavailableError);
     await expect(refused).rejects.toThrow(STORAGE_BUSY_MESSAGE);
@@ -98,20 +91,24 @@ describe('GroupCommit while another process holds the lock', () => {
   }, 20_000);
 
   it('a read-only connection answers reads and refuses writes at once as read-only', async () => {
-    db.close();
-    db = openDatabase(dir.file('trellis.db'), { readonly: true });
-    trellis = coreOn(db);
-    const commits = new GroupCommit(db);
-    const read = commits.run(() => trellis.handleText(ana, 'history'));
-    const write = commits.run(() => trellis.runCommand(ana, 'selfcheck', '1 1 1 1 1 1'));
-    expect(text(await read)).toMatch(/Recent self-checks/);
-    await expect(write).rejects.toThrow(STORAGE_READ_ONLY_MESSAGE);
-    expect(commits.pending).toBe(0);
+    temp.db.close();
+    const readOnly = openDatabase(temp.dbFile, { readonly: true });
+    try {
+      trellis = coreOn(readOnly);
+      const commits = new GroupCommit(readOnly);
+      const read = commits.run(() => trellis.handleText(ana, 'history'));
+      const write = commits.run(() => trellis.runCommand(ana, 'selfcheck', '1 1 1 1 1 1'));
+      expect(text(await read)).toMatch(/Recent self-checks/);
+      await expect(write).rejects.toThrow(STORAGE_READ_ONLY_MESSAGE);
+      expect(commits.pending).toBe(0);
+    } finally {
+      readOnly.close();
+    }
   });
 
   it('drain() at shutdown refuses what still waits for the lock, so nothing is left hanging', async () => {
-    const commits = new GroupCommit(db);
-    lock = await holdLock(dir.file('trellis.db'));
+    const commits = new GroupCommit(temp.db);
+    lock = await holdLock(temp.dbFile);
     const waiting = commits.run(() => trellis.runCommand(ana, 'selfcheck', '1 1 1 1 1 1'));
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(commits.pending).toBe(1);

@@ -4,10 +4,9 @@ import { toPlainText } from '../../src/core/message';
 import type { CoachRef } from '../../src/core/model';
 import { Trellis } from '../../src/core/trellis';
 import { createLogger } from '../../src/log';
-import { createRepositories, type Db, GroupCommit, openDatabase } from '../../src/store';
-import { useServingBusyTimeout } from '../../src/store/db';
+import { createRepositories, GroupCommit } from '../../src/store';
 import { FixedClock } from '../helpers/clock';
-import { tempDir } from '../helpers/temp-db';
+import { useTempDatabase } from '../helpers/temp-database';
 
 const ana: CoachRef = { platform: 'slack', tenant: 'T1', user: 'ana' };
 const text = (reply: ReturnType<Trellis['handleText']>) =>
@@ -21,34 +20,28 @@ const text = (reply: ReturnType<Trellis['handleText']>) =>
  * three 10-minute runs: the attempt's `query_only` switch was a prepared pragma, which did nothing on its first run.)
  */
 describe('the read-only attempt while the database is locked', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let db: Db;
+  const temp = useTempDatabase({ serving: true });
   let other: Database.Database;
   let trellis: Trellis;
   let logLines: string[];
-  const rows = (sql: string) => db.prepare(sql).pluck().get() as number;
+  const rows = (sql: string) => temp.db.prepare(sql).pluck().get() as number;
 
   beforeEach(() => {
-    dir = tempDir();
     logLines = [];
-    db = openDatabase(dir.file('trellis.db'));
-    useServingBusyTimeout(db);
     trellis = new Trellis({
-      repos: createRepositories(db, () => new Date('2026-11-24T09:00:00Z')),
+      repos: createRepositories(temp.db, () => new Date('2026-11-24T09:00:00Z')),
       catalog: loadCatalog(),
       clock: new FixedClock('2026-11-24T09:00:00Z'),
       log: createLogger('warn', {}, (line) => logLines.push(line)),
       defaultTimeZone: 'UTC',
     });
     trellis.handleText(ana, '/selfcheck 4 4 4 4 4 4 first');
-    other = new Database(dir.file('trellis.db'));
+    other = new Database(temp.dbFile);
     other.pragma('busy_timeout = 5');
   });
   afterEach(() => {
     if (other.inTransaction) other.exec('ROLLBACK');
     other.close();
-    if (db.open) db.close();
-    dir.cleanup();
   });
 
   /** A work that lets the other connection's lock go the first time it runs, then does what `then` does. */
@@ -64,7 +57,7 @@ describe('the read-only attempt while the database is locked', () => {
   };
 
   it('stores a self-check whose write found the lock free during the read-only attempt', async () => {
-    const commits = new GroupCommit(db);
+    const commits = new GroupCommit(temp.db);
     other.exec('BEGIN IMMEDIATE');
     const reply = await commits.run(
       releasingOnce(() => trellis.handleText(ana, '/selfcheck 3 3 3 3 3 3 second', { requestKey: 'slack:command:T2' })),
@@ -78,7 +71,7 @@ describe('the read-only attempt while the database is locked', () => {
   });
 
   it('stores a reflection (a new coach, as a prompt reply in the DM) whose write found the lock free', async () => {
-    const commits = new GroupCommit(db);
+    const commits = new GroupCommit(temp.db);
     other.exec('BEGIN IMMEDIATE');
     const bo: CoachRef = { platform: 'slack', tenant: 'T1', user: 'bo' };
     const reply = await commits.run(
@@ -94,13 +87,13 @@ describe('the read-only attempt while the database is locked', () => {
   });
 
   it('still answers a read from the read-only attempt, and really read-only each time', async () => {
-    const commits = new GroupCommit(db);
+    const commits = new GroupCommit(temp.db);
     for (let round = 0; round < 3; round++) {
       other.exec('BEGIN IMMEDIATE');
       const reply = await commits.run(() => trellis.handleText(ana, 'history'));
       expect(text(reply)).toMatch(/Recent self-checks/);
       // The attempt switched query_only on and off again: a write on the connection now is allowed.
-      expect(db.pragma('query_only', { simple: true })).toBe(0);
+      expect(temp.db.pragma('query_only', { simple: true })).toBe(0);
       other.exec('COMMIT');
     }
     expect(commits.stats.answeredWhileLocked).toBe(3);

@@ -1,10 +1,9 @@
 import Database from 'better-sqlite3';
 import type { PostedItem } from '../../src/core/ports';
-import { createRepositories, type Db, openDatabase } from '../../src/store';
-import { useServingBusyTimeout } from '../../src/store/db';
+import { createRepositories } from '../../src/store';
 import { platformMessageStore } from '../../src/store/platform-messages';
 import { testSettings } from '../helpers/settings';
-import { tempDir } from '../helpers/temp-db';
+import { useTempDatabase } from '../helpers/temp-database';
 import { waitFor } from '../helpers/wait-for';
 
 const coach = { platform: 'slack' as const, tenant: 'T0TEAM', user: 'U000321' };
@@ -17,30 +16,24 @@ const dm = (itemId: string): PostedItem => ({ ...coach, kind: 'message', convers
  * can never be written is logged with ids only.
  */
 describe('a refused record of a posted message', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let db: Db;
+  const temp = useTempDatabase({ serving: true });
   let other: Database.Database;
   let logLines: { msg: string; fields?: Record<string, unknown> }[];
-  const recorded = () => db.prepare('SELECT item_id FROM platform_messages ORDER BY item_id').pluck().all();
+  const recorded = () => temp.db.prepare('SELECT item_id FROM platform_messages ORDER BY item_id').pluck().all();
 
   beforeEach(() => {
-    dir = tempDir();
-    db = openDatabase(dir.file('trellis.db'));
-    useServingBusyTimeout(db);
-    createRepositories(db).coaches.upsert(coach, testSettings());
-    other = new Database(dir.file('trellis.db'));
+    createRepositories(temp.db).coaches.upsert(coach, testSettings());
+    other = new Database(temp.dbFile);
     logLines = [];
   });
   afterEach(() => {
     jest.useRealTimers();
     if (other.inTransaction) other.exec('ROLLBACK');
     other.close();
-    if (db.open) db.close();
-    dir.cleanup();
   });
 
   const store = () =>
-    platformMessageStore(db, () => new Date('2026-11-24T09:00:00Z'), {
+    platformMessageStore(temp.db, () => new Date('2026-11-24T09:00:00Z'), {
       log: {
         debug: () => {},
         info: () => {},

@@ -97,7 +97,10 @@ export function listenerKit(deps: ListenerDeps) {
 
   /** A DM to the coach, waiting out Slack's rate limit; `key` makes it findable after a crash. */
   const sendDirect = async (ref: CoachRef, reply: Message, key: string, ctx: RequestContext = {}) => {
-    const coach = trellis.coach(ref, ctx);
+    // Finding the coach writes when their Slack profile changed (or an e-mail no longer remembered is stored again).
+    // Through the group commit: after the ack, a lock the WAL checkpoint holds a moment is waited out, not refused
+    // in 5 ms, which would have dropped the DM.
+    const coach = await deps.commits.run(() => trellis.coach(ref, ctx));
     await withRateLimitRetry(() => messenger.sendDirect(coach, reply, key), {
       budgetMs: DM_RATE_BUDGET_MS,
       sleep: deps.sleep,
