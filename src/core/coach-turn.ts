@@ -1,0 +1,46 @@
+import type { Coach, CoachRef } from './model';
+
+/**
+ * One request's coach, looked up once and passed down in its RequestContext (`turn`): a platform that asks about the
+ * coach several times in a turn (Teams: whether Trellis knows them before and after the command, the command's own
+ * registration, then whether the welcome is owed) reads the coach's row once or twice instead of four times.
+ *
+ * It holds only what this turn itself read or wrote, so a platform makes one per attempt at a turn's work (a group
+ * commit may run a work again after a rollback: a fresh one then, never one that saw rolled-back rows) and drops it
+ * with the turn. Every write the core makes to the coach's row in a turn (registration and its time zone, settings,
+ * the welcome's mark, a delete) replaces or forgets it. Without one (Slack, the terminal) every lookup reads.
+ */
+export class CoachTurn {
+  private ref: CoachRef | undefined;
+  private held: Coach | undefined;
+  /** Held by `Trellis.coach`, whose registration (display name, time zone, email) then needs no second run. */
+  private registered = false;
+
+  private holds(ref: CoachRef): boolean {
+    const r = this.ref;
+    return r !== undefined && r.user === ref.user && r.tenant === ref.tenant && r.platform === ref.platform;
+  }
+
+  /** The coach as this turn last found them (`knows`) or registered them (`coach`), if it is `ref`. */
+  found(ref: CoachRef): Coach | undefined {
+    return this.holds(ref) ? this.held : undefined;
+  }
+
+  /** The coach as this turn's `Trellis.coach` registered them, if it is `ref`. */
+  registeredCoach(ref: CoachRef): Coach | undefined {
+    return this.registered && this.holds(ref) ? this.held : undefined;
+  }
+
+  hold(ref: CoachRef, coach: Coach, registered: boolean): void {
+    this.ref = ref;
+    this.held = coach;
+    this.registered = registered;
+  }
+
+  /** The coach's row changed or went: the next lookup reads it. */
+  forget(): void {
+    this.ref = undefined;
+    this.held = undefined;
+    this.registered = false;
+  }
+}
