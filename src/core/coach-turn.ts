@@ -2,8 +2,8 @@ import type { Coach, CoachRef } from './model';
 
 /**
  * One request's coach, looked up once and passed down in its RequestContext (`turn`): a platform that asks about the
- * coach several times in a turn (Teams: whether Trellis knows them before and after the command, the command's own
- * registration, then whether the welcome is owed) reads the coach's row once or twice instead of four times.
+ * coach several times in a turn (Teams: the command's registration, whether a delete removed them, whether the
+ * welcome is owed) reads the coach's row once instead of up to four times.
  *
  * It holds only what this turn itself read or wrote, so a platform makes one per attempt at a turn's work (a group
  * commit may run a work again after a rollback: a fresh one then, never one that saw rolled-back rows) and drops it
@@ -37,10 +37,19 @@ export class CoachTurn {
     this.registered = registered;
   }
 
-  /** The coach's row changed or went: the next lookup reads it. */
+  /** The coach's row changed: the next lookup reads it. */
   forget(): void {
     this.ref = undefined;
     this.held = undefined;
     this.registered = false;
+  }
+
+  /** Set when this turn ran a delete of the coach's data (typed "delete confirm"): the platform then asks `knows`. */
+  deleteRan = false;
+
+  /** The coach's data is being deleted: forgotten, and the platform told to check whether the row went. */
+  deleting(): void {
+    this.forget();
+    this.deleteRan = true;
   }
 }
