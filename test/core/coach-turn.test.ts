@@ -67,6 +67,7 @@ describe('one turn, one lookup of the coach', () => {
     t.trellis.handleText(me, '/selfcheck 4 3 5 4 4 2', ctx);
     expect(t.trellis.welcome.once(me, ctx)?.title).toBe('Welcome to Trellis');
     expect(t.repos.coaches.find(me)?.welcomedAt).not.toBeNull();
+    expect(t.trellis.coach(me, ctx).welcomedAt).not.toBeNull();
     expect(t.trellis.welcome.once(me, ctx)).toBeUndefined();
     // The next turn's lookup holds a welcomed coach: the welcome is not asked about again.
     const next: RequestContext = { turn: new CoachTurn() };
