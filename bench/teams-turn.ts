@@ -148,7 +148,7 @@ async function main(): Promise<void> {
         cpuPerRequest[t.name].push(cpuUs);
         // How the turns' writes shared commits: each COMMIT writes the pages it changed to the WAL, the most a turn costs.
         const batches = commitStats.batches - commitsBefore.batches;
-        const grouped = batches ? `, ${(batches / Math.max(1, r.total)).toFixed(2)} COMMITs a turn` : '';
+        const grouped = t.name === 'trellis' ? `, ${(batches / Math.max(1, r.total)).toFixed(2)} COMMITs a turn` : '';
         process.stdout.write(
           `round ${round + 1} ${t.name.padEnd(7)} ${r.throughput.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  CPU ${cpuUs.toFixed(0)} µs/request  (${r.total} requests, ${r.non2xx} non-2xx, ${r.errors} errors${grouped})\n`,
         );
