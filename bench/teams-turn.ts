@@ -19,6 +19,7 @@ import { loadConfig } from '../src/config';
 import { TEAMS_ROUTE } from '../src/platforms/teams';
 import { startEchoBaseline } from '../src/platforms/teams/echo-baseline';
 import { startServer } from '../src/server';
+import { GroupCommit } from '../src/store';
 import { printRow, quick } from './rows';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -133,18 +134,23 @@ async function main(): Promise<void> {
   // CPU time of this process (both bots, all threads: the checkpoint worker too) per request served in a round:
   // what a turn costs, which another process's burst on a shared machine moves far less than wall-clock latency.
   const cpuPerRequest: Record<string, number[]> = { trellis: [], echo: [] };
+  const commitStats = app.commits instanceof GroupCommit ? app.commits.stats : { batches: 0 };
   try {
     for (const t of targets) await load(`warm-${t.name}`, t.url, connector.url, opts, quick ? 1 : 2);
     for (let round = 0; round < opts.rounds; round++) {
       for (const t of targets) {
         const cpu = process.cpuUsage();
+        const commitsBefore = { ...commitStats };
         const r = await load(`${t.name}-${round}`, t.url, connector.url, opts, opts.seconds);
         const used = process.cpuUsage(cpu);
         const cpuUs = (used.user + used.system) / Math.max(1, r.total);
         results[t.name].push(r);
         cpuPerRequest[t.name].push(cpuUs);
+        // How the turns' writes shared commits: each COMMIT writes the pages it changed to the WAL, the most a turn costs.
+        const batches = commitStats.batches - commitsBefore.batches;
+        const grouped = t.name === 'trellis' ? `, ${(batches / Math.max(1, r.total)).toFixed(2)} COMMITs a turn` : '';
         process.stdout.write(
-          `round ${round + 1} ${t.name.padEnd(7)} ${r.throughput.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  CPU ${cpuUs.toFixed(0)} µs/request  (${r.total} requests, ${r.non2xx} non-2xx, ${r.errors} errors)\n`,
+          `round ${round + 1} ${t.name.padEnd(7)} ${r.throughput.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  CPU ${cpuUs.toFixed(0)} µs/request  (${r.total} requests, ${r.non2xx} non-2xx, ${r.errors} errors${grouped})\n`,
         );
       }
     }

@@ -213,7 +213,10 @@ export class Commands {
       case 'delete': {
         const what = /^(messages\s*)?(confirm)?$/i.exec(args.trim());
         if (what?.[1] && what[2]) return messages(this.core.confirmDeleteMessages(ref));
-        if (what?.[2]) return messages(this.core.confirmDelete(ref));
+        if (what?.[2]) {
+          ctx.turn?.deleting(); // the coach's row goes: the platform asks whether it went (coach-turn.ts)
+          return messages(this.core.confirmDelete(ref));
+        }
         return messages(this.core.requestDelete(ref.platform, Boolean(what?.[1])));
       }
       case 'mentor':

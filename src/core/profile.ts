@@ -45,12 +45,14 @@ export class Profile {
       change.settings,
       change.timeZoneSetByCoach || coach.timeZoneSetByCoach,
     );
+    ctx.turn?.forget();
     this.deps.log.info('settings changed', { coach: coach.id });
     return message(change.summary);
   }
 
   updateSettings(ref: CoachRef, settings: Settings, ctx: RequestContext = {}): Coach {
     const coach = this.core.coach(ref, ctx);
+    ctx.turn?.forget();
     return this.deps.repos.coaches.updateSettings(
       coach.id,
       settings,

@@ -21,6 +21,7 @@ import { whoCanRead } from './privacy-notice';
 import { Profile } from './profile';
 import type { PromptCatalog } from './prompts';
 import { Reflections } from './reflections';
+import type { RequestContext } from './request-context';
 import { NOTE_MAX } from './selfcheck';
 import { defaultSettings } from './settings';
 import { isValidTimeZone, localDate } from './time';
@@ -29,6 +30,7 @@ import { Welcome } from './welcome';
 
 export { COMMANDS, parseCommand, type Reply } from './commands';
 export { REFLECTION_MAX } from './reflections';
+export type { RequestContext } from './request-context';
 
 /** Config's default (DEFAULT_MIN_GROUP_SIZE), for a core built without configuration. */
 const DEFAULT_GROUP_SIZE = 5;
@@ -54,24 +56,6 @@ export interface TrellisDeps {
   onRemovalsQueued?: () => void;
   /** Workspaces that uninstalled Trellis: their data goes `days` after (runRetention; see departures.ts). */
   departures?: { tenants: DepartedTenants; days: number };
-}
-
-/** What a platform knows about a request beyond who sent it. */
-export interface RequestContext {
-  /** The platform's id for this request; a retry with the same key records nothing twice. */
-  requestKey?: string;
-  /** The coach's time zone as the platform reports it (Slack profile, Teams localTimezone). */
-  timeZone?: string;
-  displayName?: string;
-  /** The coach's email as the platform reports it: a session-ended hook may name the coach by it (journey.ts). */
-  email?: string;
-  /** The conversation the request came from, for commands about a channel ("digest here", "group join"). */
-  channel?: { id: string; kind: 'direct' | 'group'; name?: string };
-  /**
-   * The platform delivers an export's files one by one, each once the coach allows it (Teams): the export is then
-   * audited per file delivered (exportFile), not when the files are first built.
-   */
-  filesOnConsent?: boolean;
 }
 
 /**
@@ -212,12 +196,17 @@ export class Trellis {
   }
 
   /** Whether Trellis holds anything about this coach (false after they deleted their data), without registering them. */
-  knows(ref: CoachRef): boolean {
-    return this.deps.repos.coaches.find(ref) !== undefined;
+  knows(ref: CoachRef, ctx: RequestContext = {}): boolean {
+    if (ctx.turn?.found(ref)) return true;
+    const coach = this.deps.repos.coaches.find(ref);
+    if (coach) ctx.turn?.hold(ref, coach, false);
+    return coach !== undefined;
   }
 
   /** Finds or registers the coach; a time zone from the platform is taken unless the coach chose one. */
   coach(ref: CoachRef, ctx: RequestContext = {}): Coach {
+    const held = ctx.turn?.registeredCoach(ref);
+    if (held) return held;
     const { repos, defaultTimeZone } = this.deps;
     const platformZone = ctx.timeZone && isValidTimeZone(ctx.timeZone) ? ctx.timeZone : undefined;
     const defaults: Settings = defaultSettings(platformZone ?? defaultTimeZone);
@@ -226,6 +215,7 @@ export class Trellis {
       coach = repos.coaches.updateSettings(coach.id, { ...coach.settings, timeZone: platformZone }, false);
     }
     if (ctx.email) this.journey.rememberEmail(coach.id, ctx.email);
+    ctx.turn?.hold(ref, coach, true);
     return coach;
   }
 

@@ -56,11 +56,14 @@ export class Welcome {
    */
   once(ref: CoachRef, ctx: RequestContext = {}): Message | undefined {
     const { repos, clock, log } = this.deps;
-    // Asked after every command: the common answer (welcomed long ago) costs one column, not a whole coach.
+    // Asked after every command: a coach this turn already read as welcomed costs nothing (a mark is never undone
+    // while the row lives), any other the one column, not a whole coach.
+    if (ctx.turn?.found(ref)?.welcomedAt) return undefined;
     if (repos.coaches.welcomed(ref) !== false) return undefined;
     const coach = repos.coaches.find(ref);
     if (!coach || coach.welcomedAt !== null) return undefined;
     if (!repos.coaches.markWelcomed(coach.id, clock.now().toISOString())) return undefined;
+    ctx.turn?.forget();
     log.info('welcome sent', { coach: coach.id });
     return this.message(coach, ctx);
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RecentMap } from '../../recent-map';
 
 /**
  * What an inbound activity must look like before botbuilder's CloudAdapter or the bot sees it: every field either
@@ -9,8 +10,22 @@ import { z } from 'zod';
 /** Hosts a plain-http service URL may name: the emulator and the tests serve the connector locally. */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
+/**
+ * Service URLs already judged: Teams sends a handful (one per region), and parsing one as a URL was a sixth of what
+ * checking an activity cost (bench/teams-turn's profile). Bounded, so a sender of endless new URLs grows nothing.
+ */
+const judged = new RecentMap<string, boolean>(64);
+
 /** Where replies go: an https URL, or http to a loopback host (the emulator, a local connector). Never credentials. */
 export function isServiceUrl(value: string): boolean {
+  const known = judged.get(value);
+  if (known !== undefined) return known;
+  const ok = judgeServiceUrl(value);
+  judged.set(value, ok);
+  return ok;
+}
+
+function judgeServiceUrl(value: string): boolean {
   let url: URL;
   try {
     url = new URL(value);

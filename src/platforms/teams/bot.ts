@@ -1,6 +1,7 @@
 import { type Activity, ActivityHandler, type InvokeResponse, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { BEHAVIOUR_KEYS } from '../../core/behaviours';
+import { CoachTurn } from '../../core/coach-turn';
 import { FILE_NOT_KEPT } from '../../core/conversation';
 import { isTrellisError, type TrellisError } from '../../core/errors';
 import { type Message, message } from '../../core/message';
@@ -109,11 +110,15 @@ export class TrellisTeamsBot extends ActivityHandler {
         const { trellis } = this.deps;
         // A file or image sent to Trellis: its words are kept as any message's; the file is not (the coach is told).
         const file = hasFile(activity);
-        const { reply, deleted } = await this.deps.commits.run(() => {
-          const knownBefore = trellis.knows(ref);
+        const { reply, deleted, turnCtx } = await this.deps.commits.run(() => {
+          // The coach is looked up once for the turn and passed down (core/coach-turn.ts); a fresh memo each time
+          // the group commit runs this work, so a rolled-back attempt's rows are never taken for stored ones.
+          const turn = new CoachTurn();
+          const turnCtx: RequestContext = { ...ctx, turn };
           const answer: Reply =
-            file && text === '' ? { type: 'messages', messages: [] } : trellis.handleText(ref, text, ctx);
-          return { reply: answer, deleted: knownBefore && !trellis.knows(ref) };
+            file && text === '' ? { type: 'messages', messages: [] } : trellis.handleText(ref, text, turnCtx);
+          // Only a typed delete removes the coach in a turn; the row is asked about only then (it may have failed).
+          return { reply: answer, deleted: turn.deleteRan && !trellis.knows(ref, turnCtx), turnCtx };
         });
         // "delete confirm" typed: the stored conversation reference goes with the coach's data.
         if (deleted) this.deps.references.forgetPersonal(tenantOf(activity), ref.user);
@@ -121,7 +126,7 @@ export class TrellisTeamsBot extends ActivityHandler {
         if (file) await context.sendActivity(renderActivity(message(FILE_NOT_KEPT)));
         // Teams sends the install (and so the welcome) before any message; if Trellis never saw it, the welcome
         // follows the first message, once (recorded), after its answer. A card on screen is a message, not a form.
-        const welcome = this.welcomeOnce(ref, ctx);
+        const welcome = this.welcomeOnce(ref, turnCtx);
         if (welcome) await context.sendActivity(renderActivity(welcome));
       }
     } catch (error) {

@@ -88,6 +88,16 @@ describe('Teams: the buttons and commands between features', () => {
     expect(teams.teams.references.personal(TENANT, 'aad-dan')).toBeUndefined();
   });
 
+  test('"delete confirm" from someone Trellis holds nothing about keeps no conversation reference either', async () => {
+    await say('eve', 'delete confirm');
+    expect(activityText(connector.activities()[0].body)).toContain('Trellis holds nothing about you');
+    expect(teams.app.repos.coaches.find(refOf('eve'))).toBeUndefined();
+    expect(teams.teams.references.personal(TENANT, 'aad-eve')).toBeUndefined();
+    // Writing again stores it afresh.
+    await say('eve', 'help');
+    expect(teams.teams.references.personal(TENANT, 'aad-eve')).toBeDefined();
+  });
+
   test('digest here, group join and leave in a channel get the core answers; share and Keep it private', async () => {
     const here = await inChannel('lead', 'digest here fri 15:00');
     expect(here.status).toBe(200);
