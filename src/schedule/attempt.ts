@@ -55,6 +55,8 @@ export class DeliveryAttempt {
   private readonly fields: Record<string, unknown>;
   /** Set once a call that may post is under way: an error before it left nothing on the platform. */
   private posting = false;
+  /** This attempt's send slot is taken (see takeSlot). */
+  private slotTaken = false;
   /** The row was settled without the platform's answer (sent again blind, not sent, or given up unknown). */
   settledInDoubt = false;
 
@@ -129,6 +131,8 @@ export class DeliveryAttempt {
     // Stale by now (and, when in doubt, the platform said it is not there): dropped with its reason, never sent.
     if (this.expired()) return this.expire(d.error ? `not delivered, last error: ${d.error}` : 'not sent', false);
     const image = messenger.attachImage ? message.image : undefined;
+    const ready = await this.ready(target);
+    if (ready !== true) return ready;
     if (!(await this.write(() => this.ctx.deps.deliveries.markStage(d.id, this.token, 'posting', this.now()))))
       return 'lost';
     this.posting = true;
@@ -147,6 +151,44 @@ export class DeliveryAttempt {
     )
       return 'lost';
     return this.sendImage(target, image, { check: false, textMessageId: messageId ?? null, inDoubt });
+  }
+
+  /**
+   * Right before the text's call: the conversation opened (Slack's conversations.open, which posts nothing) and the
+   * platform's send slot taken, so between the slot and the post there is only the 'posting' mark (no call, no
+   * other commit): sends reach the platform at the limiter's pace, not bunched by the latency before them. A crash
+   * while waiting for the slot leaves the row 'claimed': nothing was posted, and it is sent again without a lookup.
+   */
+  private async ready(target: DeliveryTarget): Promise<true | Outcome> {
+    try {
+      await this.ctx.messenger.openConversation?.(target);
+    } catch (error) {
+      return this.onSendFailure(asDeliveryError(error), false);
+    }
+    return this.takeSlot();
+  }
+
+  /**
+   * One send slot per attempt that posts (the text, or a chart left over from an earlier claim). The sender
+   * stopping while the row waits for its slot puts it back as it was, not a try.
+   */
+  private async takeSlot(): Promise<true | Outcome> {
+    if (this.slotTaken) return true;
+    await this.ctx.limiter.acquire(this.ctx.cancelled);
+    if (!this.ctx.cancelled()) {
+      this.slotTaken = true;
+      return true;
+    }
+    const d = this.delivery;
+    await this.write(() =>
+      this.ctx.deps.deliveries.markRetry(d.id, this.token, {
+        nextAttemptAt: this.now(),
+        error: d.error ?? 'not sent yet: the sender stopped',
+        countAttempt: false,
+        uncertain: false,
+      }),
+    );
+    return 'retried';
   }
 
   /**
@@ -237,6 +279,8 @@ export class DeliveryAttempt {
     done: Outcome = 'sent',
   ): Promise<Outcome> {
     const { messenger, deps } = this.ctx;
+    const slot = await this.takeSlot();
+    if (slot !== true) return slot;
     if (!(await this.write(() => deps.deliveries.markStage(this.delivery.id, this.token, 'uploading', this.now()))))
       return 'lost';
     if (step.check && messenger.wasImageDelivered) {

@@ -103,6 +103,17 @@ export async function runSenderProcess(argv: string[]): Promise<void> {
     released: 0,
     enqueued: 0,
   };
+  // Where the resident memory is at its peak (sampled each second): V8's heap, or outside it (SQLite, buffers).
+  const peak = { rssMb: 0, heapTotalMb: 0, heapUsedMb: 0, externalMb: 0 };
+  const mb = (bytes: number) => Math.round(bytes / 1048576);
+  const sample = setInterval(() => {
+    const m = process.memoryUsage();
+    if (mb(m.rss) > peak.rssMb) {
+      Object.assign(peak, { rssMb: mb(m.rss), heapTotalMb: mb(m.heapTotal), heapUsedMb: mb(m.heapUsed) });
+      peak.externalMb = mb(m.external);
+    }
+  }, 1000);
+  sample.unref();
   let runs = 0;
   do {
     runs++;
@@ -123,7 +134,16 @@ export async function runSenderProcess(argv: string[]): Promise<void> {
   const ms = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  const figures = { ms, cpuMs, runs, ...totals, open: outbox.openCount(), maxRssKb: process.resourceUsage().maxRSS };
+  clearInterval(sample);
+  const figures = {
+    ms,
+    cpuMs,
+    runs,
+    ...totals,
+    open: outbox.openCount(),
+    maxRssKb: process.resourceUsage().maxRSS,
+    peak,
+  };
   process.stdout.write(`${JSON.stringify(figures)}\n`);
   app.close();
 }
