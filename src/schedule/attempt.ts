@@ -1,43 +1,12 @@
 import { DeliveryError } from '../core/errors';
 import type { Message } from '../core/message';
-import type { DeliveryTarget, Messenger } from '../core/ports';
+import type { DeliveryTarget } from '../core/ports';
 import { type Delivery, deliveryKey } from '../store/deliveries';
-import type { SenderDeps, SenderOptions } from './delivery';
+import { AT_MOST_ONCE_WHEN_IN_DOUBT, type AttemptContext, backoffAt, type Outcome } from './attempt-context';
 import { isDatabaseLocked, whenUnlocked } from './lock-wait';
 import { asDeliveryError, type LookupOf, lookUp, lookupSince, waitForLookup } from './lookup';
-import type { AdaptiveRateLimiter } from './rate-limiter';
 
-/** How one claimed delivery ended this time; 'lost' when its claim was taken over meanwhile (nothing to count). */
-export type Outcome =
-  | 'sent'
-  | 'alreadyDelivered'
-  | 'inDoubt'
-  | 'skipped'
-  | 'retried'
-  | 'failed'
-  | 'expired'
-  | 'unreachable'
-  | 'lost';
-
-/**
- * Kinds that are not sent again when a crash or timeout left their send in doubt and the platform cannot tell
- * (Teams): a digest posted twice in a group's channel is noise in front of everyone and splits the discussion in
- * two threads. Every other kind goes to one coach's DM and is sent again: a duplicate prompt costs a coach a second
- * glance, a lost one costs them the day's reflection. See the README on reconciliation.
- */
-export const AT_MOST_ONCE_WHEN_IN_DOUBT: ReadonlySet<string> = new Set(['digest']);
-
-export interface AttemptContext {
-  messenger: Messenger;
-  deps: SenderDeps;
-  options: SenderOptions;
-  /** Paces sends. */
-  limiter: AdaptiveRateLimiter;
-  /** Paces lookups (the platform limits them apart). */
-  lookups: AdaptiveRateLimiter;
-  /** The sender is stopping: a row waiting for a lookup slot goes back to the outbox. */
-  cancelled: () => boolean;
-}
+export { AT_MOST_ONCE_WHEN_IN_DOUBT, type AttemptContext, type Outcome };
 
 type Image = NonNullable<Message['image']>;
 
@@ -315,19 +284,6 @@ export class DeliveryAttempt {
     return marked ? outcome : 'lost';
   }
 
-  /** Capped exponential backoff with jitter, never past the end of the catch-up window (the row expires then). */
-  private backoffAt(settle: boolean): string {
-    const { options, deps } = this.ctx;
-    const random = deps.random ?? Math.random;
-    const now = deps.clock.now().getTime();
-    const exponent = Math.min(30, Math.max(0, this.delivery.attempts - 1));
-    const backoff = Math.round(
-      Math.min(options.backoffMaxMs, options.backoffBaseMs * 2 ** exponent) * (0.5 + random()),
-    );
-    const at = Math.max(now + backoff, settle ? now + options.settleMs : 0);
-    return new Date(Math.max(now, Math.min(this.deadline(), at))).toISOString();
-  }
-
   /** A 429: the whole platform waits it out; not a failed try. */
   private async waitOut(failure: DeliveryError): Promise<Outcome> {
     const wait = failure.retryAfterMs ?? 1000;
@@ -348,7 +304,7 @@ export class DeliveryAttempt {
    * and not before `settleMs`, so a post the platform completes after our timeout is found rather than sent again.
    */
   private async retryLater(failure: DeliveryError, uncertain: boolean, settle = false): Promise<Outcome> {
-    const nextAttemptAt = this.backoffAt(settle);
+    const nextAttemptAt = backoffAt(this.ctx, this.delivery, this.deadline(), settle);
     await this.write(() =>
       this.ctx.deps.deliveries.markRetry(this.delivery.id, this.token, {
         nextAttemptAt,
