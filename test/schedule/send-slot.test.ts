@@ -27,7 +27,9 @@ describe('the send slot is taken right before the post', () => {
     const stagesAtPost: string[][] = [];
     x.fake.respond((call) => {
       if (call.method === 'chat.postMessage') {
-        stagesAtPost.push(coaches.map((c) => String(x.deliveries.byKey(`coach:${c.coach.id}`, 'prompt', '2026-11-24')?.stage)));
+        stagesAtPost.push(
+          coaches.map((c) => String(x.deliveries.byKey(`coach:${c.coach.id}`, 'prompt', '2026-11-24')?.stage)),
+        );
       }
       return undefined;
     });
