@@ -147,6 +147,8 @@ export async function runSenderProcess(argv: string[]): Promise<void> {
     open: outbox.openCount(),
     maxRssKb: process.resourceUsage().maxRSS,
     peak,
+    /** WAL checkpoints the background worker ran meanwhile. */
+    checkpoints: checkpoints.runs,
   };
   process.stdout.write(`${JSON.stringify(figures)}\n`);
   await checkpoints.stop();
