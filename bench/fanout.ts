@@ -146,6 +146,8 @@ interface RunFigures {
   duplicates: number;
   losses: number;
   rssMb: number;
+  /** At the sampled peak of resident memory: V8's heap (total, used) and memory outside it that V8 knows of. */
+  peak: { rssMb: number; heapTotalMb: number; heapUsedMb: number; externalMb: number };
   rateLimited: number;
 }
 
@@ -199,6 +201,7 @@ async function main(): Promise<void> {
       cpuMs: number;
       maxRssKb: number;
       open: number;
+      peak: RunFigures['peak'];
     };
     const after = await report();
     const posts = after.posts - before.posts;
@@ -211,6 +214,7 @@ async function main(): Promise<void> {
       duplicates: posts - keys,
       losses: messages - keys,
       rssMb: result.maxRssKb / 1024,
+      peak: result.peak,
       rateLimited: after.rateLimited - before.rateLimited,
     };
   };
@@ -224,6 +228,10 @@ async function main(): Promise<void> {
     console.log(`    losses             ${r.losses}  (target 0: ${check(r.losses === 0)})`);
     console.log(
       `    sender peak RSS    ${r.rssMb.toFixed(0)} MB${senderFlags.length ? ` (${senderFlags.join(' ')})` : ''}  (target < 120 MB: ${check(r.rssMb < 120)})`,
+    );
+    const p = r.peak;
+    console.log(
+      `    at the sampled peak ${p.rssMb} MB resident: V8 heap ${p.heapUsedMb} MB used of ${p.heapTotalMb} MB, external ${p.externalMb} MB`,
     );
   };
   let url = '';

@@ -300,6 +300,12 @@ export interface Messenger {
    */
   wasDelivered?(target: DeliveryTarget, deliveryKey: string, since: Date): Promise<boolean | undefined>;
   /**
+   * Opens the target's conversation ahead of its send, where the platform needs a call for that which posts
+   * nothing (Slack: a DM's conversations.open): the outbox calls it before it takes its send slot, so the send
+   * right after the slot is one call. Throws DeliveryError on failure (nothing was posted).
+   */
+  openConversation?(target: DeliveryTarget): Promise<void>;
+  /**
    * Platforms that upload an image as its own step after the text implement these two; the outbox then sends the
    * text without the image, records that it was posted, and only then calls `attachImage`, so a crash between the
    * two resumes with the upload alone. Throws DeliveryError when the upload failed.

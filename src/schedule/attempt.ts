@@ -1,43 +1,12 @@
 import { DeliveryError } from '../core/errors';
 import type { Message } from '../core/message';
-import type { DeliveryTarget, Messenger } from '../core/ports';
+import type { DeliveryTarget } from '../core/ports';
 import { type Delivery, deliveryKey } from '../store/deliveries';
-import type { SenderDeps, SenderOptions } from './delivery';
+import { AT_MOST_ONCE_WHEN_IN_DOUBT, type AttemptContext, backoffAt, type Outcome } from './attempt-context';
 import { isDatabaseLocked, whenUnlocked } from './lock-wait';
 import { asDeliveryError, type LookupOf, lookUp, lookupSince, waitForLookup } from './lookup';
-import type { AdaptiveRateLimiter } from './rate-limiter';
 
-/** How one claimed delivery ended this time; 'lost' when its claim was taken over meanwhile (nothing to count). */
-export type Outcome =
-  | 'sent'
-  | 'alreadyDelivered'
-  | 'inDoubt'
-  | 'skipped'
-  | 'retried'
-  | 'failed'
-  | 'expired'
-  | 'unreachable'
-  | 'lost';
-
-/**
- * Kinds that are not sent again when a crash or timeout left their send in doubt and the platform cannot tell
- * (Teams): a digest posted twice in a group's channel is noise in front of everyone and splits the discussion in
- * two threads. Every other kind goes to one coach's DM and is sent again: a duplicate prompt costs a coach a second
- * glance, a lost one costs them the day's reflection. See the README on reconciliation.
- */
-export const AT_MOST_ONCE_WHEN_IN_DOUBT: ReadonlySet<string> = new Set(['digest']);
-
-export interface AttemptContext {
-  messenger: Messenger;
-  deps: SenderDeps;
-  options: SenderOptions;
-  /** Paces sends. */
-  limiter: AdaptiveRateLimiter;
-  /** Paces lookups (the platform limits them apart). */
-  lookups: AdaptiveRateLimiter;
-  /** The sender is stopping: a row waiting for a lookup slot goes back to the outbox. */
-  cancelled: () => boolean;
-}
+export { AT_MOST_ONCE_WHEN_IN_DOUBT, type AttemptContext, type Outcome };
 
 type Image = NonNullable<Message['image']>;
 
@@ -55,6 +24,8 @@ export class DeliveryAttempt {
   private readonly fields: Record<string, unknown>;
   /** Set once a call that may post is under way: an error before it left nothing on the platform. */
   private posting = false;
+  /** This attempt's send slot is taken (see takeSlot). */
+  private slotTaken = false;
   /** The row was settled without the platform's answer (sent again blind, not sent, or given up unknown). */
   settledInDoubt = false;
 
@@ -129,6 +100,8 @@ export class DeliveryAttempt {
     // Stale by now (and, when in doubt, the platform said it is not there): dropped with its reason, never sent.
     if (this.expired()) return this.expire(d.error ? `not delivered, last error: ${d.error}` : 'not sent', false);
     const image = messenger.attachImage ? message.image : undefined;
+    const ready = await this.ready(target);
+    if (ready !== true) return ready;
     if (!(await this.write(() => this.ctx.deps.deliveries.markStage(d.id, this.token, 'posting', this.now()))))
       return 'lost';
     this.posting = true;
@@ -147,6 +120,44 @@ export class DeliveryAttempt {
     )
       return 'lost';
     return this.sendImage(target, image, { check: false, textMessageId: messageId ?? null, inDoubt });
+  }
+
+  /**
+   * Right before the text's call: the conversation opened (Slack's conversations.open, which posts nothing) and the
+   * platform's send slot taken, so between the slot and the post there is only the 'posting' mark (no call, no
+   * other commit): sends reach the platform at the limiter's pace, not bunched by the latency before them. A crash
+   * while waiting for the slot leaves the row 'claimed': nothing was posted, and it is sent again without a lookup.
+   */
+  private async ready(target: DeliveryTarget): Promise<true | Outcome> {
+    try {
+      await this.ctx.messenger.openConversation?.(target);
+    } catch (error) {
+      return this.onSendFailure(asDeliveryError(error), false);
+    }
+    return this.takeSlot();
+  }
+
+  /**
+   * One send slot per attempt that posts (the text, or a chart left over from an earlier claim). The sender
+   * stopping while the row waits for its slot puts it back as it was, not a try.
+   */
+  private async takeSlot(): Promise<true | Outcome> {
+    if (this.slotTaken) return true;
+    await this.ctx.limiter.acquire(this.ctx.cancelled);
+    if (!this.ctx.cancelled()) {
+      this.slotTaken = true;
+      return true;
+    }
+    const d = this.delivery;
+    await this.write(() =>
+      this.ctx.deps.deliveries.markRetry(d.id, this.token, {
+        nextAttemptAt: this.now(),
+        error: d.error ?? 'not sent yet: the sender stopped',
+        countAttempt: false,
+        uncertain: false,
+      }),
+    );
+    return 'retried';
   }
 
   /**
@@ -237,6 +248,8 @@ export class DeliveryAttempt {
     done: Outcome = 'sent',
   ): Promise<Outcome> {
     const { messenger, deps } = this.ctx;
+    const slot = await this.takeSlot();
+    if (slot !== true) return slot;
     if (!(await this.write(() => deps.deliveries.markStage(this.delivery.id, this.token, 'uploading', this.now()))))
       return 'lost';
     if (step.check && messenger.wasImageDelivered) {
@@ -271,19 +284,6 @@ export class DeliveryAttempt {
     return marked ? outcome : 'lost';
   }
 
-  /** Capped exponential backoff with jitter, never past the end of the catch-up window (the row expires then). */
-  private backoffAt(settle: boolean): string {
-    const { options, deps } = this.ctx;
-    const random = deps.random ?? Math.random;
-    const now = deps.clock.now().getTime();
-    const exponent = Math.min(30, Math.max(0, this.delivery.attempts - 1));
-    const backoff = Math.round(
-      Math.min(options.backoffMaxMs, options.backoffBaseMs * 2 ** exponent) * (0.5 + random()),
-    );
-    const at = Math.max(now + backoff, settle ? now + options.settleMs : 0);
-    return new Date(Math.max(now, Math.min(this.deadline(), at))).toISOString();
-  }
-
   /** A 429: the whole platform waits it out; not a failed try. */
   private async waitOut(failure: DeliveryError): Promise<Outcome> {
     const wait = failure.retryAfterMs ?? 1000;
@@ -304,7 +304,7 @@ export class DeliveryAttempt {
    * and not before `settleMs`, so a post the platform completes after our timeout is found rather than sent again.
    */
   private async retryLater(failure: DeliveryError, uncertain: boolean, settle = false): Promise<Outcome> {
-    const nextAttemptAt = this.backoffAt(settle);
+    const nextAttemptAt = backoffAt(this.ctx, this.delivery, this.deadline(), settle);
     await this.write(() =>
       this.ctx.deps.deliveries.markRetry(this.delivery.id, this.token, {
         nextAttemptAt,

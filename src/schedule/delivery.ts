@@ -221,7 +221,7 @@ export class PlatformSender {
   private async worker(summary: SendSummary, endsAt: number): Promise<void> {
     const token = randomUUID();
     while (!this.stopping && this.deps.clock.now().getTime() < endsAt) {
-      await this.limiter.acquire(() => this.stopping || this.locked);
+      // The send slot is taken inside the attempt, right before its post (attempt.ts, `ready`).
       if (this.stopping || this.locked) return;
       let delivery: Delivery | undefined;
       try {

@@ -8,6 +8,7 @@ import type { ScheduleStore } from '../store/schedule';
 import { coachRecipient, PlatformSender, reaches, type SenderOptions, type SendSummary } from './delivery';
 import { limiterOptions } from './learnt-rates';
 import { isDatabaseLocked } from './lock-wait';
+import { SteppedPlan } from './planning';
 import { type ProducerRegistry, SNOOZE_MS } from './producers';
 import type { RemovalSummary, Remover } from './removal';
 
@@ -64,6 +65,11 @@ export interface DuePreview {
 
 const BATCH = 100;
 /**
+ * Coaches planned per step while the senders run: a step holds the event loop for a few milliseconds, under the
+ * spacing of a few sends, so sends paced 2% under a platform's limit are not held back into one window.
+ */
+const PLAN_STEP = 25;
+/**
  * Longer than any one attempt (the Slack client gives each call up to 60 s, and an attempt makes a few: a lookup,
  * the post, a chart's upload), so a live sender's claim is never taken over; short against the catch-up window.
  */
@@ -110,21 +116,29 @@ export class Scheduler {
     return this.senders.get(platform);
   }
 
-  /** Plans what is due at `now` into the outbox, then sends every ready delivery. */
+  /**
+   * Plans what is due at `now` into the outbox and sends every ready delivery. The senders start after the first
+   * planning step, and planning and sending take turns on the event loop (planning.ts): a fan-out to thousands
+   * does not wait for the whole plan before its first send.
+   */
   async runDue(now: Date = this.deps.clock.now()): Promise<TickSummary> {
-    // Another process holding the database fails these writes at once (the serving busy timeout): each is one
-    // transaction, so nothing is half-planned; the next tick plans and releases again. The sends wait for the lock.
-    const plan = this.whileLocked('planning', () => this.planDue(now)) ?? { coaches: 0, enqueued: 0, missed: 0 };
     const leaseStart = new Date(now.getTime() - (this.deps.leaseMs ?? DEFAULT_LEASE_MS)).toISOString();
     const released = this.whileLocked('releasing', () => this.deps.deliveries.releaseAbandoned(leaseStart)) ?? 0;
     if (released) this.deps.log.warn('deliveries abandoned mid-send: checking before retrying', { released });
+    // Another process holding the database fails a planning step at once (the serving busy timeout): each step is
+    // one transaction, so nothing is half-planned; the next tick plans the rest. The sends wait for the lock.
+    const planning = new SteppedPlan((summary) => this.planSteps(now, PLAN_STEP, summary), {
+      log: this.deps.log,
+      stopped: () => this.stopped,
+    });
     const sent: TickSummary['sent'] = {};
     if (!this.stopped) {
       const results = await Promise.all(
-        [...this.senders.values()].map(async (s) => [s.platform, await s.run()] as const),
+        [...this.senders.values()].map(async (s) => [s.platform, await planning.alongside(() => s.run())] as const),
       );
       for (const [platform, summary] of results) sent[platform] = summary;
     }
+    const plan = await planning.done();
     const removed = this.stopped ? undefined : await this.removeQueued();
     return { ...plan, released, sent, ...(removed ? { removed } : {}) };
   }
@@ -157,14 +171,23 @@ export class Scheduler {
    * from stale settings; the unique key makes a second plan of the same prompt a no-op anyway.
    */
   planDue(now: Date): PlanSummary {
+    const summary: PlanSummary = { coaches: 0, enqueued: 0, missed: 0 };
+    for (const steps = this.planSteps(now, BATCH, summary); !steps.next().done; );
+    return summary;
+  }
+
+  /**
+   * `planDue` in steps, into `summary`: it yields after each committed transaction of at most `batch` coaches, so
+   * a caller can let the sends run between steps (planning.ts).
+   */
+  *planSteps(now: Date, batch: number, summary: PlanSummary): Generator<void, void> {
     const { schedule, deliveries, producers, catchUpMinutes, log } = this.deps;
     const nowIso = now.toISOString();
-    const summary: PlanSummary = { coaches: 0, enqueued: 0, missed: 0 };
     this.backfill(now);
     for (const [platform, sender] of this.senders) {
       for (;;) {
-        const batch = schedule.immediate(() => {
-          const due = schedule.dueCoaches(platform, nowIso, BATCH);
+        const planned = schedule.immediate(() => {
+          const due = schedule.dueCoaches(platform, nowIso, batch);
           for (const { coach } of due) {
             const plan = planDue(coach.settings, now, catchUpMinutes);
             // A coach this process cannot reach (another terminal's) has their schedule moved on, nothing sent.
@@ -192,8 +215,9 @@ export class Scheduler {
           }
           return due.length;
         });
-        summary.coaches += batch;
-        if (batch < BATCH) break;
+        summary.coaches += planned;
+        if (planned < batch) break;
+        yield;
       }
     }
     if (summary.missed) {
@@ -203,7 +227,6 @@ export class Scheduler {
     for (const planner of this.deps.planners ?? []) {
       for (const row of planner(now)) if (deliveries.enqueue(row, nowIso)) summary.enqueued++;
     }
-    return summary;
   }
 
   /** A snoozed prompt comes back once, SNOOZE_MS later, if that is still the same local day. */

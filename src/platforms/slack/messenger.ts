@@ -271,6 +271,16 @@ export class SlackMessenger implements Messenger {
     }
   }
 
+  /** A DM's channel id, opened (conversations.open) and kept for the send that follows; a channel needs nothing. */
+  async openConversation(target: DeliveryTarget): Promise<void> {
+    if (target.kind !== 'coach') return;
+    try {
+      await this.dmChannel(await this.tokenOf(target.coach.tenant), target.coach);
+    } catch (error) {
+      throw error instanceof DeliveryError ? error : toDeliveryError(error);
+    }
+  }
+
   /** The tenant a target belongs to: its coach's or its channel's. */
   private static tenantOf(target: DeliveryTarget): string {
     return target.kind === 'coach' ? target.coach.tenant : target.channel.tenant;
