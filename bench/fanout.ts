@@ -16,7 +16,7 @@
  * --sender-heap-mb runs the sender with --max-old-space-size=N (how a memory-capped deployment would run it), and
  * --sender-young-mb with --max-semi-space-size=N (V8's young generation).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +26,7 @@ import { weekStart } from '../src/core/time';
 import { coachRecipient } from '../src/schedule/delivery';
 import { createRepositories, openDatabase } from '../src/store';
 import { deliveryStore } from '../src/store/deliveries';
+import { build, compiled, startFlags } from './as-started';
 import type { FakeReport } from './fake-slack-server';
 import { printRow, quick } from './rows';
 
@@ -61,18 +62,6 @@ const options = z
       },
     }).values,
   );
-
-/**
- * The node flags `npm start` runs Trellis with (package.json's start script: `node [flags] dist/main.js`), so the
- * sender is measured as Trellis runs.
- */
-function startFlags(): string[] {
-  const pkg = z
-    .object({ scripts: z.object({ start: z.string() }) })
-    .parse(JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')));
-  const words = pkg.scripts.start.split(/\s+/);
-  return words[0] === 'node' ? words.filter((w) => w.startsWith('--')) : [];
-}
 
 /** A TypeScript script in its own Node process (tsx as a require hook: no extra loader thread or process). */
 const tsx = (script: string, args: string[], nodeFlags: string[] = [], ipc = false): ChildProcess =>
@@ -157,8 +146,7 @@ async function main(): Promise<void> {
   const fake = tsx('fake-slack-server.ts', ['--rate', String(options.rate)], [], true);
   const heapMb = options['sender-heap-mb'];
   const youngMb = options['sender-young-mb'];
-  const root = path.join(__dirname, '..');
-  if (!options.tsx) execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+  if (!options.tsx) build();
   const senderFlags = [
     ...(options.tsx ? [] : startFlags()),
     ...(options['sender-flags']?.split(/\s+/).filter(Boolean) ?? []),
@@ -189,13 +177,9 @@ async function main(): Promise<void> {
     // As `npm start` runs Trellis: the compiled build (npm run build) under the start script's node flags.
     const sender = options.tsx
       ? tsx('../src/schedule/sender-process.ts', senderArgs, senderFlags)
-      : spawn(
-          process.execPath,
-          [...senderFlags, path.join(root, 'dist', 'schedule', 'sender-process.js'), ...senderArgs],
-          {
-            stdio: ['ignore', 'pipe', 'inherit'],
-          },
-        );
+      : spawn(process.execPath, [...senderFlags, compiled('schedule/sender-process'), ...senderArgs], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
     const result = JSON.parse(await firstLine(sender)) as {
       ms: number;
       cpuMs: number;

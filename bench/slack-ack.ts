@@ -3,11 +3,14 @@
  * SQLite) compared with a bare Bolt app that only acks the same signed command, in the same run, under the same load.
  *
  *   npm run bench:slack-ack -- [--seconds 10] [--rounds 2] [--connections 50] [--users 50] [--warmup 2] [--quick]
+ *                                [--tsx]
  *
  * --quick (bench:all): one round of 3 s per server after a 1 s warm-up, unless given.
  *
  * A second baseline, "bare bolt, tuned", is the same bare app with the conversation store and ignoreSelf off, as
  * Trellis runs Bolt: it shows the cost of Trellis's own work apart from that configuration.
+ * Trellis runs as `npm start` runs it: the compiled build (`npm run build`, run first) under the start script's node
+ * flags; --tsx runs it from the TypeScript sources under tsx instead. The bare apps are one small file each, under tsx.
  * Each server runs in its own child process on 127.0.0.1 against a fake Slack Web API; the load generator
  * (autocannon) runs in a third process. Every request is correctly signed (fresh timestamp, new trigger id).
  * Target: Trellis at least 0.8x the bare app's requests/s and at most 1.5x its p99 latency.
@@ -23,7 +26,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../src/store';
 import { FakeSlackApi } from '../test/helpers/fake-slack-api';
+import { build, compiled, startFlags } from './as-started';
 import { printRow, quick } from './rows';
+
+/** --tsx: run Trellis from its TypeScript sources under tsx (as before the build step) instead of as `npm start` does. */
+const fromSources = process.argv.includes('--tsx');
 
 const SECRET = 'bench-signing-secret-0123456789abcdef';
 const ROOT = path.resolve(__dirname, '..');
@@ -101,13 +108,14 @@ interface Load {
 /** Starts a child and resolves with its port once `ready` finds it in a line of its output. */
 function startChild(
   file: string,
+  nodeArgs: string[],
   env: Record<string, string>,
   stream: 'stdout' | 'stderr',
   ready: (line: string) => number | undefined,
 ): Promise<{ child: ChildProcess; port: number }> {
   const profile = process.env.BENCH_CPU_PROF_DIR;
   const profiling = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
-  const child = spawn(process.execPath, [...profiling, '--import', 'tsx', file], {
+  const child = spawn(process.execPath, [...profiling, ...nodeArgs], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -179,8 +187,11 @@ async function main() {
   const dbFile = path.join(dir, 'trellis.db');
   const children: ChildProcess[] = [];
   try {
+    // Trellis as `npm start` runs it (the compiled build under the start script's node flags), or --tsx from sources.
+    if (!fromSources) build();
     const trellis = await startChild(
       'src/main.ts',
+      fromSources ? ['--import', 'tsx', 'src/main.ts'] : [...startFlags(), compiled('main')],
       {
         TRELLIS_DB: dbFile,
         TRELLIS_TZ: 'UTC',
@@ -198,6 +209,7 @@ async function main() {
     const startBareBolt = async (tuned: boolean) => {
       const started = await startChild(
         'bench/slack-ack-bare.ts',
+        ['--import', 'tsx', 'bench/slack-ack-bare.ts'],
         { SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, BARE_TUNED: tuned ? '1' : '0' },
         'stdout',
         (line) => (line.startsWith('READY ') ? Number(line.slice(6)) : undefined),
