@@ -31,6 +31,28 @@ function shownText(body: Record<string, unknown>): string {
     .join('\n');
 }
 
+/** The session modal's fields as Slack's view state: each given value, else what the form shows filled in. */
+export function sessionFormValues(
+  view: Record<string, unknown>,
+  fields: Record<string, string>,
+): Record<string, Record<string, unknown>> {
+  type Block = { type: string; block_id?: string; element?: Record<string, unknown> };
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const block of (view.blocks as Block[]).filter((b) => b.type === 'input')) {
+    const id = block.block_id as string;
+    const element = block.element ?? {};
+    const given = fields[id];
+    if (element.type === 'static_select') {
+      const initial = (element.initial_option as { value: string } | undefined)?.value;
+      const value = given ?? initial;
+      values[id] = { value: value ? selected(value) : { type: 'static_select', selected_option: null } };
+    } else {
+      values[id] = { value: { type: 'plain_text_input', value: given ?? (element.initial_value as string) ?? null } };
+    }
+  }
+  return values;
+}
+
 /**
  * The contract driver for Slack: the real Bolt app on the real HTTP server, spoken to with signed requests as Slack
  * would send them, against a fake Web API. What the coach sees is read back from what the app sent to Slack:
@@ -118,20 +140,7 @@ export class SlackDriver implements PlatformDriver {
     await h.idle();
     if (h.calls('views.open').length === opened) throw new Error('the session modal did not open');
     const view = h.lastOpenedView();
-    type Block = { type: string; block_id?: string; element?: Record<string, unknown> };
-    const values: Record<string, Record<string, unknown>> = {};
-    for (const block of (view.blocks as Block[]).filter((b) => b.type === 'input')) {
-      const id = block.block_id as string;
-      const element = block.element ?? {};
-      const given = fields[id];
-      if (element.type === 'static_select') {
-        const initial = (element.initial_option as { value: string } | undefined)?.value;
-        const value = given ?? initial;
-        values[id] = { value: value ? selected(value) : { type: 'static_select', selected_option: null } };
-      } else {
-        values[id] = { value: { type: 'plain_text_input', value: given ?? (element.initial_value as string) ?? null } };
-      }
-    }
+    const values = sessionFormValues(view, fields);
     return this.seen(u, async () => {
       const response = await h.submitView(u, view, values);
       const errors = Object.values(viewErrors(response));

@@ -1,4 +1,5 @@
 import type { ModalView } from '@slack/types';
+import { isTrellisError } from '../../core/errors';
 import type { SessionPrefill } from '../../core/journey';
 import { type Message, message } from '../../core/message';
 import { NOTE_NOT_SHOWN } from '../../core/privacy-notice';
@@ -7,12 +8,24 @@ import {
   CLIENT_CODE_MAX,
   CLIENT_CODE_WHY,
   EVIDENCE_MAX,
+  type SessionFormErrors,
   type SessionFormFields,
   validateSessionForm,
 } from '../../core/session-input';
-import { type ActionArgs, BUSY, coachRef, type ListenerDeps, type ListenerKit, type ViewArgs } from './listener-kit';
+import {
+  type ActionArgs,
+  BUSY,
+  coachRef,
+  FAILED,
+  type ListenerDeps,
+  type ListenerKit,
+  type ViewArgs,
+} from './listener-kit';
 import { buttonAction, interaction, submittedView } from './payloads';
 import type { ViewState } from './views';
+import { logRefusedWrite } from './write-first';
+
+type RecordedSession = ReturnType<ListenerDeps['trellis']['journey']['recordSession']>;
 
 /**
  * `/selfcheck session` in Slack: a modal for one client session (date, minutes, paid or pro bono, individual or
@@ -135,7 +148,7 @@ export function registerSessionListeners(
   deps: ListenerDeps,
   kit: ListenerKit,
 ): void {
-  const { trellis, profiles } = deps;
+  const { trellis, profiles, commits, log } = deps;
   views.set(SESSION_VIEW, async ({ ack, body, view, context }) => {
     const parsedView = submittedView.safeParse(view);
     const who = interaction.safeParse(body);
@@ -145,18 +158,30 @@ export function registerSessionListeners(
     }
     const ref = coachRef(context, { team: who.data.team?.id ?? who.data.user.team_id, user: who.data.user.id });
     const hint = profiles.cached(ref.tenant, ref.user) ?? {};
-    const coach = trellis.coach(ref, hint);
     const fields = readSessionForm(parsedView.data.state.values as ViewState);
-    const result = validateSessionForm(fields, trellis.today(coach));
-    if (!result.ok) {
-      const errors = Object.fromEntries(Object.entries(result.errors).filter((e): e is [string, string] => !!e[1]));
+    const requestKey = `slack:view:${parsedView.data.id}`;
+    let outcome: { errors: SessionFormErrors } | { recorded: RecordedSession };
+    try {
+      // Checked and stored before the ack, through the group commit: Slack sends a submission once, and a lock held
+      // a moment (the WAL checkpoint) is waited out rather than failing the coach's form.
+      outcome = await commits.run(() => {
+        const result = validateSessionForm(fields, trellis.today(trellis.coach(ref, hint)));
+        if (!result.ok) return { errors: result.errors };
+        return { recorded: trellis.journey.recordSession(ref, result.value, { ...hint, requestKey }) };
+      });
+    } catch (error) {
+      // The modal stays open with the coach's words in it and says so; a crash or a bug also goes to app.error.
+      logRefusedWrite(log, error, { path: 'session_form', ref, requestKey });
+      await ack({ response_action: 'errors', errors: { minutes: isTrellisError(error) ? error.message : FAILED } });
+      if (isTrellisError(error)) return;
+      throw error;
+    }
+    if ('errors' in outcome) {
+      const errors = Object.fromEntries(Object.entries(outcome.errors).filter((e): e is [string, string] => !!e[1]));
       await ack({ response_action: 'errors', errors });
       return;
     }
-    const recorded = trellis.journey.recordSession(ref, result.value, {
-      ...hint,
-      requestKey: `slack:view:${parsedView.data.id}`,
-    });
+    const { recorded } = outcome;
     await ack();
     if (recorded.created) await kit.sendDirect(ref, recorded.reply, `session:${recorded.session.id}`, hint);
   });
