@@ -2,19 +2,11 @@ import type { AllMiddlewareArgs } from '@slack/bolt';
 import { isTrellisError } from '../../core/errors';
 import { type Message, message } from '../../core/message';
 import type { CoachRef } from '../../core/model';
-import {
-  type ActionArgs,
-  BUSY,
-  coachRef,
-  ephemeral,
-  FAILED,
-  type ListenerDeps,
-  type ListenerKit,
-} from './listener-kit';
+import { type ActionArgs, BUSY, coachRef, ephemeral, type ListenerDeps, type ListenerKit } from './listener-kit';
 import { buttonAction, interaction, issueIdValue } from './payloads';
 import { renderBlocks, renderFallbackText } from './render';
 import { reflectModal } from './views';
-import { logRefusedWrite } from './write-first';
+import { writeAfterAck } from './write-first';
 
 /** The buttons on Trellis's messages: prompts, share previews, the delete question, the forms. */
 export function registerActions(
@@ -22,7 +14,7 @@ export function registerActions(
   deps: ListenerDeps,
   kit: ListenerKit,
 ): void {
-  const { trellis, messenger, profiles, commits, log } = deps;
+  const { trellis, messenger, profiles } = deps;
   const { tell, clearHome, openModal, openForm } = kit;
   // ---- buttons ----
   const buttonContext = (args: AllMiddlewareArgs & { body: unknown; action: unknown }) => {
@@ -37,20 +29,9 @@ export function registerActions(
    * saying what to fix, or FAILED when the write failed for another reason (logged; nothing of it was stored).
    */
   const writeThenAck = async (args: ActionArgs, ref: CoachRef, work: () => Message): Promise<Message> => {
-    const path = (args.action as { action_id: string }).action_id;
-    try {
-      const reply = await commits.run(work);
-      await args.ack();
-      return reply;
-    } catch (error) {
-      await args.ack();
-      if (isTrellisError(error)) {
-        logRefusedWrite(log, error, { path, ref });
-        return message(error.message);
-      }
-      log.error('slack button failed; nothing was stored', { path, tenant: ref.tenant, user: ref.user, error });
-      return message(FAILED);
-    }
+    const reply = await writeAfterAck(deps, { path: (args.action as { action_id: string }).action_id, ref }, work);
+    await args.ack();
+    return reply;
   };
 
   actions.set('reflect', async (args) => {
@@ -84,13 +65,7 @@ export function registerActions(
     const respond = who.response_url ? args.respond : undefined;
     const issueId = issueIdValue.safeParse(action.value ?? '');
     if (!issueId.success) return;
-    let reply: Message;
-    try {
-      reply = trellis.deeper.offer(ref, issueId.data);
-    } catch (error) {
-      if (!isTrellisError(error)) throw error;
-      reply = message(error.message);
-    }
+    const reply = await writeAfterAck(deps, { path: 'deeper', ref }, () => trellis.deeper.offer(ref, issueId.data));
     await tell(ref, reply, `deeper:${issueId.data}:${who.trigger_id}`, respond);
   });
 

@@ -1,6 +1,7 @@
 import { WELCOME_ACTIONS } from '../../core/welcome';
 import { type ActionArgs, coachRef, type ListenerDeps, type ListenerKit } from './listener-kit';
 import { buttonAction, interaction } from './payloads';
+import { writeAfterAck } from './write-first';
 
 /**
  * The welcome's buttons in Slack (core welcome.ts): the credential held, the one worked toward, each kind of
@@ -18,7 +19,10 @@ export function registerWelcomeActions(
       const who = interaction.parse(args.body);
       const action = buttonAction.parse(args.action);
       const ref = coachRef(args.context, { team: who.team?.id ?? who.user.team_id, user: who.user.id });
-      const reply = trellis.welcome.choose(ref, kind, action.value, profiles.cached(ref.tenant, ref.user) ?? {});
+      const hint = profiles.cached(ref.tenant, ref.user) ?? {};
+      const reply = await writeAfterAck(deps, { path: kind, ref }, () =>
+        trellis.welcome.choose(ref, kind, action.value, hint),
+      );
       const respond = who.response_url ? args.respond : undefined;
       await kit.tell(ref, reply, `${kind}:${action.value}:${who.trigger_id}`, respond);
     });

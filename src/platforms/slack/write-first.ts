@@ -1,9 +1,11 @@
 import type { Context } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { isTrellisError } from '../../core/errors';
+import { type Message, message } from '../../core/message';
 import type { CoachRef } from '../../core/model';
 import type { Logger, WriteBatcher } from '../../core/ports';
 import type { Trellis } from '../../core/trellis';
+import { FAILED } from './listener-kit';
 import type { ProfileHint, SlackProfiles } from './profiles';
 
 /**
@@ -104,4 +106,31 @@ const SLACK_EVENT_RETRIES = 3;
  */
 export function slackRetriesLater(context: Context): boolean {
   return typeof context[RELEASE_ACK] === 'function' && (context.retryNum ?? 0) < SLACK_EVENT_RETRIES;
+}
+
+/**
+ * A button's write made after its ack (the reply goes to the DM or the response_url): through the group commit, so
+ * a lock held a moment (the WAL checkpoint) is waited out instead of losing the press. What the coach is told when it
+ * cannot be stored: the refusal's own words, or FAILED (logged; nothing of it was stored).
+ */
+export async function writeAfterAck(
+  deps: { commits: WriteBatcher; log: Logger },
+  fields: RefusedFields,
+  work: () => Message,
+): Promise<Message> {
+  try {
+    return await deps.commits.run(work);
+  } catch (error) {
+    if (isTrellisError(error)) {
+      logRefusedWrite(deps.log, error, fields);
+      return message(error.message);
+    }
+    deps.log.error('slack button failed; nothing was stored', {
+      path: fields.path,
+      tenant: fields.ref.tenant,
+      user: fields.ref.user,
+      error,
+    });
+    return message(FAILED);
+  }
 }
