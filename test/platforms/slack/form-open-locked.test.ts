@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import Database from 'better-sqlite3';
 import { FAILED } from '../../../src/platforms/slack/listener-kit';
+import { useLockMoment } from '../../helpers/lock-moment';
 import { SlackHarness } from '../../helpers/slack-harness';
 
 /**
@@ -11,31 +11,23 @@ import { SlackHarness } from '../../helpers/slack-harness';
  */
 describe('Slack /selfcheck on first contact while the database is locked a moment', () => {
   const h = new SlackHarness({ start: '2026-11-24T12:00:00Z' });
-  let other: Database.Database | undefined;
+  const lock = useLockMoment(() => h.ctx.config.dbFile);
 
   beforeAll(() => h.start());
-  afterAll(async () => {
-    if (other?.open && other.inTransaction) other.exec('COMMIT');
-    if (other?.open) other.close();
-    await h.stop();
-  });
+  afterAll(() => h.stop());
 
   test('the modal opens once the lock is let go; the coach is registered, never told it failed', async () => {
     const coach = 'U9FORMLOCK';
     // Another connection takes the write lock while Trellis asks Slack for the new coach's profile, and lets it go
     // 300 ms later: after the ack, while the form is being opened.
     h.fake.respond((call) => {
-      if (call.method === 'users.info' && call.body.user === coach && !other) {
-        other = new Database(h.ctx.config.dbFile);
-        other.exec('BEGIN IMMEDIATE');
-        setTimeout(() => other?.exec('COMMIT'), 300);
-      }
+      if (call.method === 'users.info' && call.body.user === coach && !lock.taken) lock.holdFor(300);
       return undefined;
     });
     const { response, triggerId } = await h.command(coach, '');
     expect(response.status).toBe(200);
     await h.idle();
-    expect(other).toBeDefined();
+    expect(lock.taken).toBe(true);
     expect(h.fake.callsTo('views.open').filter((c) => c.body.trigger_id === triggerId)).toHaveLength(1);
     const answers = h.fake.callsTo(`response/${triggerId}`).map((c) => String(c.body.text));
     expect(answers.filter((t) => t.includes(FAILED))).toHaveLength(0);

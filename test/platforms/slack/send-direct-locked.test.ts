@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import Database from 'better-sqlite3';
 import { message } from '../../../src/core/message';
 import { listenerKit } from '../../../src/platforms/slack/listener-kit';
 import { SlackMessenger } from '../../../src/platforms/slack/messenger';
 import { SlackProfiles } from '../../../src/platforms/slack/profiles';
 import { inboundEventRepository } from '../../../src/store';
+import { useLockMoment } from '../../helpers/lock-moment';
 import { SlackHarness, TEAM } from '../../helpers/slack-harness';
 
 /**
@@ -15,14 +15,10 @@ import { SlackHarness, TEAM } from '../../helpers/slack-harness';
  */
 describe('Slack DM after the ack while the database is locked a moment', () => {
   const h = new SlackHarness({ start: '2026-11-24T12:00:00Z' });
-  let other: Database.Database | undefined;
+  const lock = useLockMoment(() => h.ctx.config.dbFile);
 
   beforeAll(() => h.start());
-  afterAll(async () => {
-    if (other?.open && other.inTransaction) other.exec('COMMIT');
-    if (other?.open) other.close();
-    await h.stop();
-  });
+  afterAll(() => h.stop());
 
   test('the profile change waits for the lock and the DM is sent once', async () => {
     const ref = { platform: 'slack' as const, tenant: TEAM, user: 'U9DMLOCK' };
@@ -37,9 +33,7 @@ describe('Slack DM after the ack while the database is locked a moment', () => {
       log: h.ctx.log,
     });
     // Another connection holds the write lock for 300 ms, as the checkpointer's RESTART does for a moment.
-    other = new Database(h.ctx.config.dbFile);
-    other.exec('BEGIN IMMEDIATE');
-    setTimeout(() => other?.exec('COMMIT'), 300);
+    lock.holdFor(300);
 
     await kit.sendDirect(ref, message('Your answer'), 'dm-lock:1', { displayName: 'New Name' });
 

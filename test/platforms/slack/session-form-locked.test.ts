@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import Database from 'better-sqlite3';
 import { sessionFormValues } from '../../contract/slack-driver';
+import { useLockMoment } from '../../helpers/lock-moment';
 import { SlackHarness, viewErrors } from '../../helpers/slack-harness';
 
 /**
@@ -10,14 +10,10 @@ import { SlackHarness, viewErrors } from '../../helpers/slack-harness';
  */
 describe('Slack session form submitted while the database is locked a moment', () => {
   const h = new SlackHarness({ start: '2026-11-24T12:00:00Z' });
-  let other: Database.Database | undefined;
+  const lock = useLockMoment(() => h.ctx.config.dbFile);
 
   beforeAll(() => h.start());
-  afterAll(async () => {
-    if (other?.open && other.inTransaction) other.exec('COMMIT');
-    if (other?.open) other.close();
-    await h.stop();
-  });
+  afterAll(() => h.stop());
 
   test('the session is stored once the lock is let go, and the modal closes without an error', async () => {
     const coach = 'U9SESSLOCK';
@@ -25,11 +21,7 @@ describe('Slack session form submitted while the database is locked a moment', (
     await h.idle();
     const view = h.lastOpenedView();
     const values = sessionFormValues(view, { minutes: '50', paid: 'paid', clientCode: 'L7' });
-    other = new Database(h.ctx.config.dbFile);
-    other.exec('BEGIN IMMEDIATE');
-    setTimeout(() => {
-      if (other?.open && other.inTransaction) other.exec('COMMIT');
-    }, 300);
+    lock.holdFor(300);
     const response = await h.submitView(coach, view, values);
     expect(response.status).toBe(200);
     expect(viewErrors(response)).toEqual({});

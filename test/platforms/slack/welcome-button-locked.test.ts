@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import Database from 'better-sqlite3';
 import type { RecordedCall } from '../../helpers/fake-slack-api';
+import { useLockMoment } from '../../helpers/lock-moment';
 import { SlackHarness } from '../../helpers/slack-harness';
 
 /**
@@ -10,14 +10,10 @@ import { SlackHarness } from '../../helpers/slack-harness';
  */
 describe('Slack welcome button pressed while the database is locked a moment', () => {
   const h = new SlackHarness({ start: '2026-11-24T12:00:00Z' });
-  let other: Database.Database | undefined;
+  const lock = useLockMoment(() => h.ctx.config.dbFile);
 
   beforeAll(() => h.start());
-  afterAll(async () => {
-    if (other?.open && other.inTransaction) other.exec('COMMIT');
-    if (other?.open) other.close();
-    await h.stop();
-  });
+  afterAll(() => h.stop());
 
   test('the level is stored once the lock is let go, and the coach is told', async () => {
     const coach = 'U9WELCLOCK';
@@ -29,11 +25,7 @@ describe('Slack welcome button pressed while the database is locked a moment', (
       .find((e) => e.action_id?.startsWith('welcome_level') && e.value === 'ACC');
     expect(button?.action_id).toBeDefined();
     const answered = h.fake.calls.length;
-    other = new Database(h.ctx.config.dbFile);
-    other.exec('BEGIN IMMEDIATE');
-    setTimeout(() => {
-      if (other?.open && other.inTransaction) other.exec('COMMIT');
-    }, 300);
+    lock.holdFor(300);
     const { response } = await h.button(coach, button?.action_id ?? '', button?.value);
     expect(response.status).toBe(200);
     await h.idle();
