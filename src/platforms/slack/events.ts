@@ -21,6 +21,8 @@ import { homeView } from './views';
 import { logRefusedWrite, NOT_STORED_YET, profileBeforeAck, releaseAck, slackRetriesLater } from './write-first';
 
 /** An event claimed this long ago and never finished was dropped by a crash; its retry may take it over. */
+/** The App Home tab of someone Trellis holds nothing about: opening it registers nobody. */
+const NOTHING_HELD = 'Trellis holds nothing about you. Check in or write to me here to start.';
 const EVENT_CLAIM_STALE_MS = 60_000;
 const EVENT_KEEP_MS = 24 * 60 * 60 * 1000;
 const EVENT_PURGE_EVERY_MS = 60 * 60 * 1000;
@@ -196,12 +198,20 @@ export function registerEvents(
     const opened = homeOpened.safeParse(event);
     if (!opened.success || opened.data.tab !== 'home') return;
     const ref = coachRef(context, { user: opened.data.user });
-    const hint = await profileOf(client, ref);
-    const view = homeView(
-      trellis.history(ref, hint),
-      trellis.trend(ref, hint),
-      trellis.journal.show(trellis.coach(ref, hint), '', {}),
-    );
+    // Opening the tab asks Trellis to store nothing: someone it holds nothing about (never wrote, or deleted
+    // everything) is shown how to start and is not registered. A coach's view may store a changed profile, so it is
+    // built through the group commit (a lock held a moment is waited out).
+    let view = homeView(message(NOTHING_HELD), message([]));
+    if (trellis.knows(ref)) {
+      const hint = await profileOf(client, ref);
+      view = await deps.commits.run(() =>
+        homeView(
+          trellis.history(ref, hint),
+          trellis.trend(ref, hint),
+          trellis.journal.show(trellis.coach(ref, hint), '', {}),
+        ),
+      );
+    }
     await withRateLimitRetry(() => client.views.publish({ user_id: opened.data.user, view }), {
       budgetMs: DM_RATE_BUDGET_MS,
       sleep: deps.sleep,
