@@ -164,13 +164,9 @@ export interface WeeklyStatsRepository {
    */
   coachWeekTotals(fromDate: string, toDate: string, coachId?: number): CoachWeekTotals[];
   /**
-   * The same totals, one coach at a time (each a non-empty list, in week order), folded only as they are asked for:
-   * a weekly run then holds one coach's totals at a time instead of every coach's.
-   */
-  eachCoachWeekTotals(fromDate: string, toDate: string, coachId?: number): Iterable<CoachWeekTotals[]>;
-  /**
-   * The same weeks as flat numbers, one coach at a time (see CoachWindow; only coaches with something in the
-   * range): the yielded window is reused for the next coach, so read it before asking for the next.
+   * The same weeks as flat numbers, one coach at a time and folded only as they are asked for (see CoachWindow;
+   * only coaches with something in the range), so a weekly run holds one coach's weeks at a time: the yielded
+   * window is reused for the next coach, so read it before asking for the next.
    */
   eachCoachWindow(fromDate: string, toDate: string, coachId?: number): Iterable<CoachWindow>;
   /**

@@ -89,7 +89,7 @@ function foldCoach(row: WindowRow, window: CoachWindow): CoachWindow {
  * each folded into one CoachWindow that is reused for the next coach (so a weekly run makes no object per coach and
  * week); coaches with neither a self-check nor a reflection in the window are left out.
  */
-export function* foldWindows(
+function* foldWindows(
   rows: readonly WindowRow[],
   firstWeek: number,
   lastWeek: number,
@@ -105,7 +105,7 @@ export function* foldWindows(
   }
 }
 
-/** One coach's window as totals per week with data, in week order (the shape `coachWeekTotals` returns). */
+/** One coach's window as totals per week with data, in week order (what `coachWeekTotals` returns). */
 function windowTotals(window: CoachWindow): CoachWeekTotals[] {
   const { acc } = window;
   const out: CoachWeekTotals[] = [];
@@ -127,15 +127,6 @@ function windowTotals(window: CoachWindow): CoachWeekTotals[] {
     });
   }
   return out;
-}
-
-/** `foldWindows` as each coach's totals per week (for reads that want objects; a weekly run reads the windows). */
-export function* foldWeekTotals(
-  rows: readonly WindowRow[],
-  firstWeek: number,
-  lastWeek: number,
-): Generator<CoachWeekTotals[], void, undefined> {
-  for (const window of foldWindows(rows, firstWeek, lastWeek)) yield windowTotals(window);
 }
 
 /** Aggregate reads for weekly summaries and digests; each is one statement over a date range. */
@@ -183,16 +174,20 @@ export function weeklyStatsRepository(db: Db): WeeklyStatsRepository {
   // The rows (one short list per coach) are read at once, so the connection is free while they are folded.
   const windowRows = (from: string, to: string, coachId?: number) =>
     coachId === undefined ? windowAll.all({ from, to }) : windowOne.all({ from, to, coach: coachId });
-  const eachCoachWeekTotals = (from: string, to: string, coachId?: number) =>
-    foldWeekTotals(windowRows(from, to, coachId), weekNumber(from), weekNumber(to));
 
   return {
     allCoaches: () => allCoaches.all().map(coachFromValues),
     coachesByUser: (user) => byUser.all(user).map(toCoach),
-    eachCoachWeekTotals,
     eachCoachWindow: (from, to, coachId) =>
       foldWindows(windowRows(from, to, coachId), weekNumber(from), weekNumber(to)),
-    coachWeekTotals: (from, to, coachId) => [...eachCoachWeekTotals(from, to, coachId)].flat(),
+    coachWeekTotals(from, to, coachId) {
+      // Each window is turned into objects before the next coach is folded into it.
+      const out: CoachWeekTotals[] = [];
+      for (const window of foldWindows(windowRows(from, to, coachId), weekNumber(from), weekNumber(to))) {
+        out.push(...windowTotals(window));
+      }
+      return out;
+    },
     activeWeeks(coachIds, from, to) {
       const out = new Map<number, Set<number>>();
       for (const [id, checks, reflections] of activeWeeksOf.all({ ids: JSON.stringify(coachIds), from, to })) {

@@ -9,7 +9,7 @@ import { createLogger } from '../../src/log';
 import { createRepositories, openDatabase } from '../../src/store';
 import { tempDbFile } from '../helpers/temp-db';
 
-// Weekly summaries are built coach by coach as the store folds each coach's window (eachCoachWeekTotals), with
+// Weekly summaries are built coach by coach as the store folds each coach's window (eachCoachWindow), with
 // streaks worked out from that window and only long ones looked up further back. This checks them against the batch
 // path they replaced: every coach's week totals read at once, each summary built from its coach's list, and each
 // streak counted week by week through streakFor, as `trend` counts it.
