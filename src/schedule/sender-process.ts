@@ -113,8 +113,12 @@ export async function runSenderProcess(argv: string[]): Promise<void> {
   const sample = setInterval(() => {
     const m = process.memoryUsage();
     if (mb(m.rss) > peak.rssMb) {
-      Object.assign(peak, { rssMb: mb(m.rss), heapTotalMb: mb(m.heapTotal), heapUsedMb: mb(m.heapUsed) });
-      peak.externalMb = mb(m.external);
+      Object.assign(peak, {
+        rssMb: mb(m.rss),
+        heapTotalMb: mb(m.heapTotal),
+        heapUsedMb: mb(m.heapUsed),
+        externalMb: mb(m.external),
+      });
     }
   }, 1000);
   sample.unref();

@@ -1,5 +1,4 @@
 import type { ModalView } from '@slack/types';
-import { isTrellisError } from '../../core/errors';
 import type { SessionPrefill } from '../../core/journey';
 import { type Message, message } from '../../core/message';
 import { NOTE_NOT_SHOWN } from '../../core/privacy-notice';
@@ -12,18 +11,10 @@ import {
   type SessionFormFields,
   validateSessionForm,
 } from '../../core/session-input';
-import {
-  type ActionArgs,
-  BUSY,
-  coachRef,
-  FAILED,
-  type ListenerDeps,
-  type ListenerKit,
-  type ViewArgs,
-} from './listener-kit';
+import { type ActionArgs, BUSY, coachRef, type ListenerDeps, type ListenerKit, type ViewArgs } from './listener-kit';
 import { buttonAction, interaction, submittedView } from './payloads';
 import type { ViewState } from './views';
-import { logRefusedWrite } from './write-first';
+import { storeBeforeModalAck } from './write-first';
 
 type RecordedSession = ReturnType<ListenerDeps['trellis']['journey']['recordSession']>;
 
@@ -148,7 +139,7 @@ export function registerSessionListeners(
   deps: ListenerDeps,
   kit: ListenerKit,
 ): void {
-  const { trellis, profiles, commits, log } = deps;
+  const { trellis, profiles } = deps;
   views.set(SESSION_VIEW, async ({ ack, body, view, context }) => {
     const parsedView = submittedView.safeParse(view);
     const who = interaction.safeParse(body);
@@ -160,22 +151,18 @@ export function registerSessionListeners(
     const hint = profiles.cached(ref.tenant, ref.user) ?? {};
     const fields = readSessionForm(parsedView.data.state.values as ViewState);
     const requestKey = `slack:view:${parsedView.data.id}`;
-    let outcome: { errors: SessionFormErrors } | { recorded: RecordedSession };
-    try {
-      // Checked and stored before the ack, through the group commit: Slack sends a submission once, and a lock held
-      // a moment (the WAL checkpoint) is waited out rather than failing the coach's form.
-      outcome = await commits.run(() => {
+    // Checked and stored before the ack: a lock held a moment (the WAL checkpoint) is waited out, not a failed form.
+    const outcome = await storeBeforeModalAck(
+      deps,
+      ack,
+      { path: 'session_form', ref, requestKey, field: 'minutes' },
+      (): { errors: SessionFormErrors } | { recorded: RecordedSession } => {
         const result = validateSessionForm(fields, trellis.today(trellis.coach(ref, hint)));
         if (!result.ok) return { errors: result.errors };
         return { recorded: trellis.journey.recordSession(ref, result.value, { ...hint, requestKey }) };
-      });
-    } catch (error) {
-      // The modal stays open with the coach's words in it and says so; a crash or a bug also goes to app.error.
-      logRefusedWrite(log, error, { path: 'session_form', ref, requestKey });
-      await ack({ response_action: 'errors', errors: { minutes: isTrellisError(error) ? error.message : FAILED } });
-      if (isTrellisError(error)) return;
-      throw error;
-    }
+      },
+    );
+    if (!outcome) return;
     if ('errors' in outcome) {
       const errors = Object.fromEntries(Object.entries(outcome.errors).filter((e): e is [string, string] => !!e[1]));
       await ack({ response_action: 'errors', errors });

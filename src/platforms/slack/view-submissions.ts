@@ -1,11 +1,9 @@
-import { isTrellisError } from '../../core/errors';
 import { saveSettingsForm } from '../../core/profile-form';
 import { validateSelfCheckForm } from '../../core/selfcheck';
-import type { Trellis } from '../../core/trellis';
-import { coachRef, FAILED, type ListenerDeps, type ListenerKit, type ViewArgs } from './listener-kit';
+import { coachRef, type ListenerDeps, type ListenerKit, type ViewArgs } from './listener-kit';
 import { interaction, issueIdValue, submittedView } from './payloads';
 import { readSelfCheckForm, settingsFormInput, toViewErrors, VIEWS, type ViewState } from './views';
-import { logRefusedWrite, profileBeforeAck } from './write-first';
+import { profileBeforeAck, storeBeforeModalAck } from './write-first';
 
 /** The modals' submissions: the self-check, settings and Reflect forms. */
 export function registerViews(
@@ -13,7 +11,7 @@ export function registerViews(
   deps: ListenerDeps,
   kit: ListenerKit,
 ): void {
-  const { trellis, profiles, commits, log } = deps;
+  const { trellis, profiles, log } = deps;
   const { sendDirect } = kit;
   // ---- the self-check modal ----
   views.set(VIEWS.selfcheck, async ({ ack, body, view, client, context }) => {
@@ -36,17 +34,14 @@ export function registerViews(
     const requestKey = `slack:view:${viewId}`;
     // Stored before the ack: the empty ack closes the modal, and Slack sends a submission once.
     const { hint, fillLater } = await profileBeforeAck(deps, client, ref);
-    let recorded: ReturnType<Trellis['recordSelfCheck']>;
-    try {
-      // The view id is the request key: a resubmission of the same modal records nothing twice.
-      recorded = await commits.run(() => trellis.recordSelfCheck(ref, result.value, { ...hint, requestKey }));
-    } catch (error) {
-      // The modal stays open and says so; a crash or a bug also goes to app.error.
-      logRefusedWrite(log, error, { path: 'selfcheck_form', ref, requestKey });
-      await ack({ response_action: 'errors', errors: { note: isTrellisError(error) ? error.message : FAILED } });
-      if (isTrellisError(error)) return;
-      throw error;
-    }
+    // The view id is the request key: a resubmission of the same modal records nothing twice.
+    const recorded = await storeBeforeModalAck(
+      deps,
+      ack,
+      { path: 'selfcheck_form', ref, requestKey, field: 'note' },
+      () => trellis.recordSelfCheck(ref, result.value, { ...hint, requestKey }),
+    );
+    if (!recorded) return;
     await ack();
     const { created, reply, check } = recorded;
     if (!created) log.info('slack self-check resubmitted; already recorded', { checkId: check.id });
@@ -66,16 +61,11 @@ export function registerViews(
     const hint = profiles.cached(ref.tenant, ref.user) ?? {};
     const input = settingsFormInput(parsedView.data.state.values as ViewState);
     const requestKey = `slack:view:${parsedView.data.id}`;
-    let saved: ReturnType<typeof saveSettingsForm>;
-    try {
-      // Checked and stored before the ack, which closes the modal; a problem shows beside its field.
-      saved = await commits.run(() => saveSettingsForm(trellis, ref, input, hint));
-    } catch (error) {
-      logRefusedWrite(log, error, { path: 'settings_form', ref, requestKey });
-      await ack({ response_action: 'errors', errors: { time: isTrellisError(error) ? error.message : FAILED } });
-      if (isTrellisError(error)) return;
-      throw error;
-    }
+    // Checked and stored before the ack, which closes the modal; a problem shows beside its field.
+    const saved = await storeBeforeModalAck(deps, ack, { path: 'settings_form', ref, requestKey, field: 'time' }, () =>
+      saveSettingsForm(trellis, ref, input, hint),
+    );
+    if (!saved) return;
     if (!saved.ok) {
       await ack({ response_action: 'errors', errors: saved.errors });
       return;
@@ -101,17 +91,14 @@ export function registerViews(
     const text = parsedView.data.state.values.reflection?.text?.value ?? '';
     const hint = profiles.cached(ref.tenant, ref.user) ?? {};
     // Checking and saving is one fast local core call, so it runs before the ack: a problem shows beside the field.
-    let saved: ReturnType<Trellis['saveReflection']>;
-    try {
-      saved = await commits.run(() =>
-        trellis.saveReflection(ref, text, { ...hint, requestKey: `slack:view:${parsedView.data.id}` }, issueId.data),
-      );
-    } catch (error) {
-      logRefusedWrite(log, error, { path: 'reflect_form', ref, requestKey: `slack:view:${parsedView.data.id}` });
-      await ack({ response_action: 'errors', errors: { reflection: isTrellisError(error) ? error.message : FAILED } });
-      if (isTrellisError(error)) return;
-      throw error;
-    }
+    const requestKey = `slack:view:${parsedView.data.id}`;
+    const saved = await storeBeforeModalAck(
+      deps,
+      ack,
+      { path: 'reflect_form', ref, requestKey, field: 'reflection' },
+      () => trellis.saveReflection(ref, text, { ...hint, requestKey }, issueId.data),
+    );
+    if (!saved) return;
     await ack();
     if (saved.created) await sendDirect(ref, saved.reply, `reflection:${saved.reflection.id}`, hint);
   });

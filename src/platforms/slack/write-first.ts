@@ -5,7 +5,7 @@ import { type Message, message } from '../../core/message';
 import type { CoachRef } from '../../core/model';
 import type { Logger, WriteBatcher } from '../../core/ports';
 import type { Trellis } from '../../core/trellis';
-import { FAILED } from './listener-kit';
+import { FAILED, type ViewArgs } from './listener-kit';
 import type { ProfileHint, SlackProfiles } from './profiles';
 
 /**
@@ -132,5 +132,29 @@ export async function writeAfterAck(
       error,
     });
     return message(FAILED);
+  }
+}
+
+/**
+ * A modal's submission stored before its ack, through the group commit (Slack sends a submission once; the empty ack
+ * that follows closes the modal). When it cannot be stored the modal stays open with the coach's words in it and
+ * says so beside `field`, and this returns undefined; a crash or a bug is thrown on too (app.error logs it).
+ */
+export async function storeBeforeModalAck<T extends object>(
+  deps: { commits: WriteBatcher; log: Logger },
+  ack: ViewArgs['ack'],
+  fields: RefusedFields & { field: string },
+  work: () => T,
+): Promise<T | undefined> {
+  try {
+    return await deps.commits.run(work);
+  } catch (error) {
+    logRefusedWrite(deps.log, error, fields);
+    await ack({
+      response_action: 'errors',
+      errors: { [fields.field]: isTrellisError(error) ? error.message : FAILED },
+    });
+    if (isTrellisError(error)) return undefined;
+    throw error;
   }
 }
