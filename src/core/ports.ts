@@ -278,21 +278,27 @@ export interface Messenger {
   /**
    * Sends `message` to the coach's DM. `deliveryKey` identifies this delivery; platforms that can carry it
    * (Slack message metadata) do, so `wasDelivered` can find it after a crash. Throws DeliveryError on failure.
+   * `handBack`: the text's removal record is returned as `posted` instead of written (the outbox writes it in the
+   * same commit as its mark); a platform that records otherwise ignores it and returns no `posted`.
    */
   sendDirect(
     coach: Coach,
     message: Message,
     deliveryKey: string,
+    options?: { handBack?: boolean },
   ): Promise<{
     messageId?: string;
     /** Whether the message's image reached the coach; undefined when it had none. The text counts as delivered. */
     imageDelivered?: boolean;
+    /** The posted text's record, not yet written (`handBack`). */
+    posted?: PostedItem;
   }>;
   /**
    * After an unknown outcome (a crash or a timeout mid-send): is a message carrying this key in the target's
    * conversation, posted since `since`? true or false when the platform answered; undefined when it has no way to
    * tell (no history to read). Throws DeliveryError when the lookup itself failed (rate limit, 5xx, timeout): that
-   * is "not known yet", never "not delivered".
+   * is "not known yet", never "not delivered". A message found is recorded for removal (a crash may have left it
+   * unrecorded).
    */
   wasDelivered?(target: DeliveryTarget, deliveryKey: string, since: Date): Promise<boolean | undefined>;
   /**
@@ -326,7 +332,8 @@ export interface Messenger {
     channel: ChannelAddress,
     message: Message,
     deliveryKey: string,
-  ): Promise<{ messageId?: string; imageDelivered?: boolean }>;
+    options?: { handBack?: boolean },
+  ): Promise<{ messageId?: string; imageDelivered?: boolean; posted?: PostedItem }>;
   /**
    * Removes something Trellis posted: 'removed', or 'gone' when the platform says it is already not there.
    * Throws DeliveryError otherwise (rate_limited and transient are retried; unreachable is final).

@@ -1,6 +1,6 @@
 import { DeliveryError } from '../core/errors';
 import type { Message } from '../core/message';
-import type { DeliveryTarget } from '../core/ports';
+import type { DeliveryTarget, PostedItem } from '../core/ports';
 import { type Delivery, deliveryKey } from '../store/deliveries';
 import { AT_MOST_ONCE_WHEN_IN_DOUBT, type AttemptContext, backoffAt, type Outcome } from './attempt-context';
 import { isDatabaseLocked, whenUnlocked } from './lock-wait';
@@ -105,20 +105,19 @@ export class DeliveryAttempt {
     if (!(await this.write(() => this.ctx.deps.deliveries.markStage(d.id, this.token, 'posting', this.now()))))
       return 'lost';
     this.posting = true;
-    let messageId: string | undefined;
+    let sent: { messageId?: string; posted?: PostedItem };
     try {
-      messageId = (await this.sendText(target, image ? { ...message, image: undefined } : message)).messageId;
+      sent = await this.sendText(target, image ? { ...message, image: undefined } : message);
     } catch (error) {
       return this.onSendFailure(asDeliveryError(error));
     }
     this.ctx.limiter.onSuccess();
-    if (!image) return this.finish('sent', { messageId, inDoubt });
-    if (
-      !(await this.write(() =>
-        this.ctx.deps.deliveries.markStage(d.id, this.token, 'posted', this.now(), messageId ?? null),
-      ))
-    )
-      return 'lost';
+    const { messageId, posted } = sent;
+    if (!image) return this.finish('sent', { messageId, inDoubt }, posted);
+    const marked = await this.writeWithRecord(posted, () =>
+      this.ctx.deps.deliveries.markStage(d.id, this.token, 'posted', this.now(), messageId ?? null),
+    );
+    if (!marked) return 'lost';
     return this.sendImage(target, image, { check: false, textMessageId: messageId ?? null, inDoubt });
   }
 
@@ -220,13 +219,36 @@ export class DeliveryAttempt {
     return producer({ delivery: this.delivery, coach, now: this.ctx.deps.clock.now() });
   }
 
-  private sendText(target: DeliveryTarget, message: Message): Promise<{ messageId?: string }> {
+  /**
+   * The text's call. Where the sender writes removal records (`postedItems`), the messenger hands the posted text's
+   * record back and the next mark writes it in the same commit (`writeWithRecord`).
+   */
+  private sendText(target: DeliveryTarget, message: Message): Promise<{ messageId?: string; posted?: PostedItem }> {
     const { messenger } = this.ctx;
-    if (target.kind === 'coach') return messenger.sendDirect(target.coach, message, this.key);
+    const options = { handBack: this.ctx.deps.postedItems !== undefined };
+    if (target.kind === 'coach') return messenger.sendDirect(target.coach, message, this.key, options);
     if (!messenger.sendToChannel) {
       throw new DeliveryError('unreachable', `${messenger.platform} cannot post to channels`);
     }
-    return messenger.sendToChannel(target.channel, message, this.key);
+    return messenger.sendToChannel(target.channel, message, this.key, options);
+  }
+
+  /**
+   * A mark right after the text was posted, with the text's removal record in the same commit: one commit instead
+   * of two, and never a mark without its record. The record is written even when the claim was taken over (the
+   * message is on the platform either way). If that commit fails, the record is written on its own (retried in the
+   * background, platform-messages.ts) before the failure goes on; a crash before it leaves the row 'posting', and
+   * the lookup that then finds the message records it (Messenger.wasDelivered).
+   */
+  private async writeWithRecord(posted: PostedItem | undefined, mark: () => boolean): Promise<boolean> {
+    const records = this.ctx.deps.postedItems;
+    if (!posted || !records) return this.write(mark);
+    try {
+      return await this.write(() => records.recordWith(posted, mark));
+    } catch (error) {
+      records.record(posted);
+      throw error;
+    }
   }
 
   /** The text is there: its chart, where it has one the platform uploads apart, may still be missing. */
@@ -275,10 +297,11 @@ export class DeliveryAttempt {
   private async finish(
     outcome: Outcome,
     extra: { messageId?: string; inDoubt?: boolean; note?: string },
+    posted?: PostedItem,
   ): Promise<Outcome> {
     const { messageId, ...rest } = extra;
     if (rest.inDoubt) this.settledInDoubt = true;
-    const marked = await this.write(() =>
+    const marked = await this.writeWithRecord(posted, () =>
       this.ctx.deps.deliveries.markSent(this.delivery.id, this.token, messageId ?? null, this.now(), rest),
     );
     return marked ? outcome : 'lost';

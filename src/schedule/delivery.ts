@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Coach, Platform } from '../core/model';
-import type { Clock, CoachRepository, DeliveryTarget, Logger, Messenger } from '../core/ports';
+import type { Clock, CoachRepository, DeliveryTarget, Logger, Messenger, PostedItemRecorder } from '../core/ports';
 import type { Delivery, DeliveryStore } from '../store/deliveries';
+import type { PostedRecordWriter } from '../store/platform-messages';
 import type { ScheduleStore } from '../store/schedule';
 import { DeliveryAttempt, type Outcome } from './attempt';
 import { isDatabaseLocked, lockDelay, SCHEDULER_LOCK_WAIT_MS } from './lock-wait';
@@ -94,6 +95,11 @@ export interface SenderDeps {
   log: Logger;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Where a posted text's removal record goes: written in the same commit as the attempt's mark when the messenger
+   * hands it back (attempt.ts); without it, messengers record what they post themselves.
+   */
+  postedItems?: PostedRecordWriter & Pick<PostedItemRecorder, 'record'>;
 }
 
 export interface SendSummary {

@@ -60,6 +60,7 @@ export function createScheduler(app: AppContext, messengers: Messenger[], option
     planners: [digestPlanner(app.repos.groups, app.config.catchUpMinutes), ...(options.planners ?? [])],
     removals: options.removals ?? createRemover(app, messengers),
     rates: platformRateStore(app.db),
+    postedItems: app.removals.store,
   });
 }
 

@@ -5,7 +5,14 @@ import { addDays, localDate, weekStart } from '../core/time';
 import type { DeliveryStore, NewDelivery } from '../store/deliveries';
 import type { PlatformRateStore } from '../store/platform-rates';
 import type { ScheduleStore } from '../store/schedule';
-import { coachRecipient, PlatformSender, reaches, type SenderOptions, type SendSummary } from './delivery';
+import {
+  coachRecipient,
+  PlatformSender,
+  reaches,
+  type SenderDeps,
+  type SenderOptions,
+  type SendSummary,
+} from './delivery';
 import { limiterOptions } from './learnt-rates';
 import { isDatabaseLocked } from './lock-wait';
 import { SteppedPlan } from './planning';
@@ -37,6 +44,8 @@ export interface SchedulerDeps {
   removals?: Remover;
   /** Where each platform's learnt send rate is kept across restarts (src/schedule/learnt-rates.ts). */
   rates?: PlatformRateStore;
+  /** The removal records of posted texts, written with each delivery's mark (SenderDeps.postedItems). */
+  postedItems?: SenderDeps['postedItems'];
 }
 
 export interface PlanSummary {
@@ -97,6 +106,7 @@ export class Scheduler {
             clock: deps.clock,
             log: deps.log,
             random: deps.random,
+            postedItems: deps.postedItems,
           },
           {
             catchUpMs: deps.catchUpMinutes * 60_000,

@@ -95,7 +95,7 @@ const toRun = (r: RunRow): RemovalRun => ({
  * and a lease (like the outbox, src/store/deliveries.ts), so a crash mid-removal is taken over later, and every mark
  * checks the token. A removed row is deleted; a row that failed for good forgets its user.
  */
-export interface PlatformMessageStore extends PostedItemRecorder, RemovalRequests {
+export interface PlatformMessageStore extends PostedItemRecorder, RemovalRequests, PostedRecordWriter {
   claimNext(platform: Platform, now: string, token: string): QueuedRemoval | undefined;
   /** Rows stuck in 'removing' since before `claimedBefore` (their worker died): queued again. */
   releaseAbandoned(claimedBefore: string): number;
@@ -112,6 +112,15 @@ export interface PlatformMessageStore extends PostedItemRecorder, RemovalRequest
   list(filter: 'open' | 'failed' | 'all'): RemovalListing[];
   /** Forgets failed removals (the admin removed them by hand, or gave up); returns how many. */
   forgetFailed(): number;
+}
+
+/** Writes a record together with the caller's own mark, in one commit (the outbox's `sent` mark, attempt.ts). */
+export interface PostedRecordWriter {
+  /**
+   * Runs `work` and writes `item`'s record in ONE transaction, and returns what `work` returned. Throws what either
+   * threw (a locked database: nothing of it was written); the caller then falls back on `record`, which retries.
+   */
+  recordWith<T>(item: PostedItem, work: () => T): T;
 }
 
 /** How long a refused record waits before each new try (then it is logged as lost). */
@@ -268,6 +277,12 @@ export function platformMessageStore(
     }, wait).unref();
   };
 
+  const withRecord = db.transaction((item: PostedItem, work: () => unknown) => {
+    const result = work();
+    insertOne(item);
+    return result;
+  });
+
   const settle = (id: number, token: string, work: (removalId: number | null) => void) =>
     db
       .transaction(() => {
@@ -292,6 +307,7 @@ export function platformMessageStore(
         return false;
       }
     },
+    recordWith: <T>(item: PostedItem, work: () => T): T => withRecord.immediate(item, work) as T,
     forget(platform, conversation, itemId) {
       forgetOne.run(platform, conversation, itemId);
     },

@@ -31,6 +31,17 @@ export async function historyHas(
   match: (m: HistoryMessage) => boolean,
   toError: (error: unknown) => DeliveryError,
 ): Promise<boolean> {
+  return (await historyFind(client, channel, oldest, match, toError)) !== undefined;
+}
+
+/** The first message after `oldest` that matches (newest first, as Slack lists them), or undefined; as historyHas. */
+export async function historyFind(
+  client: WebClient,
+  channel: string,
+  oldest: string,
+  match: (m: HistoryMessage) => boolean,
+  toError: (error: unknown) => DeliveryError,
+): Promise<HistoryMessage | undefined> {
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     let answer: Awaited<ReturnType<WebClient['conversations']['history']>>;
@@ -47,10 +58,10 @@ export async function historyHas(
     }
     for (const raw of answer.messages ?? []) {
       const parsed = historyMessage.safeParse(raw);
-      if (parsed.success && match(parsed.data)) return true;
+      if (parsed.success && match(parsed.data)) return parsed.data;
     }
     cursor = answer.response_metadata?.next_cursor || undefined;
-    if (!answer.has_more || !cursor) return false;
+    if (!answer.has_more || !cursor) return undefined;
   }
   throw new DeliveryError('transient', 'Slack history since the delivery is too long to read whole');
 }

@@ -14,7 +14,7 @@ import { RecentMap } from '../../recent-map';
 import { NOT_INSTALLED } from '../../store/slack-installations';
 import { callSlack } from './direct-call';
 import { attachChart, keyedFilename, uploadImage } from './files';
-import { carriesKey, historyHas, sharesFile, slackTs } from './history';
+import { carriesKey, historyFind, historyHas, sharesFile, slackTs } from './history';
 import { renderBlocks, renderFallbackText } from './render';
 import { timedFetch } from './timed-fetch';
 import { type SlackTokenSource, singleToken } from './tokens';
@@ -182,11 +182,20 @@ export class SlackMessenger implements Messenger {
     };
   }
 
+  /** The record of a posted text: written now, or handed back for the caller to write with its own mark. */
+  private posted(item: Omit<PostedItem, 'platform'>, handBack: boolean | undefined): PostedItem | undefined {
+    const posted: PostedItem = { platform: 'slack', ...item };
+    if (handBack) return posted;
+    this.recorder?.record(posted);
+    return undefined;
+  }
+
   async sendDirect(
     coach: Coach,
     message: Message,
     deliveryKey: string,
-  ): Promise<{ messageId?: string; imageDelivered?: boolean }> {
+    options: { handBack?: boolean } = {},
+  ): Promise<{ messageId?: string; imageDelivered?: boolean; posted?: PostedItem }> {
     let channel: string;
     let ts: string | undefined;
     let token: string;
@@ -202,13 +211,13 @@ export class SlackMessenger implements Messenger {
     } catch (error) {
       throw error instanceof DeliveryError ? error : toDeliveryError(error);
     }
-    if (ts)
-      this.recordPosted({ tenant: coach.tenant, user: coach.user, kind: 'message', conversation: channel, itemId: ts });
-    if (!message.image) return { messageId: ts };
+    const item = { tenant: coach.tenant, user: coach.user, kind: 'message', conversation: channel } as const;
+    const posted = ts ? this.posted({ ...item, itemId: ts }, options.handBack) : undefined;
+    if (!message.image) return { messageId: ts, posted };
     // A weekly summary's chart follows as a file in the same DM; its failure is reported, not thrown (see files.ts).
     const onUploaded = this.recordFiles(coach.tenant, coach.user, channel);
     const client = await this.clientFor(coach.tenant, token);
-    return { messageId: ts, imageDelivered: await attachChart(client, channel, message.image, onUploaded) };
+    return { messageId: ts, posted, imageDelivered: await attachChart(client, channel, message.image, onUploaded) };
   }
 
   /**
@@ -219,7 +228,8 @@ export class SlackMessenger implements Messenger {
     channel: ChannelAddress,
     message: Message,
     deliveryKey: string,
-  ): Promise<{ messageId?: string; imageDelivered?: boolean }> {
+    options: { handBack?: boolean } = {},
+  ): Promise<{ messageId?: string; imageDelivered?: boolean; posted?: PostedItem }> {
     let ts: string | undefined;
     let token: string;
     try {
@@ -234,11 +244,11 @@ export class SlackMessenger implements Messenger {
       throw error instanceof DeliveryError ? error : toDeliveryError(error);
     }
     const { tenant, channelId } = channel;
-    if (ts) this.recordPosted({ tenant, kind: 'channel', conversation: channelId, itemId: ts });
-    if (!message.image) return { messageId: ts };
+    const posted = ts ? this.posted({ tenant, kind: 'channel', conversation: channelId, itemId: ts }, options.handBack) : undefined;
+    if (!message.image) return { messageId: ts, posted };
     const onUploaded = this.recordFiles(tenant, undefined, channelId);
     const client = await this.clientFor(tenant, token);
-    return { messageId: ts, imageDelivered: await attachChart(client, channelId, message.image, onUploaded) };
+    return { messageId: ts, posted, imageDelivered: await attachChart(client, channelId, message.image, onUploaded) };
   }
 
   /**
@@ -292,7 +302,16 @@ export class SlackMessenger implements Messenger {
    */
   async wasDelivered(target: DeliveryTarget, deliveryKey: string, since: Date): Promise<boolean> {
     const { client, channel } = await this.lookupChannel(target);
-    return historyHas(client, channel, slackTs(since), carriesKey(deliveryKey), toDeliveryError);
+    const found = await historyFind(client, channel, slackTs(since), carriesKey(deliveryKey), toDeliveryError);
+    // Found: it may have been posted by a sender that died before its record was written (attempt.ts writes it with
+    // the `sent` mark), so it is recorded now; a repeat of a record is ignored.
+    if (found?.ts) {
+      const tenant = SlackMessenger.tenantOf(target);
+      if (target.kind === 'coach') {
+        this.recordPosted({ tenant, user: target.coach.user, kind: 'message', conversation: channel, itemId: found.ts });
+      } else this.recordPosted({ tenant, kind: 'channel', conversation: channel, itemId: found.ts });
+    }
+    return found !== undefined;
   }
 
   /** The chart as its own step after the text, under a file name that carries the delivery key. */
