@@ -244,7 +244,9 @@ export class SlackMessenger implements Messenger {
       throw error instanceof DeliveryError ? error : toDeliveryError(error);
     }
     const { tenant, channelId } = channel;
-    const posted = ts ? this.posted({ tenant, kind: 'channel', conversation: channelId, itemId: ts }, options.handBack) : undefined;
+    const posted = ts
+      ? this.posted({ tenant, kind: 'channel', conversation: channelId, itemId: ts }, options.handBack)
+      : undefined;
     if (!message.image) return { messageId: ts, posted };
     const onUploaded = this.recordFiles(tenant, undefined, channelId);
     const client = await this.clientFor(tenant, token);
@@ -308,7 +310,13 @@ export class SlackMessenger implements Messenger {
     if (found?.ts) {
       const tenant = SlackMessenger.tenantOf(target);
       if (target.kind === 'coach') {
-        this.recordPosted({ tenant, user: target.coach.user, kind: 'message', conversation: channel, itemId: found.ts });
+        this.recordPosted({
+          tenant,
+          user: target.coach.user,
+          kind: 'message',
+          conversation: channel,
+          itemId: found.ts,
+        });
       } else this.recordPosted({ tenant, kind: 'channel', conversation: channel, itemId: found.ts });
     }
     return found !== undefined;
