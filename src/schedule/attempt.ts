@@ -44,11 +44,17 @@ export class DeliveryAttempt {
   }
 
   /**
-   * A write to the outbox: while another process holds the database (fast SQLITE_BUSY on the serving busy
-   * timeout), waited for asynchronously, so a post's mark is never lost to a lock (src/schedule/lock-wait.ts).
+   * A write to the outbox, through the group commit where there is one (SenderDeps.commits): resolved once
+   * committed. While another process holds the database, waited for asynchronously (the group commit's own wait,
+   * then src/schedule/lock-wait.ts's), so a post's mark is never lost to a lock.
    */
   private write<T>(work: () => T): Promise<T> {
-    return whenUnlocked(work);
+    const { commits } = this.ctx.deps;
+    if (!commits) return whenUnlocked(work);
+    return commits.run(work).catch((error: unknown) => {
+      if (!isDatabaseLocked(error)) throw error;
+      return whenUnlocked(work);
+    });
   }
 
   private now(): string {

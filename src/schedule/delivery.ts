@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Coach, Platform } from '../core/model';
-import type { Clock, CoachRepository, DeliveryTarget, Logger, Messenger, PostedItemRecorder } from '../core/ports';
+import type {
+  Clock,
+  CoachRepository,
+  DeliveryTarget,
+  Logger,
+  Messenger,
+  PostedItemRecorder,
+  WriteBatcher,
+} from '../core/ports';
 import type { Delivery, DeliveryStore } from '../store/deliveries';
 import type { PostedRecordWriter } from '../store/platform-messages';
 import type { ScheduleStore } from '../store/schedule';
@@ -100,6 +108,12 @@ export interface SenderDeps {
    * hands it back (attempt.ts); without it, messengers record what they post themselves.
    */
   postedItems?: PostedRecordWriter & Pick<PostedItemRecorder, 'record'>;
+  /**
+   * The group commit (src/store/group-commit.ts) the claims and marks go through: the workers' writes of one turn
+   * of the event loop share one COMMIT (and the pages it writes). Each still resolves only once committed, so a
+   * mark is durable before the call that follows it, as before. Without it, each write commits on its own.
+   */
+  commits?: WriteBatcher;
 }
 
 export interface SendSummary {
@@ -231,7 +245,8 @@ export class PlatformSender {
       if (this.stopping || this.locked) return;
       let delivery: Delivery | undefined;
       try {
-        delivery = this.deps.deliveries.claimNext(this.platform, this.deps.clock.now().toISOString(), token);
+        const claim = () => this.deps.deliveries.claimNext(this.platform, this.deps.clock.now().toISOString(), token);
+        delivery = this.deps.commits ? await this.deps.commits.run(claim) : claim();
       } catch (error) {
         if (!isDatabaseLocked(error)) throw error;
         this.locked = true;

@@ -41,6 +41,7 @@ export function createScheduler(app: AppContext, messengers: Messenger[], option
   const producers = registerPromptProducers(new ProducerRegistry(), {
     trellis: app.trellis,
     promptIssues: app.repos.promptIssues,
+    commits: app.commits,
   });
   registerWeeklyProducers(producers, { trellis: app.trellis, groups: app.repos.groups });
   registerJourneyProducers(producers, { trellis: app.trellis });
@@ -61,6 +62,7 @@ export function createScheduler(app: AppContext, messengers: Messenger[], option
     removals: options.removals ?? createRemover(app, messengers),
     rates: platformRateStore(app.db),
     postedItems: app.removals.store,
+    commits: app.commits,
   });
 }
 

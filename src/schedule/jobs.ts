@@ -46,6 +46,8 @@ export interface SchedulerDeps {
   rates?: PlatformRateStore;
   /** The removal records of posted texts, written with each delivery's mark (SenderDeps.postedItems). */
   postedItems?: SenderDeps['postedItems'];
+  /** The group commit the senders' claims and marks go through (SenderDeps.commits). */
+  commits?: SenderDeps['commits'];
 }
 
 export interface PlanSummary {
@@ -107,6 +109,7 @@ export class Scheduler {
             log: deps.log,
             random: deps.random,
             postedItems: deps.postedItems,
+            commits: deps.commits,
           },
           {
             catchUpMs: deps.catchUpMinutes * 60_000,

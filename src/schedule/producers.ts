@@ -1,6 +1,6 @@
 import type { Message } from '../core/message';
 import type { Coach } from '../core/model';
-import type { PromptIssueRepository } from '../core/ports';
+import type { PromptIssueRepository, WriteBatcher } from '../core/ports';
 import { promptById } from '../core/prompts';
 import { isPromptDay } from '../core/schedule';
 import type { Trellis } from '../core/trellis';
@@ -48,16 +48,22 @@ export const SNOOZE_MS = 2 * 60 * 60_000;
 /** The daily prompt and its snoozed return, from the core. */
 export function registerPromptProducers(
   registry: ProducerRegistry,
-  deps: { trellis: Trellis; promptIssues: PromptIssueRepository },
+  deps: { trellis: Trellis; promptIssues: PromptIssueRepository; commits?: WriteBatcher },
 ): ProducerRegistry {
+  const { commits } = deps;
   registry.register('prompt', ({ delivery, coach }) => {
     if (!coach) return undefined;
     // The coach may have paused or changed days since the row was written.
     if (!isPromptDay(coach.settings, delivery.localDate)) return undefined;
-    // A coach who asked for today's prompt and already answered or skipped it does not get it again.
-    const existing = deps.promptIssues.forDate(coach.id, delivery.localDate);
-    if (existing && (existing.status === 'answered' || existing.status === 'skipped')) return undefined;
-    return deps.trellis.issuePrompt(coach, delivery.localDate).reply;
+    const issue = () => {
+      // A coach who asked for today's prompt and already answered or skipped it does not get it again.
+      const existing = deps.promptIssues.forDate(coach.id, delivery.localDate);
+      if (existing && (existing.status === 'answered' || existing.status === 'skipped')) return undefined;
+      return deps.trellis.issuePrompt(coach, delivery.localDate).reply;
+    };
+    // Through the group commit where there is one: the prompt issues of the sends under way share one COMMIT with
+    // their claims and marks (SenderDeps.commits). Resolved once committed, so it is stored before the post.
+    return commits ? commits.run(issue) : issue();
   });
   registry.register('snooze', ({ delivery, coach }) => {
     if (!coach) return undefined;
