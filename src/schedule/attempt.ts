@@ -3,7 +3,8 @@ import type { Message } from '../core/message';
 import type { DeliveryTarget, PostedItem } from '../core/ports';
 import { type Delivery, deliveryKey } from '../store/deliveries';
 import { AT_MOST_ONCE_WHEN_IN_DOUBT, type AttemptContext, backoffAt, type Outcome } from './attempt-context';
-import { isDatabaseLocked, whenUnlocked } from './lock-wait';
+import { markWithRecord, outboxWrite } from './attempt-writes';
+import { isDatabaseLocked } from './lock-wait';
 import { asDeliveryError, type LookupOf, lookUp, lookupSince, waitForLookup } from './lookup';
 
 export { AT_MOST_ONCE_WHEN_IN_DOUBT, type AttemptContext, type Outcome };
@@ -43,18 +44,9 @@ export class DeliveryAttempt {
     };
   }
 
-  /**
-   * A write to the outbox, through the group commit where there is one (SenderDeps.commits): resolved once
-   * committed. While another process holds the database, waited for asynchronously (the group commit's own wait,
-   * then src/schedule/lock-wait.ts's), so a post's mark is never lost to a lock.
-   */
+  /** A write to the outbox, resolved once committed (see attempt-writes.ts). */
   private write<T>(work: () => T): Promise<T> {
-    const { commits } = this.ctx.deps;
-    if (!commits) return whenUnlocked(work);
-    return commits.run(work).catch((error: unknown) => {
-      if (!isDatabaseLocked(error)) throw error;
-      return whenUnlocked(work);
-    });
+    return outboxWrite(this.ctx.deps, work);
   }
 
   private now(): string {
@@ -239,22 +231,9 @@ export class DeliveryAttempt {
     return messenger.sendToChannel(target.channel, message, this.key, options);
   }
 
-  /**
-   * A mark right after the text was posted, with the text's removal record in the same commit: one commit instead
-   * of two, and never a mark without its record. The record is written even when the claim was taken over (the
-   * message is on the platform either way). If that commit fails, the record is written on its own (retried in the
-   * background, platform-messages.ts) before the failure goes on; a crash before it leaves the row 'posting', and
-   * the lookup that then finds the message records it (Messenger.wasDelivered).
-   */
-  private async writeWithRecord(posted: PostedItem | undefined, mark: () => boolean): Promise<boolean> {
-    const records = this.ctx.deps.postedItems;
-    if (!posted || !records) return this.write(mark);
-    try {
-      return await this.write(() => records.recordWith(posted, mark));
-    } catch (error) {
-      records.record(posted);
-      throw error;
-    }
+  /** A mark right after the text was posted, with the text's removal record in the same commit. */
+  private writeWithRecord(posted: PostedItem | undefined, mark: () => boolean): Promise<boolean> {
+    return markWithRecord(this.ctx.deps, posted, mark);
   }
 
   /** The text is there: its chart, where it has one the platform uploads apart, may still be missing. */
