@@ -12,6 +12,7 @@ import { loadConfig } from './config';
 import { createLogger } from './log';
 import { startScheduler } from './schedule';
 import { platformMessengers } from './schedule/messengers';
+import { senderProcessMain } from './schedule/sender-process';
 import { senderRequestSchema } from './schedule/sender-supervisor';
 import { startBackgroundCheckpoints } from './store/checkpointer';
 
@@ -84,11 +85,17 @@ async function main(): Promise<void> {
   app.close();
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    // Its message, never its stack or anything a coach wrote; the server starts the sender again after a backoff.
-    process.stderr.write(`Trellis sender stopped: ${(error as Error).message ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+// `--until-empty ARGS`: the same process run once over the outbox (src/schedule/sender-process.ts), for the
+// fan-out benchmark, which so measures the sender as the server starts it (src/schedule/sender-supervisor.ts).
+if (process.argv[2] === '--until-empty') {
+  process.channel?.unref(); // the IPC channel does not keep the process alive once the run is done
+  senderProcessMain(process.argv.slice(3));
+} else
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      // Its message, never its stack or anything a coach wrote; the server starts the sender again after a backoff.
+      process.stderr.write(`Trellis sender stopped: ${(error as Error).message ?? String(error)}\n`);
+      process.exit(1);
+    },
+  );

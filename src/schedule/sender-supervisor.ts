@@ -23,17 +23,40 @@ export type SenderRequest = z.infer<typeof senderRequestSchema>;
 const senderNoticeSchema = z.object({ type: z.literal('started') });
 
 /**
- * How the sender's process is started: the compiled `dist/sender-main.js` under `npm start` (this module then runs as
+ * How the sender's process is started: `dist/sender-main.js` under `npm start` (this module then runs as
  * dist/schedule/sender-supervisor.js), or `src/sender-main.ts` under tsx's loader when run from the sources (tests).
- * The benchmarks start their sender with the same flags and runtime through this.
  */
-export function senderCommand(): { entry: string; execArgv: string[] } {
-  const compiled = __filename.endsWith('.js');
-  const entry = path.join(__dirname, '..', compiled ? 'sender-main.js' : 'sender-main.ts');
-  if (compiled) return { entry, execArgv: [...SENDER_NODE_FLAGS] };
+export function senderCommand(from: 'dist' | 'src' = __filename.endsWith('.js') ? 'dist' : 'src'): {
+  entry: string;
+  execArgv: string[];
+} {
+  const root = path.join(__dirname, '..', '..');
+  if (from === 'dist') return { entry: path.join(root, 'dist', 'sender-main.js'), execArgv: [...SENDER_NODE_FLAGS] };
   // tsx as a loader in the child itself (its CLI would run it in a grandchild); ESM hooks too, for the charts.
   const loader = pathToFileURL(path.join(path.dirname(require.resolve('tsx/package.json')), 'dist', 'loader.mjs'));
-  return { entry, execArgv: [...SENDER_NODE_FLAGS, '--import', loader.href] };
+  return { entry: path.join(root, 'src', 'sender-main.ts'), execArgv: [...SENDER_NODE_FLAGS, '--import', loader.href] };
+}
+
+/**
+ * The sender's process, started as the server starts it (the bench's sender too: same entry, same flags), with an
+ * IPC channel. `args` go to src/sender-main.ts; `extraFlags` only for profiling and flag experiments (bench).
+ */
+export function forkSender(
+  args: string[],
+  options: {
+    env?: NodeJS.ProcessEnv;
+    from?: 'dist' | 'src';
+    stdout?: 'inherit' | 'pipe';
+    extraFlags?: string[];
+  } = {},
+): ChildProcess {
+  const { entry, execArgv } = senderCommand(options.from);
+  return fork(entry, args, {
+    execArgv: [...execArgv, ...(options.extraFlags ?? [])],
+    env: options.env ?? process.env,
+    stdio: ['ignore', options.stdout ?? 'inherit', 'inherit', 'ipc'],
+    serialization: 'json',
+  });
 }
 
 export interface SenderSupervisorOptions {
@@ -65,7 +88,6 @@ export interface SenderSupervisor {
 const STEADY_MS = 60_000;
 
 export function superviseSender(log: Logger, options: SenderSupervisorOptions): SenderSupervisor {
-  const { entry, execArgv } = senderCommand();
   const firstBackoff = options.backoffMs ?? 1000;
   const maxBackoff = options.maxBackoffMs ?? 60_000;
   let backoff = firstBackoff;
@@ -85,17 +107,9 @@ export function superviseSender(log: Logger, options: SenderSupervisorOptions): 
       options.platforms.join(','),
       ...(options.leaseMs ? ['--lease-ms', String(options.leaseMs)] : []),
     ];
-    const c = fork(entry, args, {
-      execArgv,
-      env: options.env ?? process.env,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'json',
-    });
+    const c = forkSender(args, { env: options.env });
     child = c;
-    log.info('sender process started', {
-      pid: c.pid,
-      flags: execArgv.filter((f) => f.startsWith('--') && f !== '--import'),
-    });
+    log.info('sender process started', { pid: c.pid, flags: SENDER_NODE_FLAGS });
     c.on('message', (message) => {
       if (!senderNoticeSchema.safeParse(message).success) return;
       isStarted = true;
