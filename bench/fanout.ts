@@ -10,9 +10,10 @@
  *
  * --quick (bench:all): 1,000 coaches (a 5 s bound at 200 posts/s), unless given.
  *
- * The sender runs as `npm start` runs Trellis: the compiled build (`npm run build`, run first) under the node flags
- * of package.json's start script. --tsx runs it from the TypeScript sources under tsx instead (as before the build
- * step), --sender-flags adds node flags (e.g. "--cpu-prof --cpu-prof-dir=DIR"; give it as --sender-flags=...).
+ * The sender runs as `npm start`'s server starts it (src/schedule/sender-supervisor.ts's forkSender): the compiled
+ * `dist/sender-main.js` (`npm run build`, run first) under the sender's own node flags (SENDER_NODE_FLAGS), once over
+ * the outbox (`--until-empty`). --tsx runs it from the TypeScript sources under tsx instead, --sender-flags adds node
+ * flags (e.g. "--cpu-prof --cpu-prof-dir=DIR"; give it as --sender-flags=...).
  * --sender-heap-mb runs the sender with --max-old-space-size=N (how a memory-capped deployment would run it), and
  * --sender-young-mb with --max-semi-space-size=N (V8's young generation).
  */
@@ -24,9 +25,10 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { weekStart } from '../src/core/time';
 import { coachRecipient } from '../src/schedule/delivery';
+import { forkSender, SENDER_NODE_FLAGS } from '../src/schedule/sender-supervisor';
 import { createRepositories, openDatabase } from '../src/store';
 import { deliveryStore } from '../src/store/deliveries';
-import { build, compiled, startFlags } from './as-started';
+import { build } from './as-started';
 import type { FakeReport } from './fake-slack-server';
 import { printRow, quick } from './rows';
 
@@ -147,12 +149,12 @@ async function main(): Promise<void> {
   const heapMb = options['sender-heap-mb'];
   const youngMb = options['sender-young-mb'];
   if (!options.tsx) build();
-  const senderFlags = [
-    ...(options.tsx ? [] : startFlags()),
+  const extraFlags = [
     ...(options['sender-flags']?.split(/\s+/).filter(Boolean) ?? []),
     ...(heapMb ? [`--max-old-space-size=${heapMb}`] : []),
     ...(youngMb ? [`--max-semi-space-size=${youngMb}`] : []),
   ];
+  const senderFlags = [...SENDER_NODE_FLAGS, ...extraFlags];
   const report = () =>
     new Promise<FakeReport>((resolve) => {
       fake.once('message', (m) => resolve(m as FakeReport));
@@ -174,12 +176,12 @@ async function main(): Promise<void> {
       '--deadline-ms',
       String(Math.ceil((messages / options.rate) * 3000) + 30_000),
     ];
-    // As `npm start` runs Trellis: the compiled build (npm run build) under the start script's node flags.
-    const sender = options.tsx
-      ? tsx('../src/schedule/sender-process.ts', senderArgs, senderFlags)
-      : spawn(process.execPath, [...senderFlags, compiled('schedule/sender-process'), ...senderArgs], {
-          stdio: ['ignore', 'pipe', 'inherit'],
-        });
+    // As `npm start`'s server starts its sender: the compiled build (npm run build) under the sender's node flags.
+    const sender = forkSender(['--until-empty', ...senderArgs], {
+      from: options.tsx ? 'src' : 'dist',
+      stdout: 'pipe',
+      extraFlags,
+    });
     const result = JSON.parse(await firstLine(sender)) as {
       ms: number;
       cpuMs: number;

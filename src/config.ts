@@ -65,6 +65,12 @@ const envSchema = z.object({
   MICROSOFT_APP_TENANT_ID: optional(z.string()),
   MICROSOFT_APP_TYPE: optional(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'])),
   BOT_EMULATOR: optional(flag),
+  /** Where the scheduled sender runs: its own child process (default when Slack or Teams is served) or in-process. */
+  TRELLIS_SENDER: optional(
+    z.enum(['process', 'inline'], {
+      error: 'must be "process" (the sender in its own child process) or "inline" (inside the server process)',
+    }),
+  ),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -90,6 +96,8 @@ export interface Config {
   minGroupSize: number;
   /** Days a workspace's data is kept after Trellis is uninstalled from it (TRELLIS_UNINSTALL_RETENTION_DAYS). */
   uninstallRetentionDays: number;
+  /** TRELLIS_SENDER: unset means its own process when Slack or Teams is served (src/schedule/sender-supervisor.ts). */
+  sender?: 'process' | 'inline';
   slack?: SlackConfig;
   teams?:
     | { mode: 'authenticated'; appId: string; appPassword: string; tenantId?: string; appType: string }
@@ -196,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookSecret: e.TRELLIS_WEBHOOK_SECRET,
     minGroupSize: e.TRELLIS_MIN_GROUP_SIZE ?? DEFAULT_MIN_GROUP_SIZE,
     uninstallRetentionDays: e.TRELLIS_UNINSTALL_RETENTION_DAYS ?? DEFAULT_UNINSTALL_RETENTION_DAYS,
+    sender: e.TRELLIS_SENDER,
     slack,
     teams,
   };

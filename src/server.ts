@@ -7,6 +7,7 @@ import type { Sleep } from './platforms/slack/rate-limit';
 import type { TeamsPlatform } from './platforms/teams';
 import { createRemover, startScheduler } from './schedule';
 import type { Remover } from './schedule/removal';
+import { type SenderSupervisor, type SenderSupervisorOptions, superviseSender } from './schedule/sender-supervisor';
 import { conversationReferenceRepository, inboundEventRepository } from './store';
 import { startBackgroundCheckpoints } from './store/checkpointer';
 import { useServingBusyTimeout } from './store/db';
@@ -23,6 +24,13 @@ export interface ServerOptions {
   platforms?: ServedPlatform[];
   /** Send scheduled prompts, summaries and digests from a minute tick. Default: true. */
   scheduler?: boolean;
+  /**
+   * Where that tick runs: `process` (its own child process, src/schedule/sender-supervisor.ts) or `inline` (this
+   * process). Default: TRELLIS_SENDER, else `process`.
+   */
+  sender?: 'process' | 'inline';
+  /** The sender's process: the environment it loads its config from (default: this one's); tests shorten waits. */
+  senderProcess?: Omit<SenderSupervisorOptions, 'platforms'>;
   /** Request and header timeouts of the shared HTTP server (tests shorten them). */
   http?: HttpServerOptions;
   /** How Slack waits out a Retry-After (tests return at once). */
@@ -43,6 +51,8 @@ export interface RunningServer {
   messengers: Messenger[];
   /** Removes what a delete or retention queued: kicked at once by them, and drained by every tick. */
   removals: Remover;
+  /** The sender's own process, when the scheduler runs in one. */
+  sender?: SenderSupervisor;
   /**
    * Stops the scheduler (sends in flight finish and are marked), takes no more requests, lets Slack finish the work
    * after its acks, and stops the checkpoint worker. The app context stays open: its owner closes it.
@@ -113,7 +123,18 @@ export async function startServer(app: AppContext, options: ServerOptions = {}):
         removals.run().catch((error: unknown) => app.log.warn('removals could not run', { error }));
       });
     });
-    const schedule = options.scheduler === false ? undefined : startScheduler(app, messengers, { removals });
+    // The minute tick in its own process (its own node flags, its own event loop), or here; request-driven sends
+    // (immediate DMs, the removals a delete starts, App Home) stay in this process either way.
+    const scheduled = options.scheduler !== false;
+    const inProcess = (options.sender ?? config.sender ?? 'process') === 'inline';
+    const sender =
+      scheduled && !inProcess
+        ? superviseSender(app.log, {
+            ...options.senderProcess,
+            platforms: [slack ? 'slack' : undefined, teams ? 'teams' : undefined].filter((p) => p !== undefined),
+          })
+        : undefined;
+    const schedule = scheduled && inProcess ? startScheduler(app, messengers, { removals }) : undefined;
     return {
       http,
       port: address.port,
@@ -122,8 +143,10 @@ export async function startServer(app: AppContext, options: ServerOptions = {}):
       teams,
       messengers,
       removals,
+      sender,
       async stop() {
         stopKicks();
+        await sender?.stop(); // the child first: no new sends; the ones in flight finish and are marked
         await schedule?.stop(); // no new sends; the ones in flight finish and are marked
         await removals.stop();
         await http.close();

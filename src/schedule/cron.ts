@@ -11,21 +11,24 @@ export interface CronTick {
  * scheduler's business (Intl); scheduling in UTC keeps cron's own time-zone handling out of it. Runs never
  * overlap: a minute whose tick is still sending is skipped, and the next tick picks up what is left.
  */
-export function startMinuteTick(run: () => Promise<unknown>, log: Logger): CronTick {
+export function startMinuteTick(
+  run: () => Promise<unknown>,
+  log: Logger,
+  /** Also run once now (the sender's own process: a restarted sender picks up at once, not at the next minute). */
+  options: { now?: boolean } = {},
+): CronTick {
   let current: Promise<unknown> | undefined;
-  const task = cron.schedule(
-    '* * * * *',
-    () => {
-      if (current) return;
-      current = run()
-        .catch((error: unknown) => log.error('scheduler tick failed', { error }))
-        .finally(() => {
-          current = undefined;
-        });
-      return current;
-    },
-    { timezone: 'UTC', name: 'trellis-due', noOverlap: true },
-  );
+  const tick = () => {
+    if (current) return;
+    current = run()
+      .catch((error: unknown) => log.error('scheduler tick failed', { error }))
+      .finally(() => {
+        current = undefined;
+      });
+    return current;
+  };
+  const task = cron.schedule('* * * * *', tick, { timezone: 'UTC', name: 'trellis-due', noOverlap: true });
+  if (options.now) void tick();
   return {
     async stop() {
       await task.stop();

@@ -23,6 +23,8 @@ export interface SchedulerOptions {
   planners?: DuePlanner[];
   /** The remover the tick drains; default: one over the same messengers. */
   removals?: Remover;
+  /** Run the tick once at start too, not only on the minute (the sender's own process). */
+  runAtStart?: boolean;
 }
 
 /** The removal queue's worker over the app's store, removing through the given platform messengers. */
@@ -74,10 +76,14 @@ export function startScheduler(
 ): { scheduler: Scheduler; stop(): Promise<void> } {
   const scheduler = createScheduler(app, messengers, options);
   const retention = dailyRetention(app);
-  const tick = startMinuteTick(async () => {
-    await scheduler.runDue();
-    retention(app.clock.now());
-  }, app.log);
+  const tick = startMinuteTick(
+    async () => {
+      await scheduler.runDue();
+      retention(app.clock.now());
+    },
+    app.log,
+    { now: options.runAtStart },
+  );
   app.log.info('scheduler started', { platforms: scheduler.platforms });
   return {
     scheduler,
