@@ -3,6 +3,8 @@
  * emulator mode on 127.0.0.1, core, SQLite, Adaptive Card reply to a fake Bot Connector), under concurrent load
  * from autocannon in a second process, against a bare botbuilder echo bot measured in the same run with the same
  * settings. Prints throughput, p50 and p99 latency, and the ratios. Target (issue 18): >= 0.95x throughput, <= 1.1x p99.
+ * A third bot, the "floor" (bench/teams-turn-floor.ts: the echo bot plus one durable insert a turn), is printed beside
+ * them and judged on nothing.
  *
  *   npm run bench:teams-turn [-- --seconds 5 --connections 10 --rounds 5] [--quick]
  *
@@ -21,6 +23,7 @@ import { startEchoBaseline } from '../src/platforms/teams/echo-baseline';
 import { startServer } from '../src/server';
 import { GroupCommit } from '../src/store';
 import { printRow, quick } from './rows';
+import { startEchoFloor } from './teams-turn-floor';
 
 const ROOT = path.resolve(__dirname, '..');
 const argsSchema = z.object({
@@ -125,20 +128,25 @@ async function main(): Promise<void> {
   const server = await startServer(app, { port: 0, host: '127.0.0.1', platforms: ['teams'], scheduler: false });
   const trellisUrl = `http://127.0.0.1:${server.port}${TEAMS_ROUTE}`;
   const echo = await startEchoBaseline();
+  // Not the baseline: the echo bot plus one durable insert a turn (bench/teams-turn-floor.ts), printed beside it.
+  const floor = await startEchoFloor(dir);
 
   const targets = [
     { name: 'trellis', url: trellisUrl },
     { name: 'echo', url: echo.url },
+    { name: 'floor', url: floor.url },
   ] as const;
-  const results: Record<string, LoadResult[]> = { trellis: [], echo: [] };
-  // CPU time of this process (both bots, all threads: the checkpoint worker too) per request served in a round:
+  const results: Record<string, LoadResult[]> = { trellis: [], echo: [], floor: [] };
+  // CPU time of this process (all bots, all threads: the checkpoint worker too) per request served in a round:
   // what a turn costs, which another process's burst on a shared machine moves far less than wall-clock latency.
-  const cpuPerRequest: Record<string, number[]> = { trellis: [], echo: [] };
+  const cpuPerRequest: Record<string, number[]> = { trellis: [], echo: [], floor: [] };
   const commitStats = app.commits instanceof GroupCommit ? app.commits.stats : { batches: 0 };
   try {
     for (const t of targets) await load(`warm-${t.name}`, t.url, connector.url, opts, quick ? 1 : 2);
     for (let round = 0; round < opts.rounds; round++) {
-      for (const t of targets) {
+      // Each round starts with another bot, so a drift of the machine's load does not favour the one always first.
+      const order = targets.map((_, i) => targets[(i + round) % targets.length]);
+      for (const t of order) {
         const cpu = process.cpuUsage();
         const commitsBefore = { ...commitStats };
         const r = await load(`${t.name}-${round}`, t.url, connector.url, opts, opts.seconds);
@@ -157,6 +165,7 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
     await echo.close();
+    await floor.close();
     connectorProcess.stdin?.end();
     const checks = app.repos.selfChecks.count();
     app.close();
@@ -173,16 +182,35 @@ async function main(): Promise<void> {
   });
   const t = summary('trellis');
   const e = summary('echo');
-  const throughputRatio = t.throughput / e.throughput;
-  const p99Ratio = t.p99 / e.p99;
+  const f = summary('floor');
+  // The target is judged on the median of each round's ratio to the echo round next to it (as bench:weekly does):
+  // a ratio of two medians can pair one bot's quiet round with the other's busy one.
+  const perRound = (name: string, of: (r: LoadResult) => number) =>
+    median(results[name].map((r, i) => of(r) / of(results.echo[i])));
+  const cpuRatio = (name: string) => median(cpuPerRequest[name].map((c, i) => c / cpuPerRequest.echo[i]));
+  const throughputRatio = perRound('trellis', (r) => r.throughput);
+  const p99Ratio = perRound('trellis', (r) => r.p99);
+  const row = (label: string, x: ReturnType<typeof summary>) =>
+    `${label}${x.throughput.toFixed(0).padStart(7)}  ${x.p50.toFixed(1).padStart(7)}  ${x.p99.toFixed(1).padStart(7)}  ${x.cpu.toFixed(0).padStart(11)}  ${x.failed}`;
+  const ratios = (label: string, name: string) =>
+    `${label}${perRound(name, (r) => r.throughput)
+      .toFixed(2)
+      .padStart(6)}x  ${perRound(name, (r) => r.p50)
+      .toFixed(2)
+      .padStart(6)}x  ${perRound(name, (r) => r.p99)
+      .toFixed(2)
+      .padStart(6)}x  ${cpuRatio(name).toFixed(2).padStart(10)}x`;
   process.stdout.write(
     [
       '',
-      `Teams turn, ${opts.connections} connections, median of ${opts.rounds} alternating rounds of ${opts.seconds} s, ${os.cpus().length} CPUs, Node ${process.version}`,
+      `Teams turn, ${opts.connections} connections, medians of ${opts.rounds} rounds of ${opts.seconds} s (bots in rotating order), ${os.cpus().length} CPUs, Node ${process.version}`,
       `                      req/s    p50 ms   p99 ms   CPU µs/req   failed`,
-      `trellis selfcheck  ${t.throughput.toFixed(0).padStart(7)}  ${t.p50.toFixed(1).padStart(7)}  ${t.p99.toFixed(1).padStart(7)}  ${t.cpu.toFixed(0).padStart(11)}  ${t.failed}`,
-      `botbuilder echo    ${e.throughput.toFixed(0).padStart(7)}  ${e.p50.toFixed(1).padStart(7)}  ${e.p99.toFixed(1).padStart(7)}  ${e.cpu.toFixed(0).padStart(11)}  ${e.failed}`,
-      `ratio              ${throughputRatio.toFixed(2).padStart(6)}x  ${(t.p50 / e.p50).toFixed(2).padStart(6)}x  ${p99Ratio.toFixed(2).padStart(6)}x  ${(t.cpu / e.cpu).toFixed(2).padStart(10)}x`,
+      row('trellis selfcheck  ', t),
+      row('botbuilder echo    ', e),
+      row('echo + 1 insert    ', f),
+      ratios('trellis / echo     ', 'trellis'),
+      ratios('floor / echo       ', 'floor'),
+      '(ratios: median of the rounds\' ratios to the echo round; "floor" = the echo bot with one durable SQLite insert a turn, not the baseline)',
       `target: throughput >= 0.95x ${throughputRatio >= 0.95 ? 'met' : 'MISSED'}, p99 <= 1.10x ${p99Ratio <= 1.1 ? 'met' : 'MISSED'}`,
       '',
     ].join('\n'),
@@ -202,6 +230,14 @@ async function main(): Promise<void> {
     ratio: p99Ratio,
     target: '<= 1.1x',
     met: p99Ratio <= 1.1,
+  });
+  printRow({
+    name: 'teams-turn: floor (echo + 1 insert) vs echo bot',
+    figure: `${f.throughput.toFixed(0)} req/s`,
+    baseline: `${e.throughput.toFixed(0)} req/s`,
+    ratio: perRound('floor', (r) => r.throughput),
+    target: 'none (not the baseline)',
+    met: null,
   });
   process.exit(0);
 }

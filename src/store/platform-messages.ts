@@ -123,6 +123,25 @@ export interface PostedRecordWriter {
   recordWith<T>(item: PostedItem, work: () => T): T;
 }
 
+/**
+ * The removal queue's queries. Each says `status <> 'posted'`: the queue's index leaves posted rows out (migration
+ * 29), and SQLite uses a partial index only for a query whose WHERE names its condition (test/store/removal-queue-index).
+ */
+export const QUEUE_SQL = {
+  claim: `UPDATE platform_messages SET status = 'removing', claim_token = ?, claimed_at = ?, attempts = attempts + 1
+     WHERE id = (SELECT id FROM platform_messages
+                 WHERE platform = ? AND status = 'queued' AND status <> 'posted' AND next_attempt_at <= ?
+                 ORDER BY next_attempt_at, id LIMIT 1)
+     RETURNING *`,
+  release: `UPDATE platform_messages SET status = 'queued', claim_token = NULL
+     WHERE status = 'removing' AND status <> 'posted' AND claimed_at < ?`,
+  nextPending: `SELECT min(next_attempt_at) AS at FROM platform_messages
+     WHERE platform = ? AND status = 'queued' AND status <> 'posted'`,
+  openAll: `SELECT count(*) AS n FROM platform_messages WHERE status IN ('queued', 'removing') AND status <> 'posted'`,
+  openFor: `SELECT count(*) AS n FROM platform_messages
+     WHERE platform = ? AND status IN ('queued', 'removing') AND status <> 'posted'`,
+} as const;
+
 /** How long a refused record waits before each new try (then it is logged as lost). */
 const RECORD_RETRY_MS = [100, 500, 2_000, 10_000, 60_000];
 
@@ -167,18 +186,11 @@ export function platformMessageStore(
      WHERE status = 'posted' AND channel = @conversation
        AND (@platform IS NULL OR platform = @platform) AND (@tenant IS NULL OR tenant = @tenant)`,
   );
-  const claim = db.prepare<[string, string, Platform, string], ItemRow>(
-    `UPDATE platform_messages SET status = 'removing', claim_token = ?, claimed_at = ?, attempts = attempts + 1
-     WHERE id = (SELECT id FROM platform_messages WHERE platform = ? AND status = 'queued' AND next_attempt_at <= ?
-                 ORDER BY next_attempt_at, id LIMIT 1)
-     RETURNING *`,
-  );
+  const claim = db.prepare<[string, string, Platform, string], ItemRow>(QUEUE_SQL.claim);
   const claimTx = db.transaction((platform: Platform, now: string, token: string) =>
     claim.get(token, now, platform, now),
   );
-  const release = db.prepare(
-    `UPDATE platform_messages SET status = 'queued', claim_token = NULL WHERE status = 'removing' AND claimed_at < ?`,
-  );
+  const release = db.prepare(QUEUE_SQL.release);
   const owned = db.prepare<[number, string], { removal_id: number | null }>(
     `SELECT removal_id FROM platform_messages WHERE id = ? AND claim_token = ? AND status = 'removing'`,
   );
@@ -198,15 +210,9 @@ export function platformMessageStore(
        user_id = CASE WHEN removal_id IS NULL THEN NULL ELSE user_id END
      WHERE id = ?`,
   );
-  const nextPending = db.prepare<[Platform], { at: string | null }>(
-    `SELECT min(next_attempt_at) AS at FROM platform_messages WHERE platform = ? AND status = 'queued'`,
-  );
-  const openAll = db.prepare<[], { n: number }>(
-    `SELECT count(*) AS n FROM platform_messages WHERE status IN ('queued', 'removing')`,
-  );
-  const openFor = db.prepare<[Platform], { n: number }>(
-    `SELECT count(*) AS n FROM platform_messages WHERE platform = ? AND status IN ('queued', 'removing')`,
-  );
+  const nextPending = db.prepare<[Platform], { at: string | null }>(QUEUE_SQL.nextPending);
+  const openAll = db.prepare<[], { n: number }>(QUEUE_SQL.openAll);
+  const openFor = db.prepare<[Platform], { n: number }>(QUEUE_SQL.openFor);
   const finishedRun = db.prepare<[Platform, string], RunRow>(
     `SELECT * FROM platform_removals r WHERE platform = ?
        AND (report_claimed_at IS NULL OR report_claimed_at < ?)

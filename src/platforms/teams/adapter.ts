@@ -1,17 +1,26 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import {
+  type Activity,
+  CloudAdapter,
+  type ConfigurationBotFrameworkAuthentication,
+  type TurnContext,
+} from 'botbuilder';
 import type { Config } from '../../config';
 import type { Logger } from '../../core/ports';
 import { HttpError, readBody } from '../../http/body';
 import { activityProblem, inboundActivity } from './activity-schema';
+import { TeamsAuthentication } from './turn-clients';
 
 export type TeamsConfig = NonNullable<Config['teams']>;
 type AuthResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
 
-/** The settings botbuilder reads, from our Config. In emulator mode they stay empty, which turns auth off. */
+/**
+ * The settings botbuilder reads, from our Config. In emulator mode they stay empty, which turns auth off. A turn's
+ * outbound clients are kept across turns (turn-clients.ts).
+ */
 export function botFrameworkAuthentication(config: TeamsConfig): ConfigurationBotFrameworkAuthentication {
-  if (config.mode === 'emulator') return new ConfigurationBotFrameworkAuthentication({});
-  return new ConfigurationBotFrameworkAuthentication({
+  if (config.mode === 'emulator') return new TeamsAuthentication({});
+  return new TeamsAuthentication({
     MicrosoftAppId: config.appId,
     MicrosoftAppPassword: config.appPassword,
     MicrosoftAppTenantId: config.tenantId,

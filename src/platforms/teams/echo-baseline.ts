@@ -7,10 +7,15 @@ import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication 
  * (CloudAdapter.process behind a plain HTTP server), in emulator mode like the Trellis endpoint it is compared with.
  * Not used by Trellis itself; it lives here because every botbuilder import does.
  */
-export async function startEchoBaseline(host = '127.0.0.1'): Promise<{ url: string; close(): Promise<void> }> {
+export async function startEchoBaseline(
+  host = '127.0.0.1',
+  /** Runs before the echo is sent (bench/teams-turn's "floor" stores each activity's id first); the baseline has none. */
+  beforeReply?: (activityId: string | undefined) => void,
+): Promise<{ url: string; close(): Promise<void> }> {
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const bot = new ActivityHandler();
   bot.onMessage(async (context, next) => {
+    beforeReply?.(context.activity.id);
     await context.sendActivity(`echo: ${context.activity.text ?? ''}`);
     await next();
   });

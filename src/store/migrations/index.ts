@@ -22,6 +22,7 @@ import { mentorCoaching } from './022-mentor-coaching';
 import { mentorLogs } from './024-mentor-logs';
 import { portfolioPicks } from './027-portfolio-picks';
 import { selfChecksByTime } from './028-self-checks-by-time';
+import { removalQueueIndex } from './029-removal-queue-index';
 
 /** One schema change. `version` becomes the database's user_version once `sql` (or `run`) has run. */
 export interface Migration {
@@ -65,4 +66,5 @@ export const MIGRATIONS: readonly Migration[] = [
   mentorLogs,
   portfolioPicks,
   selfChecksByTime,
+  removalQueueIndex,
 ];
