@@ -4,6 +4,7 @@ import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
 import type { ChartData, ChartRenderer } from '../core/ports';
+import { encodeOpaquePng } from './png-encode';
 import { createTextOutliner, outlinedBody } from './text-outlines';
 
 /** A font every chart uses; DejaVu Sans ships with most Linux images and is what resvg falls back to. */
@@ -159,7 +160,7 @@ function chartFontFiles(): string[] | null {
 }
 
 /** resvg's font options: the chart font's files (or the system's fonts), DejaVu Sans for every family asked for. */
-function fontOptions(): ResvgRenderOptions['font'] {
+export function chartFontOptions(): ResvgRenderOptions['font'] {
   const files = chartFontFiles();
   return {
     ...(files ? { fontFiles: files, loadSystemFonts: false } : { loadSystemFonts: true }),
@@ -170,22 +171,26 @@ function fontOptions(): ResvgRenderOptions['font'] {
 
 /** Each distinct label outlined once by resvg, with the same fonts, and drawn as those paths from then on. */
 let outliner: ((svg: string) => string) | undefined;
-function outlineText(svg: string): string {
+export function outlineText(svg: string): string {
   outliner ??= createTextOutliner((standalone) =>
-    outlinedBody(new Resvg(standalone, { font: fontOptions() }).toString()),
+    outlinedBody(new Resvg(standalone, { font: chartFontOptions() }).toString()),
   );
   return outliner(svg);
 }
 
-/** SVG → PNG with resvg, using the chart font's files (or the system's fonts); labels come as their kept outlines. */
+/**
+ * SVG → PNG with resvg, using the chart font's files (or the system's fonts); labels come as their kept outlines, and
+ * the opaque pixels are written as an RGB PNG (`png-encode.ts`).
+ */
 export function svgToPng(svg: string, scale = CHART_SCALE): { png: Uint8Array; width: number; height: number } {
   const resvg = new Resvg(outlineText(svg), {
     fitTo: { mode: 'zoom', value: scale },
     background: '#ffffff',
-    font: fontOptions(),
+    font: chartFontOptions(),
   });
   const rendered = resvg.render();
-  return { png: new Uint8Array(rendered.asPng()), width: rendered.width, height: rendered.height };
+  const png = encodeOpaquePng(rendered.pixels, rendered.width, rendered.height) ?? rendered.asPng();
+  return { png: new Uint8Array(png), width: rendered.width, height: rendered.height };
 }
 
 /** The ChartRenderer core uses for weekly summaries and digests. */
