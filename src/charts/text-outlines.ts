@@ -26,8 +26,8 @@ export function outlinedBody(converted: string): string | null {
   return match[1].trim();
 }
 
-/** Enough for the labels of the few shapes a weekly run draws; emptied when full (the next draws refill it). */
-const MAX_TEXTS = 4_000;
+/** Enough for the labels of the few shapes a weekly run draws (a few MB at most); emptied when full. */
+const MAX_TEXTS = 1_000;
 
 /**
  * Replaces each text element of `svg` by its outline, converting (`outline`) only those not seen before. A text
