@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
 import type { ChartData, ChartRenderer } from '../core/ports';
+import { encodeOpaquePng } from './png-encode';
+import { createTextOutliner, outlinedBody } from './text-outlines';
 
 /** A font every chart uses; DejaVu Sans ships with most Linux images and is what resvg falls back to. */
 export const CHART_FONT = 'DejaVu Sans';
@@ -157,20 +159,38 @@ function chartFontFiles(): string[] | null {
   return fontFiles;
 }
 
-/** SVG → PNG with resvg, using the chart font's files (or the system's fonts). */
-export function svgToPng(svg: string, scale = CHART_SCALE): { png: Uint8Array; width: number; height: number } {
+/** resvg's font options: the chart font's files (or the system's fonts), DejaVu Sans for every family asked for. */
+export function chartFontOptions(): ResvgRenderOptions['font'] {
   const files = chartFontFiles();
-  const resvg = new Resvg(svg, {
+  return {
+    ...(files ? { fontFiles: files, loadSystemFonts: false } : { loadSystemFonts: true }),
+    defaultFontFamily: CHART_FONT,
+    sansSerifFamily: CHART_FONT,
+  };
+}
+
+/** Each distinct label outlined once by resvg, with the same fonts, and drawn as those paths from then on. */
+let outliner: ((svg: string) => string) | undefined;
+export function outlineText(svg: string): string {
+  outliner ??= createTextOutliner((standalone) =>
+    outlinedBody(new Resvg(standalone, { font: chartFontOptions() }).toString()),
+  );
+  return outliner(svg);
+}
+
+/**
+ * SVG → PNG with resvg, using the chart font's files (or the system's fonts); labels come as their kept outlines, and
+ * the opaque pixels are written as an RGB PNG (`png-encode.ts`).
+ */
+export function svgToPng(svg: string, scale = CHART_SCALE): { png: Uint8Array; width: number; height: number } {
+  const resvg = new Resvg(outlineText(svg), {
     fitTo: { mode: 'zoom', value: scale },
     background: '#ffffff',
-    font: {
-      ...(files ? { fontFiles: files, loadSystemFonts: false } : { loadSystemFonts: true }),
-      defaultFontFamily: CHART_FONT,
-      sansSerifFamily: CHART_FONT,
-    },
+    font: chartFontOptions(),
   });
   const rendered = resvg.render();
-  return { png: new Uint8Array(rendered.asPng()), width: rendered.width, height: rendered.height };
+  const png = encodeOpaquePng(rendered.pixels, rendered.width, rendered.height) ?? rendered.asPng();
+  return { png: new Uint8Array(png), width: rendered.width, height: rendered.height };
 }
 
 /** The ChartRenderer core uses for weekly summaries and digests. */
