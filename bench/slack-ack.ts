@@ -24,6 +24,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { openDatabase } from '../src/store';
 import { FakeSlackApi } from '../test/helpers/fake-slack-api';
 import { build, compiled, startFlags } from './as-started';
@@ -185,6 +186,7 @@ async function main() {
   const fake = await new FakeSlackApi({ teamId: 'T0BENCH' }).start();
   const dir = fs.mkdtempSync(path.join(process.env.BENCH_DB_DIR ?? os.tmpdir(), 'trellis-bench-'));
   const dbFile = path.join(dir, 'trellis.db');
+  const floorFile = path.join(dir, 'floor.db');
   const children: ChildProcess[] = [];
   try {
     // Trellis as `npm start` runs it (the compiled build under the start script's node flags), or --tsx from sources.
@@ -219,6 +221,14 @@ async function main() {
     };
     const bare = await startBareBolt(false);
     const tuned = await startBareBolt(true);
+    const floor = await startChild(
+      'bench/slack-ack-floor.ts',
+      ['--import', 'tsx', 'bench/slack-ack-floor.ts'],
+      { SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, FLOOR_DB: floorFile },
+      'stdout',
+      (line) => (line.startsWith('READY ') ? Number(line.slice(6)) : undefined),
+    );
+    children.push(floor.child);
 
     console.log(
       `slack-ack: ${settings.connections} connections, ${settings.seconds} s each (after ${settings.warmup} s warm-up), ${settings.users} coaches, node ${process.version}, ${os.cpus().length} CPUs`,
@@ -226,22 +236,30 @@ async function main() {
     const warmTrellis = await runLoad(trellis.port, settings.warmup, fake.url);
     await runLoad(bare.port, settings.warmup, fake.url);
     await runLoad(tuned.port, settings.warmup, fake.url);
+    const warmFloor = await runLoad(floor.port, settings.warmup, fake.url);
     const trellisRounds: Measured[] = [];
     const bareRounds: Measured[] = [];
     const tunedRounds: Measured[] = [];
+    const floorRounds: Measured[] = [];
     for (let i = 0; i < settings.rounds; i++) {
       trellisRounds.push(await measure(trellis.child, trellis.port, settings.seconds, fake.url));
       bareRounds.push(await measure(bare.child, bare.port, settings.seconds, fake.url));
       tunedRounds.push(await measure(tuned.child, tuned.port, settings.seconds, fake.url));
+      floorRounds.push(await measure(floor.child, floor.port, settings.seconds, fake.url));
     }
     const t = combine(trellisRounds);
     const b = combine(bareRounds);
     const bt = combine(tunedRounds);
+    const f = combine(floorRounds);
     await stop(trellis.child);
+    await stop(floor.child);
 
     const db = openDatabase(dbFile, { readonly: true });
     const stored = (db.prepare('SELECT count(*) AS n FROM self_checks').get() as { n: number }).n;
     db.close();
+    const floorDb = new Database(floorFile, { readonly: true });
+    const floorStored = (floorDb.prepare('SELECT count(*) AS n FROM acks').get() as { n: number }).n;
+    floorDb.close();
 
     const row = (name: string, r: Measured) =>
       `${name.padEnd(22)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.ok).padStart(8)} ${String(r.non2xx + r.errors + r.timeouts).padStart(7)} ${(r.cpuUsPerRequest?.toFixed(0) ?? '?').padStart(11)}`;
@@ -251,6 +269,7 @@ async function main() {
     console.log(row('trellis (SQLite write)', t));
     console.log(row('bare bolt (ack only)', b));
     console.log(row('bare bolt, tuned', bt));
+    console.log(row('floor: tuned + write', f));
     const throughput = t.rps / b.rps;
     const p99 = t.p99 / Math.max(b.p99, 0.001);
     console.log(
@@ -263,13 +282,20 @@ async function main() {
     console.log(
       `against the tuned bare app: throughput ${(t.rps / bt.rps).toFixed(2)}x, p99 ${(t.p99 / Math.max(bt.p99, 0.001)).toFixed(2)}x${t.cpuUsPerRequest && bt.cpuUsPerRequest ? `, CPU per request ${(t.cpuUsPerRequest / bt.cpuUsPerRequest).toFixed(2)}x` : ''}`,
     );
+    console.log(
+      `against the floor (tuned app + the durable write, not a target's baseline): throughput ${(t.rps / f.rps).toFixed(2)}x, p99 ${(t.p99 / Math.max(f.p99, 0.001)).toFixed(2)}x${t.cpuUsPerRequest && f.cpuUsPerRequest ? `, CPU per request ${(t.cpuUsPerRequest / f.cpuUsPerRequest).toFixed(2)}x` : ''}; the floor against the tuned app: throughput ${(f.rps / bt.rps).toFixed(2)}x, p99 ${(f.p99 / Math.max(bt.p99, 0.001)).toFixed(2)}x`,
+    );
     // Requests still in flight when a run ends are handled but not counted by autocannon: up to one per connection.
     const acked = warmTrellis.ok + t.ok;
     const inFlight = settings.connections * (settings.rounds + 1);
     console.log(
       `self-checks stored: ${stored}; acknowledged and counted: ${acked}; ${stored >= acked && stored - acked <= inFlight ? 'one row per command (the difference is requests in flight at the end of a run)' : 'MISMATCH'}`,
     );
-    if (t.non2xx + t.errors + b.non2xx + b.errors > 0)
+    const floorAcked = warmFloor.ok + f.ok;
+    console.log(
+      `floor rows stored: ${floorStored}; acknowledged and counted: ${floorAcked}; ${floorStored >= floorAcked && floorStored - floorAcked <= inFlight ? 'one row per command' : 'MISMATCH'}`,
+    );
+    if (t.non2xx + t.errors + b.non2xx + b.errors + f.non2xx + f.errors > 0)
       console.log('WARNING: some requests failed (see the failed column)');
     const tunedThroughput = t.rps / bt.rps;
     const tunedP99 = t.p99 / Math.max(bt.p99, 0.001);
@@ -296,6 +322,14 @@ async function main() {
       ratio: throughput,
       target: '>= 0.8x',
       met: throughput >= 0.8,
+    });
+    printRow({
+      name: 'slack-ack: throughput vs floor (info)',
+      figure: `${t.rps.toFixed(0)} req/s`,
+      baseline: `${f.rps.toFixed(0)} req/s`,
+      ratio: t.rps / f.rps,
+      target: 'none (tuned app + the write)',
+      met: null,
     });
     printRow({
       name: 'slack-ack: one row per acked command',

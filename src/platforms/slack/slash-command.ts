@@ -1,5 +1,6 @@
 import type { Context, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { CoachTurn } from '../../core/coach-turn';
 import { type Message, message } from '../../core/message';
 import type { CoachRef } from '../../core/model';
 import type { Reply, RequestContext } from '../../core/trellis';
@@ -80,10 +81,13 @@ export function selfcheckCommand(deps: ListenerDeps, kit: ListenerKit): (args: C
     // Through the group commit: the reply ("saved") exists only once the transaction holding the write is committed.
     // The welcome is looked up (and, the first time, marked) in the same transaction: no read of its own afterwards.
     // With the coach's profile still to come it waits until that is stored, as the welcome names their time zone.
+    // The coach is read once in the work (a CoachTurn, as Teams does): the welcome's check then asks no second read.
+    // A fresh one per attempt, since the group commit may run a work again; none outlives the transaction.
     const { reply, welcome } = await deps.commits
       .run(() => {
-        const answer = trellis.runCommand(ref, 'selfcheck', unescapeText(command.text), ctx);
-        const welcome = answer.type !== 'messages' ? undefined : late ? 'later' : welcomeWithin(ref, hint);
+        const turn = new CoachTurn();
+        const answer = trellis.runCommand(ref, 'selfcheck', unescapeText(command.text), { ...ctx, turn });
+        const welcome = answer.type !== 'messages' ? undefined : late ? 'later' : welcomeWithin(ref, { ...hint, turn });
         return { reply: answer, welcome };
       })
       .catch((error: unknown): { reply: Reply; welcome: WelcomeAfter } => {
