@@ -67,16 +67,6 @@ export type SessionEndedResult =
  * every request that carries a profile) cost about a tenth of a quick check-in's CPU.
  */
 const EMAIL = z.email().max(320);
-/** Emails already found well-formed: Slack reports the same coach's email with every request, and the schema check
- * each time cost about 1% of a busy server's CPU (bench:slack-ack). Bounded; past the bound each one is checked. */
-const wellFormed = new Set<string>();
-const WELL_FORMED_KEPT = 1_000;
-function isEmail(email: string): boolean {
-  if (wellFormed.has(email)) return true;
-  if (!EMAIL.safeParse(email).success) return false;
-  if (wellFormed.size < WELL_FORMED_KEPT) wellFormed.add(email);
-  return true;
-}
 
 const ORDER: Record<Observation, number> = { not_observed: 0, partly: 1, observed: 2 };
 
@@ -246,7 +236,7 @@ export class Journey {
 
   /** Keeps the email a platform reported (checked first; a malformed one is ignored). */
   rememberEmail(coachId: number, email: string): void {
-    if (isEmail(email)) this.deps.repos.journey.rememberEmail(coachId, email);
+    if (EMAIL.safeParse(email).success) this.deps.repos.journey.rememberEmail(coachId, email);
   }
 
   /** The coach a hook names: "platform:tenant:user", or an email a platform reported for them. */
