@@ -5,7 +5,8 @@ import zlib from 'node:zlib';
  * written as 8-bit RGB (no alpha channel, a quarter less to compress), each row filtered "Up" (the difference from
  * the row above, zero over the white and over each bar's height), deflated at level 3. resvg's own encoder writes
  * RGBA at the default level: about twice the CPU for a larger file (about 41 KB against 30 KB for a weekly chart).
- * Lossless either way: the same pixels.
+ * Lossless either way: the same pixels. Not pngjs: its JavaScript row packing and filtering took 39 ms for a chart
+ * against about 8 here (it reads these PNGs in the tests, test/helpers/png.ts, checking every chunk's CRC).
  */
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
